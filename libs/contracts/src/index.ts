@@ -1,1 +1,3 @@
-export * from './lib/contracts';
+export * from './lib/accounts/accounts.dto';
+export * from './lib/common/errors';
+export * from './lib/common/health';

@@ -1,3 +1,48 @@
 import { Route } from '@angular/router';
+import { authGuard } from './core/session/auth.guard';
+import { guestGuard } from './core/session/guest.guard';
 
-export const appRoutes: Route[] = [];
+export const appRoutes: Route[] = [
+  {
+    path: 'login',
+    title: 'Log in',
+    canActivate: [guestGuard],
+    loadComponent: () => import('./auth/login.page').then((m) => m.LoginPage),
+  },
+  {
+    path: 'signup',
+    title: 'Create an account',
+    canActivate: [guestGuard],
+    loadComponent: () => import('./auth/signup.page').then((m) => m.SignupPage),
+  },
+  {
+    path: '',
+    canActivate: [authGuard],
+    canActivateChild: [authGuard],
+    loadComponent: () => import('./shell/shell.component').then((m) => m.ShellComponent),
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'overview' },
+      {
+        path: 'overview',
+        title: 'Overview',
+        loadComponent: () => import('./overview/overview.page').then((m) => m.OverviewPage),
+      },
+      {
+        path: 'whatsapp',
+        title: 'WhatsApp',
+        loadComponent: () => import('./whatsapp/whatsapp.page').then((m) => m.WhatsappPage),
+      },
+      {
+        path: 'events',
+        title: 'Events',
+        loadComponent: () => import('./events/events.page').then((m) => m.EventsPage),
+      },
+      {
+        path: 'settings',
+        title: 'Settings',
+        loadComponent: () => import('./settings/settings.page').then((m) => m.SettingsPage),
+      },
+    ],
+  },
+  { path: '**', redirectTo: 'overview' },
+];

@@ -1,10 +1,42 @@
-import { Module } from '@nestjs/common';
-import { AppController } from './app.controller';
-import { AppService } from './app.service';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { ServeStaticModule } from '@nestjs/serve-static';
+import { LoggerModule } from 'nestjs-pino';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { DestinationStream } from 'pino';
+import { AccountsModule } from '../accounts/accounts.module';
+import { CommonModule } from '../common/common.module';
+import { CsrfCookieMiddleware } from '../common/auth/csrf';
+import { loggerParams } from '../common/logging/logging';
+import { ApiConfig } from '../config/api-config';
+import { ConfigModule } from '../config/config.module';
+import { DatabaseModule } from '../database/database.module';
+import { HealthModule } from '../health/health.module';
 
-@Module({
-  imports: [],
-  controllers: [AppController],
-  providers: [AppService],
-})
-export class AppModule {}
+export interface AppModuleOptions {
+  /** Where JSON log lines go (stdout by default); tests capture them here. */
+  logDestination?: DestinationStream;
+}
+
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(config: ApiConfig, options: AppModuleOptions = {}): DynamicModule {
+    const spaDir = resolve(config.SPA_DIR);
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config.LOG_LEVEL, options.logDestination)),
+        CommonModule,
+        DatabaseModule,
+        HealthModule,
+        AccountsModule,
+        ...(existsSync(spaDir) ? [ServeStaticModule.forRoot({ rootPath: spaDir, exclude: ['/api/{*path}', '/socket.io/{*path}'] })] : []),
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(CsrfCookieMiddleware).forRoutes('*');
+  }
+}

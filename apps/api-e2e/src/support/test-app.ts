@@ -1,0 +1,42 @@
+import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
+import { Writable } from 'node:stream';
+import { createApiApp } from '../../../api/src/app/create-api-app';
+import { loadApiConfig } from '../../../api/src/config/api-config';
+import { isolatedTestDatabaseUri } from '../../../../tools/database/test-database';
+
+/** Every log line the app wrote, so tests can prove secrets never reach the logs. */
+export class CapturedLogs extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.lines.push(...chunk.toString().split('\n').filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface TestApp {
+  app: INestApplication;
+  server: Server;
+  logs: CapturedLogs;
+  databaseUri: string;
+  close(): Promise<void>;
+}
+
+/** The real API (every module, guard and filter) on a fresh database, served in-process. */
+export async function startTestApp(settings: Record<string, string> = {}): Promise<TestApp> {
+  const logs = new CapturedLogs();
+  const databaseUri = settings['MONGODB_URI'] ?? isolatedTestDatabaseUri('e2e');
+  const config = loadApiConfig({
+    SPA_DIR: 'does-not-exist',
+    LOG_LEVEL: 'info',
+    AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    ...settings,
+    MONGODB_URI: databaseUri,
+  });
+  const app = await createApiApp(config, { logDestination: logs });
+  await app.init();
+  return { app, server: app.getHttpServer() as Server, logs, databaseUri, close: () => app.close() };
+}

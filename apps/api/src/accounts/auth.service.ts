@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { UserRole, type InviteAdminRequest, type LoginRequest, type SessionView, type SignUpRequest, type UserView } from '@waba/contracts';
+import { randomBytes } from 'node:crypto';
+import { ApiConfig } from '../config/api-config';
+import type { TenantContext } from '../common/auth/auth.decorators';
+import { hashToken, newCsrfToken } from '../common/auth/csrf';
+import { Clock } from '../common/clock/clock';
+import { ConflictError, UnauthorizedError } from '../common/errors/domain-errors';
+import { AccountsRepository, type AccountRecord, type UserRecord } from './accounts.repository';
+import { PasswordHasher } from './password-hasher';
+
+/** What the controller needs to set the two cookies after sign-up or login. */
+export interface IssuedSession {
+  sessionToken: string;
+  csrfToken: string;
+  expiresAt: Date;
+  view: SessionView;
+}
+
+@Injectable()
+export class AuthService {
+  /** Verified against when the email is unknown, so both failures take the same time. */
+  private dummyHash?: Promise<string>;
+
+  constructor(
+    private readonly repository: AccountsRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly clock: Clock,
+    private readonly config: ApiConfig,
+  ) {}
+
+  /**
+   * Creates the tenant and its owner. The user is written first (its unique email is the only
+   * thing that can fail), so a refused sign-up leaves nothing behind.
+   */
+  async signUp(request: SignUpRequest): Promise<IssuedSession> {
+    const accountId = this.repository.newAccountId();
+    const passwordHash = await this.hasher.hash(request.password);
+    const user = await this.createUserOrConflict(accountId, { ...request, role: UserRole.Owner, passwordHash });
+    const account = await this.repository.createAccount(accountId, request.accountName);
+    return this.issueSession(user, account);
+  }
+
+  async login(request: LoginRequest): Promise<IssuedSession> {
+    const user = await this.repository.findUserByEmail(request.email);
+    const valid = user
+      ? await this.hasher.verify(user.passwordHash, request.password)
+      : await this.hasher.verify(await this.getDummyHash(), request.password).then(() => false);
+    const account = user && valid ? await this.repository.findAccount(user.accountId) : null;
+    if (!user || !account) throw new UnauthorizedError('Email or password is incorrect');
+    return this.issueSession(user, account);
+  }
+
+  async logout(sessionToken: string | undefined): Promise<void> {
+    if (sessionToken) await this.repository.deleteSession(hashToken(sessionToken));
+  }
+
+  /** The tenant behind a session cookie, with the session's CSRF token hash, or null. */
+  async resolveSession(sessionToken: string): Promise<(TenantContext & { csrfHash: string }) | null> {
+    const session = await this.repository.findLiveSession(hashToken(sessionToken), this.clock.now());
+    if (!session) return null;
+    return { accountId: session.accountId, userId: session.userId, role: session.role, sessionId: session.id, csrfHash: session.csrfHash };
+  }
+
+  async currentSession(tenant: TenantContext): Promise<SessionView> {
+    const [user, account] = await Promise.all([
+      this.repository.findUser(tenant.accountId, tenant.userId),
+      this.repository.findAccount(tenant.accountId),
+    ]);
+    if (!user || !account) throw new UnauthorizedError('Your session has ended; please log in again');
+    return { user: toUserView(user), account: toAccountView(account) };
+  }
+
+  async addAdmin(tenant: TenantContext, request: InviteAdminRequest): Promise<UserView> {
+    const passwordHash = await this.hasher.hash(request.password);
+    const user = await this.createUserOrConflict(tenant.accountId, { ...request, role: UserRole.Admin, passwordHash });
+    return toUserView(user);
+  }
+
+  async listUsers(tenant: TenantContext): Promise<UserView[]> {
+    return (await this.repository.listUsers(tenant.accountId)).map(toUserView);
+  }
+
+  private async createUserOrConflict(
+    accountId: string,
+    user: Pick<UserRecord, 'name' | 'email' | 'role' | 'passwordHash'>,
+  ): Promise<UserRecord> {
+    try {
+      return await this.repository.createUser(accountId, user);
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) throw new ConflictError('An account with this email already exists');
+      throw error;
+    }
+  }
+
+  private async issueSession(user: UserRecord, account: AccountRecord): Promise<IssuedSession> {
+    const sessionToken = randomBytes(32).toString('base64url');
+    const csrfToken = newCsrfToken();
+    const expiresAt = new Date(this.clock.now().getTime() + this.config.SESSION_TTL_HOURS * 3600_000);
+    await this.repository.createSession({
+      tokenHash: hashToken(sessionToken),
+      csrfHash: hashToken(csrfToken),
+      userId: user.id,
+      accountId: account.id,
+      role: user.role,
+      expiresAt,
+    });
+    return { sessionToken, csrfToken, expiresAt, view: { user: toUserView(user), account: toAccountView(account) } };
+  }
+
+  private getDummyHash(): Promise<string> {
+    this.dummyHash ??= this.hasher.hash(randomBytes(16).toString('hex'));
+    return this.dummyHash;
+  }
+}
+
+function toUserView(user: UserRecord): UserView {
+  return { id: user.id, name: user.name, email: user.email, role: user.role, createdAt: user.createdAt.toISOString() };
+}
+
+function toAccountView(account: AccountRecord): SessionView['account'] {
+  return { id: account.id, name: account.name, createdAt: account.createdAt.toISOString() };
+}

@@ -1,0 +1,50 @@
+import { BadRequestException, ValidationPipe, type INestApplication, type ValidationError } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
+import type { ApiConfig } from '../config/api-config';
+import { AppModule, type AppModuleOptions } from './app.module';
+
+/** Builds the fully configured API (not yet listening); shared by main.ts and the e2e tests. */
+export async function createApiApp(config: ApiConfig, options: AppModuleOptions = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix('api');
+  app.disable('x-powered-by');
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'connect-src': ["'self'"] } } }));
+  app.use(cookieParser());
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) => {
+        const details = flattenValidationErrors(errors);
+        return new BadRequestException({ message: `Invalid request: ${details.join('; ')}`, details });
+      },
+    }),
+  );
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('WABA Connect API').setDescription('Tenant admin API and Meta webhooks').setVersion('1').build(),
+  );
+  SwaggerModule.setup('api/docs', app, document);
+  return app;
+}
+
+function flattenValidationErrors(errors: ValidationError[], parent = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) =>
+      message.startsWith('property ') ? `${path} is not an allowed field` : message,
+    );
+    return [...own, ...flattenValidationErrors(error.children ?? [], path)];
+  });
+}

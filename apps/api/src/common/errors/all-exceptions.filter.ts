@@ -1,0 +1,80 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { ApiErrorBody } from '@waba/contracts';
+import type { Response } from 'express';
+import { DomainError } from './domain-errors';
+
+const STATUS_NAMES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Maps every error to `ApiErrorBody`; unexpected errors are logged and never leak details. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') return;
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500 && body.statusCode !== 503) {
+      this.logger.error({ err: exception }, 'Unhandled error');
+    } else if (body.statusCode === 503) {
+      this.logger.warn(`Database unavailable: ${(exception as Error).message}`);
+    }
+    if (response.headersSent) return;
+    response.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ApiErrorBody {
+    if (exception instanceof DomainError) return body(exception.status, exception.message);
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const payload = exception.getResponse();
+      if (typeof payload === 'object' && payload !== null) {
+        const { message, details } = payload as { message?: string | string[]; details?: string[] };
+        if (Array.isArray(message)) return body(status, message.join('; '), message);
+        return body(status, message ?? exception.message, details);
+      }
+      return body(status, String(payload));
+    }
+    if (isBodyParserError(exception)) {
+      return exception.type === 'entity.too.large'
+        ? body(413, 'The request body is too large')
+        : body(exception.status, 'The request body is not valid JSON');
+    }
+    if (isDatabaseUnavailable(exception)) return body(503, 'The database is unavailable; try again shortly');
+    if (isDuplicateKey(exception)) return body(409, 'This record already exists');
+    return body(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
+  }
+}
+
+function body(statusCode: number, message: string, details?: string[]): ApiErrorBody {
+  return { statusCode, error: STATUS_NAMES[statusCode] ?? 'Error', message, ...(details ? { details } : {}) };
+}
+
+function isBodyParserError(error: unknown): error is { status: number; type: string } {
+  const candidate = error as { status?: unknown; type?: unknown };
+  return typeof candidate?.type === 'string' && candidate.type.startsWith('entity.') && typeof candidate.status === 'number';
+}
+
+/** Mongoose/driver errors that mean "no database right now", as opposed to a bad query. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const name = (error as Error)?.name ?? '';
+  const message = (error as Error)?.message ?? '';
+  return (
+    /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|MongoTopologyClosedError|MongoNetworkTimeoutError/.test(name) ||
+    /before initial connection is complete|buffering timed out|Client must be connected|connection .* closed|ECONNREFUSED/.test(message)
+  );
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number })?.code === 11000;
+}

@@ -1,0 +1,21 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { HealthView } from '@waba/contracts';
+import type { Response } from 'express';
+import { Public } from '../common/auth/auth.decorators';
+import { HealthService } from './health.service';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  /** 200 when the database answers, 503 otherwise (load balancers read the status). */
+  @Public()
+  @Get()
+  async check(@Res({ passthrough: true }) response: Response): Promise<HealthView> {
+    const view = await this.health.check();
+    if (view.status !== 'ok') response.status(503);
+    return view;
+  }
+}

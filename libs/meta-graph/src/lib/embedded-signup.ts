@@ -1,0 +1,52 @@
+// The `WA_EMBEDDED_SIGNUP` session-info message the signup popup posts to its opener
+// (meta-platform.md §1.3). The opener receives it as a JSON string in `event.data`.
+
+export const EMBEDDED_SIGNUP_MESSAGE_TYPE = 'WA_EMBEDDED_SIGNUP';
+
+export type EmbeddedSignupFinishEvent =
+  | 'FINISH'
+  | 'FINISH_ONLY_WABA'
+  | 'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING'
+  | 'FINISH_OBO_MIGRATION'
+  | 'FINISH_GRANT_ONLY_API_ACCESS'
+  | 'ERROR';
+
+export interface EmbeddedSignupFinishData {
+  waba_id: string;
+  phone_number_id?: string;
+  business_id?: string;
+  waba_ids?: string[];
+  ad_account_ids?: string[];
+  page_ids?: string[];
+  dataset_ids?: string[];
+  catalog_ids?: string[];
+  instagram_account_ids?: string[];
+}
+
+export interface EmbeddedSignupFinishMessage {
+  type: typeof EMBEDDED_SIGNUP_MESSAGE_TYPE;
+  event: EmbeddedSignupFinishEvent;
+  data: EmbeddedSignupFinishData;
+  version?: number;
+}
+
+/** The person left the flow at `current_step`. */
+export interface EmbeddedSignupAbandonMessage {
+  type: typeof EMBEDDED_SIGNUP_MESSAGE_TYPE;
+  event: 'CANCEL';
+  data: { current_step: string };
+  version?: number;
+}
+
+/** The flow ended with an error shown to the person; also sent as `CANCEL`. */
+export interface EmbeddedSignupErrorMessage {
+  type: typeof EMBEDDED_SIGNUP_MESSAGE_TYPE;
+  event: 'CANCEL';
+  data: { error_message: string; error_code: string; session_id: string; timestamp: number };
+  version?: number;
+}
+
+export type EmbeddedSignupMessage =
+  | EmbeddedSignupFinishMessage
+  | EmbeddedSignupAbandonMessage
+  | EmbeddedSignupErrorMessage;

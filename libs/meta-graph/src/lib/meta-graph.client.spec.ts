@@ -1,0 +1,55 @@
+import { MetaGraphClient, MetaGraphConfig } from './meta-graph.client';
+import { MetaGraphError } from './graph-errors';
+
+const config: MetaGraphConfig = {
+  graphBaseUrl: 'https://graph.facebook.com/',
+  dialogBaseUrl: 'https://www.facebook.com',
+  apiVersion: 'v25.0',
+  appId: '111',
+  appSecret: 'top-secret-app',
+};
+
+describe('MetaGraphClient.dialogUrl', () => {
+  const client = new MetaGraphClient(config);
+
+  it('builds the versioned dialog URL for a Login for Business configuration', () => {
+    const url = new URL(
+      client.dialogUrl({ redirectUri: 'https://app.example/cb?x=1', state: 's t', configId: 'cfg', extras: { setup: {} } }),
+    );
+    expect(url.origin + url.pathname).toBe('https://www.facebook.com/v25.0/dialog/oauth');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      client_id: '111',
+      redirect_uri: 'https://app.example/cb?x=1',
+      state: 's t',
+      response_type: 'code',
+      config_id: 'cfg',
+      override_default_response_type: 'true',
+      extras: '{"setup":{}}',
+    });
+  });
+
+  it('sends comma-separated scopes when there is no configuration', () => {
+    const url = new URL(client.dialogUrl({ redirectUri: 'https://a/cb', state: 's', scopes: ['a', 'b'] }));
+    expect(url.searchParams.get('scope')).toBe('a,b');
+    expect(url.searchParams.has('config_id')).toBe(false);
+  });
+});
+
+describe('MetaGraphClient secrets', () => {
+  it('keeps tokens and the app secret out of error messages', async () => {
+    const token = 'EAAsecret-token-value';
+    const fetchStub: typeof fetch = async () =>
+      new Response(
+        JSON.stringify({
+          error: { message: `bad ${token} and top-secret-app`, type: 'OAuthException', code: 100, fbtrace_id: 'T' },
+        }),
+        { status: 400 },
+      );
+    const client = new MetaGraphClient(config, { fetch: fetchStub });
+    const error = await client.getMe(token).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MetaGraphError);
+    expect((error as MetaGraphError).message).not.toContain(token);
+    expect((error as MetaGraphError).message).not.toContain('top-secret-app');
+    expect(JSON.stringify(error)).not.toContain(token);
+  });
+});

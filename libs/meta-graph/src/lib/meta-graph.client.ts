@@ -1,0 +1,375 @@
+// The one way our code talks to Meta's Graph API (or the sandbox: only the base URLs differ).
+// Tenant tokens travel in the Authorization header with an `appsecret_proof`; failures become
+// `MetaGraphError`s classified by code; only `temporary` failures are retried, with a bound.
+import { expandFields, FieldSpec } from './field-expansion';
+import { classifyGraphError, GraphErrorClass, MetaGraphError } from './graph-errors';
+import {
+  AccessTokenResult,
+  BusinessSummary,
+  CallbackOverride,
+  DebugTokenData,
+  GraphErrorEnvelope,
+  GraphList,
+  GraphSuccess,
+  MeResult,
+  PhoneNumber,
+  SubscribedApp,
+  Waba,
+  WabaSummary,
+} from './graph-types';
+import { appSecretProof } from './signatures';
+
+/** The current version per meta-platform.md §0 (English "Platform Versioning" page). */
+export const DEFAULT_GRAPH_API_VERSION = 'v25.0';
+
+export interface MetaGraphConfig {
+  /** `https://graph.facebook.com` or the sandbox, e.g. `http://localhost:4100`. */
+  graphBaseUrl: string;
+  /** `https://www.facebook.com` or the sandbox. */
+  dialogBaseUrl: string;
+  apiVersion: string;
+  appId: string;
+  appSecret: string;
+  /** Per attempt; default 10 s. */
+  timeoutMs?: number;
+  /** Extra attempts for `temporary` failures; default 2. */
+  maxRetries?: number;
+}
+
+/** Side effects the client uses, replaceable in tests. */
+export interface MetaGraphClientDeps {
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  /** In [0, 1); drives backoff jitter. */
+  random?: () => number;
+}
+
+export const PHONE_NUMBER_FIELDS = [
+  'id',
+  'display_phone_number',
+  'verified_name',
+  'quality_rating',
+  'code_verification_status',
+  'name_status',
+  'status',
+  'platform_type',
+  'throughput',
+  'whatsapp_business_manager_messaging_limit',
+] as const;
+
+export const WABA_FIELDS: FieldSpec[] = [
+  'id',
+  'name',
+  'currency',
+  'timezone_id',
+  'message_template_namespace',
+  'account_review_status',
+  'owner_business_info',
+  { edge: 'phone_numbers', fields: [...PHONE_NUMBER_FIELDS] },
+];
+
+const WABA_SUMMARY_FIELDS = 'id,name,currency,timezone_id,message_template_namespace';
+const BACKOFF_BASE_MS = 250;
+const BACKOFF_CAP_MS = 5_000;
+
+export interface DialogUrlOptions {
+  redirectUri: string;
+  state: string;
+  /** Facebook Login for Business configuration; replaces `scopes`. */
+  configId?: string;
+  scopes?: string[];
+  /** Sent as the JSON `extras` parameter, e.g. `{ setup: {}, featureType: '' }`. */
+  extras?: Record<string, unknown>;
+}
+
+type TokenAuth = { kind: 'tenant' | 'app'; value: string };
+
+interface GraphCall {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: Record<string, unknown>;
+  auth?: TokenAuth;
+  /** Values that must never leak into an error message. */
+  secrets?: string[];
+  /** Overrides `maxRetries`, e.g. 0 for calls that count against a quota. */
+  maxRetries?: number;
+}
+
+export class MetaGraphClient {
+  private readonly fetchImpl: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly config: MetaGraphConfig,
+    deps: MetaGraphClientDeps = {},
+  ) {
+    this.fetchImpl = deps.fetch ?? ((input, init) => fetch(input, init));
+    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = deps.random ?? Math.random;
+  }
+
+  dialogUrl(options: DialogUrlOptions): string {
+    const url = new URL(`${trimSlash(this.config.dialogBaseUrl)}/${this.config.apiVersion}/dialog/oauth`);
+    url.searchParams.set('client_id', this.config.appId);
+    url.searchParams.set('redirect_uri', options.redirectUri);
+    url.searchParams.set('state', options.state);
+    url.searchParams.set('response_type', 'code');
+    if (options.configId) {
+      url.searchParams.set('config_id', options.configId);
+      url.searchParams.set('override_default_response_type', 'true');
+    }
+    if (options.scopes?.length) url.searchParams.set('scope', options.scopes.join(','));
+    if (options.extras) url.searchParams.set('extras', JSON.stringify(options.extras));
+    return url.toString();
+  }
+
+  /** Exchange an authorization code; pass `redirectUri` only for codes from the redirect dialog. */
+  exchangeCode(input: { code: string; redirectUri?: string }): Promise<AccessTokenResult> {
+    return this.call<AccessTokenResult>({
+      method: 'GET',
+      path: 'oauth/access_token',
+      query: {
+        client_id: this.config.appId,
+        client_secret: this.config.appSecret,
+        code: input.code,
+        redirect_uri: input.redirectUri,
+      },
+      secrets: [input.code],
+    });
+  }
+
+  /** `fb_exchange_token`: only a token that is still valid can be extended. */
+  exchangeForLongLivedToken(token: string): Promise<AccessTokenResult> {
+    return this.call<AccessTokenResult>({
+      method: 'GET',
+      path: 'oauth/access_token',
+      query: {
+        grant_type: 'fb_exchange_token',
+        client_id: this.config.appId,
+        client_secret: this.config.appSecret,
+        fb_exchange_token: token,
+      },
+      secrets: [token],
+    });
+  }
+
+  /** Inspect any token of our app, authenticated with the app access token. */
+  async debugToken(token: string): Promise<DebugTokenData> {
+    const result = await this.call<{ data: DebugTokenData }>({
+      method: 'GET',
+      path: 'debug_token',
+      query: { input_token: token },
+      auth: { kind: 'app', value: `${this.config.appId}|${this.config.appSecret}` },
+      secrets: [token],
+    });
+    return result.data;
+  }
+
+  getMe(token: string): Promise<MeResult> {
+    return this.tenantGet<MeResult>(token, 'me', { fields: 'id,name,client_business_id' });
+  }
+
+  listBusinesses(token: string): Promise<GraphList<BusinessSummary>> {
+    return this.tenantGet(token, 'me/businesses', { fields: 'id,name' });
+  }
+
+  listOwnedWabas(token: string, businessId: string): Promise<GraphList<WabaSummary>> {
+    return this.tenantGet(token, `${segment(businessId)}/owned_whatsapp_business_accounts`, {
+      fields: WABA_SUMMARY_FIELDS,
+    });
+  }
+
+  listClientWabas(token: string, businessId: string): Promise<GraphList<WabaSummary>> {
+    return this.tenantGet(token, `${segment(businessId)}/client_whatsapp_business_accounts`, {
+      fields: WABA_SUMMARY_FIELDS,
+    });
+  }
+
+  /** One call for the WABA and, by field expansion, its numbers (`phone_numbers.data`). */
+  getWaba(token: string, wabaId: string, fields: FieldSpec[] = WABA_FIELDS): Promise<Waba> {
+    return this.tenantGet(token, segment(wabaId), { fields: expandFields(fields) });
+  }
+
+  listPhoneNumbers(
+    token: string,
+    wabaId: string,
+    fields: readonly string[] = PHONE_NUMBER_FIELDS,
+  ): Promise<GraphList<PhoneNumber>> {
+    return this.tenantGet(token, `${segment(wabaId)}/phone_numbers`, { fields: fields.join(',') });
+  }
+
+  getPhoneNumber(
+    token: string,
+    phoneNumberId: string,
+    fields: readonly string[] = PHONE_NUMBER_FIELDS,
+  ): Promise<PhoneNumber> {
+    return this.tenantGet(token, segment(phoneNumberId), { fields: fields.join(',') });
+  }
+
+  /** Subscribe our app to the WABA's webhooks; with `override`, also redirect them (subscribe first). */
+  subscribeApp(token: string, wabaId: string, override?: CallbackOverride): Promise<GraphSuccess> {
+    return this.call({
+      method: 'POST',
+      path: `${segment(wabaId)}/subscribed_apps`,
+      auth: { kind: 'tenant', value: token },
+      body: override
+        ? { override_callback_uri: override.callbackUri, verify_token: override.verifyToken }
+        : undefined,
+      secrets: override ? [override.verifyToken] : [],
+    });
+  }
+
+  listSubscribedApps(token: string, wabaId: string): Promise<GraphList<SubscribedApp>> {
+    return this.tenantGet(token, `${segment(wabaId)}/subscribed_apps`);
+  }
+
+  unsubscribeApp(token: string, wabaId: string): Promise<GraphSuccess> {
+    return this.call({
+      method: 'DELETE',
+      path: `${segment(wabaId)}/subscribed_apps`,
+      auth: { kind: 'tenant', value: token },
+    });
+  }
+
+  /** Never retried: every attempt counts against the 10-per-72-hours limit (133016). */
+  registerPhone(token: string, phoneNumberId: string, pin: string): Promise<GraphSuccess> {
+    return this.call({
+      method: 'POST',
+      path: `${segment(phoneNumberId)}/register`,
+      auth: { kind: 'tenant', value: token },
+      body: { messaging_product: 'whatsapp', pin },
+      secrets: [pin],
+      maxRetries: 0,
+    });
+  }
+
+  /** Never retried: shares the register limit. */
+  deregisterPhone(token: string, phoneNumberId: string): Promise<GraphSuccess> {
+    return this.call({
+      method: 'POST',
+      path: `${segment(phoneNumberId)}/deregister`,
+      auth: { kind: 'tenant', value: token },
+      maxRetries: 0,
+    });
+  }
+
+  setTwoStepPin(token: string, phoneNumberId: string, pin: string): Promise<GraphSuccess> {
+    return this.call({
+      method: 'POST',
+      path: segment(phoneNumberId),
+      auth: { kind: 'tenant', value: token },
+      body: { pin },
+      secrets: [pin],
+    });
+  }
+
+  private tenantGet<T>(token: string, path: string, query?: Record<string, string>): Promise<T> {
+    return this.call<T>({ method: 'GET', path, query, auth: { kind: 'tenant', value: token } });
+  }
+
+  private async call<T>(call: GraphCall): Promise<T> {
+    const maxRetries = call.maxRetries ?? this.config.maxRetries ?? 2;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attempt<T>(call);
+      } catch (error) {
+        const retry = error instanceof MetaGraphError && error.kind === 'temporary' && attempt < maxRetries;
+        if (!retry) throw error;
+        // Full jitter keeps many clients from retrying in lockstep after an outage.
+        const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+        await this.sleep(Math.floor(this.random() * ceiling));
+      }
+    }
+  }
+
+  private async attempt<T>(call: GraphCall): Promise<T> {
+    const endpoint = `${call.method} /${this.config.apiVersion}/${call.path}`;
+    const secrets = [this.config.appSecret, ...(call.secrets ?? []), ...(call.auth ? [call.auth.value] : [])];
+    const url = new URL(`${trimSlash(this.config.graphBaseUrl)}/${this.config.apiVersion}/${call.path}`);
+    for (const [key, value] of Object.entries(call.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, value);
+    }
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (call.auth) {
+      headers['authorization'] = `Bearer ${call.auth.value}`;
+      if (call.auth.kind === 'tenant') {
+        url.searchParams.set('appsecret_proof', appSecretProof(call.auth.value, this.config.appSecret));
+      }
+    }
+    if (call.body) headers['content-type'] = 'application/json';
+
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, {
+        method: call.method,
+        headers,
+        body: call.body ? JSON.stringify(call.body) : undefined,
+        signal: AbortSignal.timeout(this.config.timeoutMs ?? 10_000),
+      });
+    } catch (error) {
+      throw transportError(endpoint, error);
+    }
+
+    const text = await response.text();
+    const json = parseJson(text);
+    const graphError = isErrorEnvelope(json) ? json.error : undefined;
+    if (response.ok && json !== undefined && !graphError) return json as T;
+
+    const facts = {
+      code: graphError?.code,
+      subcode: graphError?.error_subcode,
+      httpStatus: response.status,
+      businessUseCaseUsage: response.headers.get('x-business-use-case-usage'),
+    };
+    const described = graphError
+      ? `(#${graphError.code}) ${redact(graphError.message, secrets)}`
+      : `HTTP ${response.status} without a Graph error body`;
+    throw new MetaGraphError({
+      ...classifyGraphError(facts),
+      message: `Graph ${endpoint} failed: ${described}`,
+      code: facts.code,
+      subcode: facts.subcode,
+      fbtraceId: graphError?.fbtrace_id,
+      httpStatus: response.status,
+      endpoint,
+    });
+  }
+}
+
+function transportError(endpoint: string, error: unknown): MetaGraphError {
+  const timedOut = error instanceof Error && error.name === 'TimeoutError';
+  // Only the error code of the cause: its message may quote the URL and thus a query secret.
+  const cause = (error as { cause?: { code?: string } } | undefined)?.cause?.code;
+  const reason = timedOut ? 'timed out' : `network error${cause ? ` (${cause})` : ''}`;
+  const temporary: GraphErrorClass = { kind: 'temporary', retryable: true };
+  return new MetaGraphError({ ...temporary, message: `Graph ${endpoint} failed: ${reason}`, endpoint });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined; // proxies answer 5xx with HTML; classified by status below
+  }
+}
+
+function isErrorEnvelope(value: unknown): value is GraphErrorEnvelope {
+  const error = (value as Partial<GraphErrorEnvelope> | undefined)?.error;
+  return typeof error === 'object' && error !== null && typeof error.code === 'number';
+}
+
+function redact(message: string, secrets: string[]): string {
+  return secrets
+    .filter((secret) => secret.length >= 4)
+    .reduce((text, secret) => text.split(secret).join('[redacted]'), message);
+}
+
+function segment(id: string): string {
+  return encodeURIComponent(id);
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}

@@ -1,0 +1,219 @@
+/**
+ * The one place that decides which MongoDB-compatible server a run uses (see README, "Database"):
+ * MONGODB_URI when set, else mongodb-memory-server, else FerretDB built from the Go module proxy.
+ * Shared by `npm start`, the test set-up and the benchmarks.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, mkdirSync, cpSync, chmodSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export type DatabaseKind = 'external' | 'mongodb-memory-server' | 'ferretdb-sqlite' | 'ferretdb-postgresql';
+
+export interface LaunchedDatabase {
+  kind: DatabaseKind;
+  /** Server URI without a database name, e.g. `mongodb://127.0.0.1:40123`. */
+  uri: string;
+  /** One line for people: which server, where. */
+  description: string;
+  stop(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+  /** Skip mongodb-memory-server (it needs MongoDB's download site or a cached binary). */
+  skipMemoryServer?: boolean;
+}
+
+const WORKSPACE_ROOT = resolve(__dirname, '../..');
+const FERRETDB_VERSION = 'v1.24.2';
+const FERRETDB_BIN = join(WORKSPACE_ROOT, '.tools/bin/ferretdb');
+const FERRETDB_SRC = join(WORKSPACE_ROOT, '.tools/ferretdb-src');
+// Remembers that mongod could not be downloaded here, so later runs skip the ~7 s of retries.
+const MEMORY_SERVER_UNAVAILABLE = join(WORKSPACE_ROOT, '.tools/memory-server-unavailable');
+
+export async function launchDatabase(options: LaunchOptions = {}): Promise<LaunchedDatabase> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((line: string) => console.log(line));
+
+  if (env['MONGODB_URI']) {
+    const uri = env['MONGODB_URI'];
+    return { kind: 'external', uri, description: `MongoDB from MONGODB_URI (${redactUri(uri)})`, stop: async () => undefined };
+  }
+
+  const memoryServerFailure =
+    options.skipMemoryServer || env['WABA_SKIP_MEMORY_SERVER'] === '1' ? 'skipped' : await tryMemoryServer(log);
+  if (typeof memoryServerFailure !== 'string') return memoryServerFailure;
+
+  try {
+    return await startFerretDb(env, log);
+  } catch (error) {
+    throw new Error(
+      `No database available. mongodb-memory-server: ${memoryServerFailure}. FerretDB: ${(error as Error).message}. ` +
+        'Set MONGODB_URI to a MongoDB server, or install Go (for FerretDB), or allow mongodb-memory-server to download mongod.',
+    );
+  }
+}
+
+/** Returns a started server, or why it could not start. */
+async function tryMemoryServer(log: (line: string) => void): Promise<LaunchedDatabase | string> {
+  if (existsSync(MEMORY_SERVER_UNAVAILABLE)) {
+    return `mongod could not be downloaded earlier (delete ${MEMORY_SERVER_UNAVAILABLE} to try again)`;
+  }
+  try {
+    const { MongoMemoryServer } = await import('mongodb-memory-server');
+    // Without MongoDB's download site this fails fast (DNS); a cached binary starts in ~1 s.
+    const server = await withTimeout(MongoMemoryServer.create(), 120_000, 'mongodb-memory-server did not start in 120 s');
+    const uri = server.getUri().replace(/\/$/, '');
+    return { kind: 'mongodb-memory-server', uri, description: `mongodb-memory-server (${uri})`, stop: async () => void (await server.stop()) };
+  } catch (error) {
+    const reason = firstLine((error as Error).message);
+    mkdirSync(join(WORKSPACE_ROOT, '.tools'), { recursive: true });
+    writeFileSync(MEMORY_SERVER_UNAVAILABLE, `${new Date().toISOString()} ${reason}\n`);
+    log(`database: mongodb-memory-server unavailable (${reason}); using FerretDB`);
+    return reason;
+  }
+}
+
+export async function startFerretDb(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<LaunchedDatabase> {
+  ensureFerretDbBuilt(log);
+  const dataDir = mkdtempSync(join(tmpdir(), 'waba-ferretdb-'));
+  const port = await freePort();
+  const postgresUrl = env['FERRETDB_POSTGRESQL_URL'];
+  const handlerArgs = postgresUrl
+    ? ['--handler=postgresql', `--postgresql-url=${postgresUrl}`]
+    : ['--handler=sqlite', `--sqlite-url=file:${dataDir}/`];
+  const child = spawn(
+    FERRETDB_BIN,
+    [...handlerArgs, `--state-dir=${dataDir}`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+  try {
+    await waitForPort(port, child, 30_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`${(error as Error).message}${stderr ? `: ${firstLine(stderr)}` : ''}`);
+  }
+  const kind: DatabaseKind = postgresUrl ? 'ferretdb-postgresql' : 'ferretdb-sqlite';
+  const uri = `mongodb://127.0.0.1:${port}`;
+  return {
+    kind,
+    uri,
+    description: `FerretDB ${FERRETDB_VERSION} (${postgresUrl ? 'PostgreSQL' : 'SQLite'} backend) at ${uri}`,
+    stop: () => stopProcess(child).then(() => rmSync(dataDir, { recursive: true, force: true })),
+  };
+}
+
+/** Builds FerretDB once into .tools/bin (git-ignored), the way that yields a working binary. */
+export function ensureFerretDbBuilt(log: (line: string) => void = console.log): void {
+  if (existsSync(FERRETDB_BIN)) return;
+  log(`database: building FerretDB ${FERRETDB_VERSION} into .tools/bin (first run only, ~2.5 min)`);
+  const go = findGo();
+  const moduleJson = execFileSync(go, ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`], {
+    cwd: tmpdir(),
+    encoding: 'utf8',
+  });
+  const moduleDir = (JSON.parse(moduleJson) as { Dir?: string }).Dir;
+  if (!moduleDir) throw new Error('go mod download did not report the module folder');
+  rmSync(FERRETDB_SRC, { recursive: true, force: true });
+  mkdirSync(join(WORKSPACE_ROOT, '.tools/bin'), { recursive: true });
+  cpSync(moduleDir, FERRETDB_SRC, { recursive: true });
+  makeWritable(FERRETDB_SRC);
+  // The module zip lacks this file; without it the binary panics at start.
+  writeFileSync(join(FERRETDB_SRC, 'build/version/version.txt'), `${FERRETDB_VERSION}\n`);
+  execFileSync(go, ['build', '-o', FERRETDB_BIN, './cmd/ferretdb'], { cwd: FERRETDB_SRC, stdio: 'inherit' });
+}
+
+function findGo(): string {
+  for (const candidate of ['go', '/usr/local/go/bin/go']) {
+    try {
+      execFileSync(candidate, ['version'], { stdio: 'ignore' });
+      return candidate;
+    } catch {
+      // try the next location
+    }
+  }
+  throw new Error('Go is not installed (needed once to build FerretDB)');
+}
+
+function makeWritable(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const stats = statSync(path);
+    chmodSync(path, stats.mode | 0o200);
+    if (stats.isDirectory()) makeWritable(path);
+  }
+  chmodSync(dir, statSync(dir).mode | 0o200);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`FerretDB exited with code ${child.exitCode}`);
+    if (await canConnect(port)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`FerretDB did not answer on port ${port} within ${timeoutMs / 1000} s`);
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolveConnect) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolveConnect(true);
+    });
+    socket.once('error', () => resolveConnect(false));
+  });
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolveStop) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolveStop();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').find((line) => line.trim())?.trim().slice(0, 300) ?? 'unknown error';
+}
+
+function redactUri(uri: string): string {
+  return uri.replace(/\/\/[^@/]+@/, '//***@');
+}
+
+/** `mongodb://host:port` + a database name, keeping any query string. */
+export function withDatabaseName(serverUri: string, databaseName: string): string {
+  const url = new URL(serverUri);
+  url.pathname = `/${databaseName}`;
+  return url.toString();
+}

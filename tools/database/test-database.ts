@@ -1,0 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { withDatabaseName } from './database-launcher';
+
+/** A fresh database on the run's server, so suites never see each other's data. */
+export function isolatedTestDatabaseUri(prefix = 'test'): string {
+  const server = process.env['WABA_TEST_DATABASE_SERVER'];
+  if (!server) throw new Error('WABA_TEST_DATABASE_SERVER is not set: run tests through a jest config that uses tools/database/jest-global-setup.ts');
+  return withDatabaseName(server, `${prefix}_${randomBytes(6).toString('hex')}`);
+}
