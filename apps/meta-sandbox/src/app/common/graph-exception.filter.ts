@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { GraphErrorEnvelope } from '@waba/meta-graph';
 import { Response } from 'express';
+import { GatewayFailure } from '../graph/graph-faults.service';
 import { GraphException } from './graph-exception';
 import { newTraceId } from './secure-random';
 
@@ -11,6 +12,10 @@ export class GraphExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof GatewayFailure) {
+      response.status(exception.httpStatus).type('html').send(`<html><body>${exception.httpStatus}</body></html>`);
+      return;
+    }
     const error = this.toGraphException(exception);
     const envelope: GraphErrorEnvelope = {
       error: {
@@ -22,7 +27,7 @@ export class GraphExceptionFilter implements ExceptionFilter {
         fbtrace_id: newTraceId(),
       },
     };
-    response.status(error.httpStatus).json(envelope);
+    response.status(error.httpStatus).set(error.headers).json(envelope);
   }
 
   private toGraphException(exception: unknown): GraphException {

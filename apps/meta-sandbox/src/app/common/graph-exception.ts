@@ -8,6 +8,7 @@ export interface GraphExceptionInit {
   httpStatus?: number;
   type?: string;
   errorData?: GraphErrorBody['error_data'];
+  headers?: Record<string, string>;
 }
 
 /** An error the sandbox answers in Meta's envelope `{ error: { message, type, code, ... } }`. */
@@ -17,6 +18,7 @@ export class GraphException extends Error {
   readonly httpStatus: number;
   readonly type: string;
   readonly errorData?: GraphErrorBody['error_data'];
+  readonly headers: Record<string, string>;
 
   constructor(init: GraphExceptionInit) {
     super(init.message);
@@ -25,6 +27,7 @@ export class GraphException extends Error {
     this.httpStatus = init.httpStatus ?? 400;
     this.type = init.type ?? 'OAuthException';
     this.errorData = init.errorData;
+    this.headers = init.headers ?? {};
   }
 
   static invalidParameter(message: string, subcode?: number): GraphException {

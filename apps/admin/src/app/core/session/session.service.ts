@@ -70,6 +70,9 @@ export class SessionService {
       }
     }
     this.remember(null);
+    // Logout also drops the XSRF-TOKEN cookie; asking `/me` again confirms we are signed out and
+    // gets a fresh token from the API, without which the next login POST would be refused (403).
+    await this.load().catch(() => null);
   }
 
   /** Forgets the session locally, e.g. when the API says it has expired. */

@@ -7,13 +7,16 @@ import { ChangeDetectionStrategy, Component, input } from '@angular/core';
     <div role="alert" aria-atomic="true">
       @if (message()) {
         <div class="form-error">
-          <p class="form-error-message">{{ message() }}</p>
           @if (details().length > 0) {
+            <!-- The API's message repeats the details in one line; the list reads better. -->
+            <p class="form-error-message">Please correct the following:</p>
             <ul>
               @for (line of details(); track $index) {
                 <li>{{ line }}</li>
               }
             </ul>
+          } @else {
+            <p class="form-error-message">{{ message() }}</p>
           }
         </div>
       }

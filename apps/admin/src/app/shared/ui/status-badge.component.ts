@@ -15,8 +15,8 @@ export type StatusTone = 'good' | 'warn' | 'bad' | 'neutral';
       border: 1px solid currentColor;
     }
     .badge-good {
-      background: var(--mat-sys-primary-container);
-      color: var(--mat-sys-on-primary-container);
+      background: var(--mat-sys-secondary-container);
+      color: var(--mat-sys-on-secondary-container);
     }
     .badge-warn {
       background: var(--mat-sys-tertiary-container);

@@ -1,0 +1,35 @@
+import { loadApiConfig } from './api-config';
+
+describe('loadApiConfig', () => {
+  it('applies defaults and converts numbers', () => {
+    const config = loadApiConfig({ MONGODB_URI: 'mongodb://localhost/x', API_PORT: '4000' });
+    expect(config.API_PORT).toBe(4000);
+    expect(config.SESSION_TTL_HOURS).toBe(12);
+    expect(config.publicUrl).toBe('http://localhost:4000');
+    expect(config.secureCookies).toBe(false);
+  });
+
+  it('names every missing or invalid setting in one error', () => {
+    expect(() => loadApiConfig({ API_PORT: 'abc', LOG_LEVEL: 'loud' })).toThrow(
+      /MONGODB_URI is required.*|API_PORT must be an integer/,
+    );
+    try {
+      loadApiConfig({ API_PORT: 'abc', LOG_LEVEL: 'loud' });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain('MONGODB_URI is required');
+      expect(message).toContain('API_PORT must be an integer');
+      expect(message).toContain('LOG_LEVEL must be one of');
+    }
+  });
+
+  it('uses secure cookies behind an https public URL', () => {
+    const config = loadApiConfig({ MONGODB_URI: 'mongodb://localhost/x', PUBLIC_URL: 'https://app.example.com/' });
+    expect(config.publicUrl).toBe('https://app.example.com');
+    expect(config.secureCookies).toBe(true);
+  });
+
+  it('refuses a public URL that is not absolute', () => {
+    expect(() => loadApiConfig({ MONGODB_URI: 'mongodb://localhost/x', PUBLIC_URL: 'app.example.com' })).toThrow(/PUBLIC_URL must be an absolute/);
+  });
+});

@@ -1,0 +1,100 @@
+// What the sandbox's Meta knows: businesses, their WABAs and numbers, tokens and codes.
+import {
+  AccountReviewStatus,
+  CodeVerificationStatus,
+  MessagingLimitTier,
+  NameStatus,
+  PhoneNumberStatus,
+  PlatformType,
+  QualityRating,
+  ThroughputLevel,
+} from '@waba/meta-graph';
+
+export interface BusinessRecord {
+  id: string;
+  name: string;
+  /** Set for businesses Meta refuses in the signup flow (meta-platform.md §11). */
+  onboardingBlockedReason?: string;
+}
+
+export interface AppSubscription {
+  appId: string;
+  appName: string;
+  overrideCallbackUri?: string;
+  overrideVerifyToken?: string;
+}
+
+export interface WabaRecord {
+  id: string;
+  name: string;
+  ownerBusinessId: string;
+  currency: string;
+  timezoneId: string;
+  messageTemplateNamespace: string;
+  accountReviewStatus: AccountReviewStatus;
+  createdAtMs: number;
+  /** Partner businesses the WABA was shared with (`client_whatsapp_business_accounts`). */
+  sharedWithBusinessIds: string[];
+  subscriptions: AppSubscription[];
+}
+
+export interface PhoneNumberRecord {
+  id: string;
+  wabaId: string;
+  displayPhoneNumber: string;
+  verifiedName: string;
+  qualityRating: QualityRating;
+  codeVerificationStatus: CodeVerificationStatus;
+  nameStatus: NameStatus;
+  status: PhoneNumberStatus;
+  platformType: PlatformType;
+  throughputLevel: ThroughputLevel;
+  messagingLimit: MessagingLimitTier;
+  accountMode: 'LIVE' | 'SANDBOX';
+  /** Coexistence: also on the WhatsApp Business app; cannot be deregistered. */
+  isOnBizApp: boolean;
+  twoStepPin?: string;
+  webhookOverride?: { callbackUri: string; verifyToken: string };
+  /** Times of register/deregister requests, for the 10-per-72-hours limit. */
+  registrationRequestsMs: number[];
+  registrationBlockedUntilMs?: number;
+}
+
+/** What a person granted in one consent. */
+export interface Grant {
+  businessId: string;
+  /** Newest WABA first, as `granular_scopes` lists them. */
+  wabaIds: string[];
+  phoneNumberIds: string[];
+  scopes: string[];
+}
+
+export interface AccessTokenRecord {
+  value: string;
+  type: 'USER' | 'SYSTEM_USER';
+  userId: string;
+  userName: string;
+  /** The customer's portfolio for business (BISU) tokens, answered by `/me?fields=client_business_id`. */
+  clientBusinessId?: string;
+  businessIds: string[];
+  /** `granted`: only `wabaIds`; `business`: every WABA owned by or shared with `businessIds`. */
+  assetScope: 'granted' | 'business';
+  wabaIds: string[];
+  scopes: string[];
+  issuedAtMs: number;
+  expiresAtMs: number | null;
+  dataAccessExpiresAtMs: number;
+  invalidatedSubcode?: number;
+}
+
+export type CodeFlow = 'sdk' | 'redirect';
+
+export interface AuthorizationCodeRecord {
+  value: string;
+  flow: CodeFlow;
+  /** Required, and must match, when exchanging a redirect-flow code. */
+  redirectUri?: string;
+  expiresAtMs: number;
+  used: boolean;
+  grant: Grant;
+}

@@ -1,0 +1,77 @@
+/**
+ * `npm test`: builds the apps, then runs every suite — jest (api, api-e2e, libs, sandbox),
+ * vitest (admin) and Playwright (admin-e2e, real chromium) — and ends with one line
+ * `N passed, N failed` totalled over all of them. Exits non-zero when anything failed.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '..');
+const results = join(root, 'test-results');
+interface SuiteResult {
+  name: string;
+  passed: number;
+  failed: number;
+  seconds: number;
+}
+
+function run(command: string, args: string[], env: Record<string, string> = {}): { status: number; output: string; seconds: number } {
+  const started = Date.now();
+  const child = spawnSync(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 512 * 1024 * 1024 });
+  const output = `${child.stdout?.toString() ?? ''}${child.stderr?.toString() ?? ''}`;
+  process.stdout.write(output);
+  return { status: child.status ?? 1, output, seconds: (Date.now() - started) / 1000 };
+}
+
+function readJson<T>(path: string): T | undefined {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
+}
+
+/** A runner that crashed before reporting still counts as one failure, never as a pass. */
+function settle(name: string, status: number, passed: number, failed: number, seconds: number): SuiteResult {
+  return { name, passed, failed: status !== 0 && failed === 0 ? 1 : failed, seconds };
+}
+
+function jestSuites(): SuiteResult {
+  const out = join(results, 'jest.json');
+  const { status, seconds } = run('npx', ['jest', '-c', 'jest.config.cts', '--ci', '--json', `--outputFile=${out}`]);
+  const report = readJson<{ numPassedTests: number; numFailedTests: number }>(out);
+  return settle('jest', status, report?.numPassedTests ?? 0, report?.numFailedTests ?? 0, seconds);
+}
+
+function vitestSuites(): SuiteResult {
+  const { status, output, seconds } = run('npx', ['nx', 'test', 'admin', '--skip-nx-cache', '--output-style=static']);
+  // Vitest's summary line: "Tests  12 passed | 1 failed (13)"
+  const summary = output.split('\n').reverse().find((line) => /^\s*Tests\s+\d+/.test(line.replace(/\x1b\[[0-9;]*m/g, '')))?.replace(/\x1b\[[0-9;]*m/g, '') ?? '';
+  const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(summary)?.[1] ?? 0);
+  return settle('vitest', status, count('passed'), count('failed'), seconds);
+}
+
+function playwrightSuites(): SuiteResult {
+  const out = join(results, 'playwright.json');
+  const { status, seconds } = run('npx', ['playwright', 'test', '-c', 'apps/admin-e2e/playwright.config.mts'], { CI: '1', PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+  const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number } }>(out);
+  return settle('playwright', status, (report?.stats.expected ?? 0) + (report?.stats.flaky ?? 0), report?.stats.unexpected ?? 0, seconds);
+}
+
+function main(): void {
+  rmSync(results, { recursive: true, force: true });
+  mkdirSync(results, { recursive: true });
+  const build = run('npx', ['nx', 'run-many', '-t', 'build', '-p', 'api', 'admin', 'meta-sandbox', '--output-style=static']);
+  const suites: SuiteResult[] = [settle('build', build.status, 0, 0, build.seconds)];
+  suites.push(jestSuites(), vitestSuites());
+  if (build.status === 0) suites.push(playwrightSuites());
+  else suites.push({ name: 'playwright (not run: build failed)', passed: 0, failed: 1, seconds: 0 });
+
+  const passed = suites.reduce((sum, s) => sum + s.passed, 0);
+  const failed = suites.reduce((sum, s) => sum + s.failed, 0);
+  console.log('\nSuite        passed  failed  seconds');
+  for (const s of suites) console.log(`${s.name.padEnd(12)} ${String(s.passed).padStart(6)}  ${String(s.failed).padStart(6)}  ${s.seconds.toFixed(0).padStart(7)}`);
+  const line = `${passed} passed, ${failed} failed`;
+  writeFileSync(join(results, 'summary.txt'), `${line}\n`);
+  console.log(line);
+  process.exitCode = failed === 0 ? 0 : 1;
+}
+
+main();
