@@ -4,6 +4,7 @@
  * `--skip-build` reuses dist/ (the test runner builds once before the browser tests).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { launchDatabase, withDatabaseName, type LaunchedDatabase } from './database/database-launcher';
 
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
     API_PORT: String(apiPort),
     PUBLIC_URL: apiUrl,
     MONGODB_URI: mongodbUri,
+    // The embedded database lives as long as this run, so a key made per run is enough here.
+    TOKEN_ENCRYPTION_KEYS: process.env['TOKEN_ENCRYPTION_KEYS'] ?? `local:${randomBytes(32).toString('base64')}`,
     META_GRAPH_URL: sandboxUrl,
     META_DIALOG_URL: sandboxUrl,
     META_SDK_URL: `${sandboxUrl}/sdk.js`,

@@ -1,19 +1,22 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+// Starts the local Meta. The only file that reads the environment.
+import { createSandboxApp } from './app/create-sandbox-app';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
-
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
+async function bootstrap(): Promise<void> {
+  const port = Number(process.env['SANDBOX_PORT'] ?? 4100);
+  const publicUrl = (process.env['SANDBOX_PUBLIC_URL'] ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const app = await createSandboxApp({
+    publicUrl,
+    appId: process.env['META_APP_ID'] ?? '100000000000001',
+    appSecret: process.env['META_APP_SECRET'] ?? 'sandbox-app-secret',
+    configId: process.env['META_CONFIG_ID'] ?? 'sandbox-config-1',
+    webhookUrl: process.env['SANDBOX_WEBHOOK_URL'] ?? 'http://localhost:3000/api/webhooks/whatsapp',
+    webhookVerifyToken: process.env['SANDBOX_WEBHOOK_VERIFY_TOKEN'] ?? 'sandbox-verify-token',
+    logger: ['warn', 'error'],
+  });
+  app.enableShutdownHooks();
   await app.listen(port);
-  Logger.log(`🚀 Application is running on: http://localhost:${port}/${globalPrefix}`);
+  // One plain line, whatever the log level, so `npm start` shows where the sandbox is.
+  console.log(`Meta sandbox running on ${publicUrl} (control page: ${publicUrl}/_sandbox)`);
 }
 
-bootstrap();
+void bootstrap();

@@ -1,3 +1,5 @@
 export * from './lib/accounts/accounts.dto';
 export * from './lib/common/errors';
 export * from './lib/common/health';
+export * from './lib/whatsapp/whatsapp.dto';
+export * from './lib/whatsapp/realtime-events';

@@ -1,4 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { createApiApp } from '../../../api/src/app/create-api-app';
@@ -22,6 +24,8 @@ export interface TestApp {
   server: Server;
   logs: CapturedLogs;
   databaseUri: string;
+  /** Empties every collection (indexes stay), for suites whose tests must not see each other. */
+  clearData(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -33,10 +37,15 @@ export async function startTestApp(settings: Record<string, string> = {}): Promi
     SPA_DIR: 'does-not-exist',
     LOG_LEVEL: 'info',
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    TOKEN_ENCRYPTION_KEYS: `test:${Buffer.alloc(32, 9).toString('base64')}`,
     ...settings,
     MONGODB_URI: databaseUri,
   });
   const app = await createApiApp(config, { logDestination: logs });
   await app.init();
-  return { app, server: app.getHttpServer() as Server, logs, databaseUri, close: () => app.close() };
+  const connection = app.get<Connection>(getConnectionToken());
+  const clearData = async () => {
+    await Promise.all(Object.values(connection.collections).map((collection) => collection.deleteMany({})));
+  };
+  return { app, server: app.getHttpServer() as Server, logs, databaseUri, clearData, close: () => app.close() };
 }

@@ -5,6 +5,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { AccountsModule } from '../accounts/accounts.module';
+import { AuditModule } from '../audit/audit.module';
+import { MetaModule } from '../meta/meta.module';
+import { OAuthModule } from '../oauth/oauth.module';
+import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
 import { CommonModule } from '../common/common.module';
 import { CsrfCookieMiddleware } from '../common/auth/csrf';
 import { loggerParams } from '../common/logging/logging';
@@ -31,6 +35,10 @@ export class AppModule implements NestModule {
         DatabaseModule,
         HealthModule,
         AccountsModule,
+        MetaModule,
+        AuditModule,
+        PhoneNumbersModule,
+        OAuthModule,
         ...(existsSync(spaDir) ? [ServeStaticModule.forRoot({ rootPath: spaDir, exclude: ['/api/{*path}', '/socket.io/{*path}'] })] : []),
       ],
     };

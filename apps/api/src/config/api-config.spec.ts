@@ -1,8 +1,10 @@
 import { loadApiConfig } from './api-config';
 
+const REQUIRED = { MONGODB_URI: 'mongodb://localhost/x', TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
+
 describe('loadApiConfig', () => {
   it('applies defaults and converts numbers', () => {
-    const config = loadApiConfig({ MONGODB_URI: 'mongodb://localhost/x', API_PORT: '4000' });
+    const config = loadApiConfig({ ...REQUIRED, API_PORT: '4000' });
     expect(config.API_PORT).toBe(4000);
     expect(config.SESSION_TTL_HOURS).toBe(12);
     expect(config.publicUrl).toBe('http://localhost:4000');
@@ -24,12 +26,17 @@ describe('loadApiConfig', () => {
   });
 
   it('uses secure cookies behind an https public URL', () => {
-    const config = loadApiConfig({ MONGODB_URI: 'mongodb://localhost/x', PUBLIC_URL: 'https://app.example.com/' });
+    const config = loadApiConfig({ ...REQUIRED, PUBLIC_URL: 'https://app.example.com/' });
     expect(config.publicUrl).toBe('https://app.example.com');
     expect(config.secureCookies).toBe(true);
   });
 
+  it('checks the encryption keys', () => {
+    expect(() => loadApiConfig({ ...REQUIRED, TOKEN_ENCRYPTION_KEYS: 'k1:c2hvcnQ=' })).toThrow(/key "k1" must be 32 bytes/);
+    expect(() => loadApiConfig({ ...REQUIRED, TOKEN_ENCRYPTION_ACTIVE_KEY: 'k9' })).toThrow(/"k9" is not one of TOKEN_ENCRYPTION_KEYS/);
+  });
+
   it('refuses a public URL that is not absolute', () => {
-    expect(() => loadApiConfig({ MONGODB_URI: 'mongodb://localhost/x', PUBLIC_URL: 'app.example.com' })).toThrow(/PUBLIC_URL must be an absolute/);
+    expect(() => loadApiConfig({ ...REQUIRED, PUBLIC_URL: 'app.example.com' })).toThrow(/PUBLIC_URL must be an absolute/);
   });
 });

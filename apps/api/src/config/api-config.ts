@@ -3,7 +3,8 @@
  * process.env: it receives this typed object through Nest's injector.
  */
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+import type { EncryptionKey } from '../common/crypto/token-cipher';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
@@ -58,6 +59,61 @@ export class ApiConfig {
   @Min(100)
   DATABASE_TIMEOUT_MS = 2000;
 
+  /** Meta's Graph API base (the sandbox by default). */
+  @IsUrl({ require_tld: false, require_protocol: true }, { message: 'META_GRAPH_URL must be an absolute http(s) URL' })
+  META_GRAPH_URL = 'http://localhost:4100';
+
+  /** Base of Meta's OAuth dialog (`https://www.facebook.com` for real Meta). */
+  @IsUrl({ require_tld: false, require_protocol: true }, { message: 'META_DIALOG_URL must be an absolute http(s) URL' })
+  META_DIALOG_URL = 'http://localhost:4100';
+
+  /** The JavaScript SDK the SPA loads for Embedded Signup. */
+  @IsUrl({ require_tld: false, require_protocol: true }, { message: 'META_SDK_URL must be an absolute http(s) URL' })
+  META_SDK_URL = 'http://localhost:4100/sdk.js';
+
+  @Matches(/^v\d+\.\d+$/, { message: 'META_API_VERSION must look like v25.0' })
+  META_API_VERSION = 'v25.0';
+
+  @IsString()
+  @IsNotEmpty({ message: 'META_APP_ID must not be empty' })
+  META_APP_ID = '100000000000001';
+
+  @IsString()
+  @IsNotEmpty({ message: 'META_APP_SECRET must not be empty' })
+  META_APP_SECRET = 'sandbox-app-secret';
+
+  /** Facebook Login for Business configuration id used by Embedded Signup and the dialog. */
+  @IsString()
+  @IsNotEmpty({ message: 'META_CONFIG_ID must not be empty' })
+  META_CONFIG_ID = 'sandbox-config-1';
+
+  /** Token Meta echoes in the webhook verification handshake. */
+  @IsString()
+  @IsNotEmpty({ message: 'META_WEBHOOK_VERIFY_TOKEN must not be empty' })
+  META_WEBHOOK_VERIFY_TOKEN = 'sandbox-verify-token';
+
+  /**
+   * Keys for encrypting Meta tokens and PINs: `id:base64key,id2:base64key2` (32-byte keys).
+   * Several keys let old secrets decrypt while TOKEN_ENCRYPTION_ACTIVE_KEY encrypts new ones.
+   */
+  @IsString()
+  @IsNotEmpty({ message: 'TOKEN_ENCRYPTION_KEYS is required (format id:base64-32-byte-key[,id:key])' })
+  TOKEN_ENCRYPTION_KEYS!: string;
+
+  /** Which key of TOKEN_ENCRYPTION_KEYS encrypts new secrets; the first one by default. */
+  @IsOptional()
+  @IsString()
+  TOKEN_ENCRYPTION_ACTIVE_KEY?: string;
+
+  get encryptionKeys(): EncryptionKey[] {
+    return parseEncryptionKeys(this.TOKEN_ENCRYPTION_KEYS);
+  }
+
+  get activeEncryptionKey(): EncryptionKey {
+    const keys = this.encryptionKeys;
+    return keys.find((k) => k.id === this.TOKEN_ENCRYPTION_ACTIVE_KEY) ?? keys[0];
+  }
+
   get publicUrl(): string {
     return (this.PUBLIC_URL ?? `http://localhost:${this.API_PORT}`).replace(/\/$/, '');
   }
@@ -69,14 +125,36 @@ export class ApiConfig {
 
 export class InvalidConfigError extends Error {}
 
+function parseEncryptionKeys(value: string): EncryptionKey[] {
+  return value.split(',').map((entry) => {
+    const [id, key] = entry.trim().split(':');
+    return { id, key: Buffer.from(key ?? '', 'base64') };
+  });
+}
+
+/** Checks what class-validator cannot express: key format and the active key's presence. */
+function encryptionKeyProblems(config: ApiConfig): string[] {
+  if (!config.TOKEN_ENCRYPTION_KEYS) return [];
+  const problems: string[] = [];
+  const keys = parseEncryptionKeys(config.TOKEN_ENCRYPTION_KEYS);
+  for (const key of keys) {
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(key.id ?? '')) problems.push('TOKEN_ENCRYPTION_KEYS: every key needs an id of letters, digits, - or _');
+    else if (key.key.length !== 32) problems.push(`TOKEN_ENCRYPTION_KEYS: key "${key.id}" must be 32 bytes, base64-encoded`);
+  }
+  if (config.TOKEN_ENCRYPTION_ACTIVE_KEY && !keys.some((k) => k.id === config.TOKEN_ENCRYPTION_ACTIVE_KEY)) {
+    problems.push(`TOKEN_ENCRYPTION_ACTIVE_KEY "${config.TOKEN_ENCRYPTION_ACTIVE_KEY}" is not one of TOKEN_ENCRYPTION_KEYS`);
+  }
+  return problems;
+}
+
 /** Reads and validates the settings; throws one error naming every bad setting. */
 export function loadApiConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): ApiConfig {
-  const known = Object.keys(new ApiConfig()).concat('MONGODB_URI', 'PUBLIC_URL', 'COOKIE_SECURE');
+  const known = Object.keys(new ApiConfig()).concat('MONGODB_URI', 'PUBLIC_URL', 'COOKIE_SECURE', 'TOKEN_ENCRYPTION_KEYS', 'TOKEN_ENCRYPTION_ACTIVE_KEY');
   const picked = Object.fromEntries(known.filter((key) => env[key] !== undefined).map((key) => [key, env[key]]));
   const config = plainToInstance(ApiConfig, picked);
   const errors = validateSync(config, { whitelist: true });
-  if (errors.length > 0) {
-    const messages = errors.flatMap((error) => Object.values(error.constraints ?? {}));
+  const messages = errors.flatMap((error) => Object.values(error.constraints ?? {})).concat(encryptionKeyProblems(config));
+  if (messages.length > 0) {
     throw new InvalidConfigError(`Invalid configuration: ${messages.join('; ')}`);
   }
   return config;

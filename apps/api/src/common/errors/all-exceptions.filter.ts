@@ -11,6 +11,7 @@ const STATUS_NAMES: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload Too Large',
   429: 'Too Many Requests',
+  502: 'Bad Gateway',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

@@ -22,3 +22,7 @@ export class ForbiddenError extends DomainError {
 export class InvalidRequestError extends DomainError {
   readonly status = 400;
 }
+/** Meta refused or failed a call we needed; the message says what Meta said (never a secret). */
+export class UpstreamError extends DomainError {
+  readonly status = 502;
+}

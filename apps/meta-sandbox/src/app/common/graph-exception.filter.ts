@@ -1,8 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { GraphErrorEnvelope } from '@waba/meta-graph';
 import { Response } from 'express';
-import { GatewayFailure } from '../graph/graph-faults.service';
-import { GraphException } from './graph-exception';
+import { GatewayFailure, GraphException } from './graph-exception';
 import { newTraceId } from './secure-random';
 
 /** Every failure of a Graph route leaves in Meta's error envelope, never as Nest's default JSON. */

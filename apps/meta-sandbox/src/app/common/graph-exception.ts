@@ -54,3 +54,10 @@ export class GraphException extends Error {
     });
   }
 }
+
+/** Answered as an HTML page, as a proxy in front of Meta does, instead of Graph's envelope. */
+export class GatewayFailure extends Error {
+  constructor(readonly httpStatus: number) {
+    super(`Gateway failure ${httpStatus}`);
+  }
+}

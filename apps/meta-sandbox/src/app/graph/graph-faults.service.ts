@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
-import { GraphException } from '../common/graph-exception';
+import { GatewayFailure, GraphException } from '../common/graph-exception';
 
 /** Endpoint names used to aim faults; `*` matches every Graph call. */
 export const GRAPH_ENDPOINTS = [
@@ -85,16 +85,9 @@ export class GraphFaultsService {
       subcode: error.subcode,
       httpStatus: error.httpStatus,
       message: error.message ?? defaultMessage(error.code),
-      headers: usage && { 'X-Business-Use-Case-Usage': usage },
+      headers: usage === undefined ? undefined : { 'X-Business-Use-Case-Usage': usage },
       ...(error.code >= 130000 && { errorData: { messaging_product: 'whatsapp', details: defaultMessage(error.code) } }),
     });
-  }
-}
-
-/** An HTML failure page instead of a Graph answer. */
-export class GatewayFailure extends Error {
-  constructor(readonly httpStatus: number) {
-    super(`Gateway failure ${httpStatus}`);
   }
 }
 

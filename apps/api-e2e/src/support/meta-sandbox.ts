@@ -1,0 +1,29 @@
+import { APP_ID, APP_SECRET, CONFIG_ID, grantConsent, startSandbox, VERSION, type ConsentResult, type Sandbox } from '../../../meta-sandbox/src/testing/sandbox-harness';
+import { startTestApp, type TestApp } from './test-app';
+
+export { grantConsent, phoneIdOf, wabaIdOf, type Sandbox } from '../../../meta-sandbox/src/testing/sandbox-harness';
+
+/** The API wired to a real Meta sandbox (in-process, port 0), as `npm start` wires them. */
+export async function startApiWithSandbox(settings: Record<string, string> = {}): Promise<{ api: TestApp; sandbox: Sandbox }> {
+  const sandbox = await startSandbox();
+  const api = await startTestApp({
+    META_GRAPH_URL: sandbox.baseUrl,
+    META_DIALOG_URL: sandbox.baseUrl,
+    META_SDK_URL: `${sandbox.baseUrl}/sdk.js`,
+    META_APP_ID: APP_ID,
+    META_APP_SECRET: APP_SECRET,
+    META_CONFIG_ID: CONFIG_ID,
+    META_API_VERSION: VERSION,
+    PUBLIC_URL: 'http://localhost:3999',
+    ...settings,
+  });
+  return { api, sandbox };
+}
+
+/** Embedded Signup in the sandbox, as the popup would finish it: the code and the FINISH message. */
+export async function embeddedSignup(sandbox: Sandbox, business = 'Acme Bakery', wabas?: string[]): Promise<{ code: string; wabaId?: string; consent: ConsentResult }> {
+  const consent = await grantConsent(sandbox, { flow: 'sdk', business, wabas });
+  const finish = consent.messages.find((m) => m['type'] === 'WA_EMBEDDED_SIGNUP') as { data?: { waba_id?: string } } | undefined;
+  if (!consent.code) throw new Error('the sandbox returned no code');
+  return { code: consent.code, wabaId: finish?.data?.waba_id, consent };
+}

@@ -1,0 +1,16 @@
+import { Controller, DefaultValuePipe, Get, ParseIntPipe, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { AuditEntryView } from '@waba/contracts';
+import { CurrentTenant, type TenantContext } from '../common/auth/auth.decorators';
+import { AuditService } from './audit.service';
+
+@ApiTags('audit')
+@Controller('audit-log')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  list(@CurrentTenant() tenant: TenantContext, @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number): Promise<AuditEntryView[]> {
+    return this.audit.list(tenant, limit);
+  }
+}

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import type { AuditEntryView } from '@waba/contracts';
+import type { TenantContext } from '../common/auth/auth.decorators';
+import { Clock } from '../common/clock/clock';
+import { AuditRepository } from './audit.repository';
+
+/** Actor of an audit entry: a signed-in user, or the system acting for a tenant. */
+export type AuditActor = Pick<TenantContext, 'accountId'> & { userId?: string; name?: string };
+
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly repository: AuditRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(actor: AuditActor, action: string, target: string, details?: string): Promise<void> {
+    await this.repository.insert(actor.accountId, {
+      userId: actor.userId ?? null,
+      actorName: actor.name ?? (actor.userId ? null : 'system'),
+      action,
+      target,
+      details: details ?? null,
+      at: this.clock.now(),
+    });
+  }
+
+  list(tenant: TenantContext, limit = 100): Promise<AuditEntryView[]> {
+    return this.repository.list(tenant.accountId, Math.min(Math.max(limit, 1), 500));
+  }
+}

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { ConnectionSource, ConnectionStatus } from '@waba/contracts';
+import { Model, Types } from 'mongoose';
+import { MetaConnection } from './meta-connection.schema';
+
+export interface ConnectionRecord {
+  id: string;
+  accountId: string;
+  encryptedToken: string;
+  source: ConnectionSource;
+  tokenType: string | null;
+  scopes: string[];
+  grantedWabaIds: string[];
+  expiresAt: Date | null;
+  dataAccessExpiresAt: Date | null;
+  status: ConnectionStatus;
+  lastCheckedAt: Date | null;
+  lastError: string | null;
+}
+
+export type ConnectionGrant = Omit<ConnectionRecord, 'id' | 'accountId' | 'status' | 'lastCheckedAt' | 'lastError'> & {
+  tokenFingerprint: string;
+  metaUserId: string | null;
+  createdBy: string | null;
+  checkedAt: Date;
+};
+
+@Injectable()
+export class CredentialsRepository {
+  constructor(@InjectModel(MetaConnection.name) private readonly connections: Model<MetaConnection>) {}
+
+  /** The same token granted again updates its record (one credential, one document). */
+  async upsertGrant(accountId: string, grant: ConnectionGrant): Promise<ConnectionRecord> {
+    const { tokenFingerprint, createdBy, checkedAt, ...fields } = grant;
+    const saved = await this.connections
+      .findOneAndUpdate(
+        { accountId: new Types.ObjectId(accountId), tokenFingerprint },
+        {
+          $set: { ...fields, status: 'active', lastCheckedAt: checkedAt, lastError: null },
+          $setOnInsert: { createdBy: createdBy ? new Types.ObjectId(createdBy) : null },
+        },
+        { upsert: true, new: true },
+      )
+      .lean();
+    return toRecord(saved);
+  }
+
+  async find(accountId: string, connectionId: string): Promise<ConnectionRecord | null> {
+    if (!Types.ObjectId.isValid(connectionId)) return null;
+    const found = await this.connections.findOne({ _id: new Types.ObjectId(connectionId), accountId: new Types.ObjectId(accountId) }).lean();
+    return found ? toRecord(found) : null;
+  }
+
+  async findMany(accountId: string, connectionIds: string[]): Promise<ConnectionRecord[]> {
+    const ids = connectionIds.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+    const found = await this.connections.find({ _id: { $in: ids }, accountId: new Types.ObjectId(accountId) }).lean();
+    return found.map(toRecord);
+  }
+
+  async setStatus(accountId: string, connectionId: string, status: ConnectionStatus, lastError: string | null): Promise<void> {
+    await this.connections.updateOne(
+      { _id: new Types.ObjectId(connectionId), accountId: new Types.ObjectId(accountId) },
+      { $set: { status, lastError } },
+    );
+  }
+
+  /** For the key-rotation command: every stored token, across tenants. */
+  async *allEncryptedTokens(): AsyncGenerator<{ id: string; encryptedToken: string }> {
+    for await (const doc of this.connections.find({}, { encryptedToken: 1 }).lean().cursor()) {
+      yield { id: String(doc._id), encryptedToken: doc.encryptedToken };
+    }
+  }
+
+  async replaceEncryptedToken(id: string, previous: string, next: string): Promise<boolean> {
+    const result = await this.connections.updateOne({ _id: new Types.ObjectId(id), encryptedToken: previous }, { $set: { encryptedToken: next } });
+    return result.modifiedCount === 1;
+  }
+}
+
+function toRecord(doc: MetaConnection & { _id: Types.ObjectId }): ConnectionRecord {
+  return {
+    id: String(doc._id),
+    accountId: String(doc.accountId),
+    encryptedToken: doc.encryptedToken,
+    source: doc.source,
+    tokenType: doc.tokenType,
+    scopes: doc.scopes,
+    grantedWabaIds: doc.grantedWabaIds,
+    expiresAt: doc.expiresAt,
+    dataAccessExpiresAt: doc.dataAccessExpiresAt,
+    status: doc.status,
+    lastCheckedAt: doc.lastCheckedAt,
+    lastError: doc.lastError,
+  };
+}

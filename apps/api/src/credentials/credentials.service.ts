@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import type { ConnectionSource, ConnectionView } from '@waba/contracts';
+import type { DebugTokenData } from '@waba/meta-graph';
+import { createHash } from 'node:crypto';
+import { Clock } from '../common/clock/clock';
+import { TokenCipher } from '../common/crypto/token-cipher';
+import { NotFoundError } from '../common/errors/domain-errors';
+import { CredentialsRepository, type ConnectionRecord } from './credentials.repository';
+
+const WABA_MANAGEMENT_SCOPE = 'whatsapp_business_management';
+
+/** Stores Meta tokens encrypted and hands them out only to server-side code. */
+@Injectable()
+export class CredentialsService {
+  constructor(
+    private readonly repository: CredentialsRepository,
+    private readonly cipher: TokenCipher,
+    private readonly clock: Clock,
+  ) {}
+
+  async saveGrant(
+    actor: { accountId: string; userId?: string },
+    token: string,
+    source: ConnectionSource,
+    debug: DebugTokenData,
+    grantedWabaIds: string[],
+  ): Promise<ConnectionRecord> {
+    return this.repository.upsertGrant(actor.accountId, {
+      tokenFingerprint: createHash('sha256').update(token).digest('hex'),
+      encryptedToken: this.cipher.encrypt(token),
+      source,
+      tokenType: debug.type ?? null,
+      scopes: debug.scopes ?? [],
+      grantedWabaIds,
+      metaUserId: debug.user_id ?? null,
+      expiresAt: fromUnix(debug.expires_at),
+      dataAccessExpiresAt: fromUnix(debug.data_access_expires_at),
+      createdBy: actor.userId ?? null,
+      checkedAt: this.clock.now(),
+    });
+  }
+
+  async tokenOf(accountId: string, connectionId: string): Promise<string> {
+    const connection = await this.repository.find(accountId, connectionId);
+    if (!connection) throw new NotFoundError('The Meta connection no longer exists; connect WhatsApp again');
+    return this.cipher.decrypt(connection.encryptedToken);
+  }
+
+  async views(accountId: string, connectionIds: string[]): Promise<Map<string, ConnectionView>> {
+    const records = await this.repository.findMany(accountId, [...new Set(connectionIds)]);
+    return new Map(records.map((r) => [r.id, toConnectionView(r)]));
+  }
+
+  markNeedsReauth(accountId: string, connectionId: string, reason: string): Promise<void> {
+    return this.repository.setStatus(accountId, connectionId, 'needs_reauth', reason);
+  }
+}
+
+/** WABA ids `debug_token` lists for WhatsApp management, newest first; undefined when Meta left them out. */
+export function grantedWabaTargets(debug: DebugTokenData): string[] | undefined {
+  return debug.granular_scopes?.find((s) => s.scope === WABA_MANAGEMENT_SCOPE)?.target_ids;
+}
+
+export function hasWabaManagementScope(debug: DebugTokenData): boolean {
+  return (debug.scopes ?? []).includes(WABA_MANAGEMENT_SCOPE) || grantedWabaTargets(debug) !== undefined;
+}
+
+function fromUnix(seconds: number | undefined): Date | null {
+  return seconds ? new Date(seconds * 1000) : null;
+}
+
+export function toConnectionView(record: ConnectionRecord): ConnectionView {
+  return {
+    id: record.id,
+    source: record.source,
+    status: record.status,
+    expiresAt: record.expiresAt?.toISOString() ?? null,
+    lastCheckedAt: record.lastCheckedAt?.toISOString() ?? null,
+    lastError: record.lastError,
+  };
+}

@@ -1,0 +1,24 @@
+/** The Graph client, configured once for the sandbox or real Meta (configuration only). */
+import { Global, Module } from '@nestjs/common';
+import { MetaGraphClient } from '@waba/meta-graph';
+import { ApiConfig } from '../config/api-config';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: MetaGraphClient,
+      inject: [ApiConfig],
+      useFactory: (config: ApiConfig) =>
+        new MetaGraphClient({
+          graphBaseUrl: config.META_GRAPH_URL,
+          dialogBaseUrl: config.META_DIALOG_URL,
+          apiVersion: config.META_API_VERSION,
+          appId: config.META_APP_ID,
+          appSecret: config.META_APP_SECRET,
+        }),
+    },
+  ],
+  exports: [MetaGraphClient],
+})
+export class MetaModule {}

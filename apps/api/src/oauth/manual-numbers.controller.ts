@@ -1,0 +1,17 @@
+import { Body, Controller, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ManualPhoneNumberRequest, type PhoneNumberView } from '@waba/contracts';
+import { CurrentTenant, type TenantContext } from '../common/auth/auth.decorators';
+import { OnboardingService } from './onboarding.service';
+
+/** The seed's manual add, kept; credentials are verified with Meta before anything is saved. */
+@ApiTags('whatsapp')
+@Controller('settings/phone-numbers')
+export class ManualNumbersController {
+  constructor(private readonly onboarding: OnboardingService) {}
+
+  @Post()
+  add(@CurrentTenant() tenant: TenantContext, @Body() body: ManualPhoneNumberRequest): Promise<PhoneNumberView> {
+    return this.onboarding.addManually(tenant, body);
+  }
+}

@@ -1,0 +1,192 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  ConnectionSource,
+  EmbeddedSignupRequest,
+  ManualPhoneNumberRequest,
+  OnboardingSessionView,
+  PhoneNumberState,
+  PhoneNumberView,
+} from '@waba/contracts';
+import { MetaGraphClient, MetaGraphError, type PhoneNumber as GraphPhoneNumber, type Waba } from '@waba/meta-graph';
+import { AuditService } from '../audit/audit.service';
+import type { TenantContext } from '../common/auth/auth.decorators';
+import { hashToken } from '../common/auth/csrf';
+import { Clock } from '../common/clock/clock';
+import { ForbiddenError, InvalidRequestError, NotFoundError, UpstreamError } from '../common/errors/domain-errors';
+import { CredentialsService } from '../credentials/credentials.service';
+import { PhoneNumbersService, type NumberOutcome, type SelectedWaba } from '../phone-numbers/phone-numbers.service';
+import { TenantEventsGateway } from '../realtime/tenant-events.gateway';
+import { DiscoveryService } from './discovery.service';
+import type { DiscoveredNumber } from './oauth-records.schema';
+import { OAuthRepository, type OnboardingSessionRecord } from './oauth.repository';
+
+const SESSION_TTL_MS = 60 * 60 * 1000;
+
+/** From a consent (or a pasted token) to connected numbers: exchange, discover, pick, connect. */
+@Injectable()
+export class OnboardingService {
+  constructor(
+    private readonly repository: OAuthRepository,
+    private readonly discovery: DiscoveryService,
+    private readonly credentials: CredentialsService,
+    private readonly phoneNumbers: PhoneNumbersService,
+    private readonly graph: MetaGraphClient,
+    private readonly audit: AuditService,
+    private readonly events: TenantEventsGateway,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Embedded Signup: the SDK's code is exchanged without `redirect_uri`, as Meta requires. */
+  async fromEmbeddedSignup(tenant: TenantContext, request: EmbeddedSignupRequest): Promise<OnboardingSessionView> {
+    await this.refuseReusedCode(tenant, request.code);
+    const exchanged = await this.graph.exchangeCode({ code: request.code }).catch(rethrowAsDomainError('Meta refused the authorization code'));
+    const hints = request.sessionInfo?.wabaId ? [request.sessionInfo.wabaId] : [];
+    return this.startFromToken(tenant, exchanged.access_token, 'embedded_signup', hints);
+  }
+
+  /** Redirect flow: passport-facebook already exchanged the code with the identical redirect_uri. */
+  fromRedirect(tenant: TenantContext, accessToken: string): Promise<OnboardingSessionView> {
+    return this.startFromToken(tenant, accessToken, 'oauth', []);
+  }
+
+  /** "Import from Meta": the same discovery and picker for a token pasted by the tenant. */
+  importFromToken(tenant: TenantContext, accessToken: string): Promise<OnboardingSessionView> {
+    return this.startFromToken(tenant, accessToken, 'manual', []);
+  }
+
+  async refuseReusedCode(tenant: TenantContext, code: string): Promise<void> {
+    if (!(await this.repository.recordCodeUse(tenant.accountId, hashToken(code), this.clock.now()))) {
+      throw new InvalidRequestError('This authorization code was already used; connect again');
+    }
+  }
+
+  async getSession(tenant: TenantContext, sessionId: string): Promise<OnboardingSessionView> {
+    return this.toView(tenant, await this.requireSession(tenant, sessionId));
+  }
+
+  async confirm(tenant: TenantContext, sessionId: string, phoneNumberIds: string[]): Promise<OnboardingSessionView> {
+    const session = await this.requireSession(tenant, sessionId);
+    if (session.expiresAt <= this.clock.now()) throw new InvalidRequestError('This onboarding session has expired; connect again');
+    const unknown = phoneNumberIds.filter((id) => !session.numbers.some((n) => n.phoneNumberId === id));
+    if (unknown.length) throw new InvalidRequestError(`Number ${unknown.join(', ')} is not part of this onboarding`);
+
+    const selection: SelectedWaba[] = session.wabas
+      .map((waba) => ({
+        waba: { id: waba.wabaId, name: waba.name ?? '', owner_business_info: waba.ownerBusinessId ? { id: waba.ownerBusinessId, name: waba.ownerBusinessName ?? '' } : undefined },
+        numbers: session.numbers.filter((n) => n.wabaId === waba.wabaId && phoneNumberIds.includes(n.phoneNumberId)).map((n) => JSON.parse(n.graphJson) as GraphPhoneNumber),
+      }))
+      .filter((chosen) => chosen.numbers.length > 0);
+
+    const outcomes = await this.phoneNumbers.connectSelection(tenant, String(session.connectionId), session.source, selection);
+    const saved = await this.saveOutcomes(tenant, session, outcomes);
+    await this.audit.record(tenant, 'onboarding.confirmed', `Onboarding ${sessionId}`, outcomes.map((o) => `${o.phoneNumberId}: ${o.state}`).join(', '));
+    const view = await this.toView(tenant, saved);
+    this.events.publish(tenant.accountId, { type: 'onboarding.updated', session: view });
+    return view;
+  }
+
+  /**
+   * The seed's manual add, verified first: the token must be valid, must reach the WABA, and the
+   * number must belong to that WABA. Then it connects like a picked number.
+   */
+  async addManually(tenant: TenantContext, request: ManualPhoneNumberRequest): Promise<PhoneNumberView> {
+    const { debug, wabas } = await this.discovery.discover(request.accessToken, [request.wabaId]).catch(rethrowAsDomainError('Meta did not accept these credentials'));
+    const waba = wabas.find((w) => w.id === request.wabaId);
+    if (!waba) throw new ForbiddenError(`This access token cannot manage WhatsApp Business Account ${request.wabaId}`);
+    const number = waba.phone_numbers?.data.find((n) => n.id === request.phoneNumberId);
+    if (!number) throw new InvalidRequestError(`Phone number ${request.phoneNumberId} does not belong to WhatsApp Business Account ${request.wabaId}`);
+
+    const connection = await this.credentials.saveGrant(tenant, request.accessToken, 'manual', debug, wabas.map((w) => w.id));
+    const [outcome] = await this.phoneNumbers.connectSelection(tenant, connection.id, 'manual', [{ waba, numbers: [number] }]);
+    await this.audit.record(tenant, 'phone_number.added_manually', `Number ${number.display_phone_number ?? number.id}`, `WABA ${waba.id}`);
+    if (outcome.state !== 'connected') throw new UpstreamError(outcome.message ?? 'The number could not be connected');
+    const status = await this.phoneNumbers.status(tenant);
+    const view = status.wabas.flatMap((w) => w.numbers).find((n) => n.phoneNumberId === number.id);
+    if (!view) throw new NotFoundError('Phone number not found');
+    return view;
+  }
+
+  private async startFromToken(tenant: TenantContext, token: string, source: ConnectionSource, hints: string[]): Promise<OnboardingSessionView> {
+    const { debug, wabas } = await this.discovery.discover(token, hints).catch(rethrowAsDomainError('Meta did not confirm what was granted'));
+    if (wabas.length === 0) throw new ForbiddenError('Meta granted no WhatsApp Business Account; connect again and share at least one');
+    const connection = await this.credentials.saveGrant(tenant, token, source, debug, wabas.map((w) => w.id));
+    const session = await this.repository.insertSession(tenant.accountId, {
+      userId: tenant.userId,
+      connectionId: connection.id,
+      source,
+      expiresAt: new Date(this.clock.now().getTime() + SESSION_TTL_MS),
+      wabas: wabas.map(toDiscoveredWaba),
+      numbers: wabas.flatMap((w) => (w.phone_numbers?.data ?? []).map((n) => toDiscoveredNumber(w.id, n))),
+    });
+    await this.audit.record(tenant, 'whatsapp.consent', `${wabas.length} WhatsApp Business Account(s)`, `via ${source}`);
+    return this.toView(tenant, session);
+  }
+
+  private async saveOutcomes(tenant: TenantContext, session: OnboardingSessionRecord, outcomes: NumberOutcome[]): Promise<OnboardingSessionRecord> {
+    const byId = new Map(outcomes.map((o) => [o.phoneNumberId, o]));
+    const numbers = session.numbers.map((n) => {
+      const outcome = byId.get(n.phoneNumberId);
+      return outcome ? { ...n, outcomeState: outcome.state, outcomeMessage: outcome.message ?? null } : n;
+    });
+    const picked = numbers.filter((n) => n.outcomeState);
+    const status = picked.every((n) => n.outcomeState === 'connected') ? 'completed' : 'partial';
+    return (await this.repository.saveOutcomes(tenant.accountId, String(session._id), numbers, status)) ?? session;
+  }
+
+  private async requireSession(tenant: TenantContext, sessionId: string): Promise<OnboardingSessionRecord> {
+    const session = await this.repository.findSession(tenant.accountId, sessionId);
+    if (!session) throw new NotFoundError('Onboarding session not found');
+    return session;
+  }
+
+  private async toView(tenant: TenantContext, session: OnboardingSessionRecord): Promise<OnboardingSessionView> {
+    const availability = await this.phoneNumbers.availability(tenant.accountId, session.numbers.map((n) => n.phoneNumberId));
+    const expired = session.expiresAt <= this.clock.now() && session.status === 'pending';
+    return {
+      id: String(session._id),
+      source: session.source,
+      status: expired ? 'expired' : session.status,
+      expiresAt: session.expiresAt.toISOString(),
+      wabas: session.wabas.map((waba) => ({
+        wabaId: waba.wabaId,
+        name: waba.name,
+        ownerBusinessName: waba.ownerBusinessName,
+        numbers: session.numbers
+          .filter((n) => n.wabaId === waba.wabaId)
+          .map((n) => {
+            const graph = JSON.parse(n.graphJson) as GraphPhoneNumber;
+            return {
+              phoneNumberId: n.phoneNumberId,
+              displayPhone: graph.display_phone_number ?? n.phoneNumberId,
+              verifiedName: graph.verified_name ?? null,
+              qualityRating: graph.quality_rating ?? null,
+              nameStatus: graph.name_status ?? null,
+              codeVerificationStatus: graph.code_verification_status ?? null,
+              platformType: graph.platform_type ?? null,
+              availability: availability.get(n.phoneNumberId) ?? 'available',
+              ...(n.outcomeState ? { outcome: { state: n.outcomeState as PhoneNumberState, ...(n.outcomeMessage ? { message: n.outcomeMessage } : {}) } } : {}),
+            };
+          }),
+      })),
+    };
+  }
+}
+
+function toDiscoveredWaba(waba: Waba) {
+  return { wabaId: waba.id, name: waba.name ?? null, ownerBusinessId: waba.owner_business_info?.id ?? null, ownerBusinessName: waba.owner_business_info?.name ?? null };
+}
+
+function toDiscoveredNumber(wabaId: string, number: GraphPhoneNumber): DiscoveredNumber {
+  return { phoneNumberId: number.id, wabaId, graphJson: JSON.stringify(number), outcomeState: null, outcomeMessage: null };
+}
+
+/** Meta's refusals become clear 4xx/502 answers; anything else stays a server error. */
+export function rethrowAsDomainError(context: string): (error: unknown) => never {
+  return (error: unknown) => {
+    if (!(error instanceof MetaGraphError)) throw error;
+    const detail = `${context}: ${error.message}`;
+    if (error.kind === 'invalid' || error.kind === 'credential') throw new InvalidRequestError(detail);
+    if (error.kind === 'permission') throw new ForbiddenError(detail);
+    throw new UpstreamError(`${detail} (try again shortly)`);
+  };
+}

@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { MetaGraphError } from '@waba/meta-graph';
+import { InvalidRequestError, UpstreamError } from '../common/errors/domain-errors';
+import { rethrowAsDomainError } from './onboarding.service';
+import { WHATSAPP_OAUTH } from './whatsapp-oauth.strategy';
+
+/** Runs the passport strategy and turns its failures into clear 4xx/502 answers. */
+@Injectable()
+export class WhatsAppOAuthGuard extends AuthGuard(WHATSAPP_OAUTH) {
+  override handleRequest<T>(error: unknown, user: T, info: { message?: string } | undefined): T {
+    if (error) throw toDomainError(error as Error & { oauthError?: unknown });
+    if (!user) throw new InvalidRequestError(info?.message ?? 'The OAuth callback could not be verified; start the connection again');
+    return user;
+  }
+}
+
+function toDomainError(error: Error & { oauthError?: unknown }): Error {
+  if (error.oauthError instanceof MetaGraphError) {
+    try {
+      rethrowAsDomainError('Meta refused the authorization code')(error.oauthError);
+    } catch (mapped) {
+      return mapped as Error;
+    }
+  }
+  // passport-facebook's name for Meta's `error_code` redirect parameters.
+  if (error.name === 'FacebookAuthorizationError') return new InvalidRequestError(`Meta reported: ${error.message}`);
+  return new UpstreamError('Meta could not be reached to exchange the authorization code; try again');
+}

@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { ConnectionSource } from '@waba/contracts';
+import { Model, Types } from 'mongoose';
+import { PhoneNumber } from './phone-number.schema';
+import { WhatsAppBusinessAccount } from './whatsapp-business-account.schema';
+
+export type WabaRecord = WhatsAppBusinessAccount & { _id: Types.ObjectId };
+export type PhoneNumberRecord = PhoneNumber & { _id: Types.ObjectId };
+
+/** Meta's facts about a number, as we keep them. */
+export type NumberFacts = Pick<
+  PhoneNumber,
+  'displayPhone' | 'verifiedName' | 'qualityRating' | 'nameStatus' | 'codeVerificationStatus' | 'messagingLimit' | 'platformType' | 'throughputLevel' | 'metaStatus'
+>;
+
+export type NumberPatch = Partial<
+  Pick<PhoneNumber, 'state' | 'registration' | 'encryptedPin' | 'lastError' | 'isActive' | 'lastRefreshedAt' | 'connectedAt' | 'disconnectedAt'> & NumberFacts
+>;
+
+const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
+
+/** The only code that touches the WABA and phone-number collections. */
+@Injectable()
+export class PhoneNumbersRepository {
+  constructor(
+    @InjectModel(WhatsAppBusinessAccount.name) private readonly wabas: Model<WhatsAppBusinessAccount>,
+    @InjectModel(PhoneNumber.name) private readonly numbers: Model<PhoneNumber>,
+  ) {}
+
+  /**
+   * Takes the WABA for this tenant unless another tenant holds it connected (then null). One
+   * atomic upsert: the unique `wabaId` index makes two tenants racing for it safe.
+   */
+  async claimWaba(
+    accountId: string,
+    waba: { wabaId: string; connectionId: string; name: string | null; ownerBusinessId: string | null; ownerBusinessName: string | null },
+  ): Promise<WabaRecord | null> {
+    const account = new Types.ObjectId(accountId);
+    try {
+      return await this.wabas
+        .findOneAndUpdate(
+          { wabaId: waba.wabaId, $or: [{ accountId: account }, { state: { $ne: 'connected' } }] },
+          { $set: { ...waba, accountId: account, connectionId: new Types.ObjectId(waba.connectionId), state: 'connected', disconnectedAt: null } },
+          { upsert: true, new: true },
+        )
+        .lean();
+    } catch (error) {
+      if (isDuplicateKey(error)) return null;
+      throw error;
+    }
+  }
+
+  /** Same rule for a number: another tenant's connected, pending or failed number cannot be taken. */
+  async claimNumber(
+    accountId: string,
+    number: NumberFacts & { phoneNumberId: string; wabaId: string; connectionId: string; source: ConnectionSource },
+  ): Promise<PhoneNumberRecord | null> {
+    const account = new Types.ObjectId(accountId);
+    try {
+      return await this.numbers
+        .findOneAndUpdate(
+          { phoneNumberId: number.phoneNumberId, $or: [{ accountId: account }, { state: 'disconnected' }] },
+          {
+            $set: { ...number, accountId: account, connectionId: new Types.ObjectId(number.connectionId), disconnectedAt: null },
+            $setOnInsert: { state: 'pending', registration: 'pending', isActive: false },
+          },
+          { upsert: true, new: true },
+        )
+        .lean();
+    } catch (error) {
+      if (isDuplicateKey(error)) return null;
+      throw error;
+    }
+  }
+
+  async updateNumber(accountId: string, phoneNumberId: string, patch: NumberPatch): Promise<PhoneNumberRecord | null> {
+    return this.numbers
+      .findOneAndUpdate({ phoneNumberId, accountId: new Types.ObjectId(accountId) }, { $set: patch }, { new: true })
+      .lean();
+  }
+
+  async updateWaba(accountId: string, wabaId: string, patch: Partial<Pick<WhatsAppBusinessAccount, 'subscribed' | 'state' | 'disconnectedAt'>>): Promise<void> {
+    await this.wabas.updateOne({ wabaId, accountId: new Types.ObjectId(accountId) }, { $set: patch });
+  }
+
+  findNumber(accountId: string, phoneNumberId: string): Promise<PhoneNumberRecord | null> {
+    return this.numbers.findOne({ phoneNumberId, accountId: new Types.ObjectId(accountId) }).lean();
+  }
+
+  findWaba(accountId: string, wabaId: string): Promise<WabaRecord | null> {
+    return this.wabas.findOne({ wabaId, accountId: new Types.ObjectId(accountId) }).lean();
+  }
+
+  listWabas(accountId: string): Promise<WabaRecord[]> {
+    return this.wabas.find({ accountId: new Types.ObjectId(accountId) }).sort({ createdAt: 1 }).lean();
+  }
+
+  listNumbers(accountId: string): Promise<PhoneNumberRecord[]> {
+    return this.numbers.find({ accountId: new Types.ObjectId(accountId) }).sort({ createdAt: 1 }).lean();
+  }
+
+  listNumbersOfWaba(accountId: string, wabaId: string): Promise<PhoneNumberRecord[]> {
+    return this.numbers.find({ accountId: new Types.ObjectId(accountId), wabaId }).lean();
+  }
+
+  /** Owners of the given numbers across all tenants; only who owns them and in what state. */
+  async ownership(phoneNumberIds: string[]): Promise<Array<{ phoneNumberId: string; accountId: string; state: string }>> {
+    const found = await this.numbers.find({ phoneNumberId: { $in: phoneNumberIds } }, { phoneNumberId: 1, accountId: 1, state: 1 }).lean();
+    return found.map((n) => ({ phoneNumberId: n.phoneNumberId, accountId: String(n.accountId), state: n.state }));
+  }
+
+  /** Makes one number the tenant's default; clears the flag elsewhere first, so at most one is set. */
+  async setActive(accountId: string, phoneNumberId: string): Promise<void> {
+    const account = new Types.ObjectId(accountId);
+    await this.numbers.updateMany({ accountId: account, phoneNumberId: { $ne: phoneNumberId }, isActive: true }, { $set: { isActive: false } });
+    await this.numbers.updateOne({ accountId: account, phoneNumberId }, { $set: { isActive: true } });
+  }
+
+  async hasActiveNumber(accountId: string): Promise<boolean> {
+    return (await this.numbers.countDocuments({ accountId: new Types.ObjectId(accountId), isActive: true, state: 'connected' })) > 0;
+  }
+}

@@ -1,0 +1,292 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  ConnectionSource,
+  DisconnectRequest,
+  NumberAvailability,
+  PhoneNumberState,
+  PhoneNumberView,
+  WabaView,
+  WhatsAppStatusView,
+} from '@waba/contracts';
+import { MetaGraphClient, MetaGraphError, type PhoneNumber as GraphPhoneNumber, type Waba } from '@waba/meta-graph';
+import { randomInt } from 'node:crypto';
+import { AuditService } from '../audit/audit.service';
+import type { TenantContext } from '../common/auth/auth.decorators';
+import { Clock } from '../common/clock/clock';
+import { TokenCipher } from '../common/crypto/token-cipher';
+import { InvalidRequestError, NotFoundError } from '../common/errors/domain-errors';
+import { CredentialsService } from '../credentials/credentials.service';
+import { TenantEventsGateway } from '../realtime/tenant-events.gateway';
+import { PhoneNumbersRepository, type NumberFacts, type PhoneNumberRecord, type WabaRecord } from './phone-numbers.repository';
+
+/** One WABA the tenant chose numbers of, with Meta's data as discovered. */
+export interface SelectedWaba {
+  waba: Waba;
+  numbers: GraphPhoneNumber[];
+}
+
+export interface NumberOutcome {
+  phoneNumberId: string;
+  state: PhoneNumberState;
+  message?: string;
+}
+
+/** WABAs and numbers of a tenant: connect, list, choose the active one, refresh, disconnect. */
+@Injectable()
+export class PhoneNumbersService {
+  constructor(
+    private readonly repository: PhoneNumbersRepository,
+    private readonly credentials: CredentialsService,
+    private readonly graph: MetaGraphClient,
+    private readonly cipher: TokenCipher,
+    private readonly audit: AuditService,
+    private readonly events: TenantEventsGateway,
+    private readonly clock: Clock,
+  ) {}
+
+  async status(tenant: TenantContext): Promise<WhatsAppStatusView> {
+    const [wabas, numbers] = await Promise.all([this.repository.listWabas(tenant.accountId), this.repository.listNumbers(tenant.accountId)]);
+    const connections = await this.credentials.views(tenant.accountId, wabas.map((w) => String(w.connectionId)));
+    const wabaViews: WabaView[] = wabas.map((waba) => ({
+      wabaId: waba.wabaId,
+      name: waba.name,
+      ownerBusinessName: waba.ownerBusinessName,
+      subscribed: waba.subscribed,
+      state: waba.state,
+      connection: connections.get(String(waba.connectionId)) ?? null,
+      numbers: numbers.filter((n) => n.wabaId === waba.wabaId).map(toPhoneNumberView),
+    }));
+    const active = numbers.find((n) => n.isActive && n.state === 'connected');
+    return { connected: numbers.some((n) => n.state === 'connected'), activePhoneNumberId: active?.phoneNumberId ?? null, wabas: wabaViews };
+  }
+
+  /** Whether each number may be picked by this tenant. */
+  async availability(accountId: string, phoneNumberIds: string[]): Promise<Map<string, NumberAvailability>> {
+    const owners = await this.repository.ownership(phoneNumberIds);
+    const result = new Map<string, NumberAvailability>(phoneNumberIds.map((id) => [id, 'available']));
+    for (const owner of owners) {
+      if (owner.accountId === accountId) result.set(owner.phoneNumberId, owner.state === 'connected' ? 'connected_here' : 'available');
+      else if (owner.state !== 'disconnected') result.set(owner.phoneNumberId, 'taken');
+    }
+    return result;
+  }
+
+  /**
+   * Connects the chosen numbers: claim each WABA and number (pending), subscribe our app to each
+   * WABA, register numbers that are not on Cloud API yet, then mark them connected. Each step is
+   * recorded as it completes, so a retry after a Meta error or a crash finishes the job and a
+   * number is never shown connected before it is.
+   */
+  async connectSelection(tenant: TenantContext, connectionId: string, source: ConnectionSource, selection: SelectedWaba[]): Promise<NumberOutcome[]> {
+    const token = await this.credentials.tokenOf(tenant.accountId, connectionId);
+    const outcomes = await Promise.all(selection.map((chosen) => this.connectWaba(tenant, token, connectionId, source, chosen)));
+    await this.ensureActiveNumber(tenant.accountId);
+    this.events.publish(tenant.accountId, { type: 'whatsapp.changed', reason: 'connected' });
+    return outcomes.flat();
+  }
+
+  private async connectWaba(tenant: TenantContext, token: string, connectionId: string, source: ConnectionSource, chosen: SelectedWaba): Promise<NumberOutcome[]> {
+    const { waba } = chosen;
+    const claimed = await this.repository.claimWaba(tenant.accountId, {
+      wabaId: waba.id,
+      connectionId,
+      name: waba.name ?? null,
+      ownerBusinessId: waba.owner_business_info?.id ?? null,
+      ownerBusinessName: waba.owner_business_info?.name ?? null,
+    });
+    if (!claimed) {
+      return chosen.numbers.map((n) => ({ phoneNumberId: n.id, state: 'failed' as const, message: 'This WhatsApp Business Account is connected to another account' }));
+    }
+
+    const numbers: PhoneNumberRecord[] = [];
+    const outcomes: NumberOutcome[] = [];
+    for (const number of chosen.numbers) {
+      const record = await this.repository.claimNumber(tenant.accountId, { ...factsOf(number), phoneNumberId: number.id, wabaId: waba.id, connectionId, source });
+      if (record) numbers.push(record);
+      else outcomes.push({ phoneNumberId: number.id, state: 'failed', message: 'This number is connected to another account' });
+    }
+
+    if (!claimed.subscribed) {
+      try {
+        await this.subscribe(token, waba.id);
+        await this.repository.updateWaba(tenant.accountId, waba.id, { subscribed: true });
+        await this.audit.record(tenant, 'waba.subscribed', `WABA ${waba.id}`, waba.name ?? undefined);
+      } catch (error) {
+        const message = `Subscribing to the WhatsApp Business Account failed: ${describeGraphError(error)}`;
+        for (const record of numbers) {
+          await this.markNumber(tenant.accountId, record.phoneNumberId, { state: 'failed', lastError: message });
+          outcomes.push({ phoneNumberId: record.phoneNumberId, state: 'failed', message });
+        }
+        return outcomes;
+      }
+    }
+
+    for (const record of numbers) outcomes.push(await this.completeNumber(tenant, token, record));
+    return outcomes;
+  }
+
+  /** "Subscribed" means our app is in the list, not that the list is non-empty (meta-platform §11). */
+  private async subscribe(token: string, wabaId: string): Promise<void> {
+    await this.graph.subscribeApp(token, wabaId);
+  }
+
+  private async completeNumber(tenant: TenantContext, token: string, record: PhoneNumberRecord): Promise<NumberOutcome> {
+    if (record.state === 'connected') return { phoneNumberId: record.phoneNumberId, state: 'connected' };
+    await this.markNumber(tenant.accountId, record.phoneNumberId, { state: 'pending', lastError: null });
+
+    if (record.registration !== 'registered' && record.registration !== 'not_needed') {
+      if (!needsRegistration(record)) {
+        await this.repository.updateNumber(tenant.accountId, record.phoneNumberId, { registration: 'not_needed' });
+      } else {
+        // The PIN is stored before Meta sees it: if we crash after Meta accepted it, we still know it.
+        const pin = record.encryptedPin ? this.cipher.decrypt(record.encryptedPin) : String(randomInt(0, 1_000_000)).padStart(6, '0');
+        await this.repository.updateNumber(tenant.accountId, record.phoneNumberId, { encryptedPin: this.cipher.encrypt(pin), registration: 'pending' });
+        try {
+          // Exactly one attempt: Meta allows 10 per 72 hours (error 133016), so no automatic retry.
+          await this.graph.registerPhone(token, record.phoneNumberId, pin);
+          await this.repository.updateNumber(tenant.accountId, record.phoneNumberId, { registration: 'registered' });
+          await this.audit.record(tenant, 'phone_number.registered', `Number ${record.displayPhone}`);
+        } catch (error) {
+          const message = `Registering the number for the Cloud API failed: ${describeGraphError(error)}`;
+          await this.markNumber(tenant.accountId, record.phoneNumberId, { state: 'failed', registration: 'failed', lastError: message });
+          return { phoneNumberId: record.phoneNumberId, state: 'failed', message };
+        }
+      }
+    }
+
+    await this.markNumber(tenant.accountId, record.phoneNumberId, { state: 'connected', lastError: null, connectedAt: this.clock.now() });
+    await this.audit.record(tenant, 'phone_number.connected', `Number ${record.displayPhone}`, `WABA ${record.wabaId}`);
+    return { phoneNumberId: record.phoneNumberId, state: 'connected' };
+  }
+
+  async selectActive(tenant: TenantContext, phoneNumberId: string): Promise<PhoneNumberView> {
+    const number = await this.requireNumber(tenant.accountId, phoneNumberId);
+    if (number.state !== 'connected') throw new InvalidRequestError('Only a connected number can be the active number');
+    await this.repository.setActive(tenant.accountId, phoneNumberId);
+    await this.audit.record(tenant, 'phone_number.activated', `Number ${number.displayPhone}`);
+    this.events.publish(tenant.accountId, { type: 'whatsapp.changed', reason: 'active-number' });
+    return toPhoneNumberView({ ...number, isActive: true });
+  }
+
+  /** "Test connection": reads the number from Meta and stores what changed. */
+  async refresh(tenant: TenantContext, phoneNumberId: string): Promise<PhoneNumberView> {
+    const number = await this.requireNumber(tenant.accountId, phoneNumberId);
+    const token = await this.credentials.tokenOf(tenant.accountId, String(number.connectionId));
+    let fresh: GraphPhoneNumber;
+    try {
+      fresh = await this.graph.getPhoneNumber(token, phoneNumberId);
+    } catch (error) {
+      const message = `Meta could not be reached for this number: ${describeGraphError(error)}`;
+      if (error instanceof MetaGraphError && error.kind === 'credential') {
+        await this.credentials.markNeedsReauth(tenant.accountId, String(number.connectionId), describeGraphError(error));
+        this.events.publish(tenant.accountId, { type: 'whatsapp.changed', reason: 'needs-reauth' });
+      }
+      await this.repository.updateNumber(tenant.accountId, phoneNumberId, { lastError: message });
+      throw new InvalidRequestError(message);
+    }
+    const updated = await this.markNumber(tenant.accountId, phoneNumberId, { ...factsOf(fresh), lastRefreshedAt: this.clock.now(), lastError: null });
+    return toPhoneNumberView(updated ?? number);
+  }
+
+  /** Disconnects one number, or a whole WABA; unsubscribes our app when no number is left on it. */
+  async disconnect(tenant: TenantContext, request: DisconnectRequest): Promise<WhatsAppStatusView> {
+    if (!request.wabaId === !request.phoneNumberId) throw new InvalidRequestError('Give either wabaId or phoneNumberId');
+    const wabaId = request.wabaId ?? (await this.requireNumber(tenant.accountId, request.phoneNumberId ?? '')).wabaId;
+    const waba = await this.repository.findWaba(tenant.accountId, wabaId);
+    if (!waba) throw new NotFoundError('WhatsApp Business Account not found');
+    const numbers = (await this.repository.listNumbersOfWaba(tenant.accountId, wabaId)).filter(
+      (n) => n.state !== 'disconnected' && (!request.phoneNumberId || n.phoneNumberId === request.phoneNumberId),
+    );
+    for (const number of numbers) {
+      await this.markNumber(tenant.accountId, number.phoneNumberId, { state: 'disconnected', isActive: false, disconnectedAt: this.clock.now() });
+      await this.audit.record(tenant, 'phone_number.disconnected', `Number ${number.displayPhone}`);
+    }
+    const remaining = (await this.repository.listNumbersOfWaba(tenant.accountId, wabaId)).filter((n) => n.state !== 'disconnected');
+    if (remaining.length === 0) await this.releaseWaba(tenant, waba);
+    await this.ensureActiveNumber(tenant.accountId);
+    this.events.publish(tenant.accountId, { type: 'whatsapp.changed', reason: 'disconnected' });
+    return this.status(tenant);
+  }
+
+  private async releaseWaba(tenant: TenantContext, waba: WabaRecord): Promise<void> {
+    let details: string | undefined;
+    if (waba.subscribed) {
+      try {
+        const token = await this.credentials.tokenOf(tenant.accountId, String(waba.connectionId));
+        await this.graph.unsubscribeApp(token, waba.wabaId);
+      } catch (error) {
+        // The tenant asked to leave: our records change regardless, and the audit says Meta refused.
+        details = `Meta did not confirm the unsubscribe: ${describeGraphError(error)}`;
+      }
+    }
+    await this.repository.updateWaba(tenant.accountId, waba.wabaId, { state: 'disconnected', subscribed: false, disconnectedAt: this.clock.now() });
+    await this.audit.record(tenant, 'waba.disconnected', `WABA ${waba.wabaId}`, details);
+  }
+
+  private async ensureActiveNumber(accountId: string): Promise<void> {
+    if (await this.repository.hasActiveNumber(accountId)) return;
+    const first = (await this.repository.listNumbers(accountId)).find((n) => n.state === 'connected');
+    if (first) await this.repository.setActive(accountId, first.phoneNumberId);
+  }
+
+  private async requireNumber(accountId: string, phoneNumberId: string): Promise<PhoneNumberRecord> {
+    const number = await this.repository.findNumber(accountId, phoneNumberId);
+    if (!number) throw new NotFoundError('Phone number not found');
+    return number;
+  }
+
+  private async markNumber(accountId: string, phoneNumberId: string, patch: Parameters<PhoneNumbersRepository['updateNumber']>[2]): Promise<PhoneNumberRecord | null> {
+    const updated = await this.repository.updateNumber(accountId, phoneNumberId, patch);
+    if (updated) this.events.publish(accountId, { type: 'phone-number.updated', phoneNumber: toPhoneNumberView(updated) });
+    return updated;
+  }
+}
+
+/** Chatwoot's rule: a number whose platform or throughput is NOT_APPLICABLE is not on Cloud API yet. */
+function needsRegistration(number: Pick<PhoneNumberRecord, 'platformType' | 'throughputLevel'>): boolean {
+  return number.platformType === 'NOT_APPLICABLE' || number.throughputLevel === 'NOT_APPLICABLE';
+}
+
+export function factsOf(number: GraphPhoneNumber): NumberFacts {
+  return {
+    displayPhone: number.display_phone_number ?? number.id,
+    verifiedName: number.verified_name ?? null,
+    qualityRating: number.quality_rating ?? null,
+    nameStatus: number.name_status ?? null,
+    codeVerificationStatus: number.code_verification_status ?? null,
+    messagingLimit: number.whatsapp_business_manager_messaging_limit ?? null,
+    platformType: number.platform_type ?? null,
+    throughputLevel: number.throughput?.level ?? null,
+    metaStatus: number.status ?? null,
+  };
+}
+
+/** A person-readable reason; MetaGraphError messages carry no secrets. */
+export function describeGraphError(error: unknown): string {
+  if (error instanceof MetaGraphError) {
+    if (error.code === 133016) return 'Meta allows 10 registration attempts per 72 hours and this number reached the limit; try again after 72 hours';
+    return `${error.message} (Meta error ${error.code ?? 'unknown'}${error.subcode ? `/${error.subcode}` : ''})`;
+  }
+  throw error;
+}
+
+export function toPhoneNumberView(number: PhoneNumberRecord): PhoneNumberView {
+  return {
+    phoneNumberId: number.phoneNumberId,
+    wabaId: number.wabaId,
+    displayPhone: number.displayPhone,
+    verifiedName: number.verifiedName,
+    qualityRating: number.qualityRating,
+    nameStatus: number.nameStatus,
+    codeVerificationStatus: number.codeVerificationStatus,
+    messagingLimit: number.messagingLimit,
+    platformType: number.platformType,
+    state: number.state,
+    registration: number.registration,
+    isActive: number.isActive,
+    source: number.source,
+    lastError: number.lastError,
+    lastRefreshedAt: number.lastRefreshedAt?.toISOString() ?? null,
+    connectedAt: number.connectedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,80 @@
+// How the world's records look as Graph nodes (field names and defaults per meta-platform.md §3).
+import { WorldStore } from '../world/world.store';
+import { BusinessRecord, PhoneNumberRecord, WabaRecord } from '../world/world.types';
+import { GraphNode } from './field-projection';
+
+export function phoneNumberNode(phone: PhoneNumberRecord, world: WorldStore): GraphNode {
+  const waba = world.wabas.get(phone.wabaId);
+  const appSubscription = waba?.subscriptions.find((s) => s.appId === world.app.id);
+  return {
+    typeName: 'WhatsAppBusinessPhoneNumber',
+    defaultFields: [
+      'verified_name',
+      'code_verification_status',
+      'display_phone_number',
+      'quality_rating',
+      'platform_type',
+      'throughput',
+      'id',
+    ],
+    values: {
+      id: phone.id,
+      display_phone_number: phone.displayPhoneNumber,
+      verified_name: phone.verifiedName,
+      quality_rating: phone.qualityRating,
+      code_verification_status: phone.codeVerificationStatus,
+      name_status: phone.nameStatus,
+      new_name_status: 'NONE',
+      status: phone.status,
+      platform_type: phone.platformType,
+      throughput: { level: phone.throughputLevel },
+      account_mode: phone.accountMode,
+      is_official_business_account: false,
+      is_on_biz_app: phone.isOnBizApp,
+      whatsapp_business_manager_messaging_limit: phone.messagingLimit,
+      webhook_configuration: {
+        ...(world.settings.webhookUrl && { application: world.settings.webhookUrl }),
+        ...(appSubscription?.overrideCallbackUri && { whatsapp_business_account: appSubscription.overrideCallbackUri }),
+        ...(phone.webhookOverride && { phone_number: phone.webhookOverride.callbackUri }),
+      },
+    },
+    edges: {},
+  };
+}
+
+export function wabaNode(waba: WabaRecord, world: WorldStore): GraphNode {
+  const owner = world.businesses.get(waba.ownerBusinessId);
+  return {
+    typeName: 'WhatsAppBusinessAccount',
+    defaultFields: ['id', 'name', 'timezone_id', 'message_template_namespace'],
+    values: {
+      id: waba.id,
+      name: waba.name,
+      currency: waba.currency,
+      timezone_id: waba.timezoneId,
+      message_template_namespace: waba.messageTemplateNamespace,
+      account_review_status: waba.accountReviewStatus,
+      owner_business_info: owner && { id: owner.id, name: owner.name },
+    },
+    edges: {
+      phone_numbers: () => world.phoneNumbersOf(waba.id).map((phone) => phoneNumberNode(phone, world)),
+    },
+  };
+}
+
+/** Items of the business → WABA edges, which answer more fields by default than the node. */
+export function wabaListNode(waba: WabaRecord, world: WorldStore): GraphNode {
+  return {
+    ...wabaNode(waba, world),
+    defaultFields: ['id', 'name', 'currency', 'timezone_id', 'message_template_namespace'],
+  };
+}
+
+export function businessNode(business: BusinessRecord): GraphNode {
+  return {
+    typeName: 'Business',
+    defaultFields: ['id', 'name'],
+    values: { id: business.id, name: business.name },
+    edges: {},
+  };
+}

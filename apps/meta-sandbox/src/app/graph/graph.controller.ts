@@ -1,0 +1,192 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
+import { GraphList, GraphSuccess, MeResult, SubscribedApp } from '@waba/meta-graph';
+import { Request } from 'express';
+import { GraphException } from '../common/graph-exception';
+import { GraphExceptionFilter } from '../common/graph-exception.filter';
+import { WorldStore } from '../world/world.store';
+import { GraphAccessService } from './graph-access.service';
+import { GraphAuthService, param } from './graph-auth.service';
+import { GraphEndpoint, GraphFaultsService } from './graph-faults.service';
+import { graphList, projectNode } from './field-projection';
+import { businessNode, phoneNumberNode, wabaListNode, wabaNode } from './graph-nodes';
+import { requestedFields, requireVersion } from './graph-version';
+import { WhatsAppAssetsService } from './whatsapp-assets.service';
+
+const MANAGEMENT = 'whatsapp_business_management';
+const MESSAGING = 'whatsapp_business_messaging';
+
+/** Graph nodes and edges: `/me`, businesses, WABAs and phone numbers. */
+@Controller()
+@UseFilters(GraphExceptionFilter)
+export class GraphController {
+  constructor(
+    private readonly world: WorldStore,
+    private readonly auth: GraphAuthService,
+    private readonly access: GraphAccessService,
+    private readonly faults: GraphFaultsService,
+    private readonly assets: WhatsAppAssetsService,
+  ) {}
+
+  @Get(':version/me')
+  async me(@Param('version') version: string, @Req() request: Request): Promise<Record<string, unknown>> {
+    requireVersion(version);
+    await this.faults.apply('GET /me');
+    const token = this.auth.tenantToken(request);
+    const me: MeResult = { id: token.userId, name: token.userName, client_business_id: token.clientBusinessId };
+    const fields = requestedFields(request.query['fields']) ?? [{ name: 'id' }, { name: 'name' }];
+    return projectNode({ typeName: 'User', defaultFields: [], values: { ...me }, edges: {} }, fields);
+  }
+
+  @Get(':version/me/businesses')
+  async myBusinesses(@Param('version') version: string, @Req() request: Request): Promise<GraphList<Record<string, unknown>>> {
+    requireVersion(version);
+    await this.faults.apply('GET /me/businesses');
+    const token = this.auth.tenantToken(request);
+    const fields = requestedFields(request.query['fields']);
+    // Without business_management the list is empty, as peers see right after a signup (meta-platform.md §3.2).
+    const visible = token.scopes.includes('business_management') ? token.businessIds : [];
+    const businesses = visible.flatMap((id) => this.world.businesses.get(id) ?? []);
+    return graphList(businesses.map((business) => projectNode(businessNode(business), fields)));
+  }
+
+  @Get(':version/:id')
+  async node(
+    @Param('version') version: string,
+    @Param('id') id: string,
+    @Req() request: Request,
+  ): Promise<Record<string, unknown>> {
+    requireVersion(version);
+    const kind = this.access.kindOf(id);
+    if (kind === 'waba') await this.faults.apply('GET /{waba-id}', id);
+    if (kind === 'phone') await this.faults.apply('GET /{phone-number-id}');
+    const token = this.auth.tenantToken(request);
+    const fields = requestedFields(request.query['fields']);
+    if (kind === 'waba') {
+      this.access.requireScope(token, MANAGEMENT);
+      return projectNode(wabaNode(this.access.waba(token, id, 'get'), this.world), fields);
+    }
+    if (kind === 'phone') {
+      this.access.requireScope(token, MANAGEMENT);
+      return projectNode(phoneNumberNode(this.access.phoneNumber(token, id, 'get'), this.world), fields);
+    }
+    if (kind === 'business') return projectNode(businessNode(this.access.business(token, id, 'get')), fields);
+    throw GraphException.objectNotFound(id, 'get');
+  }
+
+  @Get(':version/:id/:edge')
+  async edge(
+    @Param('version') version: string,
+    @Param('id') id: string,
+    @Param('edge') edge: string,
+    @Req() request: Request,
+  ): Promise<GraphList<Record<string, unknown>> | GraphList<SubscribedApp>> {
+    requireVersion(version);
+    const kind = this.access.kindOf(id);
+    const endpoint = edgeEndpoint('GET', kind, edge);
+    if (endpoint) await this.faults.apply(endpoint, kind === 'waba' ? id : undefined);
+    const token = this.auth.tenantToken(request);
+    const fields = requestedFields(request.query['fields']);
+    if (!endpoint) throw unknownEdge(id, edge, kind);
+    this.access.requireScope(token, MANAGEMENT);
+    if (kind === 'business') {
+      const business = this.access.business(token, id, 'get');
+      const wabas = [...this.world.wabas.values()].filter((waba) =>
+        edge === 'owned_whatsapp_business_accounts'
+          ? waba.ownerBusinessId === business.id
+          : waba.sharedWithBusinessIds.includes(business.id),
+      );
+      const visible = wabas.filter((waba) => this.access.canSeeWaba(token, waba));
+      return graphList(visible.map((waba) => projectNode(wabaListNode(waba, this.world), fields)));
+    }
+    const waba = this.access.waba(token, id, 'get');
+    if (edge === 'subscribed_apps') return this.assets.subscribedApps(waba);
+    return graphList(this.world.phoneNumbersOf(waba.id).map((phone) => projectNode(phoneNumberNode(phone, this.world), fields)));
+  }
+
+  @Post(':version/:id')
+  @HttpCode(200)
+  async updateNode(
+    @Param('version') version: string,
+    @Param('id') id: string,
+    @Req() request: Request,
+    @Body() body: Record<string, unknown>,
+  ): Promise<GraphSuccess> {
+    requireVersion(version);
+    if (this.access.kindOf(id) !== 'phone') throw GraphException.objectNotFound(id, 'post');
+    await this.faults.apply('POST /{phone-number-id}');
+    const token = this.auth.tenantToken(request);
+    this.access.requireScope(token, MANAGEMENT);
+    return this.assets.updatePhoneNumber(this.access.phoneNumber(token, id, 'post'), body ?? {});
+  }
+
+  @Post(':version/:id/:edge')
+  @HttpCode(200)
+  async postEdge(
+    @Param('version') version: string,
+    @Param('id') id: string,
+    @Param('edge') edge: string,
+    @Req() request: Request,
+  ): Promise<GraphSuccess> {
+    requireVersion(version);
+    const kind = this.access.kindOf(id);
+    const endpoint = edgeEndpoint('POST', kind, edge);
+    if (!endpoint) throw GraphException.objectNotFound(id, 'post');
+    await this.faults.apply(endpoint, kind === 'waba' ? id : undefined);
+    const token = this.auth.tenantToken(request);
+    if (kind === 'waba') {
+      this.access.requireScope(token, MANAGEMENT);
+      const waba = this.access.waba(token, id, 'post');
+      const uri = param(request, 'override_callback_uri');
+      return this.assets.subscribe(waba, uri ? { uri, verifyToken: param(request, 'verify_token') ?? '' } : undefined);
+    }
+    this.access.requireScope(token, MESSAGING);
+    const phone = this.access.phoneNumber(token, id, 'post');
+    if (edge === 'deregister') return this.assets.deregister(phone);
+    return this.assets.register(phone, param(request, 'pin'), param(request, 'messaging_product'));
+  }
+
+  @Delete(':version/:id/:edge')
+  async deleteEdge(
+    @Param('version') version: string,
+    @Param('id') id: string,
+    @Param('edge') edge: string,
+    @Req() request: Request,
+  ): Promise<GraphSuccess> {
+    requireVersion(version);
+    const kind = this.access.kindOf(id);
+    if (edgeEndpoint('DELETE', kind, edge) === undefined) throw GraphException.objectNotFound(id, 'delete');
+    await this.faults.apply('DELETE /{waba-id}/subscribed_apps', id);
+    const token = this.auth.tenantToken(request);
+    this.access.requireScope(token, MANAGEMENT);
+    return this.assets.unsubscribe(this.access.waba(token, id, 'delete'));
+  }
+}
+
+function edgeEndpoint(
+  method: 'GET' | 'POST' | 'DELETE',
+  kind: ReturnType<GraphAccessService['kindOf']>,
+  edge: string,
+): GraphEndpoint | undefined {
+  const placeholder = { business: '{business-id}', waba: '{waba-id}', phone: '{phone-number-id}' };
+  if (!kind) return undefined;
+  const name = `${method} /${placeholder[kind]}/${edge}`;
+  const known: readonly string[] = EDGE_ENDPOINTS;
+  return known.includes(name) ? (name as GraphEndpoint) : undefined;
+}
+
+const EDGE_ENDPOINTS: readonly GraphEndpoint[] = [
+  'GET /{business-id}/owned_whatsapp_business_accounts',
+  'GET /{business-id}/client_whatsapp_business_accounts',
+  'GET /{waba-id}/phone_numbers',
+  'GET /{waba-id}/subscribed_apps',
+  'POST /{waba-id}/subscribed_apps',
+  'DELETE /{waba-id}/subscribed_apps',
+  'POST /{phone-number-id}/register',
+  'POST /{phone-number-id}/deregister',
+];
+
+function unknownEdge(id: string, edge: string, kind: ReturnType<GraphAccessService['kindOf']>): GraphException {
+  if (!kind) return GraphException.objectNotFound(id, 'get');
+  const typeName = { business: 'Business', waba: 'WhatsAppBusinessAccount', phone: 'WhatsAppBusinessPhoneNumber' }[kind];
+  return GraphException.invalidParameter(`(#100) Tried accessing nonexisting field (${edge}) on node type (${typeName})`);
+}

@@ -1,0 +1,46 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { SandboxClock } from './common/sandbox-clock';
+import { ControlController } from './control/control.controller';
+import { WorldAdminService } from './control/world-admin.service';
+import { DialogController } from './dialog/dialog.controller';
+import { SignupService } from './dialog/signup.service';
+import { GraphAccessService } from './graph/graph-access.service';
+import { GraphAuthService } from './graph/graph-auth.service';
+import { GraphFaultsService } from './graph/graph-faults.service';
+import { GraphController } from './graph/graph.controller';
+import { WhatsAppAssetsService } from './graph/whatsapp-assets.service';
+import { AccessTokensService } from './oauth/access-tokens.service';
+import { AuthorizationCodesService } from './oauth/authorization-codes.service';
+import { OAuthController } from './oauth/oauth.controller';
+import { SANDBOX_OPTIONS, SandboxOptions } from './sandbox-options';
+import { CallbackVerifierService } from './webhooks/callback-verifier.service';
+import { WebhookEventsService } from './webhooks/webhook-events.service';
+import { WebhookSenderService } from './webhooks/webhook-sender.service';
+import { WorldStore } from './world/world.store';
+
+@Module({})
+export class SandboxModule {
+  static forRoot(options: SandboxOptions): DynamicModule {
+    return {
+      module: SandboxModule,
+      // Order matters: the catch-all Graph routes (`/:version/:id/...`) must come last.
+      controllers: [ControlController, DialogController, OAuthController, GraphController],
+      providers: [
+        { provide: SANDBOX_OPTIONS, useValue: options },
+        SandboxClock,
+        WorldStore,
+        WorldAdminService,
+        AccessTokensService,
+        AuthorizationCodesService,
+        GraphAuthService,
+        GraphAccessService,
+        GraphFaultsService,
+        WhatsAppAssetsService,
+        SignupService,
+        CallbackVerifierService,
+        WebhookEventsService,
+        WebhookSenderService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,11 @@
+import type { ConnectionView, OnboardingSessionView, PhoneNumberView } from './whatsapp.dto';
+
+/** Socket.IO event name for everything the server pushes to a tenant's room. */
+export const TENANT_EVENT = 'tenant-event';
+
+/** The one definition of every realtime event, shared by the gateway and the SPA. */
+export type TenantRealtimeEvent =
+  | { type: 'phone-number.updated'; phoneNumber: PhoneNumberView }
+  | { type: 'whatsapp.changed'; reason: string }
+  | { type: 'onboarding.updated'; session: OnboardingSessionView }
+  | { type: 'connection.updated'; connection: ConnectionView };

@@ -1,0 +1,225 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+
+const META_ID = /^\d{1,32}$/;
+const META_ID_MESSAGE = (field: string) => `${field} must be a numeric Meta id`;
+
+/** How a credential or number reached us. */
+export type ConnectionSource = 'embedded_signup' | 'oauth' | 'manual';
+/** Health of one Meta credential. */
+export type ConnectionStatus = 'active' | 'expiring' | 'needs_reauth' | 'revoked';
+/** Our side of a number's lifecycle; only `connected` numbers are usable. */
+export type PhoneNumberState = 'pending' | 'connected' | 'failed' | 'disconnected';
+export type RegistrationState = 'registered' | 'not_needed' | 'pending' | 'failed';
+/** Whether the tenant may pick a number in the onboarding picker. */
+export type NumberAvailability = 'available' | 'connected_here' | 'taken';
+export type EmbeddedSignupEvent =
+  | 'FINISH'
+  | 'FINISH_ONLY_WABA'
+  | 'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING'
+  | 'FINISH_OBO_MIGRATION'
+  | 'FINISH_GRANT_ONLY_API_ACCESS';
+
+/** What the Embedded Signup `WA_EMBEDDED_SIGNUP` message reported; hints only, never trusted alone. */
+export class EmbeddedSignupSessionInfo {
+  @IsIn(['FINISH', 'FINISH_ONLY_WABA', 'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING', 'FINISH_OBO_MIGRATION', 'FINISH_GRANT_ONLY_API_ACCESS'], {
+    message: 'sessionInfo.event must be a finish event of Embedded Signup',
+  })
+  event!: EmbeddedSignupEvent;
+
+  @IsOptional()
+  @Matches(META_ID, { message: META_ID_MESSAGE('sessionInfo.wabaId') })
+  wabaId?: string;
+
+  @IsOptional()
+  @Matches(META_ID, { message: META_ID_MESSAGE('sessionInfo.phoneNumberId') })
+  phoneNumberId?: string;
+
+  @IsOptional()
+  @Matches(META_ID, { message: META_ID_MESSAGE('sessionInfo.businessId') })
+  businessId?: string;
+}
+
+/** `POST /api/integrations/whatsapp/embedded-signup`: the SDK's code, sent at once (it lives 30 s). */
+export class EmbeddedSignupRequest {
+  @IsString()
+  @IsNotEmpty({ message: 'code must not be empty' })
+  @MaxLength(2048)
+  code!: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EmbeddedSignupSessionInfo)
+  sessionInfo?: EmbeddedSignupSessionInfo;
+}
+
+/** `POST /api/integrations/whatsapp/oauth` (the seed's contract): the redirect flow's callback values. */
+export class OAuthCallbackRequest {
+  @IsString()
+  @IsNotEmpty({ message: 'code must not be empty' })
+  @MaxLength(2048)
+  code!: string;
+
+  @IsString()
+  @IsNotEmpty({ message: 'state must not be empty' })
+  @MaxLength(256)
+  state!: string;
+}
+
+/** The tenant's pick in the onboarding picker. */
+export class ConfirmSelectionRequest {
+  @IsArray()
+  @ArrayMinSize(1, { message: 'phoneNumberIds must list at least one number' })
+  @ArrayMaxSize(100)
+  @ArrayUnique({ message: 'phoneNumberIds must not repeat a number' })
+  @Matches(META_ID, { each: true, message: 'each of phoneNumberIds must be a numeric Meta id' })
+  phoneNumberIds!: string[];
+}
+
+/** The seed's manual add, `POST /api/settings/phone-numbers`; verified with Meta before saving. */
+export class ManualPhoneNumberRequest {
+  @Matches(META_ID, { message: META_ID_MESSAGE('phoneNumberId') })
+  phoneNumberId!: string;
+
+  @Matches(META_ID, { message: META_ID_MESSAGE('wabaId') })
+  wabaId!: string;
+
+  @IsString()
+  @IsNotEmpty({ message: 'accessToken must not be empty' })
+  @MaxLength(4096)
+  accessToken!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  displayPhone?: string;
+}
+
+/** "Import from Meta": discover what a pasted token can see, then pick in the same picker. */
+export class ImportFromTokenRequest {
+  @IsString()
+  @IsNotEmpty({ message: 'accessToken must not be empty' })
+  @MaxLength(4096)
+  accessToken!: string;
+}
+
+/** `POST /api/integrations/whatsapp/disconnect` (the seed's contract): a number, or a whole WABA. */
+export class DisconnectRequest {
+  @IsOptional()
+  @Matches(META_ID, { message: META_ID_MESSAGE('wabaId') })
+  wabaId?: string;
+
+  @IsOptional()
+  @Matches(META_ID, { message: META_ID_MESSAGE('phoneNumberId') })
+  phoneNumberId?: string;
+}
+
+export interface OAuthStartView {
+  /** Where the browser goes next: Meta's (or the sandbox's) consent dialog. */
+  dialogUrl: string;
+}
+
+/** What the SPA needs to run Embedded Signup. */
+export interface EmbeddedSignupConfigView {
+  appId: string;
+  configId: string;
+  sdkUrl: string;
+  apiVersion: string;
+  /** Origin whose `message` events are trusted (the SDK's). */
+  messageOrigin: string;
+}
+
+export interface OnboardingNumberView {
+  phoneNumberId: string;
+  displayPhone: string;
+  verifiedName: string | null;
+  qualityRating: string | null;
+  nameStatus: string | null;
+  codeVerificationStatus: string | null;
+  platformType: string | null;
+  availability: NumberAvailability;
+  /** Outcome of the last confirm for this number, when there was one. */
+  outcome?: { state: PhoneNumberState; message?: string };
+}
+
+export interface OnboardingWabaView {
+  wabaId: string;
+  name: string | null;
+  ownerBusinessName: string | null;
+  numbers: OnboardingNumberView[];
+}
+
+export interface OnboardingSessionView {
+  id: string;
+  source: ConnectionSource;
+  status: 'pending' | 'partial' | 'completed' | 'expired';
+  expiresAt: string;
+  wabas: OnboardingWabaView[];
+}
+
+export interface ConnectionView {
+  id: string;
+  source: ConnectionSource;
+  status: ConnectionStatus;
+  /** null: the token never expires. */
+  expiresAt: string | null;
+  lastCheckedAt: string | null;
+  lastError: string | null;
+}
+
+export interface PhoneNumberView {
+  phoneNumberId: string;
+  wabaId: string;
+  displayPhone: string;
+  verifiedName: string | null;
+  qualityRating: string | null;
+  nameStatus: string | null;
+  codeVerificationStatus: string | null;
+  messagingLimit: string | null;
+  platformType: string | null;
+  state: PhoneNumberState;
+  registration: RegistrationState;
+  isActive: boolean;
+  source: ConnectionSource;
+  lastError: string | null;
+  lastRefreshedAt: string | null;
+  connectedAt: string | null;
+}
+
+export interface WabaView {
+  wabaId: string;
+  name: string | null;
+  ownerBusinessName: string | null;
+  subscribed: boolean;
+  state: 'connected' | 'disconnected' | 'revoked';
+  connection: ConnectionView | null;
+  numbers: PhoneNumberView[];
+}
+
+/** `GET /api/integrations/whatsapp/oauth/status` (the seed's contract). */
+export interface WhatsAppStatusView {
+  connected: boolean;
+  activePhoneNumberId: string | null;
+  wabas: WabaView[];
+}
+
+export interface AuditEntryView {
+  id: string;
+  at: string;
+  actorName: string | null;
+  action: string;
+  target: string;
+  details: string | null;
+}
