@@ -1,4 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable, type ExecutionContext } from '@nestjs/common';
+import { OAuthCallbackRequest } from '@waba/contracts';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { Request } from 'express';
 import { AuthGuard } from '@nestjs/passport';
 import { MetaGraphError } from '@waba/meta-graph';
 import { InvalidRequestError, UpstreamError } from '../common/errors/domain-errors';
@@ -8,6 +12,19 @@ import { WHATSAPP_OAUTH } from './whatsapp-oauth.strategy';
 /** Runs the passport strategy and turns its failures into clear 4xx/502 answers. */
 @Injectable()
 export class WhatsAppOAuthGuard extends AuthGuard(WHATSAPP_OAUTH) {
+  /**
+   * Guards run before validation pipes, and passport treats a POST without `code` as "start":
+   * so the callback body is validated here first.
+   */
+  override canActivate(context: ExecutionContext) {
+    const request = context.switchToHttp().getRequest<Request>();
+    if (request.method === 'POST') {
+      const problems = validateSync(plainToInstance(OAuthCallbackRequest, request.body ?? {})).flatMap((e) => Object.values(e.constraints ?? {}));
+      if (problems.length) throw new BadRequestException({ message: `Invalid request: ${problems.join('; ')}`, details: problems });
+    }
+    return super.canActivate(context);
+  }
+
   override handleRequest<T>(error: unknown, user: T, info: { message?: string } | undefined): T {
     if (error) throw toDomainError(error as Error & { oauthError?: unknown });
     if (!user) throw new InvalidRequestError(info?.message ?? 'The OAuth callback could not be verified; start the connection again');

@@ -22,7 +22,7 @@ export const apiErrorInterceptor: HttpInterceptorFn = (request, next) => {
         return throwError(() => error);
       }
       const apiError = toApiError(error);
-      if (error.status === 401 && true) {
+      if (error.status === 401 && !AUTH_URL.test(request.url)) {
         session.clear();
         const current = router.url;
         if (!current.startsWith('/login')) {
