@@ -22,6 +22,6 @@ import { WhatsAppBusinessAccount, WhatsAppBusinessAccountSchema } from './whatsa
   ],
   controllers: [PhoneNumbersController],
   providers: [PhoneNumbersRepository, PhoneNumbersService],
-  exports: [PhoneNumbersService],
+  exports: [PhoneNumbersService, PhoneNumbersRepository],
 })
 export class PhoneNumbersModule {}

@@ -117,6 +117,18 @@ export class PhoneNumbersRepository {
     await this.numbers.updateOne({ accountId: account, phoneNumberId }, { $set: { isActive: true } });
   }
 
+  /** For the key-rotation command: every stored PIN, across tenants. */
+  async *allEncryptedPins(): AsyncGenerator<{ id: string; encryptedPin: string }> {
+    for await (const doc of this.numbers.find({ encryptedPin: { $ne: null } }, { encryptedPin: 1 }).lean().cursor()) {
+      if (doc.encryptedPin) yield { id: String(doc._id), encryptedPin: doc.encryptedPin };
+    }
+  }
+
+  async replaceEncryptedPin(id: string, previous: string, next: string): Promise<boolean> {
+    const result = await this.numbers.updateOne({ _id: new Types.ObjectId(id), encryptedPin: previous }, { $set: { encryptedPin: next } });
+    return result.modifiedCount === 1;
+  }
+
   async hasActiveNumber(accountId: string): Promise<boolean> {
     return (await this.numbers.countDocuments({ accountId: new Types.ObjectId(accountId), isActive: true, state: 'connected' })) > 0;
   }

@@ -4,6 +4,7 @@ import { ControlController } from './control/control.controller';
 import { WorldAdminService } from './control/world-admin.service';
 import { DialogController } from './dialog/dialog.controller';
 import { SignupService } from './dialog/signup.service';
+import { BusinessUseCaseLimiter } from './graph/business-use-case-limiter.service';
 import { GraphAccessService } from './graph/graph-access.service';
 import { GraphAuthService } from './graph/graph-auth.service';
 import { GraphFaultsService } from './graph/graph-faults.service';
@@ -35,6 +36,7 @@ export class SandboxModule {
         GraphAuthService,
         GraphAccessService,
         GraphFaultsService,
+        BusinessUseCaseLimiter,
         WhatsAppAssetsService,
         SignupService,
         CallbackVerifierService,

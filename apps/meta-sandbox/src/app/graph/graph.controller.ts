@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { GraphList, GraphSuccess, MeResult, SubscribedApp } from '@waba/meta-graph';
-import { Request } from 'express';
+import { Request, Response } from 'express';
 import { GraphException } from '../common/graph-exception';
 import { GraphExceptionFilter } from '../common/graph-exception.filter';
 import { WorldStore } from '../world/world.store';
@@ -11,6 +11,7 @@ import { graphList, projectNode } from './field-projection';
 import { businessNode, phoneNumberNode, wabaListNode, wabaNode } from './graph-nodes';
 import { requestedFields, requireVersion } from './graph-version';
 import { WhatsAppAssetsService } from './whatsapp-assets.service';
+import { BusinessUseCaseLimiter } from './business-use-case-limiter.service';
 
 const MANAGEMENT = 'whatsapp_business_management';
 const MESSAGING = 'whatsapp_business_messaging';
@@ -25,6 +26,7 @@ export class GraphController {
     private readonly access: GraphAccessService,
     private readonly faults: GraphFaultsService,
     private readonly assets: WhatsAppAssetsService,
+    private readonly usage: BusinessUseCaseLimiter,
   ) {}
 
   @Get(':version/me')
@@ -54,6 +56,7 @@ export class GraphController {
     @Param('version') version: string,
     @Param('id') id: string,
     @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<Record<string, unknown>> {
     requireVersion(version);
     const kind = this.access.kindOf(id);
@@ -63,7 +66,9 @@ export class GraphController {
     const fields = requestedFields(request.query['fields']);
     if (kind === 'waba') {
       this.access.requireScope(token, MANAGEMENT);
-      return projectNode(wabaNode(this.access.waba(token, id, 'get'), this.world), fields);
+      const waba = this.access.waba(token, id, 'get');
+      response.set('X-Business-Use-Case-Usage', this.usage.count(waba));
+      return projectNode(wabaNode(waba, this.world), fields);
     }
     if (kind === 'phone') {
       this.access.requireScope(token, MANAGEMENT);
@@ -79,6 +84,7 @@ export class GraphController {
     @Param('id') id: string,
     @Param('edge') edge: string,
     @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<GraphList<Record<string, unknown>> | GraphList<SubscribedApp>> {
     requireVersion(version);
     const kind = this.access.kindOf(id);
@@ -99,6 +105,7 @@ export class GraphController {
       return graphList(visible.map((waba) => projectNode(wabaListNode(waba, this.world), fields)));
     }
     const waba = this.access.waba(token, id, 'get');
+    response.set('X-Business-Use-Case-Usage', this.usage.count(waba));
     if (edge === 'subscribed_apps') return this.assets.subscribedApps(waba);
     return graphList(this.world.phoneNumbersOf(waba.id).map((phone) => projectNode(phoneNumberNode(phone, this.world), fields)));
   }
@@ -126,6 +133,7 @@ export class GraphController {
     @Param('id') id: string,
     @Param('edge') edge: string,
     @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<GraphSuccess> {
     requireVersion(version);
     const kind = this.access.kindOf(id);
@@ -136,6 +144,7 @@ export class GraphController {
     if (kind === 'waba') {
       this.access.requireScope(token, MANAGEMENT);
       const waba = this.access.waba(token, id, 'post');
+      response.set('X-Business-Use-Case-Usage', this.usage.count(waba));
       const uri = param(request, 'override_callback_uri');
       return this.assets.subscribe(waba, uri ? { uri, verifyToken: param(request, 'verify_token') ?? '' } : undefined);
     }
@@ -151,6 +160,7 @@ export class GraphController {
     @Param('id') id: string,
     @Param('edge') edge: string,
     @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<GraphSuccess> {
     requireVersion(version);
     const kind = this.access.kindOf(id);
@@ -158,7 +168,9 @@ export class GraphController {
     await this.faults.apply('DELETE /{waba-id}/subscribed_apps', id);
     const token = this.auth.tenantToken(request);
     this.access.requireScope(token, MANAGEMENT);
-    return this.assets.unsubscribe(this.access.waba(token, id, 'delete'));
+    const waba = this.access.waba(token, id, 'delete');
+    response.set('X-Business-Use-Case-Usage', this.usage.count(waba));
+    return this.assets.unsubscribe(waba);
   }
 }
 

@@ -1,0 +1,15 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CommonModule } from '../common/common.module';
+import { ApiConfig } from '../config/api-config';
+import { ConfigModule } from '../config/config.module';
+import { DatabaseModule } from '../database/database.module';
+import { MetaModule } from '../meta/meta.module';
+import { MaintenanceModule } from './maintenance.module';
+
+/** What operator commands need: configuration, database, Meta, and the maintenance jobs; no HTTP. */
+@Module({})
+export class CliModule {
+  static forRoot(config: ApiConfig): DynamicModule {
+    return { module: CliModule, imports: [ConfigModule.forRoot(config), CommonModule, DatabaseModule, MetaModule, MaintenanceModule] };
+  }
+}

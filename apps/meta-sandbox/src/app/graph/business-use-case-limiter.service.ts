@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { GraphException } from '../common/graph-exception';
+import { SandboxClock } from '../common/sandbox-clock';
+import { WorldStore } from '../world/world.store';
+import { WabaRecord } from '../world/world.types';
+
+const WINDOW_MS = 3600_000;
+const DEFAULT_CALLS_PER_HOUR = 200;
+const ACTIVE_CALLS_PER_HOUR = 5_000;
+
+/**
+ * The WhatsApp Business Management API's per-app, per-WABA rolling hourly limit (meta-platform.md
+ * §7.3): 200 calls, or 5,000 once the WABA has a registered number; reported in
+ * `X-Business-Use-Case-Usage` and enforced with 80007 on HTTP 400.
+ */
+@Injectable()
+export class BusinessUseCaseLimiter {
+  private readonly calls = new Map<string, number[]>();
+
+  constructor(
+    private readonly world: WorldStore,
+    private readonly clock: SandboxClock,
+  ) {}
+
+  /** Counts one call on the WABA and returns the usage header; throws 80007 when over the limit. */
+  count(waba: WabaRecord): string {
+    const now = this.clock.nowMs();
+    const recent = (this.calls.get(waba.id) ?? []).filter((t) => t > now - WINDOW_MS);
+    const limit = this.limitFor(waba);
+    if (recent.length >= limit) {
+      this.calls.set(waba.id, recent);
+      const header = usageHeader(waba.id, 100, Math.ceil((recent[0] + WINDOW_MS - now) / 60_000));
+      throw new GraphException({
+        code: 80007,
+        message: '(#80007) Rate limit issues: The WhatsApp Business Account has reached its rate limit',
+        headers: { 'X-Business-Use-Case-Usage': header },
+      });
+    }
+    recent.push(now);
+    this.calls.set(waba.id, recent);
+    return usageHeader(waba.id, Math.round((recent.length / limit) * 100), 0);
+  }
+
+  private limitFor(waba: WabaRecord): number {
+    const active = this.world.phoneNumbersOf(waba.id).some((phone) => phone.platformType === 'CLOUD_API');
+    return active ? ACTIVE_CALLS_PER_HOUR : DEFAULT_CALLS_PER_HOUR;
+  }
+}
+
+function usageHeader(wabaId: string, percent: number, regainMinutes: number): string {
+  return JSON.stringify({
+    [wabaId]: [
+      {
+        type: 'whatsapp_business_management',
+        call_count: percent,
+        total_cputime: Math.min(percent, 1),
+        total_time: Math.min(percent, 1),
+        estimated_time_to_regain_access: regainMinutes,
+      },
+    ],
+  });
+}
