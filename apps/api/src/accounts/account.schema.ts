@@ -4,7 +4,7 @@ import type { HydratedDocument } from 'mongoose';
 /** A tenant: one business using WABA Connect. */
 @Schema({ collection: 'accounts', timestamps: true })
 export class Account {
-  @Prop({ required: true, trim: true })
+  @Prop({ type: String, required: true, trim: true })
   name!: string;
 
   createdAt!: Date;

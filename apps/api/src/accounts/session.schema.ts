@@ -8,10 +8,10 @@ import { Types, type HydratedDocument } from 'mongoose';
  */
 @Schema({ collection: 'sessions', timestamps: true })
 export class Session {
-  @Prop({ required: true, unique: true })
+  @Prop({ type: String, required: true, unique: true })
   tokenHash!: string;
 
-  @Prop({ required: true })
+  @Prop({ type: String, required: true })
   csrfHash!: string;
 
   @Prop({ type: Types.ObjectId, required: true, index: true })
@@ -20,7 +20,7 @@ export class Session {
   @Prop({ type: Types.ObjectId, required: true })
   accountId!: Types.ObjectId;
 
-  @Prop({ required: true, enum: Object.values(UserRole) })
+  @Prop({ type: String, required: true, enum: Object.values(UserRole) })
   role!: UserRole;
 
   @Prop({ required: true, index: true })

@@ -8,16 +8,16 @@ export class User {
   @Prop({ type: Types.ObjectId, required: true, index: true })
   accountId!: Types.ObjectId;
 
-  @Prop({ required: true, trim: true })
+  @Prop({ type: String, required: true, trim: true })
   name!: string;
 
-  @Prop({ required: true, lowercase: true, trim: true, unique: true })
+  @Prop({ type: String, required: true, lowercase: true, trim: true, unique: true })
   email!: string;
 
-  @Prop({ required: true })
+  @Prop({ type: String, required: true })
   passwordHash!: string;
 
-  @Prop({ required: true, enum: Object.values(UserRole) })
+  @Prop({ type: String, required: true, enum: Object.values(UserRole) })
   role!: UserRole;
 
   createdAt!: Date;

@@ -13,10 +13,10 @@ export class AuditEntry {
   @Prop({ type: String, default: null })
   actorName!: string | null;
 
-  @Prop({ required: true })
+  @Prop({ type: String, required: true })
   action!: string;
 
-  @Prop({ required: true })
+  @Prop({ type: String, required: true })
   target!: string;
 
   @Prop({ type: String, default: null })

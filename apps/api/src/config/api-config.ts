@@ -57,7 +57,7 @@ export class ApiConfig {
   @Transform(toInt)
   @IsInt({ message: 'DATABASE_TIMEOUT_MS must be an integer' })
   @Min(100)
-  DATABASE_TIMEOUT_MS = 2000;
+  DATABASE_TIMEOUT_MS = 1500;
 
   /** Meta's Graph API base (the sandbox by default). */
   @IsUrl({ require_tld: false, require_protocol: true }, { message: 'META_GRAPH_URL must be an absolute http(s) URL' })
@@ -114,6 +114,15 @@ export class ApiConfig {
     return keys.find((k) => k.id === this.TOKEN_ENCRYPTION_ACTIVE_KEY) ?? keys[0];
   }
 
+  /** Emails of operators: they see cross-tenant webhook problems (unroutable, rejected). */
+  @IsOptional()
+  @IsString()
+  OPERATOR_EMAILS?: string;
+
+  get operatorEmails(): string[] {
+    return (this.OPERATOR_EMAILS ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
+  }
+
   get publicUrl(): string {
     return (this.PUBLIC_URL ?? `http://localhost:${this.API_PORT}`).replace(/\/$/, '');
   }
@@ -149,7 +158,7 @@ function encryptionKeyProblems(config: ApiConfig): string[] {
 
 /** Reads and validates the settings; throws one error naming every bad setting. */
 export function loadApiConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): ApiConfig {
-  const known = Object.keys(new ApiConfig()).concat('MONGODB_URI', 'PUBLIC_URL', 'COOKIE_SECURE', 'TOKEN_ENCRYPTION_KEYS', 'TOKEN_ENCRYPTION_ACTIVE_KEY');
+  const known = Object.keys(new ApiConfig()).concat('MONGODB_URI', 'PUBLIC_URL', 'COOKIE_SECURE', 'TOKEN_ENCRYPTION_KEYS', 'TOKEN_ENCRYPTION_ACTIVE_KEY', 'OPERATOR_EMAILS');
   const picked = Object.fromEntries(known.filter((key) => env[key] !== undefined).map((key) => [key, env[key]]));
   const config = plainToInstance(ApiConfig, picked);
   const errors = validateSync(config, { whitelist: true });

@@ -11,13 +11,13 @@ export class MetaConnection {
   @Prop({ type: Types.ObjectId, required: true })
   accountId!: Types.ObjectId;
 
-  @Prop({ required: true })
+  @Prop({ type: String, required: true })
   tokenFingerprint!: string;
 
-  @Prop({ required: true })
+  @Prop({ type: String, required: true })
   encryptedToken!: string;
 
-  @Prop({ required: true })
+  @Prop({ type: String, required: true })
   source!: ConnectionSource;
 
   @Prop({ type: String, default: null })
@@ -39,7 +39,7 @@ export class MetaConnection {
   @Prop({ type: Date, default: null })
   dataAccessExpiresAt!: Date | null;
 
-  @Prop({ required: true, default: 'active' })
+  @Prop({ type: String, required: true, default: 'active' })
   status!: ConnectionStatus;
 
   @Prop({ type: Date, default: null })

@@ -5,7 +5,7 @@ import { Types } from 'mongoose';
 /** A redirect-flow `state`: stored hashed, bound to tenant and user, short-lived, single-use. */
 @Schema({ collection: 'oauth_states' })
 export class OAuthState {
-  @Prop({ required: true, unique: true }) stateHash!: string;
+  @Prop({ type: String, required: true, unique: true }) stateHash!: string;
   @Prop({ type: Types.ObjectId, required: true }) accountId!: Types.ObjectId;
   @Prop({ type: Types.ObjectId, required: true }) userId!: Types.ObjectId;
   @Prop({ required: true }) expiresAt!: Date;
@@ -16,7 +16,7 @@ export const OAuthStateSchema = SchemaFactory.createForClass(OAuthState);
 /** Hashes of authorization codes already presented, so a replay is refused before Meta is asked. */
 @Schema({ collection: 'oauth_codes' })
 export class UsedAuthorizationCode {
-  @Prop({ required: true, unique: true }) codeHash!: string;
+  @Prop({ type: String, required: true, unique: true }) codeHash!: string;
   @Prop({ type: Types.ObjectId, required: true }) accountId!: Types.ObjectId;
   @Prop({ required: true }) usedAt!: Date;
 }
@@ -25,7 +25,7 @@ export const UsedAuthorizationCodeSchema = SchemaFactory.createForClass(UsedAuth
 /** A WABA found by discovery (numbers are kept flat beside it: FerretDB has no nested arrays). */
 @Schema({ _id: false })
 export class DiscoveredWaba {
-  @Prop({ required: true }) wabaId!: string;
+  @Prop({ type: String, required: true }) wabaId!: string;
   @Prop({ type: String, default: null }) name!: string | null;
   @Prop({ type: String, default: null }) ownerBusinessId!: string | null;
   @Prop({ type: String, default: null }) ownerBusinessName!: string | null;
@@ -34,10 +34,10 @@ const DiscoveredWabaSchema = SchemaFactory.createForClass(DiscoveredWaba);
 
 @Schema({ _id: false })
 export class DiscoveredNumber {
-  @Prop({ required: true }) phoneNumberId!: string;
-  @Prop({ required: true }) wabaId!: string;
+  @Prop({ type: String, required: true }) phoneNumberId!: string;
+  @Prop({ type: String, required: true }) wabaId!: string;
   /** Meta's phone-number node as discovered (JSON), replayed into the connect step. */
-  @Prop({ required: true }) graphJson!: string;
+  @Prop({ type: String, required: true }) graphJson!: string;
   @Prop({ type: String, default: null }) outcomeState!: string | null;
   @Prop({ type: String, default: null }) outcomeMessage!: string | null;
 }
@@ -49,8 +49,8 @@ export class OnboardingSession {
   @Prop({ type: Types.ObjectId, required: true, index: true }) accountId!: Types.ObjectId;
   @Prop({ type: Types.ObjectId, required: true }) userId!: Types.ObjectId;
   @Prop({ type: Types.ObjectId, required: true }) connectionId!: Types.ObjectId;
-  @Prop({ required: true }) source!: ConnectionSource;
-  @Prop({ required: true, default: 'pending' }) status!: 'pending' | 'partial' | 'completed';
+  @Prop({ type: String, required: true }) source!: ConnectionSource;
+  @Prop({ type: String, required: true, default: 'pending' }) status!: 'pending' | 'partial' | 'completed';
   @Prop({ required: true }) expiresAt!: Date;
   @Prop({ type: [DiscoveredWabaSchema], default: [] }) wabas!: DiscoveredWaba[];
   @Prop({ type: [DiscoveredNumberSchema], default: [] }) numbers!: DiscoveredNumber[];

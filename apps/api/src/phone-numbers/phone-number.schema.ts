@@ -8,19 +8,19 @@ import { Types } from 'mongoose';
  */
 @Schema({ collection: 'phone_numbers', timestamps: true })
 export class PhoneNumber {
-  @Prop({ required: true, unique: true })
+  @Prop({ type: String, required: true, unique: true })
   phoneNumberId!: string;
 
   @Prop({ type: Types.ObjectId, required: true, index: true })
   accountId!: Types.ObjectId;
 
-  @Prop({ required: true, index: true })
+  @Prop({ type: String, required: true, index: true })
   wabaId!: string;
 
   @Prop({ type: Types.ObjectId, required: true })
   connectionId!: Types.ObjectId;
 
-  @Prop({ required: true })
+  @Prop({ type: String, required: true })
   displayPhone!: string;
 
   @Prop({ type: String, default: null }) verifiedName!: string | null;
@@ -32,10 +32,10 @@ export class PhoneNumber {
   @Prop({ type: String, default: null }) throughputLevel!: string | null;
   @Prop({ type: String, default: null }) metaStatus!: string | null;
 
-  @Prop({ required: true, default: 'pending' })
+  @Prop({ type: String, required: true, default: 'pending' })
   state!: PhoneNumberState;
 
-  @Prop({ required: true, default: 'pending' })
+  @Prop({ type: String, required: true, default: 'pending' })
   registration!: RegistrationState;
 
   /** The two-step PIN we set when registering, encrypted (Meta needs it to re-register). */
@@ -48,7 +48,7 @@ export class PhoneNumber {
   @Prop({ default: false })
   isActive!: boolean;
 
-  @Prop({ required: true })
+  @Prop({ type: String, required: true })
   source!: ConnectionSource;
 
   @Prop({ type: Date, default: null }) lastRefreshedAt!: Date | null;

@@ -6,7 +6,7 @@ export type WabaState = 'connected' | 'disconnected' | 'revoked';
 /** A WABA connected by a tenant. `wabaId` is unique across tenants: one owner at a time. */
 @Schema({ collection: 'whatsapp_business_accounts', timestamps: true })
 export class WhatsAppBusinessAccount {
-  @Prop({ required: true, unique: true })
+  @Prop({ type: String, required: true, unique: true })
   wabaId!: string;
 
   @Prop({ type: Types.ObjectId, required: true, index: true })
@@ -28,7 +28,7 @@ export class WhatsAppBusinessAccount {
   @Prop({ default: false })
   subscribed!: boolean;
 
-  @Prop({ required: true, default: 'connected' })
+  @Prop({ type: String, required: true, default: 'connected' })
   state!: WabaState;
 
   @Prop({ type: Date, default: null })

@@ -1,7 +1,8 @@
 // The consent screens: choose a business, then its WABAs and numbers; and the popup's last page.
+import { EMBEDDED_SIGNUP_MESSAGE_TYPE } from '@waba/meta-graph';
 import { escapeHtml, htmlPage, scriptJson } from '../common/html';
 import { BusinessRecord, PhoneNumberRecord, WabaRecord } from '../world/world.types';
-import { DialogParams, dialogQuery, isPopupFlow } from './dialog-params';
+import { DialogParams, dialogQuery, isPopupFlow, sessionInfoVersion } from './dialog-params';
 
 export const STEP_BUSINESS = 'BUSINESS_ACCOUNT_SELECTION';
 export const STEP_ASSETS = 'PHONE_NUMBER_SETUP';
@@ -123,7 +124,8 @@ function popupAbandonScript(params: DialogParams, step: string): string {
     window.addEventListener('pagehide', () => {
       if (navigating || !window.opener) return;
       const origin = ${scriptJson(params.origin)};
-      window.opener.postMessage(JSON.stringify({ type: 'WA_EMBEDDED_SIGNUP', event: 'CANCEL', data: { current_step: ${scriptJson(step)} } }), origin);
+      const abandoned = ${scriptJson({ type: EMBEDDED_SIGNUP_MESSAGE_TYPE, event: 'CANCEL', data: { current_step: step }, ...sessionInfoVersion(params) })};
+      window.opener.postMessage(JSON.stringify(abandoned), origin);
       window.opener.postMessage(JSON.stringify({ type: ${scriptJson(SDK_RESULT_MESSAGE_TYPE)}, response: { authResponse: null, status: 'unknown' } }), origin);
     });`;
 }

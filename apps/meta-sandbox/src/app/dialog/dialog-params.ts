@@ -66,3 +66,9 @@ export function signupExtras(params: DialogParams): SignupExtras {
     return {}; // Meta ignores extras it cannot read
   }
 }
+
+/** `version` of the session-info message, from `extras.sessionInfoVersion` (e.g. '3'). */
+export function sessionInfoVersion(params: DialogParams): { version?: number } {
+  const version = Number(signupExtras(params).sessionInfoVersion);
+  return Number.isInteger(version) && version > 0 ? { version } : {};
+}

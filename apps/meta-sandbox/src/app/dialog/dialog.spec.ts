@@ -64,6 +64,8 @@ describe('consent dialog, Embedded Signup popup and sdk.js', () => {
         },
         version: 3,
       });
+      const phoneNumberId = (sessionInfo['data'] as { phone_number_id: string }).phone_number_id;
+      expect(sandbox.world.phoneNumbers.get(phoneNumberId)?.wabaId).toBe(newest); // the number belongs to waba_id
       expect(sdkResult).toEqual({
         type: 'SANDBOX_SDK_LOGIN_RESULT',
         response: { status: 'connected', authResponse: expect.objectContaining({ code: consent.code }) },

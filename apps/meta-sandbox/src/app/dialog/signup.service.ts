@@ -12,7 +12,7 @@ import { SANDBOX_OPTIONS, SandboxOptions } from '../sandbox-options';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { WorldStore } from '../world/world.store';
 import { BusinessRecord, Grant } from '../world/world.types';
-import { DialogParams, isPopupFlow, signupExtras } from './dialog-params';
+import { DialogParams, isPopupFlow, sessionInfoVersion, signupExtras } from './dialog-params';
 
 /** Permissions of the sandbox's Login for Business configuration (as in meta-platform.md §9.1). */
 export const CONFIGURATION_SCOPES = ['whatsapp_business_management', 'whatsapp_business_messaging', 'public_profile'];
@@ -68,9 +68,10 @@ export class SignupService {
       .flatMap((id) => this.world.wabas.get(id) ?? [])
       .filter((waba) => waba.ownerBusinessId === business.id)
       .sort((a, b) => b.createdAtMs - a.createdAtMs); // newest first, as granular_scopes lists them
+    // Numbers in WABA order, so the first number belongs to the WABA the session info names.
     const phones = this.onlyWabaSharing(params)
       ? []
-      : phoneNumberIds.flatMap((id) => this.world.phoneNumbers.get(id) ?? []).filter((p) => wabas.some((w) => w.id === p.wabaId));
+      : wabas.flatMap((waba) => this.world.phoneNumbersOf(waba.id).filter((phone) => phoneNumberIds.includes(phone.id)));
     const grant: Grant = {
       businessId: business.id,
       wabaIds: wabas.map((waba) => waba.id),
@@ -89,7 +90,7 @@ export class SignupService {
   }
 
   abandonMessage(params: DialogParams, currentStep: string): EmbeddedSignupAbandonMessage {
-    return { type: EMBEDDED_SIGNUP_MESSAGE_TYPE, event: 'CANCEL', data: { current_step: currentStep }, ...this.version(params) };
+    return { type: EMBEDDED_SIGNUP_MESSAGE_TYPE, event: 'CANCEL', data: { current_step: currentStep }, ...sessionInfoVersion(params) };
   }
 
   errorMessage(params: DialogParams, reason: string): EmbeddedSignupErrorMessage {
@@ -97,33 +98,31 @@ export class SignupService {
       type: EMBEDDED_SIGNUP_MESSAGE_TYPE,
       event: 'CANCEL',
       data: { error_message: reason, error_code: '524126', session_id: randomUUID(), timestamp: this.clock.nowSeconds() },
-      ...this.version(params),
+      ...sessionInfoVersion(params),
     };
   }
 
   private finishMessage(params: DialogParams, grant: Grant): EmbeddedSignupFinishMessage {
-    const [wabaId] = grant.wabaIds;
-    const base = { type: EMBEDDED_SIGNUP_MESSAGE_TYPE, ...this.version(params) } as const;
+    const [phoneNumberId] = grant.phoneNumberIds;
+    const phoneWabaId = phoneNumberId ? this.world.phoneNumbers.get(phoneNumberId)?.wabaId : undefined;
+    const wabaId = phoneWabaId ?? grant.wabaIds[0];
+    const base = { type: EMBEDDED_SIGNUP_MESSAGE_TYPE, ...sessionInfoVersion(params) } as const;
     const featureType = signupExtras(params).featureType;
     const waba_ids = grant.wabaIds.length > 1 ? { waba_ids: grant.wabaIds } : {};
     // Coexistence finishes may carry only the WABA (meta-platform.md §1.3).
     if (featureType === 'whatsapp_business_app_onboarding') {
       return { ...base, event: 'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING', data: { waba_id: wabaId } };
     }
-    if (grant.phoneNumberIds.length === 0) {
+    if (!phoneNumberId) {
       return { ...base, event: 'FINISH_ONLY_WABA', data: { waba_id: wabaId, business_id: grant.businessId, ...waba_ids } };
     }
     return {
       ...base,
       event: 'FINISH',
-      data: { phone_number_id: grant.phoneNumberIds[0], waba_id: wabaId, business_id: grant.businessId, ...waba_ids },
+      data: { phone_number_id: phoneNumberId, waba_id: wabaId, business_id: grant.businessId, ...waba_ids },
     };
   }
 
-  private version(params: DialogParams): { version?: number } {
-    const version = Number(signupExtras(params).sessionInfoVersion);
-    return Number.isInteger(version) && version > 0 ? { version } : {};
-  }
 }
 
 function validOrigin(origin: string | undefined): boolean {

@@ -15,8 +15,6 @@ const ACTIVE_CALLS_PER_HOUR = 5_000;
  */
 @Injectable()
 export class BusinessUseCaseLimiter {
-  private readonly calls = new Map<string, number[]>();
-
   constructor(
     private readonly world: WorldStore,
     private readonly clock: SandboxClock,
@@ -25,10 +23,10 @@ export class BusinessUseCaseLimiter {
   /** Counts one call on the WABA and returns the usage header; throws 80007 when over the limit. */
   count(waba: WabaRecord): string {
     const now = this.clock.nowMs();
-    const recent = (this.calls.get(waba.id) ?? []).filter((t) => t > now - WINDOW_MS);
+    const recent = waba.managementCallsMs.filter((t) => t > now - WINDOW_MS);
+    waba.managementCallsMs = recent;
     const limit = this.limitFor(waba);
     if (recent.length >= limit) {
-      this.calls.set(waba.id, recent);
       const header = usageHeader(waba.id, 100, Math.ceil((recent[0] + WINDOW_MS - now) / 60_000));
       throw new GraphException({
         code: 80007,
@@ -37,7 +35,6 @@ export class BusinessUseCaseLimiter {
       });
     }
     recent.push(now);
-    this.calls.set(waba.id, recent);
     return usageHeader(waba.id, Math.round((recent.length / limit) * 100), 0);
   }
 

@@ -104,6 +104,26 @@ describe('Graph reads and error handling (MetaGraphClient against the running sa
       expect(sandbox.sleeps).toEqual([]); // rate limits are for the caller to schedule, not slept on
     });
 
+    it('enforces the 200-calls-per-hour WABA limit with 80007 and the usage header', async () => {
+      const globex = await businessToken(sandbox, 'Globex Travel');
+      const wabaId = wabaIdOf(sandbox, 'Globex Travel');
+      const call = () =>
+        fetch(`${sandbox.baseUrl}/v25.0/${wabaId}/phone_numbers`, { headers: { authorization: `Bearer ${globex}` } });
+      await sandbox.control('PATCH', '/settings', { requireAppSecretProof: false });
+      const first = await call();
+      expect(JSON.parse(first.headers.get('x-business-use-case-usage') ?? '{}')[wabaId][0]).toMatchObject({
+        type: 'whatsapp_business_management',
+        call_count: 1,
+      });
+      for (let i = 1; i < 200; i++) expect((await call()).status).toBe(200);
+
+      sandbox.clock.advance(20 * 60_000);
+      const error = await failure<MetaGraphError>(sandbox.client().listPhoneNumbers(globex, wabaId));
+      expect(error).toMatchObject({ kind: 'rate_limited', code: 80007, httpStatus: 400, retryAfterMs: 40 * 60_000 });
+      sandbox.clock.advance(41 * 60_000);
+      await expect(sandbox.client().listPhoneNumbers(globex, wabaId)).resolves.toEqual({ data: [] });
+    });
+
     it('classifies app rate limit 4 as rate limited with a default wait', async () => {
       await fault({ endpoint: 'GET /me', error: { code: 4 } });
       await expect(sandbox.client().getMe(token)).rejects.toMatchObject({ kind: 'rate_limited', code: 4, retryAfterMs: 60_000 });

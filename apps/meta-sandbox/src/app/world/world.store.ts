@@ -94,6 +94,7 @@ export class WorldStore {
       createdAtMs: this.clock.nowMs(),
       sharedWithBusinessIds: [],
       subscriptions: [],
+      managementCallsMs: [],
       ...waba,
     };
     this.wabas.set(id, record);

@@ -36,6 +36,8 @@ export interface WabaRecord {
   /** Partner businesses the WABA was shared with (`client_whatsapp_business_accounts`). */
   sharedWithBusinessIds: string[];
   subscriptions: AppSubscription[];
+  /** Times of calls counted against the hourly Business Use Case limit. */
+  managementCallsMs: number[];
 }
 
 export interface PhoneNumberRecord {

@@ -78,7 +78,7 @@ function readApiErrorBody(value: unknown): { message: string; details: string[] 
     return { message: 'Some fields are not valid.', details: details.length > 0 ? details : lines };
   }
   if (typeof candidate.message === 'string' && candidate.message.trim() !== '') {
-    return { message: candidate.message, details: [] };
+    return { message: candidate.message, details };
   }
   return null;
 }
