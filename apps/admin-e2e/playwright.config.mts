@@ -59,7 +59,6 @@ export default defineConfig({
         url: 'http://localhost:3301/api/health',
         timeout: 120_000,
         reuseExistingServer: !process.env['CI'],
-        stdout: 'pipe',
         stderr: 'pipe',
       },
 });

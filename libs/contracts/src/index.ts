@@ -3,3 +3,4 @@ export * from './lib/common/errors';
 export * from './lib/common/health';
 export * from './lib/whatsapp/whatsapp.dto';
 export * from './lib/whatsapp/realtime-events';
+export * from './lib/whatsapp/events.dto';

@@ -27,6 +27,7 @@ export interface SessionRecord {
   userId: string;
   accountId: string;
   role: UserRole;
+  operator: boolean;
   csrfHash: string;
   expiresAt: Date;
 }
@@ -96,6 +97,7 @@ export class AccountsRepository {
           userId: String(found.userId),
           accountId: String(found.accountId),
           role: found.role,
+          operator: found.operator ?? false,
           csrfHash: found.csrfHash,
           expiresAt: found.expiresAt,
         }

@@ -59,7 +59,7 @@ export class AuthService {
   async resolveSession(sessionToken: string): Promise<(TenantContext & { csrfHash: string }) | null> {
     const session = await this.repository.findLiveSession(hashToken(sessionToken), this.clock.now());
     if (!session) return null;
-    return { accountId: session.accountId, userId: session.userId, role: session.role, sessionId: session.id, csrfHash: session.csrfHash };
+    return { accountId: session.accountId, userId: session.userId, role: session.role, sessionId: session.id, operator: session.operator, csrfHash: session.csrfHash };
   }
 
   async currentSession(tenant: TenantContext): Promise<SessionView> {
@@ -103,6 +103,7 @@ export class AuthService {
       userId: user.id,
       accountId: account.id,
       role: user.role,
+      operator: this.config.operatorEmails.includes(user.email),
       expiresAt,
     });
     return { sessionToken, csrfToken, expiresAt, view: { user: toUserView(user), account: toAccountView(account) } };

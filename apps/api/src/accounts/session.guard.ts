@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { UserRole } from '@waba/contracts';
-import { IS_PUBLIC, REQUIRED_ROLES, SKIP_CSRF, type AuthenticatedRequest } from '../common/auth/auth.decorators';
+import { IS_PUBLIC, OPERATOR_ONLY, REQUIRED_ROLES, SKIP_CSRF, type AuthenticatedRequest } from '../common/auth/auth.decorators';
 import { CSRF_HEADER, hashToken, isUnsafeMethod, sameSecret } from '../common/auth/csrf';
 import { ForbiddenError, UnauthorizedError } from '../common/errors/domain-errors';
 import { AuthService } from './auth.service';
@@ -35,6 +35,10 @@ export class SessionGuard implements CanActivate {
 
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(REQUIRED_ROLES, targets);
     if (roles && !roles.includes(session.role)) throw new ForbiddenError(`Only ${roles.join(' or ')} users may do this`);
+
+    if (this.reflector.getAllAndOverride<boolean>(OPERATOR_ONLY, targets) && !session.operator) {
+      throw new ForbiddenError('Only operators may see this');
+    }
 
     const { csrfHash: _csrfHash, ...tenant } = session;
     request.tenant = tenant;

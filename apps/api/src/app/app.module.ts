@@ -8,7 +8,9 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
 import { MetaModule } from '../meta/meta.module';
 import { OAuthModule } from '../oauth/oauth.module';
+import { TokenRefreshScheduleModule } from '../token-refresh/token-refresh-schedule.module';
 import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { CommonModule } from '../common/common.module';
 import { CsrfCookieMiddleware } from '../common/auth/csrf';
 import { loggerParams } from '../common/logging/logging';
@@ -39,6 +41,8 @@ export class AppModule implements NestModule {
         AuditModule,
         PhoneNumbersModule,
         OAuthModule,
+        TokenRefreshScheduleModule,
+        WebhooksModule,
         ...(existsSync(spaDir) ? [ServeStaticModule.forRoot({ rootPath: spaDir, exclude: ['/api/{*path}', '/socket.io/{*path}'] })] : []),
       ],
     };

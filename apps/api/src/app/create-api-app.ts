@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
+import { json, raw, urlencoded } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
@@ -11,7 +12,12 @@ import { AppModule, type AppModuleOptions } from './app.module';
 
 /** Builds the fully configured API (not yet listening); shared by main.ts and the e2e tests. */
 export async function createApiApp(config: ApiConfig, options: AppModuleOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { bufferLogs: true, bodyParser: false });
+  // Webhooks keep their raw bytes (the signature covers them) and may be 3 MB, Meta's maximum;
+  // everything else is small JSON.
+  app.use('/api/webhooks/whatsapp', raw({ type: () => true, limit: '3mb' }));
+  app.use(json({ limit: '100kb' }));
+  app.use(urlencoded({ extended: false, limit: '100kb' }));
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api');
   app.disable('x-powered-by');

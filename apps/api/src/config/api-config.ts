@@ -92,6 +92,36 @@ export class ApiConfig {
   @IsNotEmpty({ message: 'META_WEBHOOK_VERIFY_TOKEN must not be empty' })
   META_WEBHOOK_VERIFY_TOKEN = 'sandbox-verify-token';
 
+  /** Per attempt of a Graph call; timeouts count as temporary failures (retried, never "reconnect"). */
+  @Transform(toInt)
+  @IsInt({ message: 'META_GRAPH_TIMEOUT_MS must be an integer' })
+  @Min(100)
+  META_GRAPH_TIMEOUT_MS = 10_000;
+
+  /** Run the scheduled credential check on this instance (every instance may; claims split the work). */
+  @Transform(toBool)
+  @IsBoolean({ message: 'TOKEN_CHECK_ENABLED must be true or false' })
+  TOKEN_CHECK_ENABLED = true;
+
+  /** How often each instance looks for credentials due for a check. */
+  @Transform(toInt)
+  @IsInt({ message: 'TOKEN_CHECK_INTERVAL_SECONDS must be an integer' })
+  @Min(1)
+  TOKEN_CHECK_INTERVAL_SECONDS = 60;
+
+  /** Credentials one instance checks at the same time. */
+  @Transform(toInt)
+  @IsInt({ message: 'TOKEN_CHECK_CONCURRENCY must be an integer' })
+  @Min(1)
+  @Max(200)
+  TOKEN_CHECK_CONCURRENCY = 20;
+
+  /** How long a claim on a credential lasts; a crashed instance's claims are taken over after it. */
+  @Transform(toInt)
+  @IsInt({ message: 'TOKEN_CHECK_CLAIM_SECONDS must be an integer' })
+  @Min(5)
+  TOKEN_CHECK_CLAIM_SECONDS = 300;
+
   /**
    * Keys for encrypting Meta tokens and PINs: `id:base64key,id2:base64key2` (32-byte keys).
    * Several keys let old secrets decrypt while TOKEN_ENCRYPTION_ACTIVE_KEY encrypts new ones.
@@ -158,8 +188,8 @@ function encryptionKeyProblems(config: ApiConfig): string[] {
 
 /** Reads and validates the settings; throws one error naming every bad setting. */
 export function loadApiConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): ApiConfig {
-  const known = Object.keys(new ApiConfig()).concat('MONGODB_URI', 'PUBLIC_URL', 'COOKIE_SECURE', 'TOKEN_ENCRYPTION_KEYS', 'TOKEN_ENCRYPTION_ACTIVE_KEY', 'OPERATOR_EMAILS');
-  const picked = Object.fromEntries(known.filter((key) => env[key] !== undefined).map((key) => [key, env[key]]));
+  // Empty strings count as unset; whitelist validation drops every variable that is not a setting.
+  const picked = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const config = plainToInstance(ApiConfig, picked);
   const errors = validateSync(config, { whitelist: true });
   const messages = errors.flatMap((error) => Object.values(error.constraints ?? {})).concat(encryptionKeyProblems(config));

@@ -9,6 +9,7 @@ import { MetaConnection, MetaConnectionSchema } from './meta-connection.schema';
 @Module({
   imports: [MongooseModule.forFeature([{ name: MetaConnection.name, schema: MetaConnectionSchema }])],
   providers: [CredentialsRepository, CredentialsService, TokenCipher],
-  exports: [CredentialsService, CredentialsRepository, TokenCipher],
+  // The model too: the token check keeps its claim queries in its own repository.
+  exports: [CredentialsService, CredentialsRepository, TokenCipher, MongooseModule],
 })
 export class CredentialsModule {}

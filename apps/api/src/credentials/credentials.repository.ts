@@ -24,6 +24,8 @@ export type ConnectionGrant = Omit<ConnectionRecord, 'id' | 'accountId' | 'statu
   metaUserId: string | null;
   createdBy: string | null;
   checkedAt: Date;
+  /** When the token check should look at it first. */
+  nextCheckAt: Date;
 };
 
 @Injectable()
@@ -37,7 +39,7 @@ export class CredentialsRepository {
       .findOneAndUpdate(
         { accountId: new Types.ObjectId(accountId), tokenFingerprint },
         {
-          $set: { ...fields, status: 'active', lastCheckedAt: checkedAt, lastError: null },
+          $set: { ...fields, status: 'active', lastCheckedAt: checkedAt, lastError: null, checkFailures: 0, lastCheckFailure: null },
           $setOnInsert: { createdBy: createdBy ? new Types.ObjectId(createdBy) : null },
         },
         { upsert: true, new: true },

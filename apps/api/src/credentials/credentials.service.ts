@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { Clock } from '../common/clock/clock';
 import { TokenCipher } from '../common/crypto/token-cipher';
 import { NotFoundError } from '../common/errors/domain-errors';
+import { nextCheckAfterGrant } from '../token-refresh/check-schedule';
 import { CredentialsRepository, type ConnectionRecord } from './credentials.repository';
 
 const WABA_MANAGEMENT_SCOPE = 'whatsapp_business_management';
@@ -37,6 +38,7 @@ export class CredentialsService {
       dataAccessExpiresAt: fromUnix(debug.data_access_expires_at),
       createdBy: actor.userId ?? null,
       checkedAt: this.clock.now(),
+      nextCheckAt: nextCheckAfterGrant(fromUnix(debug.expires_at), this.clock.now()),
     });
   }
 
@@ -53,6 +55,10 @@ export class CredentialsService {
 
   markNeedsReauth(accountId: string, connectionId: string, reason: string): Promise<void> {
     return this.repository.setStatus(accountId, connectionId, 'needs_reauth', reason);
+  }
+
+  markRevoked(accountId: string, connectionId: string, reason: string): Promise<void> {
+    return this.repository.setStatus(accountId, connectionId, 'revoked', reason);
   }
 }
 

@@ -48,8 +48,23 @@ export class MetaConnection {
   @Prop({ type: String, default: null })
   lastError!: string | null;
 
+  /** When the token check is due next; null for credentials it no longer checks (needs_reauth, revoked). */
   @Prop({ type: Date, default: null })
   nextCheckAt!: Date | null;
+
+  /** Which instance's check holds this credential, until `claimUntil` (then anyone may take it over). */
+  @Prop({ type: String, default: null })
+  claimedBy!: string | null;
+
+  @Prop({ type: Date, default: null })
+  claimUntil!: Date | null;
+
+  /** Failed checks in a row (timeouts, 5xx): they space out the retries and never change `status`. */
+  @Prop({ type: Number, default: 0 })
+  checkFailures!: number;
+
+  @Prop({ type: String, default: null })
+  lastCheckFailure!: string | null;
 
   @Prop({ type: Types.ObjectId, default: null })
   createdBy!: Types.ObjectId | null;
@@ -57,3 +72,5 @@ export class MetaConnection {
 
 export const MetaConnectionSchema = SchemaFactory.createForClass(MetaConnection);
 MetaConnectionSchema.index({ accountId: 1, tokenFingerprint: 1 }, { unique: true });
+// The token check claims the earliest due credential: status + nextCheckAt.
+MetaConnectionSchema.index({ status: 1, nextCheckAt: 1 });

@@ -4,12 +4,13 @@ import { ApiConfig } from '../config/api-config';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { MetaModule } from '../meta/meta.module';
+import { TokenRefreshModule } from '../token-refresh/token-refresh.module';
 import { MaintenanceModule } from './maintenance.module';
 
 /** What operator commands need: configuration, database, Meta, and the maintenance jobs; no HTTP. */
 @Module({})
 export class CliModule {
   static forRoot(config: ApiConfig): DynamicModule {
-    return { module: CliModule, imports: [ConfigModule.forRoot(config), CommonModule, DatabaseModule, MetaModule, MaintenanceModule] };
+    return { module: CliModule, imports: [ConfigModule.forRoot(config), CommonModule, DatabaseModule, MetaModule, MaintenanceModule, TokenRefreshModule] };
   }
 }

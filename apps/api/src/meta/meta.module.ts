@@ -16,6 +16,7 @@ import { ApiConfig } from '../config/api-config';
           apiVersion: config.META_API_VERSION,
           appId: config.META_APP_ID,
           appSecret: config.META_APP_SECRET,
+          timeoutMs: config.META_GRAPH_TIMEOUT_MS,
         }),
     },
   ],

@@ -100,6 +100,14 @@ export class PhoneNumbersRepository {
     return this.numbers.find({ accountId: new Types.ObjectId(accountId) }).sort({ createdAt: 1 }).lean();
   }
 
+  /** WABAs a credential currently serves, for the token check ("does the grant still cover them?"). */
+  async connectedWabaIdsOf(accountId: string, connectionId: string): Promise<string[]> {
+    const found = await this.wabas
+      .find({ accountId: new Types.ObjectId(accountId), connectionId: new Types.ObjectId(connectionId), state: 'connected' }, { wabaId: 1 })
+      .lean();
+    return found.map((w) => w.wabaId);
+  }
+
   listNumbersOfWaba(accountId: string, wabaId: string): Promise<PhoneNumberRecord[]> {
     return this.numbers.find({ accountId: new Types.ObjectId(accountId), wabaId }).lean();
   }
@@ -115,6 +123,24 @@ export class PhoneNumbersRepository {
     const account = new Types.ObjectId(accountId);
     await this.numbers.updateMany({ accountId: account, phoneNumberId: { $ne: phoneNumberId }, isActive: true }, { $set: { isActive: false } });
     await this.numbers.updateOne({ accountId: account, phoneNumberId }, { $set: { isActive: true } });
+  }
+
+  /** Webhook routing: who owns a number, whatever its state (history keeps routing). */
+  async ownerOfNumber(phoneNumberId: string): Promise<{ accountId: string; wabaId: string } | null> {
+    const found = await this.numbers.findOne({ phoneNumberId }, { accountId: 1, wabaId: 1 }).lean();
+    return found ? { accountId: String(found.accountId), wabaId: found.wabaId } : null;
+  }
+
+  async ownerOfWaba(wabaId: string): Promise<{ accountId: string; connectionId: string } | null> {
+    const found = await this.wabas.findOne({ wabaId }, { accountId: 1, connectionId: 1 }).lean();
+    return found ? { accountId: String(found.accountId), connectionId: String(found.connectionId) } : null;
+  }
+
+  /** Account-level webhooks name a number only by its display form ("15550100199"). */
+  async findNumberByDisplay(accountId: string, wabaId: string, displayPhoneNumber: string): Promise<PhoneNumberRecord | null> {
+    const digits = displayPhoneNumber.replace(/\D/g, '');
+    const candidates = await this.listNumbersOfWaba(accountId, wabaId);
+    return candidates.find((n) => n.displayPhone.replace(/\D/g, '') === digits) ?? null;
   }
 
   /** For the key-rotation command: every stored PIN, across tenants. */

@@ -13,6 +13,7 @@ import { randomInt } from 'node:crypto';
 import { AuditService } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { Clock } from '../common/clock/clock';
+import { DomainEvents } from '../common/events/domain-events';
 import { TokenCipher } from '../common/crypto/token-cipher';
 import { InvalidRequestError, NotFoundError } from '../common/errors/domain-errors';
 import { CredentialsService } from '../credentials/credentials.service';
@@ -42,6 +43,7 @@ export class PhoneNumbersService {
     private readonly audit: AuditService,
     private readonly events: TenantEventsGateway,
     private readonly clock: Clock,
+    private readonly domainEvents: DomainEvents,
   ) {}
 
   async status(tenant: TenantContext): Promise<WhatsAppStatusView> {
@@ -94,6 +96,7 @@ export class PhoneNumbersService {
       ownerBusinessId: waba.owner_business_info?.id ?? null,
       ownerBusinessName: waba.owner_business_info?.name ?? null,
     });
+    if (claimed) this.domainEvents.emit('waba.connected', { accountId: tenant.accountId, wabaId: waba.id });
     if (!claimed) {
       return chosen.numbers.map((n) => ({ phoneNumberId: n.id, state: 'failed' as const, message: 'This WhatsApp Business Account is connected to another account' }));
     }
@@ -221,6 +224,24 @@ export class PhoneNumbersService {
     }
     await this.repository.updateWaba(tenant.accountId, waba.wabaId, { state: 'disconnected', subscribed: false, disconnectedAt: this.clock.now() });
     await this.audit.record(tenant, 'waba.disconnected', `WABA ${waba.wabaId}`, details);
+  }
+
+  /** A change Meta reported by webhook (quality, limit, name): stored and pushed live. */
+  async applyMetaChange(accountId: string, phoneNumberId: string, patch: Partial<NumberFacts>): Promise<void> {
+    await this.markNumber(accountId, phoneNumberId, patch);
+  }
+
+  /**
+   * The business removed our app or unshared the WABA (PARTNER_APP_UNINSTALLED / PARTNER_REMOVED):
+   * the WABA and its credential are revoked; numbers keep their history and wait for a reconnect.
+   */
+  async revokeWaba(accountId: string, wabaId: string, reason: string): Promise<void> {
+    const owner = await this.repository.findWaba(accountId, wabaId);
+    if (!owner) return;
+    await this.repository.updateWaba(accountId, wabaId, { state: 'revoked', subscribed: false });
+    await this.credentials.markRevoked(accountId, String(owner.connectionId), reason);
+    await this.audit.record({ accountId }, 'waba.revoked', `WABA ${wabaId}`, reason);
+    this.events.publish(accountId, { type: 'whatsapp.changed', reason: 'revoked' });
   }
 
   private async ensureActiveNumber(accountId: string): Promise<void> {

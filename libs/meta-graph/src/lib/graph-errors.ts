@@ -21,36 +21,6 @@ export type GraphErrorKind =
   | 'invalid'
   | 'unknown';
 
-export const GRAPH_ERROR_CODES = {
-  authException: 0,
-  unknown: 1,
-  service: 2,
-  method: 3,
-  appRateLimit: 4,
-  permissionDenied: 10,
-  userRateLimit: 17,
-  pagesRateLimit: 32,
-  invalidParameter: 100,
-  apiSession: 102,
-  accessTokenRequired: 104,
-  invalidToken: 190,
-  permissionMissing: 200,
-  appLimit: 341,
-  policyBlock: 368,
-  customRateLimit: 613,
-  callbackVerificationFailed: 2200,
-  wabaRateLimit: 80007,
-  bucRateLimit: 80008,
-  throughputLimit: 130429,
-  serviceUnknown: 131000,
-  serviceUnavailable: 131016,
-  spamRateLimit: 131048,
-  pairRateLimit: 131056,
-  maintenance: 131057,
-  twoStepPinMismatch: 133005,
-  registerRateLimit: 133016,
-} as const;
-
 /** Subcodes of 190 (meta-platform.md §5). */
 export const TOKEN_ERROR_SUBCODES = {
   appNotInstalled: 458,

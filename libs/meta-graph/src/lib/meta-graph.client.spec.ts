@@ -53,3 +53,24 @@ describe('MetaGraphClient secrets', () => {
     expect(JSON.stringify(error)).not.toContain(token);
   });
 });
+
+describe('MetaGraphClient.exchangeForLongLivedToken', () => {
+  const urlsOf = async (options?: { expiresIn60Days?: boolean }) => {
+    const urls: URL[] = [];
+    const fetchStub: typeof fetch = async (input) => {
+      urls.push(new URL(String(input)));
+      return new Response(JSON.stringify({ access_token: 'EAAnew', token_type: 'bearer', expires_in: 5183944 }), { status: 200 });
+    };
+    await new MetaGraphClient(config, { fetch: fetchStub }).exchangeForLongLivedToken('EAAold', options);
+    return urls[0];
+  };
+
+  it('asks for a 60-day token only when told to (system-user tokens)', async () => {
+    const plain = await urlsOf();
+    expect(plain.searchParams.get('grant_type')).toBe('fb_exchange_token');
+    expect(plain.searchParams.has('set_token_expires_in_60_days')).toBe(false);
+    const systemUser = await urlsOf({ expiresIn60Days: true });
+    expect(systemUser.searchParams.get('set_token_expires_in_60_days')).toBe('true');
+    expect(systemUser.searchParams.get('fb_exchange_token')).toBe('EAAold');
+  });
+});

@@ -68,6 +68,9 @@ export const WABA_FIELDS: FieldSpec[] = [
   { edge: 'phone_numbers', fields: [...PHONE_NUMBER_FIELDS] },
 ];
 
+const PAGE_SIZE = 100;
+/** Bounds a list at 10,000 items, so a paging bug cannot loop forever. */
+const MAX_PAGES = 100;
 const WABA_SUMMARY_FIELDS = 'id,name,currency,timezone_id,message_template_namespace';
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 5_000;
@@ -140,8 +143,11 @@ export class MetaGraphClient {
     });
   }
 
-  /** `fb_exchange_token`: only a token that is still valid can be extended. */
-  exchangeForLongLivedToken(token: string): Promise<AccessTokenResult> {
+  /**
+   * `fb_exchange_token`: only a token that is still valid can be extended. `expiresIn60Days` sends
+   * `set_token_expires_in_60_days=true`, which system-user tokens need to get a new 60-day token.
+   */
+  exchangeForLongLivedToken(token: string, options: { expiresIn60Days?: boolean } = {}): Promise<AccessTokenResult> {
     return this.call<AccessTokenResult>({
       method: 'GET',
       path: 'oauth/access_token',
@@ -150,6 +156,7 @@ export class MetaGraphClient {
         client_id: this.config.appId,
         client_secret: this.config.appSecret,
         fb_exchange_token: token,
+        set_token_expires_in_60_days: options.expiresIn60Days ? 'true' : undefined,
       },
       secrets: [token],
     });
@@ -167,22 +174,23 @@ export class MetaGraphClient {
     return result.data;
   }
 
-  getMe(token: string): Promise<MeResult> {
-    return this.tenantGet<MeResult>(token, 'me', { fields: 'id,name,client_business_id' });
+  /** `client_business_id` is answered for business (BISU) tokens; pass other fields for other tokens. */
+  getMe(token: string, fields: readonly string[] = ['id', 'name', 'client_business_id']): Promise<MeResult> {
+    return this.tenantGet<MeResult>(token, 'me', { fields: fields.join(',') });
   }
 
   listBusinesses(token: string): Promise<GraphList<BusinessSummary>> {
-    return this.tenantGet(token, 'me/businesses', { fields: 'id,name' });
+    return this.listAll(token, 'me/businesses', { fields: 'id,name' });
   }
 
   listOwnedWabas(token: string, businessId: string): Promise<GraphList<WabaSummary>> {
-    return this.tenantGet(token, `${segment(businessId)}/owned_whatsapp_business_accounts`, {
+    return this.listAll(token, `${segment(businessId)}/owned_whatsapp_business_accounts`, {
       fields: WABA_SUMMARY_FIELDS,
     });
   }
 
   listClientWabas(token: string, businessId: string): Promise<GraphList<WabaSummary>> {
-    return this.tenantGet(token, `${segment(businessId)}/client_whatsapp_business_accounts`, {
+    return this.listAll(token, `${segment(businessId)}/client_whatsapp_business_accounts`, {
       fields: WABA_SUMMARY_FIELDS,
     });
   }
@@ -197,7 +205,7 @@ export class MetaGraphClient {
     wabaId: string,
     fields: readonly string[] = PHONE_NUMBER_FIELDS,
   ): Promise<GraphList<PhoneNumber>> {
-    return this.tenantGet(token, `${segment(wabaId)}/phone_numbers`, { fields: fields.join(',') });
+    return this.listAll(token, `${segment(wabaId)}/phone_numbers`, { fields: fields.join(',') });
   }
 
   getPhoneNumber(
@@ -222,7 +230,7 @@ export class MetaGraphClient {
   }
 
   listSubscribedApps(token: string, wabaId: string): Promise<GraphList<SubscribedApp>> {
-    return this.tenantGet(token, `${segment(wabaId)}/subscribed_apps`);
+    return this.listAll(token, `${segment(wabaId)}/subscribed_apps`, {});
   }
 
   unsubscribeApp(token: string, wabaId: string): Promise<GraphSuccess> {
@@ -263,6 +271,19 @@ export class MetaGraphClient {
       body: { pin },
       secrets: [pin],
     });
+  }
+
+  /** Every page of a list edge, following `paging.cursors.after` while `paging.next` says more follow. */
+  private async listAll<T>(token: string, path: string, query: Record<string, string>): Promise<GraphList<T>> {
+    const data: T[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const result = await this.tenantGet<GraphList<T>>(token, path, { ...query, limit: String(PAGE_SIZE), ...(after && { after }) });
+      data.push(...result.data);
+      after = result.paging?.next ? result.paging.cursors?.after : undefined;
+      if (!after) break;
+    }
+    return { data };
   }
 
   private tenantGet<T>(token: string, path: string, query?: Record<string, string>): Promise<T> {

@@ -8,6 +8,8 @@ export interface TenantContext {
   userId: string;
   role: UserRole;
   sessionId: string;
+  /** Operators (OPERATOR_EMAILS) also see cross-tenant webhook problems. */
+  operator: boolean;
 }
 
 export type AuthenticatedRequest = Request & { tenant?: TenantContext };
@@ -15,12 +17,16 @@ export type AuthenticatedRequest = Request & { tenant?: TenantContext };
 export const IS_PUBLIC = 'waba:isPublic';
 export const REQUIRED_ROLES = 'waba:requiredRoles';
 export const SKIP_CSRF = 'waba:skipCsrf';
+export const OPERATOR_ONLY = 'waba:operatorOnly';
 
 /** Routes are private by default; this opens one to anonymous callers. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 /** Restricts a route to the given roles of the caller's tenant. */
 export const Roles = (...roles: UserRole[]) => SetMetadata(REQUIRED_ROLES, roles);
+
+/** For the people who run WABA Connect, not for tenants. */
+export const OperatorOnly = () => SetMetadata(OPERATOR_ONLY, true);
 
 /** For machine callers that authenticate otherwise (Meta's signed webhooks). */
 export const SkipCsrf = () => SetMetadata(SKIP_CSRF, true);

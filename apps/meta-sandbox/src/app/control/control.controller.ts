@@ -30,10 +30,12 @@ import {
   CreateFaultDto,
   CreatePhoneNumberDto,
   CreateTokenDto,
+  CreateTokensDto,
   CreateWabaDto,
   PhoneNumberChangesDto,
   SendWebhooksDto,
   TokenActionDto,
+  TokenGrantDto,
   UpdateSettingsDto,
   VerifyCallbackDto,
 } from './control.dto';
@@ -116,6 +118,35 @@ export class ControlController {
       type: body.type ?? 'SYSTEM_USER',
     });
     return { access_token: token.value, ...this.tokens.describe(token.value) };
+  }
+
+  /** `count` tokens in one call; answers only their values (debug data would be 10 000 objects). */
+  @Post('tokens/bulk')
+  createTokens(@Body() body: CreateTokensDto) {
+    if (!this.world.businesses.has(body.businessId)) throw new NotFoundException(`No business ${body.businessId}`);
+    const tokens = Array.from({ length: body.count }, () =>
+      this.tokens.mint({
+        businessId: body.businessId,
+        wabaIds: body.wabaIds,
+        scopes: body.scopes ?? ['business_management', 'whatsapp_business_management', 'whatsapp_business_messaging'],
+        expiresInSeconds: body.expiresInSeconds ?? null,
+        type: body.type ?? 'SYSTEM_USER',
+      }).value,
+    );
+    return { tokens };
+  }
+
+  @Post('tokens/grant')
+  @HttpCode(200)
+  setTokenGrant(@Body() body: TokenGrantDto) {
+    return this.tokens.describe(this.tokens.setGrantedWabas(body.token, body.wabaIds).value);
+  }
+
+  /** `debug_token` calls per token since the last reset: `{ calls: { [token]: n }, total }`. */
+  @Get('tokens/debug-calls')
+  debugTokenCalls() {
+    const calls = Object.fromEntries(this.world.debugTokenCalls);
+    return { calls, total: Object.values(calls).reduce((sum, n) => sum + n, 0) };
   }
 
   @Post('tokens/expire')

@@ -67,6 +67,17 @@ export class CreateTokenDto {
   @IsOptional() @IsIn(['USER', 'SYSTEM_USER']) type?: 'USER' | 'SYSTEM_USER';
 }
 
+/** Many tokens at once (benchmarks, multi-instance tests): the same fields, `count` times. */
+export class CreateTokensDto extends CreateTokenDto {
+  @IsInt() @Min(1) @Max(50_000) count!: number;
+}
+
+export class TokenGrantDto {
+  @IsString() token!: string;
+  /** The WABAs the token reaches from now on (a WABA left out was removed from the grant). */
+  @IsArray() @IsString({ each: true }) wabaIds!: string[];
+}
+
 export class TokenActionDto {
   @IsString() token!: string;
   /** For revoke: the 190 subcode to answer (458 app removed, 460 password changed, 467 invalid...). */

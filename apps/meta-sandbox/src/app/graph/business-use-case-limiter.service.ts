@@ -27,7 +27,7 @@ export class BusinessUseCaseLimiter {
     waba.managementCallsMs = recent;
     const limit = this.limitFor(waba);
     if (recent.length >= limit) {
-      const header = usageHeader(waba.id, 100, Math.ceil((recent[0] + WINDOW_MS - now) / 60_000));
+      const header = businessUseCaseUsageHeader(waba.id, 100, Math.ceil((recent[0] + WINDOW_MS - now) / 60_000));
       throw new GraphException({
         code: 80007,
         message: '(#80007) Rate limit issues: The WhatsApp Business Account has reached its rate limit',
@@ -35,7 +35,7 @@ export class BusinessUseCaseLimiter {
       });
     }
     recent.push(now);
-    return usageHeader(waba.id, Math.round((recent.length / limit) * 100), 0);
+    return businessUseCaseUsageHeader(waba.id, Math.round((recent.length / limit) * 100), 0);
   }
 
   private limitFor(waba: WabaRecord): number {
@@ -44,7 +44,8 @@ export class BusinessUseCaseLimiter {
   }
 }
 
-function usageHeader(wabaId: string, percent: number, regainMinutes: number): string {
+/** `X-Business-Use-Case-Usage` for one object: percentages, and minutes until access returns. */
+export function businessUseCaseUsageHeader(wabaId: string, percent: number, regainMinutes: number): string {
   return JSON.stringify({
     [wabaId]: [
       {

@@ -29,7 +29,8 @@ export function projectNode(node: GraphNode, requested: ParsedField[] | undefine
   return result;
 }
 
-export function graphList<T extends Record<string, unknown>>(data: T[]): GraphList<T> {
+/** An edge inside a node (`phone_numbers{...}`): one page with cursors, as Graph nests it. */
+function graphList<T extends Record<string, unknown>>(data: T[]): GraphList<T> {
   if (data.length === 0) return { data };
   const cursor = (item: T) => Buffer.from(String(item['id'] ?? '')).toString('base64url');
   return { data, paging: { cursors: { before: cursor(data[0]), after: cursor(data[data.length - 1]) } } };

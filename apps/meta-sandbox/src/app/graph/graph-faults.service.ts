@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
 import { GatewayFailure, GraphException } from '../common/graph-exception';
+import { businessUseCaseUsageHeader } from './business-use-case-limiter.service';
 
 /** Endpoint names used to aim faults; `*` matches every Graph call. */
 export const GRAPH_ENDPOINTS = [
@@ -39,12 +40,6 @@ export interface GraphFault {
   };
 }
 
-/** A fault decided for one call: wait, then fail (or not). */
-export interface FaultOutcome {
-  latencyMs: number;
-  error?: GraphFault['error'];
-}
-
 /** Scheduled failures and delays: "the next N calls of endpoint X fail with Y / take Z ms". */
 @Injectable()
 export class GraphFaultsService {
@@ -79,7 +74,7 @@ export class GraphFaultsService {
     const usage =
       error.regainAccessMinutes === undefined
         ? undefined
-        : businessUseCaseUsage(wabaId ?? 'app', error.regainAccessMinutes);
+        : businessUseCaseUsageHeader(wabaId ?? 'app', 100, error.regainAccessMinutes);
     throw new GraphException({
       code: error.code,
       subcode: error.subcode,
@@ -89,20 +84,6 @@ export class GraphFaultsService {
       ...(error.code >= 130000 && { errorData: { messaging_product: 'whatsapp', details: defaultMessage(error.code) } }),
     });
   }
-}
-
-function businessUseCaseUsage(objectId: string, regainAccessMinutes: number): string {
-  return JSON.stringify({
-    [objectId]: [
-      {
-        type: 'whatsapp_business_management',
-        call_count: 100,
-        total_cputime: 1,
-        total_time: 1,
-        estimated_time_to_regain_access: regainAccessMinutes,
-      },
-    ],
-  });
 }
 
 function defaultMessage(code: number): string {

@@ -1,6 +1,6 @@
 // How the world's records look as Graph nodes (field names and defaults per meta-platform.md §3).
 import { WorldStore } from '../world/world.store';
-import { BusinessRecord, PhoneNumberRecord, WabaRecord } from '../world/world.types';
+import { AccessTokenRecord, BusinessRecord, PhoneNumberRecord, WabaRecord } from '../world/world.types';
 import { GraphNode } from './field-projection';
 
 export function phoneNumberNode(phone: PhoneNumberRecord, world: WorldStore): GraphNode {
@@ -75,6 +75,16 @@ export function businessNode(business: BusinessRecord): GraphNode {
     typeName: 'Business',
     defaultFields: ['id', 'name'],
     values: { id: business.id, name: business.name },
+    edges: {},
+  };
+}
+
+/** `/me`: the token's (system) user; `client_business_id` exists only on business tokens. */
+export function userNode(token: AccessTokenRecord): GraphNode {
+  return {
+    typeName: 'User',
+    defaultFields: ['id', 'name'],
+    values: { id: token.userId, name: token.userName, client_business_id: token.clientBusinessId },
     edges: {},
   };
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
-import { GraphList, GraphSuccess, MeResult, SubscribedApp } from '@waba/meta-graph';
+import { GraphList, GraphSuccess, SubscribedApp } from '@waba/meta-graph';
 import { Request, Response } from 'express';
 import { GraphException } from '../common/graph-exception';
 import { GraphExceptionFilter } from '../common/graph-exception.filter';
@@ -7,8 +7,9 @@ import { WorldStore } from '../world/world.store';
 import { GraphAccessService } from './graph-access.service';
 import { GraphAuthService, param } from './graph-auth.service';
 import { GraphEndpoint, GraphFaultsService } from './graph-faults.service';
-import { graphList, projectNode } from './field-projection';
-import { businessNode, phoneNumberNode, wabaListNode, wabaNode } from './graph-nodes';
+import { projectNode } from './field-projection';
+import { graphPage } from './graph-paging';
+import { businessNode, phoneNumberNode, userNode, wabaListNode, wabaNode } from './graph-nodes';
 import { requestedFields, requireVersion } from './graph-version';
 import { WhatsAppAssetsService } from './whatsapp-assets.service';
 import { BusinessUseCaseLimiter } from './business-use-case-limiter.service';
@@ -34,9 +35,7 @@ export class GraphController {
     requireVersion(version);
     await this.faults.apply('GET /me');
     const token = this.auth.tenantToken(request);
-    const me: MeResult = { id: token.userId, name: token.userName, client_business_id: token.clientBusinessId };
-    const fields = requestedFields(request.query['fields']) ?? [{ name: 'id' }, { name: 'name' }];
-    return projectNode({ typeName: 'User', defaultFields: [], values: { ...me }, edges: {} }, fields);
+    return projectNode(userNode(token), requestedFields(request.query['fields']));
   }
 
   @Get(':version/me/businesses')
@@ -48,7 +47,7 @@ export class GraphController {
     // Without business_management the list is empty, as peers see right after a signup (meta-platform.md §3.2).
     const visible = token.scopes.includes('business_management') ? token.businessIds : [];
     const businesses = visible.flatMap((id) => this.world.businesses.get(id) ?? []);
-    return graphList(businesses.map((business) => projectNode(businessNode(business), fields)));
+    return graphPage(businesses.map((business) => projectNode(businessNode(business), fields)), request);
   }
 
   @Get(':version/:id')
@@ -102,12 +101,13 @@ export class GraphController {
           : waba.sharedWithBusinessIds.includes(business.id),
       );
       const visible = wabas.filter((waba) => this.access.canSeeWaba(token, waba));
-      return graphList(visible.map((waba) => projectNode(wabaListNode(waba, this.world), fields)));
+      return graphPage(visible.map((waba) => projectNode(wabaListNode(waba, this.world), fields)), request);
     }
     const waba = this.access.waba(token, id, 'get');
     response.set('X-Business-Use-Case-Usage', this.usage.count(waba));
-    if (edge === 'subscribed_apps') return this.assets.subscribedApps(waba);
-    return graphList(this.world.phoneNumbersOf(waba.id).map((phone) => projectNode(phoneNumberNode(phone, this.world), fields)));
+    if (edge === 'subscribed_apps') return graphPage(this.assets.subscribedApps(waba), request);
+    const phones = this.world.phoneNumbersOf(waba.id).map((phone) => projectNode(phoneNumberNode(phone, this.world), fields));
+    return graphPage(phones, request);
   }
 
   @Post(':version/:id')

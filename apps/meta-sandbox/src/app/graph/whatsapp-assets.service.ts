@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GraphList, GraphSuccess, SubscribedApp } from '@waba/meta-graph';
+import { GraphSuccess, SubscribedApp } from '@waba/meta-graph';
 import { GraphException } from '../common/graph-exception';
 import { SandboxClock } from '../common/sandbox-clock';
 import { CallbackVerifierService } from '../webhooks/callback-verifier.service';
@@ -19,13 +19,11 @@ export class WhatsAppAssetsService {
     private readonly callbacks: CallbackVerifierService,
   ) {}
 
-  subscribedApps(waba: WabaRecord): GraphList<SubscribedApp> {
-    return {
-      data: waba.subscriptions.map((s) => ({
-        whatsapp_business_api_data: { id: s.appId, link: `https://www.facebook.com/games/?app_id=${s.appId}`, name: s.appName },
-        ...(s.overrideCallbackUri && { override_callback_uri: s.overrideCallbackUri }),
-      })),
-    };
+  subscribedApps(waba: WabaRecord): SubscribedApp[] {
+    return waba.subscriptions.map((s) => ({
+      whatsapp_business_api_data: { id: s.appId, link: `https://www.facebook.com/games/?app_id=${s.appId}`, name: s.appName },
+      ...(s.overrideCallbackUri && { override_callback_uri: s.overrideCallbackUri }),
+    }));
   }
 
   /** Plain subscribe (also removes an override), or set an override on an existing subscription. */

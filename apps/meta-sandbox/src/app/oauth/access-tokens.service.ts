@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { DebugTokenData, GranularScope, TOKEN_ERROR_SUBCODES } from '@waba/meta-graph';
 import { GraphException } from '../common/graph-exception';
 import { SandboxClock } from '../common/sandbox-clock';
@@ -83,6 +83,18 @@ export class AccessTokensService {
     return token;
   }
 
+  countDebugCall(value: string): void {
+    this.world.debugTokenCalls.set(value, (this.world.debugTokenCalls.get(value) ?? 0) + 1);
+  }
+
+  /** Changes which WABAs a token reaches, as a client editing the app's assets in Business Settings. */
+  setGrantedWabas(value: string, wabaIds: string[]): AccessTokenRecord {
+    const token = this.require(value);
+    token.assetScope = 'granted';
+    token.wabaIds = wabaIds;
+    return token;
+  }
+
   /** `debug_token` data, valid or not; unknown tokens answer `is_valid: false` with an error inside. */
   describe(value: string): DebugTokenData {
     const token = this.world.tokens.get(value);
@@ -146,9 +158,10 @@ export class AccessTokensService {
     return undefined;
   }
 
+  /** For the control API: an unknown token is a 404 there, not a Graph error. */
   private require(value: string): AccessTokenRecord {
     const token = this.world.tokens.get(value);
-    if (!token) throw new GraphException({ code: 190, message: 'Invalid OAuth access token - Cannot parse access token' });
+    if (!token) throw new NotFoundException('No such token');
     return token;
   }
 

@@ -53,6 +53,7 @@ export class OAuthController {
     this.auth.requireAppToken(request);
     const input = param(request, 'input_token');
     if (!input) throw GraphException.invalidParameter('(#100) The parameter input_token is required');
+    this.tokens.countDebugCall(input);
     return { data: this.tokens.describe(input) };
   }
 

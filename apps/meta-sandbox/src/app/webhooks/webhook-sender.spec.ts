@@ -126,6 +126,35 @@ describe('webhook sender (real node:http receiver)', () => {
     }
   });
 
+  it('routes messages to the number override before the WABA override, and removes it with ""', async () => {
+    const numberReceiver = await startWebhookReceiver('number-token');
+    try {
+      const token = await businessToken(sandbox);
+      const phoneNumberId = phoneIdOf(sandbox, '+1 555-010-0199');
+      await sandbox.client().subscribeApp(token, wabaIdOf(sandbox, 'Acme Bakery'));
+      await sandbox.control('PATCH', '/settings', { requireAppSecretProof: false });
+      const setOverride = (uri: string) =>
+        fetch(`${sandbox.baseUrl}/v25.0/${phoneNumberId}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ webhook_configuration: { override_callback_uri: uri, verify_token: 'number-token' } }),
+        });
+      expect((await setOverride(numberReceiver.url)).status).toBe(200);
+      expect(await sandbox.client().getPhoneNumber(token, phoneNumberId, ['webhook_configuration'])).toEqual({
+        webhook_configuration: { application: receiver.url, phone_number: numberReceiver.url },
+      });
+      await send({ events: [{ type: 'message', phoneNumberId }] });
+      await eventually(() => numberReceiver.posts.length === 1);
+
+      expect((await setOverride('')).status).toBe(200);
+      await send({ events: [{ type: 'message', phoneNumberId }] });
+      await eventually(() => postsOf('messages').length === 1);
+      expect(numberReceiver.posts).toHaveLength(1);
+    } finally {
+      await numberReceiver.close();
+    }
+  });
+
   it('announces a finished signup with PARTNER_ADDED naming the partner business in entry.id', async () => {
     const consent = await grantConsent(sandbox, { flow: 'sdk', wabas: ['Acme Bakery'] });
     await eventually(() => receiver.posts.length === 1);

@@ -23,6 +23,8 @@ export class WorldStore {
   readonly phoneNumbers = new Map<string, PhoneNumberRecord>();
   readonly tokens = new Map<string, AccessTokenRecord>();
   readonly codes = new Map<string, AuthorizationCodeRecord>();
+  /** `debug_token` calls per input token, so tests can prove each credential was checked once. */
+  readonly debugTokenCalls = new Map<string, number>();
   settings!: SandboxSettings;
   /** The partner's own system-user token, for `client_whatsapp_business_accounts`. */
   partnerToken!: AccessTokenRecord;
@@ -40,7 +42,7 @@ export class WorldStore {
   }
 
   reset(): void {
-    for (const map of [this.businesses, this.wabas, this.phoneNumbers, this.tokens, this.codes]) map.clear();
+    for (const map of [this.businesses, this.wabas, this.phoneNumbers, this.tokens, this.codes, this.debugTokenCalls]) map.clear();
     this.lastId = 0;
     this.settings = {
       debugTokenShape: 'with_waba_targets',

@@ -1,3 +1,4 @@
+import type { TenantEventView } from './events.dto';
 import type { ConnectionView, OnboardingSessionView, PhoneNumberView } from './whatsapp.dto';
 
 /** Socket.IO event name for everything the server pushes to a tenant's room. */
@@ -8,4 +9,5 @@ export type TenantRealtimeEvent =
   | { type: 'phone-number.updated'; phoneNumber: PhoneNumberView }
   | { type: 'whatsapp.changed'; reason: string }
   | { type: 'onboarding.updated'; session: OnboardingSessionView }
-  | { type: 'connection.updated'; connection: ConnectionView };
+  | { type: 'connection.updated'; connection: ConnectionView }
+  | { type: 'event.created'; event: TenantEventView };

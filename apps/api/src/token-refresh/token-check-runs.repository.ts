@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { TokenCheckRun, type TokenCheckCounts, type TokenCheckTrigger } from './token-check-run.schema';
+
+export type TokenCheckRunRecord = TokenCheckRun & { id: string };
+
+/** The only code that touches `token_check_runs`. */
+@Injectable()
+export class TokenCheckRunsRepository {
+  constructor(@InjectModel(TokenCheckRun.name) private readonly runs: Model<TokenCheckRun>) {}
+
+  async start(run: { trigger: TokenCheckTrigger; instanceId: string; dryRun: boolean; accountId: string | null; startedAt: Date; counts: TokenCheckCounts }): Promise<string> {
+    const created = await this.runs.create({ ...run, finishedAt: null, error: null });
+    return String(created._id);
+  }
+
+  async finish(id: string, finishedAt: Date, counts: TokenCheckCounts, error: string | null): Promise<void> {
+    await this.runs.updateOne({ _id: new Types.ObjectId(id) }, { $set: { finishedAt, counts, error } });
+  }
+
+  async latest(limit: number): Promise<TokenCheckRunRecord[]> {
+    const found = await this.runs.find().sort({ startedAt: -1 }).limit(limit).lean();
+    return found.map(({ _id, ...run }) => ({ ...run, id: String(_id) }));
+  }
+}

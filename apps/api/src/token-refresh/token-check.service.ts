@@ -1,0 +1,192 @@
+import { Injectable } from '@nestjs/common';
+import type { ConnectionStatus } from '@waba/contracts';
+import { MetaGraphClient, MetaGraphError, type DebugTokenData } from '@waba/meta-graph';
+import { createHash } from 'node:crypto';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock/clock';
+import { TokenCipher } from '../common/crypto/token-cipher';
+import { CredentialsService, grantedWabaTargets } from '../credentials/credentials.service';
+import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
+import { TenantEventsGateway } from '../realtime/tenant-events.gateway';
+import { healthOf, nextCheckAfterFailure, nextCheckForValid, shouldExtend } from './check-schedule';
+import { TokenCheckRepository, type CheckResult, type ClaimedConnection } from './token-check.repository';
+
+/** What one check found (in a dry run: what it would have done). */
+export type CheckOutcome =
+  | { kind: 'healthy'; status: Extract<ConnectionStatus, 'active' | 'expiring'> }
+  | { kind: 'extended'; expiresAt: Date | null }
+  | { kind: 'needs_reauth'; reason: string }
+  /** Timeout, 5xx, network, unexpected answer: retried later, the credential keeps its state. */
+  | { kind: 'failed'; reason: string }
+  /** Meta's rate limit: back off the WABAs this credential serves for `retryAfterMs`. */
+  | { kind: 'rate_limited'; reason: string; retryAfterMs: number }
+  /** Another instance took the claim over meanwhile (ours had expired); nothing was written. */
+  | { kind: 'claim_lost' };
+
+type Verdict = { kind: 'valid'; debug: DebugTokenData } | { kind: 'dead'; reason: string } | Extract<CheckOutcome, { kind: 'failed' | 'rate_limited' }>;
+
+const EXTENDABLE_TYPES = new Set(['USER', 'SYSTEM_USER']);
+
+/**
+ * Checks one credential with Meta (meta-platform.md §5, §11): `debug_token`, then `fb_exchange_token`
+ * for a valid token near its expiry. Only a credential error — 190 / 102, `is_valid: false`, or a
+ * grant that no longer covers a connected WABA — means "reconnect"; timeouts, 5xx and rate limits
+ * leave the credential as it was and schedule another try.
+ */
+@Injectable()
+export class TokenCheckService {
+  constructor(
+    private readonly repository: TokenCheckRepository,
+    private readonly credentials: CredentialsService,
+    private readonly phoneNumbers: PhoneNumbersRepository,
+    private readonly graph: MetaGraphClient,
+    private readonly cipher: TokenCipher,
+    private readonly events: TenantEventsGateway,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Checks a credential this instance claimed as `claimId`; a dry run writes nothing and exchanges nothing. */
+  async check(connection: ClaimedConnection, claimId: string, options: { dryRun: boolean }): Promise<CheckOutcome> {
+    let token: string;
+    try {
+      token = this.cipher.decrypt(connection.encryptedToken);
+    } catch (error) {
+      return this.fail(connection, claimId, `stored token cannot be decrypted: ${(error as Error).message}`, options);
+    }
+    const verdict = await this.verdictOf(token);
+    if (verdict.kind === 'failed' || verdict.kind === 'rate_limited') {
+      return verdict.kind === 'failed' ? this.fail(connection, claimId, verdict.reason, options) : verdict;
+    }
+    if (verdict.kind === 'dead') return this.markNeedsReauth(connection, claimId, verdict.reason, options);
+
+    const debug = verdict.debug;
+    const targets = grantedWabaTargets(debug);
+    // Without `target_ids` (meta-platform.md §11) the grant cannot be compared; keep what we knew.
+    if (targets) {
+      const lost = (await this.phoneNumbers.connectedWabaIdsOf(connection.accountId, connection.id)).filter((id) => !targets.includes(id));
+      if (lost.length) return this.markNeedsReauth(connection, claimId, `Meta no longer grants access to WhatsApp Business Account ${lost.join(', ')}`, options);
+    }
+
+    const now = this.clock.now();
+    const expiresAt = debug.expires_at ? new Date(debug.expires_at * 1000) : null;
+    const facts: CheckResult = {
+      tokenType: debug.type ?? connection.tokenType,
+      scopes: debug.scopes ?? [],
+      grantedWabaIds: targets ?? connection.grantedWabaIds,
+      expiresAt,
+      dataAccessExpiresAt: debug.data_access_expires_at ? new Date(debug.data_access_expires_at * 1000) : null,
+      lastCheckedAt: now,
+      checkFailures: 0,
+      lastCheckFailure: null,
+      nextCheckAt: nextCheckForValid(expiresAt, now),
+    };
+
+    if (shouldExtend(expiresAt, now) && EXTENDABLE_TYPES.has(facts.tokenType ?? '')) {
+      if (options.dryRun) return { kind: 'extended', expiresAt };
+      const extended = await this.extend(connection, claimId, token, facts);
+      if (extended) return extended;
+    }
+    const status = healthOf(expiresAt, now);
+    if (options.dryRun) return { kind: 'healthy', status };
+    return this.save(connection, claimId, { ...facts, status, lastError: null }, { kind: 'healthy', status });
+  }
+
+  /** `debug_token` with the app token; a refusal of the call itself is confirmed with the tenant token. */
+  private async verdictOf(token: string): Promise<Verdict> {
+    try {
+      const debug = await this.graph.debugToken(token);
+      if (!debug.is_valid) return { kind: 'dead', reason: `Meta reports the token invalid: ${redact(debug.error?.message ?? 'no reason given', token)}` };
+      return { kind: 'valid', debug };
+    } catch (error) {
+      const verdict = this.classify(error);
+      if (verdict.kind !== 'dead') return verdict;
+      // A 190 on debug_token may be about our app token (wrong secret): that must not send every
+      // tenant to "reconnect". Only the tenant's own token being refused proves its credential dead.
+      try {
+        await this.graph.getMe(token);
+        return { kind: 'failed', reason: `debug_token was refused, but the token itself works: ${verdict.reason}` };
+      } catch (confirm) {
+        return this.classify(confirm);
+      }
+    }
+  }
+
+  /** Exchanges a valid token that nears its end; null when Meta would not extend it (it stays, marked by health). */
+  private async extend(connection: ClaimedConnection, claimId: string, token: string, facts: CheckResult): Promise<CheckOutcome | null> {
+    let exchanged: { access_token: string; expires_in?: number };
+    try {
+      exchanged = await this.graph.exchangeForLongLivedToken(token, { expiresIn60Days: facts.tokenType === 'SYSTEM_USER' });
+    } catch (error) {
+      const verdict = this.classify(error);
+      if (verdict.kind === 'dead') return this.markNeedsReauth(connection, claimId, verdict.reason, { dryRun: false });
+      if (verdict.kind === 'rate_limited') return verdict;
+      // Meta may refuse to extend some token kinds (60-day business tokens: UNCONFIRMED, §5): the
+      // token keeps working until its end and is checked more often; the tenant sees "expiring".
+      return null;
+    }
+    const now = this.clock.now();
+    const expiresAt = exchanged.expires_in ? new Date(now.getTime() + exchanged.expires_in * 1000) : null;
+    const outcome = await this.save(
+      connection,
+      claimId,
+      {
+        ...facts,
+        encryptedToken: this.cipher.encrypt(exchanged.access_token),
+        tokenFingerprint: createHash('sha256').update(exchanged.access_token).digest('hex'),
+        expiresAt,
+        status: healthOf(expiresAt, now),
+        lastError: null,
+        nextCheckAt: nextCheckForValid(expiresAt, now),
+      },
+      { kind: 'extended', expiresAt },
+    );
+    if (outcome.kind === 'extended') {
+      await this.audit.record({ accountId: connection.accountId }, 'connection.extended', `Meta connection ${connection.id}`, expiresAt ? `expires ${expiresAt.toISOString()}` : 'never expires');
+    }
+    return outcome;
+  }
+
+  private async markNeedsReauth(connection: ClaimedConnection, claimId: string, reason: string, options: { dryRun: boolean }): Promise<CheckOutcome> {
+    const outcome: CheckOutcome = { kind: 'needs_reauth', reason };
+    if (options.dryRun) return outcome;
+    const saved = await this.save(connection, claimId, { status: 'needs_reauth', lastError: reason, lastCheckedAt: this.clock.now(), checkFailures: 0, lastCheckFailure: null, nextCheckAt: null }, outcome);
+    if (saved.kind === 'needs_reauth') await this.audit.record({ accountId: connection.accountId }, 'connection.needs_reauth', `Meta connection ${connection.id}`, reason);
+    return saved;
+  }
+
+  private async fail(connection: ClaimedConnection, claimId: string, reason: string, options: { dryRun: boolean }): Promise<CheckOutcome> {
+    if (options.dryRun) return { kind: 'failed', reason };
+    const now = this.clock.now();
+    const recorded = await this.repository.recordFailure(connection.id, claimId, reason, nextCheckAfterFailure(connection.checkFailures + 1, now));
+    return recorded ? { kind: 'failed', reason } : { kind: 'claim_lost' };
+  }
+
+  /** Writes under the claim and tells the tenant when what they see changed (status or expiry). */
+  private async save(connection: ClaimedConnection, claimId: string, result: CheckResult, outcome: CheckOutcome): Promise<CheckOutcome> {
+    const updated = await this.repository.complete(connection.id, claimId, result);
+    if (!updated) return { kind: 'claim_lost' };
+    const visibleChange = updated.status !== connection.status || updated.expiresAt?.getTime() !== connection.expiresAt?.getTime() || updated.lastError !== connection.lastError;
+    if (visibleChange) {
+      const view = (await this.credentials.views(connection.accountId, [connection.id])).get(connection.id);
+      if (view) this.events.publish(connection.accountId, { type: 'connection.updated', connection: view });
+    }
+    return outcome;
+  }
+
+  private classify(error: unknown): Verdict {
+    if (!(error instanceof MetaGraphError)) return { kind: 'failed', reason: `unexpected error: ${(error as Error)?.message ?? String(error)}` };
+    switch (error.kind) {
+      case 'credential':
+        return { kind: 'dead', reason: error.message };
+      case 'rate_limited':
+        return { kind: 'rate_limited', reason: error.message, retryAfterMs: error.retryAfterMs ?? 60_000 };
+      default:
+        return { kind: 'failed', reason: error.message };
+    }
+  }
+}
+
+function redact(text: string, token: string): string {
+  return token.length >= 4 ? text.split(token).join('[redacted]') : text;
+}

@@ -1,0 +1,24 @@
+/**
+ * TokenRefresh: keeps every Meta credential alive. Checks due credentials with `debug_token`,
+ * extends expiring ones, marks dead ones `needs_reauth` and tells the tenant (product.md flow 5).
+ * `TokenRefreshModule` is the check itself (also used by `cli.js tokens-check`);
+ * `TokenRefreshScheduleModule` (token-refresh-schedule.module.ts) adds the schedule for the API.
+ */
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { AuditModule } from '../audit/audit.module';
+import { CredentialsModule } from '../credentials/credentials.module';
+import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
+import { RealtimeModule } from '../realtime/realtime.module';
+import { TokenCheckRun, TokenCheckRunSchema } from './token-check-run.schema';
+import { TokenCheckRepository } from './token-check.repository';
+import { TokenCheckRunsRepository } from './token-check-runs.repository';
+import { TokenCheckService } from './token-check.service';
+import { TokenSweepService } from './token-sweep.service';
+
+@Module({
+  imports: [MongooseModule.forFeature([{ name: TokenCheckRun.name, schema: TokenCheckRunSchema }]), CredentialsModule, PhoneNumbersModule, RealtimeModule, AuditModule],
+  providers: [TokenCheckRepository, TokenCheckRunsRepository, TokenCheckService, TokenSweepService],
+  exports: [TokenSweepService, TokenCheckRunsRepository],
+})
+export class TokenRefreshModule {}

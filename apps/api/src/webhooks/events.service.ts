@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { TENANT_EVENT_TYPES, type EventsPageView, type TenantEventType, type WebhookDeliveryStatus, type WebhookDeliveryView } from '@waba/contracts';
+import type { TenantContext } from '../common/auth/auth.decorators';
+import { InvalidRequestError } from '../common/errors/domain-errors';
+import { WebhooksRepository } from './webhooks.repository';
+
+@Injectable()
+export class EventsService {
+  constructor(private readonly repository: WebhooksRepository) {}
+
+  async list(tenant: TenantContext, query: { types?: string; page?: number; pageSize?: number }): Promise<EventsPageView> {
+    const types = query.types ? query.types.split(',').map((t) => t.trim()) : [];
+    const unknown = types.filter((t) => !TENANT_EVENT_TYPES.includes(t as TenantEventType));
+    if (unknown.length) throw new InvalidRequestError(`Unknown event type ${unknown.join(', ')}; use ${TENANT_EVENT_TYPES.join(', ')}`);
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 25;
+    if (page < 1 || pageSize < 1 || pageSize > 200) throw new InvalidRequestError('page must be ≥ 1 and pageSize between 1 and 200');
+    const { items, total } = await this.repository.listEvents(tenant.accountId, { types: types as TenantEventType[], page, pageSize });
+    return { items, page, pageSize, total };
+  }
+
+  /** Operators: deliveries that need a look, across tenants, without their payloads. */
+  problemDeliveries(status?: string): Promise<WebhookDeliveryView[]> {
+    const allowed: WebhookDeliveryStatus[] = ['unroutable', 'rejected'];
+    if (status && !allowed.includes(status as WebhookDeliveryStatus)) throw new InvalidRequestError('status must be unroutable or rejected');
+    return this.repository.listDeliveries(status ? [status as WebhookDeliveryStatus] : allowed, 200);
+  }
+}

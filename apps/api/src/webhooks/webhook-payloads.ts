@@ -1,0 +1,45 @@
+// The parts of Meta's webhook envelope we read (meta-platform.md §6.4–6.6, §9.3–9.5). Everything
+// is optional: a payload is data from outside, checked field by field where it is used.
+
+export interface WebhookEnvelope {
+  object?: string;
+  entry?: WebhookEntry[];
+}
+
+export interface WebhookEntry {
+  id?: string;
+  time?: number;
+  changes?: WebhookChange[];
+}
+
+export interface WebhookChange {
+  field?: string;
+  value?: Record<string, unknown>;
+}
+
+export interface MessagesValue {
+  metadata?: { phone_number_id?: string; display_phone_number?: string };
+  contacts?: Array<{ wa_id?: string; profile?: { name?: string } }>;
+  messages?: Array<{ id?: string; from?: string; timestamp?: string; type?: string; text?: { body?: string } }>;
+  statuses?: Array<{ id?: string; status?: string; timestamp?: string; recipient_id?: string; errors?: Array<{ code?: number; title?: string; message?: string }> }>;
+}
+
+export interface AccountUpdateValue {
+  event?: string;
+  waba_info?: { waba_id?: string; owner_business_id?: string };
+  disconnection_info?: { reason?: string };
+}
+
+export interface QualityUpdateValue {
+  display_phone_number?: string;
+  event?: string;
+  current_limit?: string;
+  max_daily_conversations_per_business?: string;
+}
+
+export interface NameUpdateValue {
+  display_phone_number?: string;
+  decision?: string;
+  requested_verified_name?: string;
+  rejection_reason?: string | null;
+}

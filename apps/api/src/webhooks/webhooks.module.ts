@@ -1,0 +1,32 @@
+/**
+ * Meta's webhooks for all tenants: verified over the raw bytes, stored before the 200, applied
+ * afterwards (deduplicated, routed by number then WABA), and shown on the tenant's Events page.
+ */
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
+import { RealtimeModule } from '../realtime/realtime.module';
+import { EventsController } from './events.controller';
+import { EventsService } from './events.service';
+import { MessageStatus, MessageStatusSchema, TenantEvent, TenantEventSchema, WebhookDelivery, WebhookDeliverySchema } from './webhook-records.schema';
+import { WebhookApplier } from './webhook-applier.service';
+import { WebhookIngestService } from './webhook-ingest.service';
+import { WebhookProcessor } from './webhook-processor.service';
+import { WebhooksController } from './webhooks.controller';
+import { WebhooksRepository } from './webhooks.repository';
+
+@Module({
+  imports: [
+    MongooseModule.forFeature([
+      { name: WebhookDelivery.name, schema: WebhookDeliverySchema },
+      { name: TenantEvent.name, schema: TenantEventSchema },
+      { name: MessageStatus.name, schema: MessageStatusSchema },
+    ]),
+    PhoneNumbersModule,
+    RealtimeModule,
+  ],
+  controllers: [WebhooksController, EventsController],
+  providers: [WebhooksRepository, WebhookIngestService, WebhookProcessor, WebhookApplier, EventsService],
+  exports: [WebhookProcessor],
+})
+export class WebhooksModule {}

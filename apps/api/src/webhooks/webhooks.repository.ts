@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { TenantEventType, TenantEventView, WebhookDeliveryStatus, WebhookDeliveryView } from '@waba/contracts';
+import { Model, Types } from 'mongoose';
+import { MessageStatus, TenantEvent, WebhookDelivery } from './webhook-records.schema';
+
+export type DeliveryRecord = WebhookDelivery & { _id: Types.ObjectId };
+export interface NewTenantEvent {
+  key: string;
+  type: TenantEventType;
+  title: string;
+  detail: string | null;
+  phoneNumberId: string | null;
+  wabaId: string | null;
+  occurredAt: Date;
+  receivedAt: Date;
+}
+
+const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
+
+/** The only code that touches webhook deliveries, tenant events and message statuses. */
+@Injectable()
+export class WebhooksRepository {
+  constructor(
+    @InjectModel(WebhookDelivery.name) private readonly deliveries: Model<WebhookDelivery>,
+    @InjectModel(TenantEvent.name) private readonly events: Model<TenantEvent>,
+    @InjectModel(MessageStatus.name) private readonly statuses: Model<MessageStatus>,
+  ) {}
+
+  /** Stores a delivery; false when the same bytes were stored before (a duplicate). */
+  async insertDelivery(delivery: Pick<WebhookDelivery, 'bodySha256' | 'rawBody' | 'sizeBytes' | 'receivedAt' | 'status' | 'error'>): Promise<boolean> {
+    try {
+      await this.deliveries.create(delivery);
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Atomically takes the oldest delivery waiting to be applied (or whose claim ran out). */
+  claimNext(now: Date, claimMs: number): Promise<DeliveryRecord | null> {
+    return this.deliveries
+      .findOneAndUpdate(
+        { status: 'received', $or: [{ claimUntil: null }, { claimUntil: { $lt: now } }] },
+        { $set: { claimUntil: new Date(now.getTime() + claimMs) }, $inc: { attempts: 1 } },
+        { sort: { receivedAt: 1 }, new: true },
+      )
+      .lean();
+  }
+
+  async finishDelivery(id: Types.ObjectId, result: { status: WebhookDeliveryStatus; error: string | null; unroutableIds: string[]; appliedAt: Date }): Promise<void> {
+    await this.deliveries.updateOne({ _id: id }, { $set: { ...result, claimUntil: null } });
+  }
+
+  /** Unroutable deliveries that mention an id just connected go back to the queue. */
+  async requeueUnroutable(ids: string[]): Promise<number> {
+    const result = await this.deliveries.updateMany({ status: 'unroutable', unroutableIds: { $in: ids } }, { $set: { status: 'received', claimUntil: null } });
+    return result.modifiedCount;
+  }
+
+  async listDeliveries(statuses: WebhookDeliveryStatus[], limit: number): Promise<WebhookDeliveryView[]> {
+    const found = await this.deliveries.find({ status: { $in: statuses } }, { rawBody: 0 }).sort({ receivedAt: -1 }).limit(limit).lean();
+    return found.map((d) => ({
+      id: String(d._id),
+      status: d.status,
+      receivedAt: d.receivedAt.toISOString(),
+      sizeBytes: d.sizeBytes,
+      attempts: d.attempts,
+      error: d.error,
+      unroutableIds: d.unroutableIds,
+    }));
+  }
+
+  async countByStatus(): Promise<Record<string, number>> {
+    const rows = await this.deliveries.aggregate<{ _id: string; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }]);
+    return Object.fromEntries(rows.map((r) => [r._id, r.count]));
+  }
+
+  /** Inserts a tenant event; null when this key was applied before (idempotent re-application). */
+  async insertEvent(accountId: string, event: NewTenantEvent): Promise<TenantEventView | null> {
+    try {
+      const created = await this.events.create({ ...event, accountId: new Types.ObjectId(accountId) });
+      return toEventView(created.toObject());
+    } catch (error) {
+      if (isDuplicateKey(error)) return null;
+      throw error;
+    }
+  }
+
+  async listEvents(accountId: string, filter: { types?: TenantEventType[]; page: number; pageSize: number }): Promise<{ items: TenantEventView[]; total: number }> {
+    const query = { accountId: new Types.ObjectId(accountId), ...(filter.types?.length ? { type: { $in: filter.types } } : {}) };
+    const [items, total] = await Promise.all([
+      this.events.find(query).sort({ occurredAt: -1, _id: -1 }).skip((filter.page - 1) * filter.pageSize).limit(filter.pageSize).lean(),
+      this.events.countDocuments(query),
+    ]);
+    return { items: items.map(toEventView), total };
+  }
+
+  /**
+   * Moves a message's status forward only: the filter matches a lower rank or nothing, so a late
+   * `delivered` after `read` hits the unique index and changes nothing. True when it moved.
+   */
+  async advanceMessageStatus(accountId: string, status: { messageId: string; status: string; rank: number; phoneNumberId: string | null; statusAt: Date }): Promise<boolean> {
+    try {
+      const result = await this.statuses.updateOne(
+        { messageId: status.messageId, rank: { $lt: status.rank } },
+        { $set: { ...status, accountId: new Types.ObjectId(accountId) } },
+        { upsert: true },
+      );
+      return result.modifiedCount + result.upsertedCount > 0;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  async messageStatus(accountId: string, messageId: string): Promise<string | null> {
+    const found = await this.statuses.findOne({ messageId, accountId: new Types.ObjectId(accountId) }).lean();
+    return found?.status ?? null;
+  }
+}
+
+function toEventView(doc: TenantEvent & { _id: Types.ObjectId }): TenantEventView {
+  return {
+    id: String(doc._id),
+    type: doc.type,
+    title: doc.title,
+    detail: doc.detail,
+    phoneNumberId: doc.phoneNumberId,
+    wabaId: doc.wabaId,
+    occurredAt: doc.occurredAt.toISOString(),
+    receivedAt: doc.receivedAt.toISOString(),
+  };
+}
