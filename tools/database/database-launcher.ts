@@ -77,10 +77,18 @@ async function tryMemoryServer(log: (line: string) => void): Promise<LaunchedDat
   }
 }
 
-export async function startFerretDb(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<LaunchedDatabase> {
+export interface FerretDbOptions {
+  /** Reuse a port and data folder, e.g. to bring the same database back after stopping it. */
+  port?: number;
+  dataDir?: string;
+  /** Keep the data folder when stopping (the caller removes it). */
+  keepData?: boolean;
+}
+
+export async function startFerretDb(env: NodeJS.ProcessEnv, log: (line: string) => void, options: FerretDbOptions = {}): Promise<LaunchedDatabase & { port: number; dataDir: string }> {
   ensureFerretDbBuilt(log);
-  const dataDir = mkdtempSync(join(tmpdir(), 'waba-ferretdb-'));
-  const port = await freePort();
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'waba-ferretdb-'));
+  const port = options.port ?? (await freePort());
   const postgresUrl = env['FERRETDB_POSTGRESQL_URL'];
   const handlerArgs = postgresUrl
     ? ['--handler=postgresql', `--postgresql-url=${postgresUrl}`]
@@ -96,7 +104,7 @@ export async function startFerretDb(env: NodeJS.ProcessEnv, log: (line: string) 
     await waitForPort(port, child, 30_000);
   } catch (error) {
     child.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
     throw new Error(`${(error as Error).message}${stderr ? `: ${firstLine(stderr)}` : ''}`);
   }
   const kind: DatabaseKind = postgresUrl ? 'ferretdb-postgresql' : 'ferretdb-sqlite';
@@ -104,8 +112,10 @@ export async function startFerretDb(env: NodeJS.ProcessEnv, log: (line: string) 
   return {
     kind,
     uri,
+    port,
+    dataDir,
     description: `FerretDB ${FERRETDB_VERSION} (${postgresUrl ? 'PostgreSQL' : 'SQLite'} backend) at ${uri}`,
-    stop: () => stopProcess(child).then(() => rmSync(dataDir, { recursive: true, force: true })),
+    stop: () => stopProcess(child).then(() => (options.keepData ? undefined : rmSync(dataDir, { recursive: true, force: true }))),
   };
 }
 

@@ -2,6 +2,10 @@ import { Route } from '@angular/router';
 import { authGuard } from './core/session/auth.guard';
 import { guestGuard } from './core/session/guest.guard';
 
+/**
+ * Every page is lazy-loaded. Login and sign-up are for signed-out visitors only; everything else
+ * lives inside the signed-in shell, behind the auth guard.
+ */
 export const appRoutes: Route[] = [
   {
     path: 'login',

@@ -39,7 +39,7 @@ export class AuthController {
   @HttpCode(204)
   async logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
     await this.auth.logout(request.cookies?.[SESSION_COOKIE] as string | undefined);
-    clearSessionCookies(response);
+    clearSessionCookies(response, this.config);
   }
 
   @Get('me')

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { ApiConfig } from '../config/api-config';
-import { CSRF_COOKIE, setCsrfCookie } from '../common/auth/csrf';
+import { newCsrfToken, setCsrfCookie } from '../common/auth/csrf';
 import type { IssuedSession } from './auth.service';
 
 export const SESSION_COOKIE = 'waba_session';
@@ -16,7 +16,8 @@ export function setSessionCookies(response: Response, session: IssuedSession, co
   setCsrfCookie(response, session.csrfToken, config);
 }
 
-export function clearSessionCookies(response: Response): void {
+/** Ends the session in the browser and hands it a fresh anonymous CSRF token for the next login. */
+export function clearSessionCookies(response: Response, config: ApiConfig): void {
   response.clearCookie(SESSION_COOKIE, { path: '/' });
-  response.clearCookie(CSRF_COOKIE, { path: '/' });
+  setCsrfCookie(response, newCsrfToken(), config);
 }

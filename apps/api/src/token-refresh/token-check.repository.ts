@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { ConnectionSource, ConnectionStatus } from '@waba/contracts';
 import { Model, Types, type FilterQuery } from 'mongoose';
 import { MetaConnection } from '../credentials/meta-connection.schema';
+import { TokenCheckClaim } from './token-check-claim.schema';
 
 /** Statuses the check works on; needs_reauth and revoked wait for the tenant to reconnect. */
 const CHECKED_STATUSES: ConnectionStatus[] = ['active', 'expiring'];
@@ -16,6 +17,7 @@ export interface ClaimedConnection {
   tokenType: string | null;
   grantedWabaIds: string[];
   expiresAt: Date | null;
+  nextCheckAt: Date | null;
   status: ConnectionStatus;
   lastCheckedAt: Date | null;
   lastError: string | null;
@@ -39,25 +41,66 @@ export type CheckResult = Partial<
 type ConnectionDoc = MetaConnection & { _id: Types.ObjectId };
 
 /**
- * The token check's queries on `meta_connections`. Claims are single-document atomic updates
- * (no transactions on FerretDB): a credential is due when `nextCheckAt` has passed and nobody
- * holds an unexpired claim; every write after a check is fenced by the claim id, so an instance
- * whose claim expired (crash, long pause) cannot overwrite the instance that took over.
+ * The token check's queries on `meta_connections` and `token_check_claims`. No transactions
+ * (FerretDB): a claim is one insert with a unique `_id` (see TokenCheckClaim), then the
+ * credential is stamped with it; every write after a check is fenced by that claim id, so an
+ * instance whose claim expired (crash, long pause) does not overwrite the one that took over.
+ * Writes are ordered so that a crash between two of them leaves the credential due or done,
+ * never stuck: result first, then the claim marked done.
  */
 @Injectable()
 export class TokenCheckRepository {
-  constructor(@InjectModel(MetaConnection.name) private readonly connections: Model<MetaConnection>) {}
+  constructor(
+    @InjectModel(MetaConnection.name) private readonly connections: Model<MetaConnection>,
+    @InjectModel(TokenCheckClaim.name) private readonly claims: Model<TokenCheckClaim>,
+  ) {}
 
-  /** Takes the earliest due credential for `claimId` until `claimUntil`; null when none is due. */
-  async claimNext(scope: SweepScope, claimId: string, now: Date, claimUntil: Date): Promise<ClaimedConnection | null> {
-    const claimed = await this.connections
-      .findOneAndUpdate(
-        { ...this.dueFilter(scope, now), $or: [{ claimUntil: null }, { claimUntil: { $lte: now } }] },
-        { $set: { claimedBy: claimId, claimUntil } },
-        { sort: { nextCheckAt: 1 }, new: true },
-      )
-      .lean<ConnectionDoc>();
-    return claimed ? toClaimed(claimed) : null;
+  /** Due credentials nobody holds a live claim on, earliest first; `excludeIds` are this instance's own. */
+  async findClaimable(scope: SweepScope, now: Date, limit: number, excludeIds: string[] = []): Promise<ClaimedConnection[]> {
+    const exclude = excludeIds.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+    const found = await this.connections
+      .find({ ...this.dueFilter(scope, now), $or: [{ claimUntil: null }, { claimUntil: { $lte: now } }], ...(exclude.length && { _id: { $nin: exclude } }) })
+      .sort({ nextCheckAt: 1 })
+      .limit(limit)
+      .lean<ConnectionDoc[]>();
+    return found.map(toClaimed);
+  }
+
+  /**
+   * Claims a credential for its current due time; the claim id, or null when another instance
+   * holds it (or finished it). A claim that expired unfinished is taken over by the next generation.
+   */
+  async tryClaim(candidate: ClaimedConnection, instanceId: string, now: Date, claimUntil: Date): Promise<string | null> {
+    const dueAt = candidate.nextCheckAt;
+    if (!dueAt) return null;
+    const connectionId = new Types.ObjectId(candidate.id);
+    let generation = 0;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const claimId = `${candidate.id}@${dueAt.getTime()}#${generation}`;
+      try {
+        await this.claims.create({ _id: claimId, connectionId, dueAt, generation, instanceId, claimedAt: now, claimUntil, done: false });
+      } catch (error) {
+        if ((error as { code?: number }).code !== 11000) throw error;
+        const latest = await this.claims.findOne({ connectionId, dueAt }).sort({ generation: -1 }).lean();
+        if (!latest || latest.done || latest.claimUntil > now) return null;
+        const stillDue = await this.connections.exists({ _id: connectionId, nextCheckAt: dueAt, status: { $in: CHECKED_STATUSES } });
+        if (!stillDue) return null;
+        generation = latest.generation + 1;
+        continue;
+      }
+      const stamped = await this.connections.updateOne({ _id: connectionId, nextCheckAt: dueAt, status: { $in: CHECKED_STATUSES } }, { $set: { claimedBy: claimId, claimUntil } });
+      if (stamped.modifiedCount === 1) return claimId;
+      // The credential moved on since it was read (checked, reconnected): nothing to do for this due time.
+      await this.markClaimDone(claimId);
+      return null;
+    }
+    return null;
+  }
+
+  /** Claims whose lease ended long ago are history; there is no TTL index on FerretDB. */
+  async deleteOldClaims(before: Date): Promise<number> {
+    const result = await this.claims.deleteMany({ claimUntil: { $lt: before } });
+    return result.deletedCount;
   }
 
   /** Writes the check's result and releases the claim, only if `claimId` still holds it. */
@@ -65,7 +108,9 @@ export class TokenCheckRepository {
     const updated = await this.connections
       .findOneAndUpdate({ _id: new Types.ObjectId(id), claimedBy: claimId }, { $set: { ...result, claimedBy: null, claimUntil: null } }, { new: true })
       .lean<ConnectionDoc>();
-    return updated ? toClaimed(updated) : null;
+    if (!updated) return null;
+    await this.markClaimDone(claimId);
+    return toClaimed(updated);
   }
 
   /** A failed check: one more failure in a row, retried at `nextCheckAt`; status and token untouched. */
@@ -74,13 +119,21 @@ export class TokenCheckRepository {
       { _id: new Types.ObjectId(id), claimedBy: claimId },
       { $set: { lastCheckFailure: failure, nextCheckAt, claimedBy: null, claimUntil: null }, $inc: { checkFailures: 1 } },
     );
-    return result.modifiedCount === 1;
+    if (result.modifiedCount !== 1) return false;
+    await this.markClaimDone(claimId);
+    return true;
   }
 
   /** Gives a claim back unchecked (rate-limit back-off), to be picked up at `nextCheckAt`. */
   async release(id: string, claimId: string, nextCheckAt: Date): Promise<boolean> {
     const result = await this.connections.updateOne({ _id: new Types.ObjectId(id), claimedBy: claimId }, { $set: { nextCheckAt, claimedBy: null, claimUntil: null } });
-    return result.modifiedCount === 1;
+    if (result.modifiedCount !== 1) return false;
+    await this.markClaimDone(claimId);
+    return true;
+  }
+
+  private async markClaimDone(claimId: string): Promise<void> {
+    await this.claims.updateOne({ _id: claimId }, { $set: { done: true } });
   }
 
   /** Credentials saved before the check existed have no `nextCheckAt`: due now. */
@@ -125,6 +178,7 @@ function toClaimed(doc: ConnectionDoc): ClaimedConnection {
     tokenType: doc.tokenType,
     grantedWabaIds: doc.grantedWabaIds ?? [],
     expiresAt: doc.expiresAt ?? null,
+    nextCheckAt: doc.nextCheckAt ?? null,
     status: doc.status,
     lastCheckedAt: doc.lastCheckedAt ?? null,
     lastError: doc.lastError ?? null,

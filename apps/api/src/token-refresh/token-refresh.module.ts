@@ -10,6 +10,7 @@ import { AuditModule } from '../audit/audit.module';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
 import { RealtimeModule } from '../realtime/realtime.module';
+import { TokenCheckClaim, TokenCheckClaimSchema } from './token-check-claim.schema';
 import { TokenCheckRun, TokenCheckRunSchema } from './token-check-run.schema';
 import { TokenCheckRepository } from './token-check.repository';
 import { TokenCheckRunsRepository } from './token-check-runs.repository';
@@ -17,7 +18,16 @@ import { TokenCheckService } from './token-check.service';
 import { TokenSweepService } from './token-sweep.service';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: TokenCheckRun.name, schema: TokenCheckRunSchema }]), CredentialsModule, PhoneNumbersModule, RealtimeModule, AuditModule],
+  imports: [
+    MongooseModule.forFeature([
+      { name: TokenCheckRun.name, schema: TokenCheckRunSchema },
+      { name: TokenCheckClaim.name, schema: TokenCheckClaimSchema },
+    ]),
+    CredentialsModule,
+    PhoneNumbersModule,
+    RealtimeModule,
+    AuditModule,
+  ],
   providers: [TokenCheckRepository, TokenCheckRunsRepository, TokenCheckService, TokenSweepService],
   exports: [TokenSweepService, TokenCheckRunsRepository],
 })

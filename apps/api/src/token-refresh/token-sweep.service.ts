@@ -28,6 +28,9 @@ export interface SweepSummary {
   durationMs: number;
 }
 
+/** Finished and expired claims are kept a day (a stale reader must still find them), then deleted. */
+const CLAIM_HISTORY_MS = 24 * 60 * 60 * 1000;
+
 const emptyCounts = (): TokenCheckCounts => ({ checked: 0, healthy: 0, extended: 0, needsReauth: 0, failed: 0, deferred: 0 });
 
 /**
@@ -42,7 +45,6 @@ export class TokenSweepService {
   private readonly logger = new Logger(TokenSweepService.name);
   /** WABA id (or connection id when it serves none) → back off until; shared by this instance's sweeps. */
   private readonly backoffUntil = new Map<string, number>();
-  private claims = 0;
 
   constructor(
     private readonly repository: TokenCheckRepository,
@@ -64,6 +66,7 @@ export class TokenSweepService {
     try {
       if (!dryRun) {
         await this.repository.scheduleUnscheduled(started);
+        await this.repository.deleteOldClaims(new Date(started.getTime() - CLAIM_HISTORY_MS));
         if (options.all) await this.repository.makeDue(scope, started);
       }
       const total = await this.repository.countDue(scope, started, dryRun && options.all);
@@ -73,7 +76,7 @@ export class TokenSweepService {
         options.progress?.(++done, total);
       };
       if (dryRun) await this.dryRun(scope, started, options.all ?? false, concurrency, count);
-      else await Promise.all(Array.from({ length: concurrency }, () => this.worker(scope, count)));
+      else await this.claimAndCheckAll(scope, concurrency, count);
     } catch (error) {
       failure = (error as Error).message;
       throw error;
@@ -83,21 +86,53 @@ export class TokenSweepService {
     return { runId, instanceId: this.instanceId, dryRun, counts, durationMs: Date.now() - startedMs };
   }
 
-  /** Claims and checks until nothing is due; a credential checked once is not due again this sweep. */
-  private async worker(scope: SweepScope, count: (outcome: CheckOutcome | 'deferred') => void): Promise<void> {
-    for (;;) {
-      const now = this.clock.now();
-      const claimId = `${this.instanceId}#${++this.claims}`;
-      const connection = await this.repository.claimNext(scope, claimId, now, new Date(now.getTime() + this.config.TOKEN_CHECK_CLAIM_SECONDS * 1000));
-      if (!connection) return;
-      const backedOff = this.backoffOf(connection, now.getTime());
-      if (backedOff) {
-        await this.repository.release(connection.id, claimId, new Date(backedOff));
-        count('deferred');
-        continue;
+  /**
+   * `concurrency` workers fed from one queue of claimable credentials. A credential checked once
+   * is no longer due, so the sweep ends when nothing claimable is left; one another instance won
+   * is skipped for the rest of this sweep.
+   */
+  private async claimAndCheckAll(scope: SweepScope, concurrency: number, count: (outcome: CheckOutcome | 'deferred') => void): Promise<void> {
+    const inFlight = new Set<string>();
+    const lost = new Set<string>();
+    const queue: ClaimedConnection[] = [];
+    let exhausted = false;
+    let refilling: Promise<void> | null = null;
+    const refill = async () => {
+      const batch = await this.repository.findClaimable(scope, this.clock.now(), concurrency * 2 + lost.size, [...inFlight]);
+      const fresh = shuffle(batch.filter((c) => !lost.has(c.id) && !inFlight.has(c.id) && !queue.some((q) => q.id === c.id)));
+      queue.push(...fresh);
+      if (fresh.length === 0) exhausted = true;
+    };
+    const next = async (): Promise<ClaimedConnection | undefined> => {
+      while (queue.length === 0 && !exhausted) {
+        refilling ??= refill().finally(() => (refilling = null));
+        await refilling;
       }
-      count(await this.checkOne(connection, claimId));
-    }
+      return queue.shift();
+    };
+    const worker = async () => {
+      for (let candidate = await next(); candidate; candidate = await next()) {
+        inFlight.add(candidate.id);
+        try {
+          const now = this.clock.now();
+          const claimId = await this.repository.tryClaim(candidate, this.instanceId, now, new Date(now.getTime() + this.config.TOKEN_CHECK_CLAIM_SECONDS * 1000));
+          if (!claimId) {
+            lost.add(candidate.id);
+            continue;
+          }
+          const backedOff = this.backoffOf(candidate, now.getTime());
+          if (backedOff) {
+            await this.repository.release(candidate.id, claimId, new Date(backedOff));
+            count('deferred');
+            continue;
+          }
+          count(await this.checkOne(candidate, claimId));
+        } finally {
+          inFlight.delete(candidate.id);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
   }
 
   /** Dry run: reads the due credentials without claiming them and writes nothing. */
@@ -132,6 +167,15 @@ export class TokenSweepService {
     const until = Math.max(0, ...backoffKeys(connection).map((key) => this.backoffUntil.get(key) ?? 0));
     return until > nowMs ? until : 0;
   }
+}
+
+/** Instances that start together would otherwise race for the same credentials first. */
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
 }
 
 function backoffKeys(connection: ClaimedConnection): string[] {

@@ -156,7 +156,7 @@ describe('sandbox answers match the examples in meta-platform.md §9', () => {
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
     sandbox = await startSandbox();
-    await sandbox.control('PATCH', '/settings', { businessTokenExpiresInSeconds: null });
+    await sandbox.control('PATCH', '/settings', { businessTokenExpiresInSeconds: null, requireAppSecretProof: false });
     token = await businessToken(sandbox);
   });
   afterAll(async () => {
@@ -188,8 +188,12 @@ describe('sandbox answers match the examples in meta-platform.md §9', () => {
   it('§9.2 GET /{waba}/phone_numbers with the documented field list', async () => {
     const fields = PHONE_NUMBERS_EXAMPLE.data[0];
     expect(Object.keys(fields).sort()).toEqual([...PHONE_NUMBER_FIELDS].sort());
-    const list = await sandbox.client().listPhoneNumbers(token, wabaIdOf(sandbox, 'Acme Bakery'));
-    expect(shapeOf(list)).toEqual(shapeOf(PHONE_NUMBERS_EXAMPLE));
+    const { body } = await graph(`${wabaIdOf(sandbox, 'Acme Bakery')}/phone_numbers?fields=${PHONE_NUMBER_FIELDS.join(',')}&limit=1`, {
+      authorization: `Bearer ${token}`,
+    });
+    const { next, ...paging } = body['paging'] as Record<string, unknown>;
+    expect(typeof next).toBe('string'); // a second number follows
+    expect(shapeOf({ ...body, paging })).toEqual(shapeOf(PHONE_NUMBERS_EXAMPLE));
   });
 
   it('§9.3 inbound message webhook', async () => {

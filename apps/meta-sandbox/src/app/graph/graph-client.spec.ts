@@ -61,6 +61,24 @@ describe('Graph reads and error handling (MetaGraphClient against the running sa
       );
     });
 
+    it('follows cursor paging to the end of a long list', async () => {
+      const business = await sandbox.control<{ id: string }>('POST', '/businesses', { name: 'Many WABAs Ltd' });
+      for (let i = 0; i < 130; i++) await sandbox.control('POST', '/wabas', { businessId: business.body.id, name: `WABA ${i}` });
+      const minted = await sandbox.control<{ access_token: string }>('POST', '/tokens', { businessId: business.body.id });
+      const all = await sandbox.client().listOwnedWabas(minted.body.access_token, business.body.id);
+      expect(all.data.map((w) => w.name)).toEqual(Array.from({ length: 130 }, (_, i) => `WABA ${i}`));
+
+      await sandbox.control('PATCH', '/settings', { requireAppSecretProof: false });
+      const firstPage = (await (
+        await fetch(`${sandbox.baseUrl}/v25.0/${business.body.id}/owned_whatsapp_business_accounts?limit=100`, {
+          headers: { authorization: `Bearer ${minted.body.access_token}` },
+        })
+      ).json()) as { data: unknown[]; paging: { next?: string } };
+      expect(firstPage.data).toHaveLength(100);
+      expect(firstPage.paging.next).toContain('after=');
+      expect(firstPage.paging.next).not.toContain(minted.body.access_token);
+    });
+
     it('hides WABAs outside the grant exactly like missing objects', async () => {
       const error = await failure<MetaGraphError>(sandbox.client().getWaba(token, wabaIdOf(sandbox, 'Northwind Clinics')));
       expect(error).toMatchObject({ kind: 'invalid', code: 100, subcode: 33 });

@@ -1,0 +1,209 @@
+import type { ConnectionView, TenantRealtimeEvent } from '@waba/contracts';
+import type { AddressInfo } from 'node:net';
+import { Types } from 'mongoose';
+import { io } from 'socket.io-client';
+import { Clock } from '../../../api/src/common/clock/clock';
+import { TokenCipher } from '../../../api/src/common/crypto/token-cipher';
+import { startApiWithSandbox, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
+import type { TestApp } from '../support/test-app';
+import { createTenant, type SignedInTenant } from '../support/tenants';
+import { connectBySignup, connectionOf, connectMintedToken, db, debugCalls, movableClock, sweep } from './token-check.support';
+
+const DAY_MS = 86_400_000;
+
+describe('token check: debug_token, extension, reconnect, and what never means reconnect', () => {
+  let api: TestApp;
+  let sandbox: Sandbox;
+  let clock: ReturnType<typeof movableClock>;
+
+  beforeAll(async () => {
+    ({ api, sandbox } = await startApiWithSandbox({ META_GRAPH_TIMEOUT_MS: '300' }));
+    clock = movableClock(api, sandbox);
+  });
+  afterAll(async () => {
+    await api.close();
+    await sandbox.close();
+  });
+  // The clock only moves forward, as time does: the rate-limit back-off of one test must not
+  // reappear in the next because time went backwards.
+  beforeEach(async () => {
+    await sandbox.control('POST', '/reset');
+    await api.clearData();
+  });
+
+  const apiNow = () => api.app.get(Clock).now().getTime();
+  const stored = async () => db(api).collection('meta_connections').findOne({});
+
+  it('keeps a never-expiring business token healthy and looks again a day later', async () => {
+    await sandbox.control('PATCH', '/settings', { businessTokenExpiresInSeconds: null });
+    const tenant = await createTenant(api.server);
+    const token = await connectBySignup(api, sandbox, tenant, ['+1 555-010-0199']);
+
+    expect((await sweep(api)).counts.checked).toBe(0); // just granted and checked: not due yet
+    await clock.advance(DAY_MS + 60_000);
+    const run = await sweep(api);
+    expect(run.counts).toMatchObject({ checked: 1, healthy: 1, extended: 0, needsReauth: 0, failed: 0 });
+    expect(await stored()).toMatchObject({ status: 'active', expiresAt: null, lastError: null }); // the session expired with the day
+    expect((await debugCalls(sandbox))[token]).toBeGreaterThanOrEqual(1);
+    const nextCheckAt = (await stored())?.['nextCheckAt'] as Date;
+    expect(nextCheckAt.getTime() - apiNow()).toBeGreaterThan(DAY_MS - 60_000);
+    const runs = await db(api).collection('token_check_runs').find({}).toArray();
+    expect(runs.at(-1)).toMatchObject({ trigger: 'manual', dryRun: false, counts: expect.objectContaining({ healthy: 1 }) });
+    expect(runs.at(-1)?.['finishedAt']).toBeInstanceOf(Date);
+  });
+
+  it('extends an expiring system-user token and stores the new one encrypted', async () => {
+    const tenant = await createTenant(api.server);
+    const old = await connectMintedToken(sandbox, tenant, { expiresInSeconds: 3 * 24 * 3600, type: 'SYSTEM_USER' });
+    const before = await stored();
+
+    const run = await sweep(api); // a grant inside the extension window is due at once
+    expect(run.counts).toMatchObject({ checked: 1, extended: 1 });
+    const after = await stored();
+    expect(after?.['tokenFingerprint']).not.toBe(before?.['tokenFingerprint']);
+    expect(String(after?.['encryptedToken'])).toMatch(/^v1\.test\./);
+    expect(String(after?.['encryptedToken'])).not.toContain(old);
+    const fresh = api.app.get(TokenCipher).decrypt(String(after?.['encryptedToken']));
+    expect(fresh).not.toBe(old);
+    expect((await sandbox.client().debugToken(fresh)).is_valid).toBe(true);
+
+    const connection = (await connectionOf(tenant)) as ConnectionView;
+    expect(connection.status).toBe('active');
+    expect((Date.parse(connection.expiresAt ?? '') - Date.now()) / DAY_MS).toBeGreaterThan(59);
+    const audit = (await tenant.browser.get('/api/audit-log')).body as Array<{ action: string }>;
+    expect(audit.map((a) => a.action)).toContain('connection.extended');
+    expect(api.logs.text).not.toContain(fresh);
+    expect(api.logs.text).not.toContain(old);
+  });
+
+  it('marks an expired token needs_reauth and stops checking it', async () => {
+    const tenant = await createTenant(api.server);
+    const token = await connectMintedToken(sandbox, tenant);
+    await sandbox.control('POST', '/tokens/expire', { token });
+
+    const run = await sweep(api, { all: true });
+    expect(run.counts).toMatchObject({ checked: 1, needsReauth: 1 });
+    const connection = await connectionOf(tenant);
+    expect(connection).toMatchObject({ status: 'needs_reauth' });
+    expect(connection?.lastError).toMatch(/expired/i);
+    expect(connection?.lastError).not.toContain(token);
+
+    const calls = (await debugCalls(sandbox))[token];
+    await clock.advance(30 * DAY_MS);
+    expect((await sweep(api, { all: true })).counts.checked).toBe(0);
+    expect((await debugCalls(sandbox))[token]).toBe(calls);
+  });
+
+  it('tells the tenant live when Meta revoked the token, and nobody else', async () => {
+    const [tenant, other] = [await createTenant(api.server, 'Revoked'), await createTenant(api.server, 'Bystander')];
+    const token = await connectMintedToken(sandbox, tenant);
+    await connectMintedToken(sandbox, other, { business: 'Acme Bakery', phone: '+1 555-010-0199' });
+    await api.app.listen(0, '127.0.0.1');
+    const port = (api.server.address() as AddressInfo).port;
+    const cookieOf = (t: SignedInTenant) => [...t.browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const received = new Map<SignedInTenant, TenantRealtimeEvent[]>([[tenant, []], [other, []]]);
+    const sockets = [tenant, other].map((t) =>
+      io(`http://127.0.0.1:${port}`, { path: '/socket.io', transports: ['websocket'], extraHeaders: { Cookie: cookieOf(t) } }).on('tenant-event', (event: TenantRealtimeEvent) => received.get(t)?.push(event)),
+    );
+    try {
+      await Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.on('connect', () => resolve()))));
+      await sandbox.control('POST', '/tokens/revoke', { token, subcode: 460 });
+      const run = await sweep(api, { all: true });
+      expect(run.counts).toMatchObject({ checked: 2, needsReauth: 1, healthy: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const events = received.get(tenant) ?? [];
+      expect(events).toContainEqual({ type: 'connection.updated', connection: expect.objectContaining({ status: 'needs_reauth', lastError: expect.stringMatching(/password/) }) });
+      expect(received.get(other)).toEqual([]);
+      expect(JSON.stringify(events)).not.toContain(token);
+    } finally {
+      sockets.forEach((s) => s.close());
+    }
+  });
+
+  it('asks for reconnection when the grant no longer covers a connected WABA', async () => {
+    const tenant = await createTenant(api.server);
+    const token = await connectBySignup(api, sandbox, tenant, ['+1 555-010-0199']);
+    const granted = await sandbox.client().debugToken(token);
+    const connected = wabaIdOf(sandbox, 'Acme Bakery');
+    const remaining = (granted.granular_scopes?.find((s) => s.scope === 'whatsapp_business_management')?.target_ids ?? []).filter((id) => id !== connected);
+    expect(remaining.length).toBeGreaterThan(0); // the other WABA stays granted; only the connected one went
+    await sandbox.control('POST', '/tokens/grant', { token, wabaIds: remaining });
+
+    const run = await sweep(api, { all: true });
+    expect(run.counts).toMatchObject({ checked: 1, needsReauth: 1 });
+    const connection = await connectionOf(tenant);
+    expect(connection?.status).toBe('needs_reauth');
+    expect(connection?.lastError).toBe(`Meta no longer grants access to WhatsApp Business Account ${connected}`);
+  });
+
+  it('leaves the connection as it was after a 5xx and checks it again later', async () => {
+    const tenant = await createTenant(api.server);
+    await connectMintedToken(sandbox, tenant);
+    const before = await connectionOf(tenant);
+    // The client retries a 5xx twice: three failures make the whole check fail.
+    await sandbox.control('POST', '/faults', { endpoint: 'GET /debug_token', count: 3, error: { httpStatus: 502 } });
+
+    expect((await sweep(api, { all: true })).counts).toMatchObject({ checked: 1, failed: 1, needsReauth: 0 });
+    expect(await connectionOf(tenant)).toEqual(before);
+    const failed = await stored();
+    expect(failed).toMatchObject({ status: 'active', checkFailures: 1, lastError: null });
+    expect(String(failed?.['lastCheckFailure'])).toMatch(/HTTP 502/);
+
+    expect((await sweep(api)).counts.checked).toBe(0); // not hammered: the retry waits
+    await clock.advance(2 * 60_000);
+    expect((await sweep(api)).counts).toMatchObject({ checked: 1, healthy: 1 });
+    expect(await stored()).toMatchObject({ status: 'active', checkFailures: 0, lastCheckFailure: null });
+  });
+
+  it('treats a debug_token timeout like a 5xx: no reconnect, retried later', async () => {
+    const tenant = await createTenant(api.server);
+    await connectMintedToken(sandbox, tenant);
+    await sandbox.control('POST', '/faults', { endpoint: 'GET /debug_token', count: 3, latencyMs: 700 });
+
+    expect((await sweep(api, { all: true })).counts).toMatchObject({ checked: 1, failed: 1, needsReauth: 0 });
+    expect(await stored()).toMatchObject({ status: 'active', checkFailures: 1, lastCheckFailure: expect.stringMatching(/timed out|network error/) });
+    await clock.advance(2 * 60_000);
+    expect((await sweep(api)).counts).toMatchObject({ checked: 1, healthy: 1 });
+  });
+
+  it('backs off the rate-limited WABA only, and finishes it once Meta allows again', async () => {
+    const [a, b] = [await createTenant(api.server, 'Northwind'), await createTenant(api.server, 'Acme')];
+    await connectMintedToken(sandbox, a, { phone: '+44 7700 900461' });
+    await connectMintedToken(sandbox, a, { phone: '+44 7700 900462' }); // a second credential on the same WABA
+    await connectMintedToken(sandbox, b, { business: 'Acme Bakery', phone: '+1 555-010-0199' });
+    await sandbox.control('POST', '/faults', { endpoint: 'GET /debug_token', count: 1, error: { code: 80007, regainAccessMinutes: 5 } });
+
+    const first = await sweep(api, { all: true, concurrency: 1 });
+    const docs = await db(api).collection('meta_connections').find({}).toArray();
+    const deferred = docs.filter((d) => d['lastCheckedAt'] === null || (d['nextCheckAt'] as Date).getTime() - apiNow() < 6 * 60_000);
+    const wabasOf = (d: Record<string, unknown>) => (d['grantedWabaIds'] as string[]).join();
+    expect(first.counts.deferred).toBe(deferred.length);
+    expect(first.counts.healthy).toBe(3 - deferred.length); // the other WABA was not held up
+    expect(first.counts.healthy).toBeGreaterThanOrEqual(1);
+    expect(new Set(deferred.map(wabasOf)).size).toBe(1); // only one WABA backed off
+    expect(docs.every((d) => d['status'] === 'active' && d['lastError'] === null)).toBe(true);
+    expect(deferred.every((d) => (d['nextCheckAt'] as Date).getTime() - apiNow() > 4 * 60_000)).toBe(true);
+
+    expect((await sweep(api)).counts.checked).toBe(0);
+    await clock.advance(5 * 60_000 + 1_000);
+    const later = await sweep(api);
+    expect(later.counts).toMatchObject({ checked: deferred.length, healthy: deferred.length, deferred: 0 });
+  });
+
+  it('changes nothing in a dry run, yet reports what it would do', async () => {
+    const [a, b] = [await createTenant(api.server, 'Expiring'), await createTenant(api.server, 'Expired')];
+    await connectMintedToken(sandbox, a, { expiresInSeconds: 3 * 24 * 3600, type: 'SYSTEM_USER' });
+    const dead = await connectMintedToken(sandbox, b, { business: 'Acme Bakery', phone: '+1 555-010-0199' });
+    await sandbox.control('POST', '/tokens/expire', { token: dead });
+    const snapshot = async () => JSON.stringify(await db(api).collection('meta_connections').find({}).sort({ _id: 1 }).toArray());
+    const before = await snapshot();
+    const tokensBefore = sandbox.world.tokens.size;
+
+    const run = await sweep(api, { dryRun: true, all: true });
+    expect(run.counts).toMatchObject({ checked: 2, extended: 1, needsReauth: 1 });
+    expect(await snapshot()).toBe(before);
+    expect(sandbox.world.tokens.size).toBe(tokensBefore); // no fb_exchange_token
+    expect(await db(api).collection('token_check_claims').countDocuments()).toBe(0);
+    expect(await db(api).collection('token_check_runs').findOne({ _id: new Types.ObjectId(run.runId) })).toMatchObject({ dryRun: true });
+  });
+});

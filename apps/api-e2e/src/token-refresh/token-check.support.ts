@@ -1,0 +1,166 @@
+// Factories for the token-check suites: credentials connected through the API, credentials
+// inserted in bulk, a movable clock, the built CLI as a separate process.
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { OnboardingSessionView, WhatsAppStatusView } from '@waba/contracts';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Types, type Connection } from 'mongoose';
+import { APP_ID, APP_SECRET, VERSION } from '../../../meta-sandbox/src/testing/sandbox-harness';
+import { Clock } from '../../../api/src/common/clock/clock';
+import { TokenCipher } from '../../../api/src/common/crypto/token-cipher';
+import { TokenSweepService, type SweepOptions } from '../../../api/src/token-refresh/token-sweep.service';
+import { embeddedSignup, phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
+import type { TestApp } from '../support/test-app';
+import type { SignedInTenant } from '../support/tenants';
+
+export const CLI = resolve(__dirname, '../../../../dist/apps/api/cli.js');
+export const TEST_KEYS = `test:${Buffer.alloc(32, 9).toString('base64')}`;
+
+export function db(api: TestApp): Connection {
+  return api.app.get<Connection>(getConnectionToken());
+}
+
+export function sweep(api: TestApp, options: Partial<SweepOptions> = {}) {
+  return api.app.get(TokenSweepService).sweep({ trigger: 'manual', ...options });
+}
+
+/** Moves the API's clock (every time rule reads it) and the sandbox's Meta clock forward together. */
+export function movableClock(api: TestApp, sandbox: Sandbox): { advance(ms: number): Promise<void> } {
+  const clock = api.app.get(Clock);
+  let offset = 0;
+  clock.now = () => new Date(Date.now() + offset);
+  return {
+    advance: async (ms) => {
+      offset += ms;
+      await sandbox.control('POST', '/clock/advance', { seconds: Math.round(ms / 1000) });
+    },
+  };
+}
+
+export async function businessIdOf(sandbox: Sandbox, name: string): Promise<string> {
+  const business = [...sandbox.world.businesses.values()].find((b) => b.name === name);
+  if (!business) throw new Error(`no business ${name}`);
+  return business.id;
+}
+
+/** Connects one number with a token minted in the sandbox, through the manual-add API. */
+export async function connectMintedToken(
+  sandbox: Sandbox,
+  tenant: SignedInTenant,
+  token: { expiresInSeconds?: number; type?: 'USER' | 'SYSTEM_USER'; business?: string; phone?: string } = {},
+): Promise<string> {
+  const business = token.business ?? 'Northwind Clinics';
+  const wabaId = wabaIdOf(sandbox, business);
+  const { body: minted } = await sandbox.control<{ access_token: string }>('POST', '/tokens', {
+    businessId: await businessIdOf(sandbox, business),
+    wabaIds: [wabaId],
+    expiresInSeconds: token.expiresInSeconds,
+    type: token.type,
+  });
+  const added = await tenant.browser.post('/api/settings/phone-numbers', {
+    phoneNumberId: phoneIdOf(sandbox, token.phone ?? '+44 7700 900461'),
+    wabaId,
+    accessToken: minted.access_token,
+  });
+  if (added.status !== 201) throw new Error(`manual add failed: ${added.status} ${JSON.stringify(added.body)}`);
+  return minted.access_token;
+}
+
+/** Embedded Signup through the API; returns the business token the API stored. */
+export async function connectBySignup(api: TestApp, sandbox: Sandbox, tenant: SignedInTenant, phones: string[], business = 'Acme Bakery'): Promise<string> {
+  const { code, wabaId } = await embeddedSignup(sandbox, business);
+  const session = (await tenant.browser.post('/api/integrations/whatsapp/embedded-signup', { code, sessionInfo: { event: 'FINISH', wabaId } })).body as OnboardingSessionView;
+  const confirm = await tenant.browser.post(`/api/integrations/whatsapp/onboarding/${session.id}/confirm`, { phoneNumberIds: phones.map((p) => phoneIdOf(sandbox, p)) });
+  if (confirm.body.status !== 'completed') throw new Error(`signup not completed: ${JSON.stringify(confirm.body)}`);
+  return storedToken(api, session.id);
+}
+
+/** The plaintext token behind the connection an onboarding session used (tests only). */
+async function storedToken(api: TestApp, sessionId: string): Promise<string> {
+  const session = await db(api).collection('onboarding_sessions').findOne({ _id: new Types.ObjectId(sessionId) });
+  const connection = await db(api).collection('meta_connections').findOne({ _id: session?.['connectionId'] });
+  return api.app.get(TokenCipher).decrypt(String(connection?.['encryptedToken']));
+}
+
+export async function connectionOf(tenant: SignedInTenant) {
+  const status = (await tenant.browser.get('/api/phone-numbers')).body as WhatsAppStatusView;
+  return status.wabas[0]?.connection ?? null;
+}
+
+/** `count` credentials of one tenant, due now, with sandbox tokens that never expire. */
+export async function insertDueCredentials(api: TestApp, sandbox: Sandbox, count: number): Promise<{ accountId: string; tokens: string[] }> {
+  const { body } = await sandbox.control<{ tokens: string[] }>('POST', '/tokens/bulk', { businessId: await businessIdOf(sandbox, 'Acme Bakery'), count });
+  const cipher = api.app.get(TokenCipher);
+  const accountId = new Types.ObjectId();
+  const now = new Date();
+  await db(api)
+    .collection('meta_connections')
+    .insertMany(
+      body.tokens.map((token, i) => ({
+        accountId,
+        tokenFingerprint: `bulk-${i}-${token.slice(-12)}`,
+        encryptedToken: cipher.encrypt(token),
+        source: 'manual',
+        tokenType: 'SYSTEM_USER',
+        scopes: [],
+        grantedWabaIds: [],
+        metaUserId: null,
+        expiresAt: null,
+        dataAccessExpiresAt: null,
+        status: 'active',
+        lastCheckedAt: null,
+        lastError: null,
+        nextCheckAt: now,
+        claimedBy: null,
+        claimUntil: null,
+        checkFailures: 0,
+        lastCheckFailure: null,
+        createdBy: null,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
+  return { accountId: String(accountId), tokens: body.tokens };
+}
+
+export async function debugCalls(sandbox: Sandbox): Promise<Record<string, number>> {
+  return (await sandbox.control<{ calls: Record<string, number> }>('GET', '/tokens/debug-calls')).body.calls;
+}
+
+export interface CliRun {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+/** `cli.js tokens-check` as its own process (its own Nest context), against the test's database and sandbox. */
+export function runTokensCheck(api: TestApp, sandbox: Sandbox, args: string[], env: Record<string, string> = {}): CliRun {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the API first (npx nx build api; npm test does it)`);
+  const child = spawn(process.execPath, [CLI, 'tokens-check', ...args], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      MONGODB_URI: api.databaseUri,
+      TOKEN_ENCRYPTION_KEYS: TEST_KEYS,
+      META_GRAPH_URL: sandbox.baseUrl,
+      META_DIALOG_URL: sandbox.baseUrl,
+      META_APP_ID: APP_ID,
+      META_APP_SECRET: APP_SECRET,
+      META_API_VERSION: VERSION,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolveRun) => child.on('exit', (code) => resolveRun({ code, stdout, stderr })));
+  return { child, done };
+}
+
+/** The one JSON line `--json` prints. */
+export function jsonSummary(stdout: string): { counts: Record<string, number>; instanceId: string; durationMs: number } {
+  const line = stdout.split('\n').find((l) => l.startsWith('{'));
+  if (!line) throw new Error(`no JSON summary in: ${stdout}`);
+  return JSON.parse(line);
+}

@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import request from 'supertest';
+import { freePort, startFerretDb } from '../../../../tools/database/database-launcher';
+import { WebhookProcessor } from '../../../api/src/webhooks/webhook-processor.service';
+import { startTestApp } from '../support/test-app';
+import { countWhere, distinctValues, seedRoutableNumber } from '../support/webhook-fixtures';
+import { APP_SECRET, inboundMessage, signed } from '../support/webhook-payloads';
+
+const ROOT = resolve(__dirname, '../../../..');
+const API_MAIN = resolve(ROOT, 'dist/apps/api/main.js');
+
+/** Sends one signed delivery; resolves with the HTTP status, or 0 when nothing answered. */
+async function post(baseUrl: string, payload: object): Promise<number> {
+  const message = signed(JSON.stringify(payload));
+  try {
+    const response = await fetch(`${baseUrl}/api/webhooks/whatsapp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': message.signature },
+      body: new Uint8Array(message.body),
+      signal: AbortSignal.timeout(5000),
+    });
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('webhook durability', () => {
+  it('answers 503 within two seconds while the database is down, and loses nothing once it is back', async () => {
+    const database = await startFerretDb(process.env, () => undefined, { keepData: true });
+    const uri = `${database.uri}/webhooks_down`;
+    const fixture = await seedRoutableNumber(uri);
+    const api = await startTestApp({ MONGODB_URI: uri, META_APP_SECRET: APP_SECRET });
+    const deliveryFor = (i: number) => inboundMessage(fixture.wabaId, fixture.phoneNumberId, { id: `wamid.DOWN${i}`, text: `m${i}` });
+    const send = (i: number) => {
+      const message = signed(JSON.stringify(deliveryFor(i)));
+      return request(api.server).post('/api/webhooks/whatsapp').set('Content-Type', 'application/json').set('X-Hub-Signature-256', message.signature).send(message.body.toString('utf8'));
+    };
+    try {
+      for (let i = 0; i < 5; i++) expect((await send(i)).status).toBe(200);
+      await database.stop();
+
+      for (let i = 5; i < 8; i++) {
+        const started = Date.now();
+        const response = await send(i);
+        expect(response.status).toBe(503);
+        expect(Date.now() - started).toBeLessThan(2000);
+      }
+
+      const back = await startFerretDb(process.env, () => undefined, { port: database.port, dataDir: database.dataDir });
+      try {
+        // Meta retries what was not acknowledged.
+        await waitUntil(async () => (await send(5)).status === 200, 15_000, 'the database to come back');
+        for (let i = 6; i < 8; i++) expect((await send(i)).status).toBe(200);
+        await waitUntil(async () => (await countWhere(uri, 'tenant_events', {})) === 8, 15_000, 'all eight to be applied');
+        await api.app.get(WebhookProcessor).idle();
+        expect(await countWhere(uri, 'webhook_deliveries', { status: 'applied' })).toBe(8);
+      } finally {
+        await api.close();
+        await back.stop();
+      }
+    } finally {
+      rmSync(database.dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('keeps every acknowledged delivery through a SIGKILL of the API, applied exactly once', async () => {
+    if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN} is missing: run "npx nx build api" first (npm test does)`);
+    const database = await startFerretDb(process.env, () => undefined);
+    const uri = `${database.uri}/webhooks_crash`;
+    const fixture = await seedRoutableNumber(uri);
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const startApi = async (): Promise<ChildProcess> => {
+      const child = spawn(process.execPath, [API_MAIN], {
+        cwd: ROOT,
+        env: { ...process.env, API_PORT: String(port), MONGODB_URI: uri, META_APP_SECRET: APP_SECRET, LOG_LEVEL: 'warn', SPA_DIR: 'does-not-exist', TOKEN_ENCRYPTION_KEYS: `t:${Buffer.alloc(32, 3).toString('base64')}` },
+        stdio: 'ignore',
+      });
+      await waitUntil(async () => (await fetch(`${baseUrl}/api/health`).then((r) => r.status, () => 0)) === 200, 30_000, 'the API to start');
+      return child;
+    };
+
+    const total = 400;
+    const acknowledged = new Set<number>();
+    let api = await startApi();
+    try {
+      let next = 0;
+      let killed = false;
+      const worker = async () => {
+        while (next < total) {
+          const i = next++;
+          if (!killed && acknowledged.size >= 120) {
+            killed = true;
+            api.kill('SIGKILL');
+          }
+          if ((await post(baseUrl, inboundMessage(fixture.wabaId, fixture.phoneNumberId, { id: `wamid.CRASH${i}`, text: `c${i}` }))) === 200) acknowledged.add(i);
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, worker));
+      const acknowledgedBeforeRestart = acknowledged.size;
+
+      api = await startApi();
+      // Meta's retries: everything not acknowledged is sent again until it is.
+      for (let i = 0; i < total; i++) {
+        if (!acknowledged.has(i) && (await post(baseUrl, inboundMessage(fixture.wabaId, fixture.phoneNumberId, { id: `wamid.CRASH${i}`, text: `c${i}` }))) === 200) acknowledged.add(i);
+      }
+      await waitUntil(async () => (await countWhere(uri, 'webhook_deliveries', { status: 'applied' })) === total, 60_000, 'every delivery to be applied');
+
+      const keys = (await distinctValues(uri, 'tenant_events', 'key')) as string[];
+      const stored = await countWhere(uri, 'webhook_deliveries', {});
+      console.log(`crash test: sent ${total}, acknowledged before the kill ${acknowledgedBeforeRestart}, acknowledged in all ${acknowledged.size}, stored ${stored}, applied events ${keys.length}`);
+      expect(acknowledgedBeforeRestart).toBeGreaterThanOrEqual(120);
+      expect(acknowledged.size).toBe(total);
+      expect(stored).toBe(total);
+      expect(keys).toHaveLength(total);
+      expect(new Set(keys).size).toBe(total);
+      for (let i = 0; i < total; i++) expect(keys).toContain(`message:wamid.CRASH${i}`);
+    } finally {
+      api.kill('SIGKILL');
+      await database.stop();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,41 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Types } from 'mongoose';
+
+/**
+ * Who checks one credential for one due time. `_id` is `<connectionId>@<dueAt ms>#<generation>`:
+ * the unique `_id` makes the claim an insert that exactly one instance wins. (FerretDB v1 does not
+ * isolate a `findOneAndUpdate` filter from its write, so two instances could both "claim" the
+ * same document that way; a duplicate key is refused reliably.) A crashed holder's claim expires
+ * at `claimUntil`, and the next generation is inserted to take over.
+ */
+@Schema({ collection: 'token_check_claims', timestamps: false, versionKey: false })
+export class TokenCheckClaim {
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: Types.ObjectId, required: true })
+  connectionId!: Types.ObjectId;
+
+  @Prop({ type: Date, required: true })
+  dueAt!: Date;
+
+  @Prop({ type: Number, required: true })
+  generation!: number;
+
+  @Prop({ type: String, required: true })
+  instanceId!: string;
+
+  @Prop({ type: Date, required: true })
+  claimedAt!: Date;
+
+  @Prop({ type: Date, required: true })
+  claimUntil!: Date;
+
+  /** The check wrote its result; this claim can never be taken over. */
+  @Prop({ type: Boolean, default: false })
+  done!: boolean;
+}
+
+export const TokenCheckClaimSchema = SchemaFactory.createForClass(TokenCheckClaim);
+TokenCheckClaimSchema.index({ connectionId: 1, dueAt: 1, generation: -1 });
+TokenCheckClaimSchema.index({ claimedAt: 1 });

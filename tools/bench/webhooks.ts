@@ -1,0 +1,150 @@
+/**
+ * `npm run bench:webhooks`: our POST /api/webhooks/whatsapp against a bare node:http baseline doing
+ * the same signature check and the same single insert into the same database server, measured in
+ * one run: saturation throughput (50 connections) and latency at a fixed 300 requests/s, for a
+ * single inbound message and for a batch of 50 statuses. Prints both, and the ratio.
+ */
+import autocannon from 'autocannon';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
+import { resolve } from 'node:path';
+import { signWebhookPayload } from '../../libs/meta-graph/src/lib/signatures';
+import { seedRoutableNumber } from '../../apps/api-e2e/src/support/webhook-fixtures';
+import { freePort, launchDatabase, withDatabaseName } from '../database/database-launcher';
+
+const ROOT = resolve(__dirname, '../..');
+const SECRET = 'bench-app-secret';
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const children: ChildProcess[] = [];
+
+type PayloadKind = 'message' | 'statuses50';
+let counter = 0;
+
+function payload(kind: PayloadKind, wabaId: string, phoneNumberId: string): string {
+  const id = `${process.pid}.${Date.now()}.${counter++}`;
+  const metadata = { display_phone_number: '15550100901', phone_number_id: phoneNumberId };
+  const value =
+    kind === 'message'
+      ? {
+          messaging_product: 'whatsapp',
+          metadata,
+          contacts: [{ profile: { name: 'Dana Lee' }, wa_id: '447700900123' }],
+          messages: [{ from: '447700900123', id: `wamid.${id}`, timestamp: '1767225600', type: 'text', text: { body: 'Do you deliver on Sundays? Grüße 👋' } }],
+        }
+      : {
+          messaging_product: 'whatsapp',
+          metadata,
+          statuses: Array.from({ length: 50 }, (_, i) => ({
+            id: `wamid.${id}.${i}`,
+            status: 'delivered',
+            timestamp: '1767225700',
+            recipient_id: '447700900123',
+            pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category: 'utility' },
+          })),
+        };
+  return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: wabaId, changes: [{ field: 'messages', value }] }] });
+}
+
+function run(url: string, kind: PayloadKind, ids: { wabaId: string; phoneNumberId: string }, options: { connections: number; rate?: number }) {
+  return autocannon({
+    url: `${url}/api/webhooks/whatsapp`,
+    method: 'POST',
+    connections: options.connections,
+    duration: SECONDS,
+    ...(options.rate ? { overallRate: options.rate } : {}),
+    requests: [
+      {
+        setupRequest: (request) => {
+          const body = payload(kind, ids.wabaId, ids.phoneNumberId);
+          return { ...request, body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookPayload(body, SECRET) } };
+        },
+      },
+    ],
+  });
+}
+
+function startProcess(command: string, args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(child);
+  return child;
+}
+
+async function waitForHttp(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await fetch(url).then(() => true, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+function postgresAnswers(): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect(5432, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), done(true)));
+    socket.once('error', () => done(false));
+  });
+}
+
+async function main(): Promise<void> {
+  console.log('building the API…');
+  if (spawnSync('npx', ['nx', 'build', 'api', '--output-style=static'], { cwd: ROOT, stdio: 'ignore' }).status !== 0) throw new Error('build failed');
+  const env = { ...process.env };
+  if (!env['MONGODB_URI'] && !env['FERRETDB_POSTGRESQL_URL'] && (await postgresAnswers())) {
+    env['FERRETDB_POSTGRESQL_URL'] = 'postgres://postgres@127.0.0.1:5432/test';
+  }
+  const database = await launchDatabase({ env, log: (line) => console.log(line) });
+  console.log(`database: ${database.description}`);
+  try {
+    const apiUri = withDatabaseName(database.uri, `bench_api_${Date.now()}`);
+    const baselineUri = withDatabaseName(database.uri, `bench_baseline_${Date.now()}`);
+    const ids = await seedRoutableNumber(apiUri);
+    const [apiPort, basePort] = [await freePort(), await freePort()];
+    startProcess(process.execPath, ['dist/apps/api/main.js'], {
+      API_PORT: String(apiPort),
+      MONGODB_URI: apiUri,
+      META_APP_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
+      SPA_DIR: 'does-not-exist',
+      TOKEN_ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 5).toString('base64')}`,
+      TOKEN_CHECK_ENABLED: 'false',
+    });
+    startProcess('npx', ['tsx', 'tools/bench/baseline-webhook-server.ts', String(basePort), baselineUri, SECRET], {});
+    const targets = { 'WABA Connect': `http://127.0.0.1:${apiPort}`, 'node:http baseline': `http://127.0.0.1:${basePort}` };
+    await Promise.all([waitForHttp(`${targets['WABA Connect']}/api/health`), waitForHttp(targets['node:http baseline'])]);
+
+    const rows: Array<Record<string, string | number>> = [];
+    for (const kind of ['message', 'statuses50'] as PayloadKind[]) {
+      const figures: Record<string, { rps: number; p50: number; p99: number; errors: number }> = {};
+      for (const [name, url] of Object.entries(targets)) {
+        await run(url, kind, ids, { connections: 10, rate: 100 }); // warm-up
+        const saturated = await run(url, kind, ids, { connections: 50 });
+        const fixed = await run(url, kind, ids, { connections: 30, rate: 300 });
+        figures[name] = { rps: saturated.requests.average, p50: fixed.latency.p50, p99: fixed.latency.p99, errors: fixed.non2xx + fixed.errors + saturated.non2xx + saturated.errors };
+        rows.push({
+          payload: kind,
+          target: name,
+          'req/s at saturation': Math.round(saturated.requests.average),
+          'p50 ms @300/s': fixed.latency.p50,
+          'p99 ms @300/s': fixed.latency.p99,
+          'sent @300/s': fixed.requests.total,
+          'non-2xx/errors': figures[name].errors,
+        });
+      }
+      const ours = figures['WABA Connect'];
+      const base = figures['node:http baseline'];
+      rows.push({ payload: kind, target: 'ratio ours/baseline', 'req/s at saturation': Number((ours.rps / base.rps).toFixed(2)), 'p50 ms @300/s': Number((ours.p50 / Math.max(base.p50, 1)).toFixed(2)), 'p99 ms @300/s': Number((ours.p99 / Math.max(base.p99, 1)).toFixed(2)), 'sent @300/s': '', 'non-2xx/errors': '' });
+    }
+    console.log(`\nWebhook ingest, ${SECONDS} s per measurement, database ${database.kind}`);
+    console.table(rows);
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    await database.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  for (const child of children) child.kill('SIGKILL');
+  process.exit(1);
+});
