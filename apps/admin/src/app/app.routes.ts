@@ -37,6 +37,12 @@ export const appRoutes: Route[] = [
         loadComponent: () => import('./whatsapp/whatsapp.page').then((m) => m.WhatsappPage),
       },
       {
+        // Meta's full-page consent returns here; signed-in only, as the API binds `state` to the user.
+        path: 'integrations/whatsapp/callback',
+        title: 'Connecting WhatsApp',
+        loadComponent: () => import('./whatsapp/whatsapp-callback.page').then((m) => m.WhatsappCallbackPage),
+      },
+      {
         path: 'events',
         title: 'Events',
         loadComponent: () => import('./events/events.page').then((m) => m.EventsPage),

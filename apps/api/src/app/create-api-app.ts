@@ -21,7 +21,17 @@ export async function createApiApp(config: ApiConfig, options: AppModuleOptions 
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api');
   app.disable('x-powered-by');
-  app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'connect-src': ["'self'"] } } }));
+  // Embedded Signup loads Meta's SDK (or the sandbox's) from another origin, which may also frame.
+  const sdkOrigin = new URL(config.META_SDK_URL).origin;
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'script-src': ["'self'", sdkOrigin], 'connect-src': ["'self'", sdkOrigin], 'frame-src': ["'self'", sdkOrigin], 'img-src': ["'self'", 'data:', sdkOrigin] },
+      },
+      // The Embedded Signup popup talks back to this window through window.opener.
+      crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
+    }),
+  );
   app.use(cookieParser());
   app.useGlobalPipes(
     new ValidationPipe({

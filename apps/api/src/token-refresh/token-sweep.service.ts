@@ -98,7 +98,8 @@ export class TokenSweepService {
     let exhausted = false;
     let refilling: Promise<void> | null = null;
     const refill = async () => {
-      const batch = await this.repository.findClaimable(scope, this.clock.now(), concurrency * 2 + lost.size, [...inFlight]);
+      // Generous: credentials other instances hold are filtered out after the query.
+      const batch = await this.repository.findClaimable(scope, this.clock.now(), concurrency * 4 + lost.size + 100, [...inFlight]);
       const fresh = shuffle(batch.filter((c) => !lost.has(c.id) && !inFlight.has(c.id) && !queue.some((q) => q.id === c.id)));
       queue.push(...fresh);
       if (fresh.length === 0) exhausted = true;

@@ -17,7 +17,9 @@ import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } fro
 import { filter, map } from 'rxjs';
 import { messageOf } from '../core/http/api-error';
 import { NotificationService } from '../core/notify/notification.service';
+import { RealtimeService } from '../core/realtime/realtime.service';
 import { SessionService } from '../core/session/session.service';
+import { WhatsappStateService } from '../whatsapp/whatsapp-state.service';
 
 interface NavLink {
   path: string;
@@ -50,7 +52,11 @@ export class ShellComponent {
   private readonly main = viewChild<ElementRef<HTMLElement>>('main');
   private readonly sidenav = viewChild(MatSidenav);
 
+  private readonly whatsapp = inject(WhatsappStateService);
+
   protected readonly user = this.session.user;
+  /** Any credential Meta stopped accepting: a small link to the WhatsApp page's Reconnect. */
+  protected readonly needsReconnect = this.whatsapp.needsReconnect;
   protected readonly account = this.session.account;
   protected readonly narrow = toSignal(
     inject(BreakpointObserver)
@@ -67,10 +73,21 @@ export class ShellComponent {
   ];
 
   constructor() {
+    // The live feed runs while someone is signed in (it opens and closes with the session).
+    inject(RealtimeService);
+    void this.whatsapp.ensureLoaded();
     // After moving between pages, start keyboard and screen-reader users at the new content.
+    // A change of query parameters only (a filter, the picker) is not a new page: focus stays.
+    let lastPath: string | null = null;
     this.router.events
       .pipe(
         filter((event): event is NavigationEnd => event instanceof NavigationEnd),
+        filter((event) => {
+          const path = event.urlAfterRedirects.split(/[?#]/)[0];
+          const changed = path !== lastPath;
+          lastPath = path;
+          return changed;
+        }),
         takeUntilDestroyed(inject(DestroyRef)),
       )
       .subscribe(() => {

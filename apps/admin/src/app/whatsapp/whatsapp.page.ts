@@ -1,22 +1,325 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { DatePipe } from '@angular/common';
+import {
+  afterNextRender,
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  effect,
+  ElementRef,
+  inject,
+  Injector,
+  input,
+  OnInit,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { Router } from '@angular/router';
+import type { AuditEntryView, OnboardingSessionView, PhoneNumberView, WabaView } from '@waba/contracts';
+import { CLOCK } from '../core/clock';
+import { ApiError, messageOf } from '../core/http/api-error';
+import { NotificationService } from '../core/notify/notification.service';
+import { RealtimeService } from '../core/realtime/realtime.service';
+import { ConfirmService } from '../shared/ui/confirm-dialog.component';
+import { FormErrorComponent } from '../shared/ui/form-error.component';
+import { StatusBadgeComponent } from '../shared/ui/status-badge.component';
+import { BROWSER_NAVIGATE } from './browser-navigate';
+import { EmbeddedSignupService } from './embedded-signup.service';
+import { stepName } from './embedded-signup-message';
+import { ImportTokenFormComponent } from './import-token-form.component';
+import { metaWords, qualityLabel, registrationLabel, stateLabel } from './labels';
+import { ManualNumberFormComponent } from './manual-number-form.component';
+import { OnboardingPickerComponent } from './onboarding-picker.component';
+import { describeTokenHealth, wabaNeedsReconnect } from './token-health';
+import { OAUTH_START_URL, WhatsappService } from './whatsapp.service';
+import { WhatsappStateService } from './whatsapp-state.service';
 
-/** Placeholder until the connect flow lands; says plainly what will be here. */
+/** What the last consent attempt came to, shown above everything else. */
+export interface SignupNotice {
+  tone: 'info' | 'bad';
+  title: string;
+  lines: string[];
+  /** Meta refused or failed: point to the manual add and the token import. */
+  offerManualPath: boolean;
+}
+
+type Panel = 'manual' | 'import' | null;
+
+/** Connect WhatsApp, pick numbers, and look after the connected ones. */
 @Component({
   selector: 'app-whatsapp-page',
-  template: `
-    <div class="app-page">
-      <h1>WhatsApp</h1>
-      <p>No WhatsApp numbers are connected yet, and connecting is not available in this version.</p>
-      <p>This page will let you:</p>
-      <ul>
-        <li>press <strong>Connect WhatsApp</strong> and go through Meta's own consent screens;</li>
-        <li>pick which phone numbers, across one or more WhatsApp Business accounts, to connect;</li>
-        <li>see each connected number's live status (quality rating, name status, messaging limit, token health);</li>
-        <li>choose the default number, test a connection, disconnect or reconnect;</li>
-        <li>as a fallback, add a number by hand with its IDs and access token.</li>
-      </ul>
-    </div>
-  `,
+  imports: [
+    DatePipe,
+    MatButtonModule,
+    MatCardModule,
+    MatProgressBarModule,
+    StatusBadgeComponent,
+    FormErrorComponent,
+    OnboardingPickerComponent,
+    ManualNumberFormComponent,
+    ImportTokenFormComponent,
+  ],
+  templateUrl: './whatsapp.page.html',
+  styleUrl: './whatsapp.page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class WhatsappPage {}
+export class WhatsappPage implements OnInit {
+  private readonly api = inject(WhatsappService);
+  private readonly signup = inject(EmbeddedSignupService);
+  private readonly router = inject(Router);
+  private readonly notifications = inject(NotificationService);
+  private readonly confirmation = inject(ConfirmService);
+  private readonly navigate = inject(BROWSER_NAVIGATE);
+  private readonly now = inject(CLOCK);
+  private readonly injector = inject(Injector);
+  private readonly noticeBox = viewChild<ElementRef<HTMLElement>>('noticeBox');
+  protected readonly state = inject(WhatsappStateService);
+
+  /** `?onboarding=<id>`: the picker for that consent (after the redirect flow, or a reload). */
+  readonly onboarding = input<string | undefined>();
+
+  protected readonly session = signal<OnboardingSessionView | null>(null);
+  protected readonly sessionError = signal<string | null>(null);
+  protected readonly signupStep = signal<'idle' | 'popup' | 'sending'>('idle');
+  protected readonly notice = signal<SignupNotice | null>(null);
+  protected readonly panel = signal<Panel>(null);
+  protected readonly audit = signal<AuditEntryView[]>([]);
+  protected readonly auditError = signal<string | null>(null);
+  protected readonly busy = signal<ReadonlySet<string>>(new Set());
+  protected readonly rowMessages = signal<Readonly<Record<string, { tone: 'good' | 'bad'; text: string }>>>({});
+
+  protected readonly qualityLabel = qualityLabel;
+  protected readonly stateLabel = stateLabel;
+  protected readonly registrationLabel = registrationLabel;
+  protected readonly metaWords = metaWords;
+
+  constructor() {
+    effect(() => {
+      const id = this.onboarding();
+      untracked(() => {
+        if (id && this.session()?.id !== id) {
+          void this.loadSession(id);
+        } else if (!id) {
+          this.session.set(null);
+        }
+      });
+    });
+    const subscription = inject(RealtimeService).events$.subscribe((event) => {
+      if (event.type === 'onboarding.updated' && event.session.id === this.session()?.id) {
+        this.session.set(event.session);
+      }
+      if (event.type === 'whatsapp.changed') {
+        void this.loadAudit();
+      }
+    });
+    inject(DestroyRef).onDestroy(() => subscription.unsubscribe());
+  }
+
+  ngOnInit(): void {
+    void this.state.reload();
+    void this.loadAudit();
+    // Fetch Meta's SDK now, so the popup opens straight from the click (popup blockers).
+    this.signup.prepare().catch(() => undefined);
+  }
+
+  protected health(waba: WabaView) {
+    return describeTokenHealth(waba.connection, this.now());
+  }
+
+  protected needsReconnect(waba: WabaView): boolean {
+    return wabaNeedsReconnect(waba, this.now());
+  }
+
+  /** Embedded Signup: Meta's popup, then the picker. Also the Reconnect button's flow. */
+  protected async connect(): Promise<void> {
+    if (this.signupStep() !== 'idle') {
+      return;
+    }
+    this.notice.set(null);
+    this.signupStep.set('popup');
+    try {
+      const outcome = await this.signup.start();
+      if (outcome.kind === 'cancelled') {
+        this.showNotice({
+          tone: 'info',
+          title: outcome.step
+            ? `You closed Meta's window at step "${stepName(outcome.step)}"; nothing was connected.`
+            : "You closed Meta's window before finishing; nothing was connected.",
+          lines: ['Press Connect WhatsApp to start again when you are ready.'],
+          offerManualPath: false,
+        });
+        return;
+      }
+      if (outcome.kind === 'error') {
+        this.showNotice({
+          tone: 'bad',
+          title: `Meta stopped the sign-up: ${outcome.message}`,
+          lines: [
+            'This usually means Meta will not let this business use Embedded Signup right now (for example, the business owns a Meta app itself, or it is already linked to another provider).',
+            ...(outcome.errorCode || outcome.sessionId
+              ? [`Meta error code ${outcome.errorCode ?? 'unknown'}, session ID ${outcome.sessionId ?? 'unknown'}: quote them if you contact Meta support.`]
+              : []),
+            'You can still connect by adding the number by hand, or by importing it with an access token.',
+          ],
+          offerManualPath: true,
+        });
+        return;
+      }
+      this.signupStep.set('sending');
+      const view = await this.api.fromEmbeddedSignup({
+        code: outcome.code,
+        ...(outcome.sessionInfo ? { sessionInfo: outcome.sessionInfo } : {}),
+      });
+      if (outcome.finishEvent === 'FINISH_ONLY_WABA') {
+        this.showNotice({
+          tone: 'info',
+          title: 'Meta shared a WhatsApp Business Account without a phone number.',
+          lines: ['Add a number to it in WhatsApp Manager, then connect again to pick it.'],
+          offerManualPath: false,
+        });
+      }
+      this.openSession(view);
+    } catch (error) {
+      const forbidden = error instanceof ApiError && error.status === 403;
+      this.showNotice({
+        tone: 'bad',
+        title: error instanceof ApiError ? error.message : error instanceof Error ? error.message : messageOf(error),
+        lines: forbidden ? ['You can also add the number by hand, or import it with an access token.'] : [],
+        offerManualPath: forbidden,
+      });
+    } finally {
+      this.signupStep.set('idle');
+    }
+  }
+
+  /** The full-page consent flow: the API redirects to Meta, which comes back to the callback page. */
+  protected connectWithRedirect(): void {
+    this.navigate(OAUTH_START_URL);
+  }
+
+  protected openPanel(panel: Panel): void {
+    this.panel.set(this.panel() === panel ? null : panel);
+  }
+
+  protected openSession(view: OnboardingSessionView): void {
+    this.session.set(view);
+    this.sessionError.set(null);
+    this.panel.set(null);
+    void this.router.navigate([], { queryParams: { onboarding: view.id }, replaceUrl: true });
+  }
+
+  protected closeSession(): void {
+    this.session.set(null);
+    void this.router.navigate([], { queryParams: {}, replaceUrl: true });
+  }
+
+  protected onManualAdded(number: PhoneNumberView): void {
+    this.panel.set(null);
+    this.notifications.showSuccess(`${number.displayPhone} is connected.`);
+    void this.state.reload();
+    void this.loadAudit();
+  }
+
+  protected async makeActive(number: PhoneNumberView): Promise<void> {
+    await this.run(`active:${number.phoneNumberId}`, async () => {
+      this.state.mergeNumber(await this.api.makeActive(number.phoneNumberId));
+      this.notifications.showSuccess(`${number.displayPhone} is now the active number.`);
+    });
+  }
+
+  protected async testConnection(number: PhoneNumberView): Promise<void> {
+    await this.run(`test:${number.phoneNumberId}`, async () => {
+      try {
+        const fresh = await this.api.refresh(number.phoneNumberId);
+        this.state.mergeNumber(fresh);
+        this.setRowMessage(number.phoneNumberId, { tone: 'good', text: 'Connection works: Meta answered just now.' });
+      } catch (error) {
+        this.setRowMessage(number.phoneNumberId, { tone: 'bad', text: messageOf(error) });
+      }
+    });
+  }
+
+  protected async disconnectNumber(number: PhoneNumberView): Promise<void> {
+    const ok = await this.confirmation.ask({
+      title: `Disconnect ${number.displayPhone}?`,
+      message: 'Messages to this number will no longer reach WABA Connect. Its history is kept, and you can reconnect it later.',
+      confirmLabel: 'Disconnect',
+    });
+    if (!ok) {
+      return;
+    }
+    await this.run(`disconnect:${number.phoneNumberId}`, async () => {
+      this.state.set(await this.api.disconnectNumber(number.phoneNumberId));
+      this.notifications.showSuccess(`${number.displayPhone} is disconnected.`);
+    });
+  }
+
+  protected async disconnectWaba(waba: WabaView): Promise<void> {
+    const name = waba.name ?? `WhatsApp Business Account ${waba.wabaId}`;
+    const ok = await this.confirmation.ask({
+      title: `Disconnect ${name}?`,
+      message: `All ${waba.numbers.length} of its numbers stop working with WABA Connect and our app unsubscribes from the account. History is kept; you can reconnect later.`,
+      confirmLabel: 'Disconnect account',
+    });
+    if (!ok) {
+      return;
+    }
+    await this.run(`waba:${waba.wabaId}`, async () => {
+      this.state.set(await this.api.disconnectWaba(waba.wabaId));
+      this.notifications.showSuccess(`${name} is disconnected.`);
+    });
+  }
+
+  protected isBusy(key: string): boolean {
+    return this.busy().has(key);
+  }
+
+  protected async loadAudit(): Promise<void> {
+    try {
+      this.audit.set(await this.api.auditLog(100));
+      this.auditError.set(null);
+    } catch (error) {
+      this.auditError.set(messageOf(error));
+    }
+  }
+
+  private async loadSession(id: string): Promise<void> {
+    this.sessionError.set(null);
+    try {
+      this.session.set(await this.api.onboarding(id));
+    } catch (error) {
+      this.sessionError.set(messageOf(error));
+    }
+  }
+
+  private async run(key: string, action: () => Promise<void>): Promise<void> {
+    if (this.busy().has(key)) {
+      return;
+    }
+    this.busy.update((keys) => new Set(keys).add(key));
+    try {
+      await action();
+      void this.loadAudit();
+    } catch (error) {
+      this.notifications.showError(messageOf(error));
+    } finally {
+      this.busy.update((keys) => {
+        const next = new Set(keys);
+        next.delete(key);
+        return next;
+      });
+    }
+  }
+
+  private setRowMessage(phoneNumberId: string, message: { tone: 'good' | 'bad'; text: string }): void {
+    this.rowMessages.update((messages) => ({ ...messages, [phoneNumberId]: message }));
+  }
+
+  private showNotice(notice: SignupNotice): void {
+    this.notice.set(notice);
+    afterNextRender(() => this.noticeBox()?.nativeElement.focus(), { injector: this.injector });
+  }
+}

@@ -1,0 +1,39 @@
+import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { resolve } from 'node:path';
+
+export async function openWhatsapp(page: Page): Promise<void> {
+  await page.goto('/whatsapp');
+  await expect(page.getByRole('heading', { level: 1, name: 'WhatsApp' })).toBeVisible();
+}
+
+export function picker(page: Page): Locator {
+  return page.locator('app-onboarding-picker');
+}
+
+/** A number's row in the connected list. */
+export function numberRow(page: Page, displayPhone: string): Locator {
+  return page
+    .getByRole('region', { name: 'Your WhatsApp Business Accounts' })
+    .getByRole('listitem')
+    .filter({ hasText: displayPhone });
+}
+
+/** Ticks the numbers in the picker and confirms; waits until the picker reports them connected. */
+export async function pickAndConnect(page: Page, displayPhones: string[]): Promise<void> {
+  const pick = picker(page);
+  for (const phone of displayPhones) {
+    await pick.getByRole('checkbox', { name: phone }).check();
+  }
+  const label = displayPhones.length > 1 ? `Connect ${displayPhones.length} numbers` : 'Connect selected number';
+  await pick.getByRole('button', { name: label }).click();
+  await expect(pick.getByRole('status')).toContainText(
+    `Connected: ${displayPhones.length} ${displayPhones.length === 1 ? 'number is' : 'numbers are'} ready to use.`,
+  );
+}
+
+/** One screenshot per flow, kept as `test-results/admin-e2e/<name>.png`. */
+export async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const path = resolve(testInfo.project.outputDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+}

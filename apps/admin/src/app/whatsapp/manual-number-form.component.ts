@@ -1,0 +1,105 @@
+import { ChangeDetectionStrategy, Component, ElementRef, inject, output, signal } from '@angular/core';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import type { PhoneNumberView } from '@waba/contracts';
+import { detailsOf, messageOf } from '../core/http/api-error';
+import { focusFirstInvalidField } from '../shared/forms/focus-first-invalid';
+import { FormErrorComponent } from '../shared/ui/form-error.component';
+import { WhatsappService } from './whatsapp.service';
+
+const META_ID = /^\d{1,32}$/;
+
+/**
+ * The seed's manual add: IDs and a token copied from Meta Business Settings, verified by the API
+ * with Meta before anything is saved. The token leaves the form as soon as it is sent.
+ */
+@Component({
+  selector: 'app-manual-number-form',
+  imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, FormErrorComponent],
+  template: `
+    <app-form-error [message]="error()" [details]="errorDetails()" />
+    <form class="app-form" [formGroup]="form" (ngSubmit)="submit()" novalidate aria-labelledby="manual-heading">
+      <mat-form-field appearance="outline">
+        <mat-label>Phone number ID</mat-label>
+        <input matInput id="manual-phone-number-id" formControlName="phoneNumberId" inputmode="numeric" autocomplete="off" required />
+        <mat-hint>In WhatsApp Manager › Phone numbers; digits only.</mat-hint>
+        @if (form.controls.phoneNumberId.invalid) {
+          <mat-error>Enter the phone number ID (digits only).</mat-error>
+        }
+      </mat-form-field>
+      <mat-form-field appearance="outline">
+        <mat-label>WhatsApp Business Account ID</mat-label>
+        <input matInput id="manual-waba-id" formControlName="wabaId" inputmode="numeric" autocomplete="off" required />
+        @if (form.controls.wabaId.invalid) {
+          <mat-error>Enter the WhatsApp Business Account ID (digits only).</mat-error>
+        }
+      </mat-form-field>
+      <mat-form-field appearance="outline">
+        <mat-label>Access token</mat-label>
+        <input matInput id="manual-access-token" type="password" formControlName="accessToken" autocomplete="off" required />
+        <mat-hint>A system-user token with whatsapp_business_management. It is sent once and not kept here.</mat-hint>
+        @if (form.controls.accessToken.invalid) {
+          <mat-error>Paste the access token.</mat-error>
+        }
+      </mat-form-field>
+      <mat-form-field appearance="outline">
+        <mat-label>Display number (optional)</mat-label>
+        <input matInput id="manual-display-phone" formControlName="displayPhone" autocomplete="off" />
+      </mat-form-field>
+      <div class="app-form-actions">
+        <button mat-flat-button type="submit" [disabled]="pending()">{{ pending() ? 'Checking with Meta…' : 'Add number' }}</button>
+      </div>
+    </form>
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ManualNumberFormComponent {
+  private readonly api = inject(WhatsappService);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+
+  readonly added = output<PhoneNumberView>();
+
+  protected readonly form = inject(NonNullableFormBuilder).group({
+    phoneNumberId: ['', [Validators.required, Validators.pattern(META_ID)]],
+    wabaId: ['', [Validators.required, Validators.pattern(META_ID)]],
+    accessToken: ['', [Validators.required, Validators.maxLength(4096)]],
+    displayPhone: ['', [Validators.maxLength(40)]],
+  });
+  protected readonly pending = signal(false);
+  protected readonly error = signal<string | null>(null);
+  protected readonly errorDetails = signal<readonly string[]>([]);
+
+  protected async submit(): Promise<void> {
+    if (this.pending()) {
+      return;
+    }
+    if (this.form.invalid) {
+      this.form.markAllAsTouched();
+      focusFirstInvalidField(this.host.nativeElement);
+      return;
+    }
+    const { phoneNumberId, wabaId, accessToken, displayPhone } = this.form.getRawValue();
+    // The token is sent once and never kept: the field is emptied before the answer comes.
+    this.form.controls.accessToken.reset('');
+    this.pending.set(true);
+    this.error.set(null);
+    this.errorDetails.set([]);
+    try {
+      const number = await this.api.addManually({
+        phoneNumberId: phoneNumberId.trim(),
+        wabaId: wabaId.trim(),
+        accessToken: accessToken.trim(),
+        ...(displayPhone.trim() ? { displayPhone: displayPhone.trim() } : {}),
+      });
+      this.form.reset();
+      this.added.emit(number);
+    } catch (error) {
+      this.error.set(messageOf(error));
+      this.errorDetails.set(detailsOf(error));
+    } finally {
+      this.pending.set(false);
+    }
+  }
+}

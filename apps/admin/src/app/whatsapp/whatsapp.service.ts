@@ -1,0 +1,82 @@
+import { HttpClient } from '@angular/common/http';
+import { inject, Injectable } from '@angular/core';
+import type {
+  AuditEntryView,
+  EmbeddedSignupConfigView,
+  EmbeddedSignupRequest,
+  ManualPhoneNumberRequest,
+  OAuthCallbackRequest,
+  OnboardingSessionView,
+  PhoneNumberView,
+  WhatsAppStatusView,
+} from '@waba/contracts';
+import { firstValueFrom } from 'rxjs';
+
+const BASE = '/api/integrations/whatsapp';
+
+/** Where a full-page navigation starts the redirect consent flow (the API answers 302 to Meta). */
+export const OAUTH_START_URL = `${BASE}/oauth/start`;
+
+/** The WhatsApp feature's API: consent flows, the picker, numbers and the audit log. */
+@Injectable({ providedIn: 'root' })
+export class WhatsappService {
+  private readonly http = inject(HttpClient);
+
+  embeddedSignupConfig(): Promise<EmbeddedSignupConfigView> {
+    return firstValueFrom(this.http.get<EmbeddedSignupConfigView>(`${BASE}/embedded-signup/config`));
+  }
+
+  /** Sends the SDK's code at once: it lives 30 seconds. */
+  fromEmbeddedSignup(request: EmbeddedSignupRequest): Promise<OnboardingSessionView> {
+    return firstValueFrom(this.http.post<OnboardingSessionView>(`${BASE}/embedded-signup`, request));
+  }
+
+  fromRedirect(request: OAuthCallbackRequest): Promise<OnboardingSessionView> {
+    return firstValueFrom(this.http.post<OnboardingSessionView>(`${BASE}/oauth`, request));
+  }
+
+  importFromToken(accessToken: string): Promise<OnboardingSessionView> {
+    return firstValueFrom(this.http.post<OnboardingSessionView>(`${BASE}/import`, { accessToken }));
+  }
+
+  onboarding(sessionId: string): Promise<OnboardingSessionView> {
+    return firstValueFrom(this.http.get<OnboardingSessionView>(`${BASE}/onboarding/${encodeURIComponent(sessionId)}`));
+  }
+
+  confirm(sessionId: string, phoneNumberIds: string[]): Promise<OnboardingSessionView> {
+    return firstValueFrom(
+      this.http.post<OnboardingSessionView>(`${BASE}/onboarding/${encodeURIComponent(sessionId)}/confirm`, { phoneNumberIds }),
+    );
+  }
+
+  status(): Promise<WhatsAppStatusView> {
+    return firstValueFrom(this.http.get<WhatsAppStatusView>(`${BASE}/oauth/status`));
+  }
+
+  makeActive(phoneNumberId: string): Promise<PhoneNumberView> {
+    return firstValueFrom(this.http.post<PhoneNumberView>(`/api/phone-numbers/${encodeURIComponent(phoneNumberId)}/active`, null));
+  }
+
+  /** "Test connection": Meta's current data for the number, or a 400 saying why not. */
+  refresh(phoneNumberId: string): Promise<PhoneNumberView> {
+    return firstValueFrom(this.http.post<PhoneNumberView>(`/api/phone-numbers/${encodeURIComponent(phoneNumberId)}/refresh`, null));
+  }
+
+  disconnectNumber(phoneNumberId: string): Promise<WhatsAppStatusView> {
+    return firstValueFrom(
+      this.http.post<WhatsAppStatusView>(`/api/phone-numbers/${encodeURIComponent(phoneNumberId)}/disconnect`, null),
+    );
+  }
+
+  disconnectWaba(wabaId: string): Promise<WhatsAppStatusView> {
+    return firstValueFrom(this.http.post<WhatsAppStatusView>(`${BASE}/disconnect`, { wabaId }));
+  }
+
+  addManually(request: ManualPhoneNumberRequest): Promise<PhoneNumberView> {
+    return firstValueFrom(this.http.post<PhoneNumberView>('/api/settings/phone-numbers', request));
+  }
+
+  auditLog(limit = 100): Promise<AuditEntryView[]> {
+    return firstValueFrom(this.http.get<AuditEntryView[]>('/api/audit-log', { params: { limit } }));
+  }
+}
