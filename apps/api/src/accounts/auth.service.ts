@@ -5,6 +5,7 @@ import { ApiConfig } from '../config/api-config';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { hashToken, newCsrfToken } from '../common/auth/csrf';
 import { Clock } from '../common/clock/clock';
+import { isDuplicateKey } from '../common/errors/all-exceptions.filter';
 import { ConflictError, UnauthorizedError } from '../common/errors/domain-errors';
 import { AccountsRepository, type AccountRecord, type UserRecord } from './accounts.repository';
 import { PasswordHasher } from './password-hasher';
@@ -88,7 +89,7 @@ export class AuthService {
     try {
       return await this.repository.createUser(accountId, user);
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) throw new ConflictError('An account with this email already exists');
+      if (isDuplicateKey(error)) throw new ConflictError('An account with this email already exists');
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { isDuplicateKey } from '../common/errors/all-exceptions.filter';
 import { OAuthState, OnboardingSession, UsedAuthorizationCode, type DiscoveredNumber, type DiscoveredWaba } from './oauth-records.schema';
 
 export type OnboardingSessionRecord = OnboardingSession & { _id: Types.ObjectId };
@@ -40,7 +41,7 @@ export class OAuthRepository {
       await this.codes.create({ codeHash, accountId: new Types.ObjectId(accountId), usedAt: now });
       return true;
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
   }

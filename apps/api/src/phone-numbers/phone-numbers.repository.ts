@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { ConnectionSource } from '@waba/contracts';
 import { Model, Types } from 'mongoose';
+import { isDuplicateKey } from '../common/errors/all-exceptions.filter';
 import { PhoneNumber } from './phone-number.schema';
 import { WhatsAppBusinessAccount } from './whatsapp-business-account.schema';
 
@@ -17,8 +18,6 @@ export type NumberFacts = Pick<
 export type NumberPatch = Partial<
   Pick<PhoneNumber, 'state' | 'registration' | 'encryptedPin' | 'lastError' | 'isActive' | 'lastRefreshedAt' | 'connectedAt' | 'disconnectedAt'> & NumberFacts
 >;
-
-const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
 /** The only code that touches the WABA and phone-number collections. */
 @Injectable()

@@ -111,7 +111,8 @@ export class PhoneNumbersService {
 
     if (!claimed.subscribed) {
       try {
-        await this.subscribe(token, waba.id);
+        // Our app must be among the WABA's subscribers; others may be too (meta-platform §11).
+        await this.graph.subscribeApp(token, waba.id);
         await this.repository.updateWaba(tenant.accountId, waba.id, { subscribed: true });
         await this.audit.record(tenant, 'waba.subscribed', `WABA ${waba.id}`, waba.name ?? undefined);
       } catch (error) {
@@ -126,11 +127,6 @@ export class PhoneNumbersService {
 
     for (const record of numbers) outcomes.push(await this.completeNumber(tenant, token, record));
     return outcomes;
-  }
-
-  /** "Subscribed" means our app is in the list, not that the list is non-empty (meta-platform §11). */
-  private async subscribe(token: string, wabaId: string): Promise<void> {
-    await this.graph.subscribeApp(token, wabaId);
   }
 
   private async completeNumber(tenant: TenantContext, token: string, record: PhoneNumberRecord): Promise<NumberOutcome> {

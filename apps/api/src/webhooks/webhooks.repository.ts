@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { TenantEventType, TenantEventView, WebhookDeliveryStatus, WebhookDeliveryView } from '@waba/contracts';
 import { Model, Types } from 'mongoose';
+import { isDuplicateKey } from '../common/errors/all-exceptions.filter';
 import { MessageStatus, TenantEvent, WebhookDelivery } from './webhook-records.schema';
 
 export type DeliveryRecord = WebhookDelivery & { _id: Types.ObjectId };
@@ -15,8 +16,6 @@ export interface NewTenantEvent {
   occurredAt: Date;
   receivedAt: Date;
 }
-
-const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
 /** The only code that touches webhook deliveries, tenant events and message statuses. */
 @Injectable()

@@ -76,6 +76,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   );
 }
 
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number })?.code === 11000;
+/** MongoDB's (and FerretDB's) E11000: a unique index refused the write. */
+export function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number } | undefined)?.code === 11000;
 }
