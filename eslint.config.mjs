@@ -22,16 +22,17 @@ export default [
                 "error",
                 {
                     enforceBuildableLibDependency: true,
-                    allow: [
+                    allow: ["^.*/tools/database/.*$", 
                         "^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$"
                     ],
+                    // The dependency graph we drew: apps use shared libs, libs never use apps,
+                    // the SPA sees only the contracts.
                     depConstraints: [
-                        {
-                            sourceTag: "*",
-                            onlyDependOnLibsWithTags: [
-                                "*"
-                            ]
-                        }
+                        { sourceTag: "scope:shared", onlyDependOnLibsWithTags: ["scope:shared"] },
+                        { sourceTag: "scope:api", onlyDependOnLibsWithTags: ["scope:shared", "scope:api"] },
+                        { sourceTag: "scope:sandbox", onlyDependOnLibsWithTags: ["scope:shared", "scope:sandbox"] },
+                        { sourceTag: "scope:admin", onlyDependOnLibsWithTags: ["scope:shared", "scope:admin"] },
+                        { sourceTag: "type:app", notDependOnLibsWithTags: ["type:app", "type:e2e"] }
                     ]
                 }
             ]
