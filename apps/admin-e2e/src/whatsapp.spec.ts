@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { createAdminUser, signUp } from './support/admin-user';
-import { consentInPopup, createSandboxBusiness, SANDBOX_URL } from './support/sandbox';
+import { consentInPopup, createSandboxBusiness, createSandboxToken, SANDBOX_URL } from './support/sandbox';
 import { numberRow, openWhatsapp, pickAndConnect, picker, screenshot } from './support/whatsapp';
 
 /** Each test is a new tenant; tests that share the demo world's numbers use different businesses. */
@@ -29,10 +29,11 @@ test.describe('Connect WhatsApp', () => {
     }
     await expect(numberRow(page, '+1 555-010-0142')).toHaveCount(0);
     await expect(page.getByRole('region', { name: 'Activity' })).toContainText('connected');
+    await page.getByRole('button', { name: 'Done' }).click();
+    await expect(picker(page)).toHaveCount(0);
     await screenshot(page, testInfo, 'whatsapp-popup-connected');
 
     // Leave the demo numbers free for the next run against the same server.
-    await page.getByRole('button', { name: 'Done' }).click();
     for (const waba of ['Acme Bakery Marketing', 'Acme Bakery']) {
       const card = page.locator('mat-card').filter({ has: page.getByRole('heading', { name: waba, exact: true }) });
       await card.getByRole('button', { name: 'Disconnect WABA' }).click();
@@ -132,5 +133,20 @@ test.describe('Connect WhatsApp', () => {
     await expect(numberRow(other, business.displayPhone)).toContainText('Connected');
     await expect(numberRow(other, business.displayPhone)).not.toContainText('Disconnected');
     await screenshot(other, testInfo, 'whatsapp-reconnected-live');
+  });
+
+  test('imports with a pasted access token into the same picker', async ({ page }) => {
+    const business = await createSandboxBusiness('E2E Grocer');
+    const token = await createSandboxToken(business);
+    await openWhatsapp(page);
+
+    await page.getByRole('button', { name: 'Import with an access token' }).click();
+    await page.getByRole('textbox', { name: 'Access token', exact: true }).fill(token);
+    await page.getByRole('button', { name: 'Find my numbers' }).click();
+
+    await expect(picker(page).getByRole('group', { name: business.name })).toBeVisible();
+    await expect(page.getByRole('textbox', { name: 'Access token', exact: true })).toHaveCount(0);
+    await pickAndConnect(page, [business.displayPhone]);
+    await expect(numberRow(page, business.displayPhone)).toContainText('Connected');
   });
 });

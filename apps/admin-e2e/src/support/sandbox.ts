@@ -75,3 +75,18 @@ export async function consentInPopup(
   await popup.getByRole('button', { name: options.action ?? 'Continue' }).click();
   await closed;
 }
+
+/** A system-user token for the business (as copied from Meta Business Settings). */
+export async function createSandboxToken(business: SandboxBusiness): Promise<string> {
+  const result = await control<{ access_token: string }>('/tokens', {
+    businessId: business.businessId,
+    wabaIds: [business.wabaId],
+    expiresInSeconds: 30 * 24 * 3600,
+  });
+  return result.access_token;
+}
+
+/** Meta stops accepting the token (error 190), as when the business removes the app. */
+export async function revokeSandboxToken(token: string): Promise<void> {
+  await control('/tokens/revoke', { token });
+}

@@ -21,12 +21,13 @@ export async function createApiApp(config: ApiConfig, options: AppModuleOptions 
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api');
   app.disable('x-powered-by');
-  // Embedded Signup loads Meta's SDK (or the sandbox's) from another origin, which may also frame.
-  const sdkOrigin = new URL(config.META_SDK_URL).origin;
+  // Embedded Signup loads Meta's SDK (or the sandbox's) from another origin; the SDK frames and
+  // calls Meta's dialog and Graph origins.
+  const meta = [...new Set([config.META_SDK_URL, config.META_DIALOG_URL, config.META_GRAPH_URL].map((url) => new URL(url).origin))];
   app.use(
     helmet({
       contentSecurityPolicy: {
-        directives: { 'script-src': ["'self'", sdkOrigin], 'connect-src': ["'self'", sdkOrigin], 'frame-src': ["'self'", sdkOrigin], 'img-src': ["'self'", 'data:', sdkOrigin] },
+        directives: { 'script-src': ["'self'", ...meta], 'connect-src': ["'self'", ...meta], 'frame-src': ["'self'", ...meta], 'img-src': ["'self'", 'data:', ...meta] },
       },
       // The Embedded Signup popup talks back to this window through window.opener.
       crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },

@@ -35,7 +35,8 @@ export class OAuthController {
       configId: this.config.META_CONFIG_ID,
       sdkUrl: this.config.META_SDK_URL,
       apiVersion: this.config.META_API_VERSION,
-      messageOrigin: new URL(this.config.META_SDK_URL).origin,
+      // The popup (Meta's dialog: https://www.facebook.com, or the sandbox) posts the WA_EMBEDDED_SIGNUP messages.
+      messageOrigin: new URL(this.config.META_DIALOG_URL).origin,
     };
   }
 

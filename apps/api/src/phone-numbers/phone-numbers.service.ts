@@ -177,8 +177,10 @@ export class PhoneNumbersService {
     } catch (error) {
       const message = `Meta could not be reached for this number: ${describeGraphError(error)}`;
       if (error instanceof MetaGraphError && error.kind === 'credential') {
-        await this.credentials.markNeedsReauth(tenant.accountId, String(number.connectionId), describeGraphError(error));
-        this.events.publish(tenant.accountId, { type: 'whatsapp.changed', reason: 'needs-reauth' });
+        const connectionId = String(number.connectionId);
+        await this.credentials.markNeedsReauth(tenant.accountId, connectionId, describeGraphError(error));
+        const connection = (await this.credentials.views(tenant.accountId, [connectionId])).get(connectionId);
+        if (connection) this.events.publish(tenant.accountId, { type: 'connection.updated', connection });
       }
       await this.repository.updateNumber(tenant.accountId, phoneNumberId, { lastError: message });
       throw new InvalidRequestError(message);

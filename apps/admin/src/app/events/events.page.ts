@@ -55,6 +55,10 @@ export class EventsPage implements OnInit {
     return this.typeLabels[type] ?? type;
   }
 
+  protected idsOf(event: TenantEventView): string {
+    return [event.phoneNumberId && `Number ${event.phoneNumberId}`, event.wabaId && `WABA ${event.wabaId}`].filter(Boolean).join(' · ');
+  }
+
   protected setFilter(value: TenantEventType[] | null | undefined): void {
     this.filter.set(value ?? []);
     this.page.set(1);

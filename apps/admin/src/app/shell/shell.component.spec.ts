@@ -5,7 +5,8 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import { buttonNamed } from '../../testing/dom';
-import { apiError, createSession } from '../../testing/factories';
+import { apiError, createConnection, createSession, createStatus, createWaba } from '../../testing/factories';
+import { provideFakeRealtime } from '../../testing/realtime';
 import { apiErrorInterceptor } from '../core/http/api-error.interceptor';
 import { NotificationService } from '../core/notify/notification.service';
 import { SessionService } from '../core/session/session.service';
@@ -34,6 +35,7 @@ describe('ShellComponent', () => {
         provideHttpClient(withInterceptors([apiErrorInterceptor])),
         provideHttpClientTesting(),
         { provide: NotificationService, useValue: notifications },
+        ...provideFakeRealtime().providers,
       ],
     });
     backend = TestBed.inject(HttpTestingController);
@@ -44,12 +46,19 @@ describe('ShellComponent', () => {
     harness = await RouterTestingHarness.create('/settings');
   });
 
+  /** The shell asks for the WhatsApp status once, for its "Reconnect needed" indicator. */
+  async function answerStatus(status = createStatus([])): Promise<void> {
+    backend.expectOne('/api/integrations/whatsapp/oauth/status').flush(status);
+    await harness.fixture.whenStable();
+  }
+
   afterEach(() => backend.verify());
 
   const root = () => harness.fixture.nativeElement as HTMLElement;
   const logoutButton = () => buttonNamed(harness.fixture, /Log(ging)? out/);
 
-  it('shows who is signed in and the four sections, marking the current one for screen readers', () => {
+  it('shows who is signed in and the four sections, marking the current one for screen readers', async () => {
+    await answerStatus();
     expect(root().querySelector('mat-toolbar')?.textContent).toContain('Ada Lovelace');
     expect(root().querySelector('mat-toolbar')?.textContent).toContain('Acme Traders');
 
@@ -62,6 +71,7 @@ describe('ShellComponent', () => {
   });
 
   it('logs out and goes to the login page', async () => {
+    await answerStatus();
     logoutButton().click();
     backend.expectOne('/api/auth/logout').flush(null, { status: 204, statusText: 'No Content' });
     (await vi.waitFor(() => backend.expectOne('/api/auth/me'))).flush(apiError(401, 'Not signed in'), {
@@ -75,6 +85,7 @@ describe('ShellComponent', () => {
   });
 
   it('stays signed in and says why when logging out fails', async () => {
+    await answerStatus();
     logoutButton().click();
     backend.expectOne('/api/auth/logout').error(new ProgressEvent('error'), { status: 0 });
 
@@ -84,5 +95,18 @@ describe('ShellComponent', () => {
     expect(TestBed.inject(Router).url).toBe('/settings');
     await harness.fixture.whenStable();
     expect(logoutButton().disabled).toBe(false);
+  });
+
+  it('shows no reconnect indicator while every credential works', async () => {
+    await answerStatus(createStatus([createWaba()]));
+
+    expect(root().querySelector('mat-toolbar')?.textContent).not.toContain('Reconnect needed');
+  });
+
+  it('links to the WhatsApp page when a credential needs a new consent', async () => {
+    await answerStatus(createStatus([createWaba(), createWaba({ connection: createConnection({ status: 'needs_reauth' }) })]));
+
+    const link = Array.from(root().querySelectorAll('mat-toolbar a')).find((a) => a.textContent?.includes('Reconnect needed'));
+    expect(link?.getAttribute('href')).toBe('/whatsapp');
   });
 });

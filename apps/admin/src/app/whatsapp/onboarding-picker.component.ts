@@ -3,12 +3,14 @@ import {
   ChangeDetectionStrategy,
   Component,
   computed,
+  effect,
   ElementRef,
   inject,
   Injector,
   input,
   output,
   signal,
+  untracked,
   viewChild,
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
@@ -61,10 +63,25 @@ export class OnboardingPickerComponent {
 
   constructor() {
     afterNextRender(() => this.heading()?.nativeElement.focus());
+    // A number already connected here starts ticked: confirming it again moves it onto this new
+    // consent, which is how Reconnect repairs a credential Meta stopped accepting.
+    let sessionId: string | null = null;
+    effect(() => {
+      const session = this.session();
+      if (session.id === sessionId) {
+        return;
+      }
+      sessionId = session.id;
+      const connectedHere = session.wabas.flatMap((waba) =>
+        waba.numbers.filter((n) => n.availability === 'connected_here' && !n.outcome).map((n) => n.phoneNumberId),
+      );
+      untracked(() => this.selected.set(new Set(connectedHere)));
+    });
   }
 
+  /** Taken by another account: never. Already connected here: yes, to renew its credential. */
   protected selectable(number: OnboardingNumberView): boolean {
-    return number.availability === 'available' && number.outcome?.state !== 'connected' && !this.expired();
+    return number.availability !== 'taken' && number.outcome?.state !== 'connected' && !this.expired();
   }
 
   protected toggle(phoneNumberId: string, checked: boolean): void {

@@ -1,4 +1,4 @@
-import { computed, DestroyRef, inject, Injectable, signal } from '@angular/core';
+import { computed, DestroyRef, effect, inject, Injectable, signal, untracked } from '@angular/core';
 import type { ConnectionView, PhoneNumberView, TenantRealtimeEvent, WhatsAppStatusView } from '@waba/contracts';
 import { CLOCK } from '../core/clock';
 import { messageOf } from '../core/http/api-error';
@@ -31,6 +31,15 @@ export class WhatsappStateService {
   readonly needsReconnect = computed(() => this.wabas().some((waba) => wabaNeedsReconnect(waba, this.now())));
 
   constructor() {
+    // Another person may sign in next in this tab: nothing of this tenant's may stay behind.
+    effect(() => {
+      if (!this.session.isSignedIn()) {
+        untracked(() => {
+          this.current.set(null);
+          this.errorState.set(null);
+        });
+      }
+    });
     const subscription = inject(RealtimeService).events$.subscribe((event) => this.apply(event));
     inject(DestroyRef).onDestroy(() => subscription.unsubscribe());
   }
@@ -43,6 +52,12 @@ export class WhatsappStateService {
     return this.reload();
   }
 
+  /** Fresh data for a page being opened: joins a request already under way instead of repeating it. */
+  refresh(): Promise<void> {
+    return this.pending ?? this.reload();
+  }
+
+  /** Asks again; when a request is already under way, its answer may predate a change, so another follows. */
   reload(): Promise<void> {
     if (this.pending) {
       this.stale = true;

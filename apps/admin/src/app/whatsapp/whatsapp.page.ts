@@ -119,7 +119,7 @@ export class WhatsappPage implements OnInit {
   }
 
   ngOnInit(): void {
-    void this.state.reload();
+    void this.state.refresh();
     void this.loadAudit();
     // Fetch Meta's SDK now, so the popup opens straight from the click (popup blockers).
     this.signup.prepare().catch(() => undefined);

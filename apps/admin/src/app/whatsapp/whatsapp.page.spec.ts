@@ -1,0 +1,244 @@
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { provideRouter, Router, withComponentInputBinding } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+import type { WhatsAppStatusView } from '@waba/contracts';
+import { buttonNamed } from '../../testing/dom';
+import {
+  createConnection,
+  createOnboardingNumber,
+  createOnboardingSession,
+  createPhoneNumber,
+  createSession,
+  createStatus,
+  createWaba,
+} from '../../testing/factories';
+import { provideFakeRealtime } from '../../testing/realtime';
+import { CLOCK } from '../core/clock';
+import { apiErrorInterceptor } from '../core/http/api-error.interceptor';
+import { NotificationService } from '../core/notify/notification.service';
+import { RealtimeService } from '../core/realtime/realtime.service';
+import { SessionService } from '../core/session/session.service';
+import { ConfirmService } from '../shared/ui/confirm-dialog.component';
+import { BROWSER_NAVIGATE } from './browser-navigate';
+import { EmbeddedSignupService, type SignupOutcome } from './embedded-signup.service';
+import { WhatsappPage } from './whatsapp.page';
+
+const STATUS_URL = '/api/integrations/whatsapp/oauth/status';
+const NOW = Date.parse('2026-03-01T00:00:00.000Z');
+
+describe('WhatsappPage', () => {
+  let backend: HttpTestingController;
+  let harness: RouterTestingHarness;
+  const signup = { prepare: vi.fn(), start: vi.fn<() => Promise<SignupOutcome>>() };
+  const confirm = { ask: vi.fn<() => Promise<boolean>>() };
+  const navigate = vi.fn();
+  const notifications = { showError: vi.fn(), showSuccess: vi.fn() };
+
+  async function render(status: WhatsAppStatusView) {
+    signup.prepare.mockReset().mockResolvedValue(undefined);
+    signup.start.mockReset();
+    confirm.ask.mockReset();
+    navigate.mockReset();
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([{ path: 'whatsapp', component: WhatsappPage }], withComponentInputBinding()),
+        provideHttpClient(withInterceptors([apiErrorInterceptor])),
+        provideHttpClientTesting(),
+        ...provideFakeRealtime().providers,
+        { provide: EmbeddedSignupService, useValue: signup },
+        { provide: ConfirmService, useValue: confirm },
+        { provide: BROWSER_NAVIGATE, useValue: navigate },
+        { provide: NotificationService, useValue: notifications },
+        { provide: CLOCK, useValue: () => NOW },
+      ],
+    });
+    backend = TestBed.inject(HttpTestingController);
+    const login = TestBed.inject(SessionService).login({ email: 'ada@example.com', password: 'correct horse battery' });
+    backend.expectOne('/api/auth/login').flush(createSession());
+    await login;
+    harness = await RouterTestingHarness.create('/whatsapp');
+    backend.expectOne(STATUS_URL).flush(status);
+    backend.expectOne((request) => request.url === '/api/audit-log').flush([]);
+    await vi.waitFor(async () => {
+      await settle();
+      expect(text()).toMatch(/Connect your WhatsApp Business numbers|Your WhatsApp Business Accounts/);
+    });
+  }
+
+  afterEach(() => backend.verify());
+
+  const root = () => harness.routeNativeElement as HTMLElement;
+  const text = () => root().textContent?.replace(/\s+/g, ' ') ?? '';
+  const settle = () => harness.fixture.whenStable();
+  const button = (name: string | RegExp) => buttonNamed(harness.fixture, name);
+
+  it('offers Connect WhatsApp, the full-page login, the manual add and the import when nothing is connected', async () => {
+    await render(createStatus([]));
+
+    expect(button('Connect WhatsApp')).toBeTruthy();
+    button('Use the full-page Meta login instead').click();
+    expect(navigate).toHaveBeenCalledWith('/api/integrations/whatsapp/oauth/start');
+    button('Add a number by hand').click();
+    await settle();
+    expect(root().querySelector('#manual-access-token')?.getAttribute('type')).toBe('password');
+  });
+
+  it('says where the person closed Meta’s window, and connects nothing', async () => {
+    await render(createStatus([]));
+    signup.start.mockResolvedValue({ kind: 'cancelled', step: 'PHONE_NUMBER_SETUP' });
+
+    button('Connect WhatsApp').click();
+
+    await vi.waitFor(async () => {
+      await settle();
+      expect(text()).toContain('You closed Meta\'s window at step "phone number setup"; nothing was connected.');
+    });
+    backend.expectNone('/api/integrations/whatsapp/embedded-signup');
+  });
+
+  it("explains Meta's refusal with its error code and session id, and offers the manual path", async () => {
+    await render(createStatus([]));
+    signup.start.mockResolvedValue({ kind: 'error', message: 'Business already linked to Embedded Signup.', errorCode: '524126', sessionId: 's-1' });
+
+    button('Connect WhatsApp').click();
+
+    await vi.waitFor(async () => {
+      await settle();
+      expect(text()).toContain('Meta stopped the sign-up: Business already linked to Embedded Signup.');
+    });
+    expect(text()).toContain('Meta error code 524126, session ID s-1');
+    const notice = root().querySelector('[data-testid="signup-notice"]') as HTMLElement;
+    Array.from(notice.querySelectorAll('button')).find((b) => b.textContent?.includes('Import with an access token'))?.click();
+    await settle();
+    expect(root().querySelector('#import-access-token')).not.toBeNull();
+  });
+
+  it('posts the code with the session info at once and opens the picker', async () => {
+    await render(createStatus([]));
+    signup.start.mockResolvedValue({
+      kind: 'code',
+      code: 'the-code',
+      finishEvent: 'FINISH',
+      sessionInfo: { event: 'FINISH', wabaId: '222', phoneNumberId: '111' },
+    });
+
+    button('Connect WhatsApp').click();
+    const request = await vi.waitFor(() => backend.expectOne('/api/integrations/whatsapp/embedded-signup'));
+    expect(request.request.body).toEqual({ code: 'the-code', sessionInfo: { event: 'FINISH', wabaId: '222', phoneNumberId: '111' } });
+    request.flush(
+      createOnboardingSession([{ name: 'Acme Bakery', numbers: [createOnboardingNumber({ displayPhone: '+1 555-010-0199' })] }], { id: 's-7' }),
+      { status: 201, statusText: 'Created' },
+    );
+
+    await vi.waitFor(async () => {
+      await settle();
+      expect(root().querySelector('app-onboarding-picker')?.textContent).toContain('+1 555-010-0199');
+    });
+    await vi.waitFor(() => expect(TestBed.inject(Router).url).toBe('/whatsapp?onboarding=s-7'));
+  });
+
+  it('shows the API message when Meta refuses the code', async () => {
+    await render(createStatus([]));
+    signup.start.mockResolvedValue({ kind: 'code', code: 'old-code' });
+
+    button('Connect WhatsApp').click();
+    (await vi.waitFor(() => backend.expectOne('/api/integrations/whatsapp/embedded-signup'))).flush(
+      { statusCode: 400, error: 'Bad Request', message: 'This authorization code was already used; connect again' },
+      { status: 400, statusText: 'Bad Request' },
+    );
+
+    await vi.waitFor(async () => {
+      await settle();
+      expect(text()).toContain('This authorization code was already used; connect again');
+    });
+    expect(root().querySelector('app-onboarding-picker')).toBeNull();
+  });
+
+  it('lists numbers with their live facts and token health in words', async () => {
+    const expiresAt = new Date(NOW + 12 * 24 * 3600 * 1000 + 60_000).toISOString();
+    await render(
+      createStatus([
+        createWaba({
+          name: 'Acme Bakery',
+          connection: createConnection({ expiresAt }),
+          numbers: [createPhoneNumber({ displayPhone: '+1 555-010-0199', isActive: true, qualityRating: 'YELLOW', messagingLimit: 'TIER_2K' })],
+        }),
+        createWaba({ name: 'Acme Offers', connection: createConnection({ expiresAt: null }) }),
+      ]),
+    );
+
+    const cards = Array.from(root().querySelectorAll('mat-card'));
+    expect(cards[0].textContent).toContain('expires in 12 days');
+    expect(cards[1].textContent).toContain('never expires');
+    const row = root().querySelector('li.number')?.textContent?.replace(/\s+/g, ' ');
+    expect(row).toContain('+1 555-010-0199');
+    expect(row).toContain('Connected');
+    expect(row).toContain('Active');
+    expect(row).toContain('Quality: medium');
+    expect(row).toContain('Limit: 2K conversations / day');
+    expect(text()).not.toContain('Reconnect needed');
+  });
+
+  it('shows the reconnect banner when a credential needs a new consent, and Reconnect runs the consent again', async () => {
+    await render(createStatus([createWaba({ connection: createConnection({ status: 'needs_reauth' }), numbers: [createPhoneNumber()] })]));
+    expect(root().querySelector('[role="alert"]')?.textContent).toContain('Reconnect needed.');
+    expect(root().querySelector('mat-card')?.textContent).toContain('reconnect needed');
+    signup.start.mockResolvedValue({ kind: 'cancelled', step: null });
+
+    (root().querySelector('[role="alert"] button') as HTMLButtonElement).click();
+
+    await vi.waitFor(() => expect(signup.start).toHaveBeenCalledTimes(1));
+  });
+
+  it('asks before disconnecting a number, and sends nothing when the answer is no', async () => {
+    const number = createPhoneNumber({ phoneNumberId: '111', displayPhone: '+1 555-010-0199' });
+    await render(createStatus([createWaba({ numbers: [number] })]));
+
+    confirm.ask.mockResolvedValueOnce(false);
+    button('Disconnect').click();
+    await vi.waitFor(() => expect(confirm.ask).toHaveBeenCalledTimes(1));
+    await settle();
+    backend.expectNone('/api/phone-numbers/111/disconnect');
+
+    confirm.ask.mockResolvedValueOnce(true);
+    button('Disconnect').click();
+    const request = await vi.waitFor(() => backend.expectOne('/api/phone-numbers/111/disconnect'));
+    request.flush(createStatus([createWaba({ numbers: [{ ...number, state: 'disconnected' }] })]));
+    (await vi.waitFor(() => backend.expectOne((r) => r.url === '/api/audit-log'))).flush([]);
+
+    await vi.waitFor(async () => {
+      await settle();
+      expect(root().querySelector('li.number')?.textContent).toContain('Disconnected');
+    });
+    expect(button(/Reconnect/)).toBeTruthy();
+  });
+
+  it('shows a change pushed by another tab without reloading', async () => {
+    const number = createPhoneNumber({ phoneNumberId: '111', qualityRating: 'GREEN' });
+    await render(createStatus([createWaba({ numbers: [number] })]));
+
+    TestBed.inject(RealtimeService).dispatch({ type: 'phone-number.updated', phoneNumber: { ...number, qualityRating: 'RED' } });
+    await settle();
+
+    expect(root().querySelector('li.number')?.textContent).toContain('Quality: low');
+  });
+
+  it('reports the result of Test connection beside the number', async () => {
+    const number = createPhoneNumber({ phoneNumberId: '111' });
+    await render(createStatus([createWaba({ numbers: [number] })]));
+
+    button('Test connection').click();
+    backend
+      .expectOne('/api/phone-numbers/111/refresh')
+      .flush({ statusCode: 400, error: 'Bad Request', message: 'Meta could not be reached for this number: Error validating access token (Meta error 190/463)' }, { status: 400, statusText: 'Bad Request' });
+
+    (await vi.waitFor(() => backend.expectOne((r) => r.url === '/api/audit-log'))).flush([]);
+
+    await vi.waitFor(async () => {
+      await settle();
+      expect(root().querySelector('li.number [role="status"]')?.textContent).toContain('Error validating access token');
+    });
+  });
+});
