@@ -143,8 +143,6 @@ async function main(): Promise<void> {
           lastCheckedAt: null,
           lastError: null,
           nextCheckAt: new Date(),
-          claimedBy: null,
-          claimUntil: null,
           checkFailures: 0,
           lastCheckFailure: null,
         })),
@@ -164,7 +162,7 @@ async function main(): Promise<void> {
 
     const rows: Record<string, Record<string, string | number>> = {};
     for (const concurrency of concurrencies) {
-      await connections.updateMany({}, { $set: { nextCheckAt: new Date(), claimedBy: null, claimUntil: null } });
+      await connections.updateMany({}, { $set: { nextCheckAt: new Date() } });
       await connection.collection('token_check_claims').deleteMany({});
       const callsBefore = (await control<{ total: number }>(sandbox.url, 'GET', '/tokens/debug-calls')).total;
       const sweep = await runSweep(cliEnv, concurrency);

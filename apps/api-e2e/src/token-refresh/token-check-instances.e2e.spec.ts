@@ -3,7 +3,7 @@ import { Clock } from '../../../api/src/common/clock/clock';
 import { APP_ID, APP_SECRET, VERSION } from '../../../meta-sandbox/src/testing/sandbox-harness';
 import { startApiWithSandbox, type Sandbox } from '../support/meta-sandbox';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { CLI, db, debugCalls, insertDueCredentials, jsonSummary, movableClock, runTokensCheck, sweep, TEST_KEYS } from './token-check.support';
+import { CLI, db, debugCalls, insertDueCredentials, jsonSummary, movableClock, runTokensCheck, sweep } from './token-check.support';
 
 describe('token check across instances: separate processes, claims, crashes, schedule', () => {
   let api: TestApp;
@@ -25,12 +25,13 @@ describe('token check across instances: separate processes, claims, crashes, sch
 
   it('splits 1 000 due credentials between two processes, each checked exactly once', async () => {
     const { tokens } = await insertDueCredentials(api, sandbox, 1000);
-    // 20 ms per debug_token keeps both processes busy at the same time.
-    await sandbox.control('POST', '/faults', { endpoint: 'GET /debug_token', count: 100_000, latencyMs: 20 });
 
-    const runs = [runTokensCheck(api, sandbox, ['--json', '--concurrency', '10']), runTokensCheck(api, sandbox, ['--json', '--concurrency', '10'])];
+    // Few workers each: on FerretDB/SQLite every update scans the collection and writers queue up.
+    // A generous Graph timeout: on a loaded CI machine a timed-out call would be retried, i.e. counted twice.
+    const settings = { META_GRAPH_TIMEOUT_MS: '60000' };
+    const runs = [runTokensCheck(api, sandbox, ['--json', '--concurrency', '4'], settings), runTokensCheck(api, sandbox, ['--json', '--concurrency', '4'], settings)];
     const results = await Promise.all(runs.map((r) => r.done));
-    for (const result of results) expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    for (const result of results) expect({ code: result.code, stderr: result.stderr, stdout: result.code === 0 ? '' : result.stdout }).toEqual({ code: 0, stderr: '', stdout: '' });
     const [first, second] = results.map((r) => jsonSummary(r.stdout));
     expect(first.instanceId).not.toBe(second.instanceId);
     expect(first.counts['checked'] + second.counts['checked']).toBe(1000);
@@ -40,37 +41,38 @@ describe('token check across instances: separate processes, claims, crashes, sch
     const calls = await debugCalls(sandbox);
     expect(tokens.filter((token) => calls[token] !== 1)).toEqual([]);
     expect(Object.values(calls).reduce((sum, n) => sum + n, 0)).toBe(1000);
-    expect(await db(api).collection('meta_connections').countDocuments({ claimedBy: { $ne: null } })).toBe(0);
+    expect(await db(api).collection('meta_connections').countDocuments({ lastCheckedAt: null })).toBe(0);
+    expect(await db(api).collection('token_check_claims').countDocuments()).toBe(1000); // one claim each, no takeovers
     const recorded = await db(api).collection('token_check_runs').find({ trigger: 'manual' }).toArray();
     expect(recorded.map((r) => r['instanceId']).sort()).toEqual([first.instanceId, second.instanceId].sort());
-  }, 90_000);
+  }, 180_000);
 
   it('takes over the claims of a process killed mid-sweep', async () => {
     const { tokens } = await insertDueCredentials(api, sandbox, 40);
     await sandbox.control('POST', '/faults', { endpoint: 'GET /debug_token', count: 100_000, latencyMs: 400 });
-    const doomed = runTokensCheck(api, sandbox, ['--json', '--concurrency', '5'], { TOKEN_CHECK_CLAIM_SECONDS: '5' });
+    const doomed = runTokensCheck(api, sandbox, ['--json', '--concurrency', '5'], { TOKEN_CHECK_CLAIM_SECONDS: '30' });
     const connections = db(api).collection('meta_connections');
+    const claims = db(api).collection('token_check_claims');
     const deadline = Date.now() + 20_000;
     while ((await connections.countDocuments({ lastCheckedAt: { $ne: null } })) < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     doomed.child.kill('SIGKILL');
     await doomed.done;
     await sandbox.control('DELETE', '/faults');
 
-    const orphaned = await connections.find({ claimedBy: { $ne: null } }).toArray();
-    const checkedBeforeCrash = await connections.countDocuments({ lastCheckedAt: { $ne: null } });
+    const unchecked = new Set((await connections.find({ lastCheckedAt: null }).toArray()).map((c) => String(c['_id'])));
+    const orphaned = (await claims.find({}).toArray()).map((c) => String(c['connectionId'])).filter((id) => unchecked.has(id));
     expect(orphaned.length).toBeGreaterThan(0);
-    expect(checkedBeforeCrash).toBeGreaterThanOrEqual(5);
-    expect(checkedBeforeCrash).toBeLessThan(40);
+    expect(unchecked.size).toBeGreaterThan(orphaned.length - 1);
+    expect(unchecked.size).toBeLessThanOrEqual(35);
 
-    // Before the claims expire, they are left alone; afterwards this instance takes them over.
-    expect((await sweep(api)).counts.checked).toBe(40 - checkedBeforeCrash - orphaned.length);
-    await movableClock(api, sandbox).advance(6_000);
+    // Before the claims expire they are left alone; afterwards this instance takes them over.
+    expect((await sweep(api)).counts.checked).toBe(unchecked.size - orphaned.length);
+    await movableClock(api, sandbox).advance(31_000);
     expect((await sweep(api)).counts.checked).toBe(orphaned.length);
 
-    expect(await connections.countDocuments({ claimedBy: { $ne: null } })).toBe(0);
     expect(await connections.countDocuments({ lastCheckedAt: null })).toBe(0);
-    const takeovers = await db(api).collection('token_check_claims').find({ _id: { $regex: /#1$/ } as never }).toArray();
-    expect(takeovers.map((c) => String(c['connectionId'])).sort()).toEqual(orphaned.map((c) => String(c['_id'])).sort());
+    const takeovers = await claims.find({ generation: 1 }).toArray();
+    expect(takeovers.map((c) => String(c['connectionId'])).sort()).toEqual([...orphaned].sort());
     const calls = await debugCalls(sandbox);
     expect(tokens.every((token) => calls[token] >= 1)).toBe(true);
   }, 60_000);

@@ -112,8 +112,6 @@ export async function insertDueCredentials(api: TestApp, sandbox: Sandbox, count
         lastCheckedAt: null,
         lastError: null,
         nextCheckAt: now,
-        claimedBy: null,
-        claimUntil: null,
         checkFailures: 0,
         lastCheckFailure: null,
         createdBy: null,

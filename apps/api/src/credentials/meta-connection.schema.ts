@@ -52,13 +52,6 @@ export class MetaConnection {
   @Prop({ type: Date, default: null })
   nextCheckAt!: Date | null;
 
-  /** Which instance's check holds this credential, until `claimUntil` (then anyone may take it over). */
-  @Prop({ type: String, default: null })
-  claimedBy!: string | null;
-
-  @Prop({ type: Date, default: null })
-  claimUntil!: Date | null;
-
   /** Failed checks in a row (timeouts, 5xx): they space out the retries and never change `status`. */
   @Prop({ type: Number, default: 0 })
   checkFailures!: number;
@@ -72,5 +65,5 @@ export class MetaConnection {
 
 export const MetaConnectionSchema = SchemaFactory.createForClass(MetaConnection);
 MetaConnectionSchema.index({ accountId: 1, tokenFingerprint: 1 }, { unique: true });
-// The token check claims the earliest due credential: status + nextCheckAt.
-MetaConnectionSchema.index({ status: 1, nextCheckAt: 1 });
+// The token check reads the earliest due credentials (claims live in token_check_claims).
+MetaConnectionSchema.index({ nextCheckAt: 1 });

@@ -6,7 +6,8 @@ import { Types } from 'mongoose';
  * the unique `_id` makes the claim an insert that exactly one instance wins. (FerretDB v1 does not
  * isolate a `findOneAndUpdate` filter from its write, so two instances could both "claim" the
  * same document that way; a duplicate key is refused reliably.) A crashed holder's claim expires
- * at `claimUntil`, and the next generation is inserted to take over.
+ * at `claimUntil`, and while the credential is still due for `dueAt`, the next generation is
+ * inserted to take over. A finished check moves `nextCheckAt` on, so its claim is never taken over.
  */
 @Schema({ collection: 'token_check_claims', timestamps: false, versionKey: false })
 export class TokenCheckClaim {
@@ -30,12 +31,7 @@ export class TokenCheckClaim {
 
   @Prop({ type: Date, required: true })
   claimUntil!: Date;
-
-  /** The check wrote its result; this claim can never be taken over. */
-  @Prop({ type: Boolean, default: false })
-  done!: boolean;
 }
 
 export const TokenCheckClaimSchema = SchemaFactory.createForClass(TokenCheckClaim);
-TokenCheckClaimSchema.index({ connectionId: 1, dueAt: 1, generation: -1 });
-TokenCheckClaimSchema.index({ claimedAt: 1 });
+TokenCheckClaimSchema.index({ claimUntil: 1 });

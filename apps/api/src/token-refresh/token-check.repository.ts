@@ -22,7 +22,6 @@ export interface ClaimedConnection {
   lastCheckedAt: Date | null;
   lastError: string | null;
   checkFailures: number;
-  claimedBy: string | null;
 }
 
 export interface SweepScope {
@@ -30,7 +29,7 @@ export interface SweepScope {
   accountId?: string;
 }
 
-/** What a finished check writes; the claim is released in the same update. */
+/** What a finished check writes; moving `nextCheckAt` on ends the claim. */
 export type CheckResult = Partial<
   Pick<
     MetaConnection,
@@ -42,11 +41,10 @@ type ConnectionDoc = MetaConnection & { _id: Types.ObjectId };
 
 /**
  * The token check's queries on `meta_connections` and `token_check_claims`. No transactions
- * (FerretDB): a claim is one insert with a unique `_id` (see TokenCheckClaim), then the
- * credential is stamped with it; every write after a check is fenced by that claim id, so an
- * instance whose claim expired (crash, long pause) does not overwrite the one that took over.
- * Writes are ordered so that a crash between two of them leaves the credential due or done,
- * never stuck: result first, then the claim marked done.
+ * (FerretDB): a claim is one insert with a unique `_id` (see TokenCheckClaim); the check's
+ * result is one update of the credential, which moves `nextCheckAt` on and so ends the claim.
+ * A crash before that update leaves the credential due, and its claim expires and is taken over;
+ * the result write is fenced, so an instance whose claim was taken over does not overwrite it.
  *
  * Filters stay simple on purpose: FerretDB v1 evaluates `$in` / `$or` and any write filter other
  * than `_id` by scanning the collection (measured: 60-80 ms per write at 1 000 credentials, 5-10
@@ -60,8 +58,8 @@ export class TokenCheckRepository {
   ) {}
 
   /**
-   * Due credentials nobody holds a live claim on, earliest first, at most `limit`; `excludeIds`
-   * are being worked on here already. Credentials in a state the check leaves alone are unscheduled.
+   * Due credentials, earliest first, at most `limit`; `excludeIds` are being worked on here
+   * already (other instances' are sorted out by the claim insert). Credentials in a state the check leaves alone are unscheduled.
    */
   async findClaimable(scope: SweepScope, now: Date, limit: number, excludeIds: string[] = []): Promise<ClaimedConnection[]> {
     const exclude = new Set(excludeIds);
@@ -73,40 +71,74 @@ export class TokenCheckRepository {
     const stale = found.filter((doc) => !CHECKED_STATUSES.includes(doc.status));
     for (const doc of stale) await this.connections.updateOne({ _id: doc._id }, { $set: { nextCheckAt: null } });
     return found
-      .filter((doc) => CHECKED_STATUSES.includes(doc.status) && !exclude.has(String(doc._id)) && !(doc.claimUntil && doc.claimUntil > now))
+      .filter((doc) => CHECKED_STATUSES.includes(doc.status) && !exclude.has(String(doc._id)))
       .slice(0, limit)
       .map(toClaimed);
   }
 
   /**
-   * Claims a credential for its current due time; the claim id, or null when another instance
-   * holds it (or finished it). A claim that expired unfinished is taken over by the next generation.
+   * Claims credentials for the due time they were read with, in one insert: returns claim ids by
+   * credential id for those won. A credential another instance holds is left out, unless that claim
+   * expired while the credential is still due for that time (its holder died): then the next
+   * generation is inserted to take it over.
    */
-  async tryClaim(candidate: ClaimedConnection, instanceId: string, now: Date, claimUntil: Date): Promise<string | null> {
-    const dueAt = candidate.nextCheckAt;
-    if (!dueAt) return null;
-    const connectionId = new Types.ObjectId(candidate.id);
-    for (let generation = 0; generation < 10; generation++) {
-      const claimId = `${candidate.id}@${dueAt.getTime()}#${generation}`;
-      try {
-        await this.claims.create({ _id: claimId, connectionId, dueAt, generation, instanceId, claimedAt: now, claimUntil, done: false });
-      } catch (error) {
-        if ((error as { code?: number }).code !== 11000) throw error;
-        const existing = await this.claims.findById(claimId).lean();
-        if (!existing) return null; // deleted meanwhile as old history: leave it to the next sweep
-        if (existing.done || existing.claimUntil > now) return null;
-        continue; // expired unfinished: try to take over with the next generation
-      }
-      const current = await this.connections.findById(connectionId, { nextCheckAt: 1, status: 1 }).lean();
-      if (current && current.nextCheckAt?.getTime() === dueAt.getTime() && CHECKED_STATUSES.includes(current.status)) {
-        await this.connections.updateOne({ _id: connectionId }, { $set: { claimedBy: claimId, claimUntil } });
-        return claimId;
-      }
-      // The credential moved on since it was read (checked, reconnected): nothing to do for this due time.
-      await this.markClaimDone(claimId);
-      return null;
+  async claimMany(candidates: ClaimedConnection[], instanceId: string, now: Date, claimUntil: Date): Promise<Map<string, string>> {
+    const won = new Map<string, string>();
+    const due = candidates.filter((c) => c.nextCheckAt);
+    const lostIds = await this.insertClaims(due.map((c) => ({ candidate: c, generation: 0 })), instanceId, now, claimUntil, won);
+    if (lostIds.length === 0) return won;
+    // Taken already: look at those claims once; take over the expired ones.
+    const existing = await this.claims.find({ _id: { $in: lostIds } }, { claimUntil: 1, generation: 1, connectionId: 1 }).lean();
+    const latest = new Map<string, { generation: number; claimUntil: Date }>();
+    for (const claim of existing) {
+      const key = String(claim.connectionId);
+      if ((latest.get(key)?.generation ?? -1) < claim.generation) latest.set(key, claim);
     }
-    return null;
+    let retry = due.filter((c) => !won.has(c.id)).flatMap((c) => {
+      const claim = latest.get(c.id);
+      return claim && claim.claimUntil <= now ? [{ candidate: c, generation: claim.generation + 1 }] : [];
+    });
+    for (let round = 0; retry.length && round < 3; round++) {
+      const current = new Map((await this.connections.find({ _id: { $in: retry.map((r) => new Types.ObjectId(r.candidate.id)) } }, { nextCheckAt: 1 }).lean()).map((c) => [String(c._id), c.nextCheckAt?.getTime()]));
+      retry = retry.filter((r) => current.get(r.candidate.id) === r.candidate.nextCheckAt?.getTime());
+      const stillLost = await this.insertClaims(retry, instanceId, now, claimUntil, won);
+      retry = retry.filter((r) => stillLost.includes(claimIdOf(r.candidate.id, r.candidate.nextCheckAt as Date, r.generation))).map((r) => ({ ...r, generation: r.generation + 1 }));
+    }
+    return won;
+  }
+
+  /** One unordered insert; fills `won` and returns the claim ids that already existed. */
+  private async insertClaims(items: Array<{ candidate: ClaimedConnection; generation: number }>, instanceId: string, now: Date, claimUntil: Date, won: Map<string, string>): Promise<string[]> {
+    if (items.length === 0) return [];
+    const docs = items.map(({ candidate, generation }) => ({
+      _id: claimIdOf(candidate.id, candidate.nextCheckAt as Date, generation),
+      connectionId: new Types.ObjectId(candidate.id),
+      dueAt: candidate.nextCheckAt,
+      generation,
+      instanceId,
+      claimedAt: now,
+      claimUntil,
+    }));
+    const duplicates = new Set<string>();
+    try {
+      await this.claims.collection.insertMany(docs as never[], { ordered: false });
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: Array<{ code?: number; index?: number; err?: { code?: number; index?: number } }> }).writeErrors;
+      if (!writeErrors) throw error;
+      for (const writeError of writeErrors) {
+        const code = writeError.code ?? writeError.err?.code;
+        const index = writeError.index ?? writeError.err?.index;
+        if (code !== 11000 || index === undefined) throw error;
+        duplicates.add(docs[index]._id);
+      }
+    }
+    for (const doc of docs) if (!duplicates.has(doc._id)) won.set(String(doc.connectionId), doc._id);
+    return [...duplicates];
+  }
+
+  /** One credential: `claimMany` for a single candidate. */
+  async tryClaim(candidate: ClaimedConnection, instanceId: string, now: Date, claimUntil: Date): Promise<string | null> {
+    return (await this.claimMany([candidate], instanceId, now, claimUntil)).get(candidate.id) ?? null;
   }
 
   /** Claims whose lease ended long ago are history; there is no TTL index on FerretDB. */
@@ -115,32 +147,24 @@ export class TokenCheckRepository {
     return result.deletedCount;
   }
 
-  /** Writes the check's result and releases the claim, only if `claimId` still holds it. */
-  async complete(id: string, claimId: string, result: CheckResult): Promise<ClaimedConnection | null> {
-    if (!(await this.holds(id, claimId))) return null;
-    const updated = await this.connections
-      .findOneAndUpdate({ _id: new Types.ObjectId(id) }, { $set: { ...result, claimedBy: null, claimUntil: null } }, { new: true })
-      .lean<ConnectionDoc>();
-    await this.markClaimDone(claimId);
-    return updated ? toClaimed(updated) : null;
+  /** Writes the check's result, only if `claimId` still holds the credential (nobody took over). */
+  async complete(id: string, claimId: string, result: CheckResult): Promise<boolean> {
+    if (!(await this.holds(claimId))) return false;
+    await this.connections.updateOne({ _id: new Types.ObjectId(id) }, { $set: result });
+    return true;
   }
 
   /** A failed check: one more failure in a row, retried at `nextCheckAt`; status and token untouched. */
   async recordFailure(id: string, claimId: string, failure: string, nextCheckAt: Date): Promise<boolean> {
-    if (!(await this.holds(id, claimId))) return false;
-    await this.connections.updateOne(
-      { _id: new Types.ObjectId(id) },
-      { $set: { lastCheckFailure: failure, nextCheckAt, claimedBy: null, claimUntil: null }, $inc: { checkFailures: 1 } },
-    );
-    await this.markClaimDone(claimId);
+    if (!(await this.holds(claimId))) return false;
+    await this.connections.updateOne({ _id: new Types.ObjectId(id) }, { $set: { lastCheckFailure: failure, nextCheckAt }, $inc: { checkFailures: 1 } });
     return true;
   }
 
   /** Gives a claim back unchecked (rate-limit back-off), to be picked up at `nextCheckAt`. */
   async release(id: string, claimId: string, nextCheckAt: Date): Promise<boolean> {
-    if (!(await this.holds(id, claimId))) return false;
-    await this.connections.updateOne({ _id: new Types.ObjectId(id) }, { $set: { nextCheckAt, claimedBy: null, claimUntil: null } });
-    await this.markClaimDone(claimId);
+    if (!(await this.holds(claimId))) return false;
+    await this.connections.updateOne({ _id: new Types.ObjectId(id) }, { $set: { nextCheckAt } });
     return true;
   }
 
@@ -169,14 +193,10 @@ export class TokenCheckRepository {
     }
   }
 
-  /** Fence read: FerretDB applies a write filter beyond `_id` by scanning, so the holder is checked here. */
-  private async holds(id: string, claimId: string): Promise<boolean> {
-    const current = await this.connections.findById(id, { claimedBy: 1 }).lean();
-    return current?.claimedBy === claimId;
-  }
-
-  private async markClaimDone(claimId: string): Promise<void> {
-    await this.claims.updateOne({ _id: claimId }, { $set: { done: true } });
+  /** Fence: a claim is lost once the next generation exists (an instance took it over). */
+  private async holds(claimId: string): Promise<boolean> {
+    const [prefix, generation] = claimId.split('#');
+    return !(await this.claims.exists({ _id: `${prefix}#${Number(generation) + 1}` }));
   }
 
   private dueFilter(scope: SweepScope, now: Date): FilterQuery<MetaConnection> {
@@ -186,6 +206,10 @@ export class TokenCheckRepository {
   private scopeFilter(scope: SweepScope): FilterQuery<MetaConnection> {
     return scope.accountId ? { accountId: new Types.ObjectId(scope.accountId) } : {};
   }
+}
+
+function claimIdOf(connectionId: string, dueAt: Date, generation: number): string {
+  return `${connectionId}@${dueAt.getTime()}#${generation}`;
 }
 
 function toClaimed(doc: ConnectionDoc): ClaimedConnection {
@@ -202,6 +226,5 @@ function toClaimed(doc: ConnectionDoc): ClaimedConnection {
     lastCheckedAt: doc.lastCheckedAt ?? null,
     lastError: doc.lastError ?? null,
     checkFailures: doc.checkFailures ?? 0,
-    claimedBy: doc.claimedBy ?? null,
   };
 }

@@ -162,11 +162,12 @@ export class TokenCheckService {
     return recorded ? { kind: 'failed', reason } : { kind: 'claim_lost' };
   }
 
-  /** Writes under the claim and tells the tenant when what they see changed (status or expiry). */
+  /** Writes under the claim and tells the tenant when what they see changed (status, expiry, reason). */
   private async save(connection: ClaimedConnection, claimId: string, result: CheckResult, outcome: CheckOutcome): Promise<CheckOutcome> {
-    const updated = await this.repository.complete(connection.id, claimId, result);
-    if (!updated) return { kind: 'claim_lost' };
-    const visibleChange = updated.status !== connection.status || updated.expiresAt?.getTime() !== connection.expiresAt?.getTime() || updated.lastError !== connection.lastError;
+    if (!(await this.repository.complete(connection.id, claimId, result))) return { kind: 'claim_lost' };
+    const changed = <K extends 'status' | 'lastError'>(key: K) => result[key] !== undefined && result[key] !== connection[key];
+    const expiryChanged = result.expiresAt !== undefined && result.expiresAt?.getTime() !== connection.expiresAt?.getTime();
+    const visibleChange = changed('status') || changed('lastError') || expiryChanged;
     if (visibleChange) {
       const view = (await this.credentials.views(connection.accountId, [connection.id])).get(connection.id);
       if (view) this.events.publish(connection.accountId, { type: 'connection.updated', connection: view });

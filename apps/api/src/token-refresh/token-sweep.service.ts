@@ -94,17 +94,33 @@ export class TokenSweepService {
   private async claimAndCheckAll(scope: SweepScope, concurrency: number, count: (outcome: CheckOutcome | 'deferred') => void): Promise<void> {
     const inFlight = new Set<string>();
     const lost = new Set<string>();
-    const queue: ClaimedConnection[] = [];
+    const queue: Array<{ connection: ClaimedConnection; claimId: string }> = [];
     let exhausted = false;
     let refilling: Promise<void> | null = null;
+    // Claims are taken a batch at a time (one insert): on FerretDB every write costs milliseconds,
+    // and each read of the due list scans the collection.
     const refill = async () => {
-      // Generous: credentials other instances hold are filtered out after the query.
-      const batch = await this.repository.findClaimable(scope, this.clock.now(), concurrency * 4 + lost.size + 100, [...inFlight]);
-      const fresh = shuffle(batch.filter((c) => !lost.has(c.id) && !inFlight.has(c.id) && !queue.some((q) => q.id === c.id)));
-      queue.push(...fresh);
-      if (fresh.length === 0) exhausted = true;
+      for (;;) {
+        const now = this.clock.now();
+        const batch = await this.repository.findClaimable(scope, now, concurrency * 4 + lost.size + 100, [...inFlight]);
+        const fresh = shuffle(batch.filter((c) => !lost.has(c.id) && !inFlight.has(c.id))).slice(0, Math.min(200, concurrency * 5));
+        if (fresh.length === 0) {
+          exhausted = true;
+          return;
+        }
+        const won = await this.repository.claimMany(fresh, this.instanceId, now, new Date(now.getTime() + this.config.TOKEN_CHECK_CLAIM_SECONDS * 1000));
+        for (const connection of fresh) {
+          const claimId = won.get(connection.id);
+          if (!claimId) lost.add(connection.id);
+          else {
+            inFlight.add(connection.id);
+            queue.push({ connection, claimId });
+          }
+        }
+        if (won.size > 0) return;
+      }
     };
-    const next = async (): Promise<ClaimedConnection | undefined> => {
+    const next = async () => {
       while (queue.length === 0 && !exhausted) {
         refilling ??= refill().finally(() => (refilling = null));
         await refilling;
@@ -112,24 +128,16 @@ export class TokenSweepService {
       return queue.shift();
     };
     const worker = async () => {
-      for (let candidate = await next(); candidate; candidate = await next()) {
-        inFlight.add(candidate.id);
+      for (let item = await next(); item; item = await next()) {
+        const { connection, claimId } = item;
         try {
-          const now = this.clock.now();
-          const claimId = await this.repository.tryClaim(candidate, this.instanceId, now, new Date(now.getTime() + this.config.TOKEN_CHECK_CLAIM_SECONDS * 1000));
-          if (!claimId) {
-            lost.add(candidate.id);
-            continue;
-          }
-          const backedOff = this.backoffOf(candidate, now.getTime());
+          const backedOff = this.backoffOf(connection, this.clock.now().getTime());
           if (backedOff) {
-            await this.repository.release(candidate.id, claimId, new Date(backedOff));
+            await this.repository.release(connection.id, claimId, new Date(backedOff));
             count('deferred');
-            continue;
-          }
-          count(await this.checkOne(candidate, claimId));
+          } else count(await this.checkOne(connection, claimId));
         } finally {
-          inFlight.delete(candidate.id);
+          inFlight.delete(connection.id);
         }
       }
     };
