@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import request from 'supertest';
 import { freePort, startFerretDb } from '../../../../tools/database/database-launcher';
 import { WebhookProcessor } from '../../../api/src/webhooks/webhook-processor.service';
+import { WebhooksRepository } from '../../../api/src/webhooks/webhooks.repository';
 import { startTestApp } from '../support/test-app';
 import { countWhere, distinctValues, seedRoutableNumber } from '../support/webhook-fixtures';
 import { APP_SECRET, inboundMessage, signed } from '../support/webhook-payloads';
@@ -37,6 +38,31 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what:
 }
 
 describe('webhook durability', () => {
+  it('lets exactly one of many concurrent claimers take each stored delivery', async () => {
+    const api = await startTestApp({ META_APP_SECRET: APP_SECRET });
+    try {
+      const processor = api.app.get(WebhookProcessor);
+      await processor.onModuleDestroy(); // stop this app's own sweep: the test is the only claimer
+      const repository = api.app.get(WebhooksRepository);
+      for (let i = 0; i < 30; i++) {
+        await repository.insertDelivery({ bodySha256: `sha-${i}`, rawBody: '{}', sizeBytes: 2, receivedAt: new Date(Date.now() + i), status: 'received', error: null });
+      }
+      const claimed: string[] = [];
+      const claimer = async () => {
+        for (let delivery = await repository.claimNext(new Date(), 60_000); delivery; delivery = await repository.claimNext(new Date(), 60_000)) {
+          claimed.push(String(delivery._id));
+        }
+      };
+      await Promise.all(Array.from({ length: 10 }, claimer));
+      // A claimer that lost every race may stop early; whatever is left is claimed afterwards.
+      await claimer();
+      expect(claimed).toHaveLength(30);
+      expect(new Set(claimed).size).toBe(30);
+    } finally {
+      await api.close();
+    }
+  });
+
   it('answers 503 within two seconds while the database is down, and loses nothing once it is back', async () => {
     const database = await startFerretDb(process.env, () => undefined, { keepData: true });
     const uri = `${database.uri}/webhooks_down`;

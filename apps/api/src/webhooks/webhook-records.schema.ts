@@ -24,6 +24,18 @@ export class WebhookDelivery {
 }
 export const WebhookDeliverySchema = SchemaFactory.createForClass(WebhookDelivery);
 
+/**
+ * Who applies a delivery, for one attempt: `_id` is `<deliveryId>#<attempt>`, so the claim is an
+ * insert that exactly one instance wins. (FerretDB v1 does not isolate a findOneAndUpdate filter
+ * from its write, so a claim by update could be won twice there; a duplicate key is refused.)
+ */
+@Schema({ collection: 'webhook_claims', versionKey: false })
+export class WebhookClaim {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ type: Date, required: true }) claimUntil!: Date;
+}
+export const WebhookClaimSchema = SchemaFactory.createForClass(WebhookClaim);
+
 /** One applied change, per tenant; `key` makes re-applying a delivery a no-op. */
 @Schema({ collection: 'tenant_events' })
 export class TenantEvent {

@@ -8,7 +8,7 @@ import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
-import { MessageStatus, MessageStatusSchema, TenantEvent, TenantEventSchema, WebhookDelivery, WebhookDeliverySchema } from './webhook-records.schema';
+import { MessageStatus, MessageStatusSchema, TenantEvent, TenantEventSchema, WebhookClaim, WebhookClaimSchema, WebhookDelivery, WebhookDeliverySchema } from './webhook-records.schema';
 import { WebhookApplier } from './webhook-applier.service';
 import { WebhookIngestService } from './webhook-ingest.service';
 import { WebhookProcessor } from './webhook-processor.service';
@@ -21,6 +21,7 @@ import { WebhooksRepository } from './webhooks.repository';
       { name: WebhookDelivery.name, schema: WebhookDeliverySchema },
       { name: TenantEvent.name, schema: TenantEventSchema },
       { name: MessageStatus.name, schema: MessageStatusSchema },
+      { name: WebhookClaim.name, schema: WebhookClaimSchema },
     ]),
     PhoneNumbersModule,
     RealtimeModule,

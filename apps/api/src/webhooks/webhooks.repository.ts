@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { TenantEventType, TenantEventView, WebhookDeliveryStatus, WebhookDeliveryView } from '@waba/contracts';
 import { Model, Types } from 'mongoose';
 import { isDuplicateKey } from '../common/errors/all-exceptions.filter';
-import { MessageStatus, TenantEvent, WebhookDelivery } from './webhook-records.schema';
+import { MessageStatus, TenantEvent, WebhookClaim, WebhookDelivery } from './webhook-records.schema';
 
 export type DeliveryRecord = WebhookDelivery & { _id: Types.ObjectId };
 export interface NewTenantEvent {
@@ -24,6 +24,7 @@ export class WebhooksRepository {
     @InjectModel(WebhookDelivery.name) private readonly deliveries: Model<WebhookDelivery>,
     @InjectModel(TenantEvent.name) private readonly events: Model<TenantEvent>,
     @InjectModel(MessageStatus.name) private readonly statuses: Model<MessageStatus>,
+    @InjectModel(WebhookClaim.name) private readonly claims: Model<WebhookClaim>,
   ) {}
 
   /** Stores a delivery; false when the same bytes were stored before (a duplicate). */
@@ -37,19 +38,37 @@ export class WebhooksRepository {
     }
   }
 
-  /** Atomically takes the oldest delivery waiting to be applied (or whose claim ran out). */
-  claimNext(now: Date, claimMs: number): Promise<DeliveryRecord | null> {
-    return this.deliveries
-      .findOneAndUpdate(
-        { status: 'received', $or: [{ claimUntil: null }, { claimUntil: { $lt: now } }] },
-        { $set: { claimUntil: new Date(now.getTime() + claimMs) }, $inc: { attempts: 1 } },
-        { sort: { receivedAt: 1 }, new: true },
-      )
-      .lean();
+  /**
+   * Takes the oldest delivery waiting to be applied (or whose claim ran out) for this instance
+   * alone: the claim is the insert of `<id>#<attempt>`, which only one instance can win.
+   */
+  async claimNext(now: Date, claimMs: number): Promise<DeliveryRecord | null> {
+    const claimUntil = new Date(now.getTime() + claimMs);
+    for (let tries = 0; tries < 5; tries++) {
+      const candidate = await this.deliveries
+        .findOne({ status: 'received', $or: [{ claimUntil: null }, { claimUntil: { $lt: now } }] }, { _id: 1, attempts: 1 })
+        .sort({ receivedAt: 1 })
+        .lean();
+      if (!candidate) return null;
+      const claimId = `${String(candidate._id)}#${candidate.attempts}`;
+      try {
+        await this.claims.create({ _id: claimId, claimUntil });
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        // Another instance holds this attempt; if its claim ran out (it crashed before marking the
+        // delivery), move to the next attempt so the delivery can be claimed again.
+        const held = await this.claims.findById(claimId).lean();
+        if (held && held.claimUntil < now) await this.deliveries.updateOne({ _id: candidate._id, attempts: candidate.attempts }, { $inc: { attempts: 1 } });
+        continue;
+      }
+      return this.deliveries.findOneAndUpdate({ _id: candidate._id }, { $set: { claimUntil }, $inc: { attempts: 1 } }, { new: true }).lean();
+    }
+    return null;
   }
 
   async finishDelivery(id: Types.ObjectId, result: { status: WebhookDeliveryStatus; error: string | null; unroutableIds: string[]; appliedAt: Date }): Promise<void> {
     await this.deliveries.updateOne({ _id: id }, { $set: { ...result, claimUntil: null } });
+    await this.claims.deleteMany({ _id: { $regex: `^${String(id)}#` } });
   }
 
   /** Unroutable deliveries that mention an id just connected go back to the queue. */
