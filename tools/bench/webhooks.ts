@@ -8,6 +8,7 @@ import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
+import { mongo } from 'mongoose';
 import { signWebhookPayload } from '../../libs/meta-graph/src/lib/signatures';
 import { seedRoutableNumber } from '../../apps/api-e2e/src/support/webhook-fixtures';
 import { freePort, launchDatabase, withDatabaseName } from '../database/database-launcher';
@@ -77,6 +78,22 @@ async function waitForHttp(url: string): Promise<void> {
   throw new Error(`${url} did not answer`);
 }
 
+async function countDocuments(uri: string, collection: string, filter: object): Promise<number> {
+  const client = await mongo.MongoClient.connect(uri);
+  try {
+    return await client.db().collection(collection).countDocuments(filter);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Seconds from now until the inbox is empty (every acknowledged delivery applied), up to 10 minutes. */
+async function secondsUntilInboxEmpty(uri: string): Promise<number> {
+  const started = Date.now();
+  while ((await countDocuments(uri, 'webhook_inbox', {})) > 0 && Date.now() - started < 600_000) await new Promise((r) => setTimeout(r, 250));
+  return Number(((Date.now() - started) / 1000).toFixed(1));
+}
+
 function postgresAnswers(): Promise<boolean> {
   return new Promise((done) => {
     const socket = connect(5432, '127.0.0.1');
@@ -108,7 +125,8 @@ async function main(): Promise<void> {
       TOKEN_ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 5).toString('base64')}`,
       TOKEN_CHECK_ENABLED: 'false',
     });
-    startProcess('npx', ['tsx', 'tools/bench/baseline-webhook-server.ts', String(basePort), baselineUri, SECRET], {});
+    // Node itself (not npx) so that killing the child stops the server.
+    startProcess(process.execPath, ['--import', 'tsx', 'tools/bench/baseline-webhook-server.ts', String(basePort), baselineUri, SECRET], {});
     const targets = { 'WABA Connect': `http://127.0.0.1:${apiPort}`, 'node:http baseline': `http://127.0.0.1:${basePort}` };
     await Promise.all([waitForHttp(`${targets['WABA Connect']}/api/health`), waitForHttp(targets['node:http baseline'])]);
 
@@ -117,9 +135,14 @@ async function main(): Promise<void> {
       const figures: Record<string, { rps: number; p50: number; p99: number; errors: number }> = {};
       for (const [name, url] of Object.entries(targets)) {
         await run(url, kind, ids, { connections: 10, rate: 100 }); // warm-up
+        const ours = name === 'WABA Connect';
         const saturated = await run(url, kind, ids, { connections: 50 });
+        // Ours applies after the 200: how long the inbox takes to empty once the load stops (the
+        // fixed-rate run starts from an empty inbox, as after any burst).
+        const drainedAfterSaturation = ours ? await secondsUntilInboxEmpty(apiUri) : null;
         const fixed = await run(url, kind, ids, { connections: 30, rate: 300 });
         figures[name] = { rps: saturated.requests.average, p50: fixed.latency.p50, p99: fixed.latency.p99, errors: fixed.non2xx + fixed.errors + saturated.non2xx + saturated.errors };
+        const drainedAfterFixed = ours ? await secondsUntilInboxEmpty(apiUri) : null;
         rows.push({
           payload: kind,
           target: name,
@@ -128,14 +151,19 @@ async function main(): Promise<void> {
           'p99 ms @300/s': fixed.latency.p99,
           'sent @300/s': fixed.requests.total,
           'non-2xx/errors': figures[name].errors,
+          'inbox empty after saturation (s)': drainedAfterSaturation ?? '',
+          'inbox empty after @300/s (s)': drainedAfterFixed ?? '',
         });
       }
       const ours = figures['WABA Connect'];
       const base = figures['node:http baseline'];
-      rows.push({ payload: kind, target: 'ratio ours/baseline', 'req/s at saturation': Number((ours.rps / base.rps).toFixed(2)), 'p50 ms @300/s': Number((ours.p50 / Math.max(base.p50, 1)).toFixed(2)), 'p99 ms @300/s': Number((ours.p99 / Math.max(base.p99, 1)).toFixed(2)), 'sent @300/s': '', 'non-2xx/errors': '' });
+      rows.push({ payload: kind, target: 'ratio ours/baseline', 'req/s at saturation': Number((ours.rps / base.rps).toFixed(2)), 'p50 ms @300/s': Number((ours.p50 / Math.max(base.p50, 1)).toFixed(2)), 'p99 ms @300/s': Number((ours.p99 / Math.max(base.p99, 1)).toFixed(2)), 'sent @300/s': '', 'non-2xx/errors': '', 'inbox empty after saturation (s)': '', 'inbox empty after @300/s (s)': '' });
     }
     console.log(`\nWebhook ingest, ${SECONDS} s per measurement, database ${database.kind}`);
     console.table(rows);
+    const archived = await countDocuments(apiUri, 'webhook_deliveries', {});
+    const applied = await countDocuments(apiUri, 'webhook_deliveries', { status: 'applied' });
+    console.log(`ours: ${archived} deliveries archived, ${applied} applied, ${await countDocuments(apiUri, 'webhook_inbox', {})} still in the inbox`);
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));

@@ -46,8 +46,10 @@ export async function startTestApp(settings: Record<string, string> = {}): Promi
   const app = await createApiApp(config, { logDestination: logs });
   await app.init();
   const connection = app.get<Connection>(getConnectionToken());
+  // The running app's own webhook worker registration is not test data: it stays.
   const clearData = async () => {
-    await Promise.all(Object.values(connection.collections).map((collection) => collection.deleteMany({})));
+    const data = Object.values(connection.collections).filter((collection) => collection.collectionName !== 'webhook_workers');
+    await Promise.all(data.map((collection) => collection.deleteMany({})));
   };
   return { app, server: app.getHttpServer() as Server, logs, databaseUri, clearData, close: () => app.close() };
 }

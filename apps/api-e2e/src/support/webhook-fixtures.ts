@@ -33,6 +33,15 @@ export async function seedRoutableNumber(databaseUri: string, ids = { wabaId: '4
   }
 }
 
+export async function insertInto(databaseUri: string, collection: string, docs: object[]): Promise<void> {
+  const client = await MongoClient.connect(databaseUri);
+  try {
+    await client.db().collection(collection).insertMany(docs as never[]);
+  } finally {
+    await client.close();
+  }
+}
+
 export async function countWhere(databaseUri: string, collection: string, filter: object): Promise<number> {
   const client = await MongoClient.connect(databaseUri);
   try {

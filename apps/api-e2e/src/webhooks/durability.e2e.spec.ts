@@ -6,7 +6,7 @@ import { freePort, startFerretDb } from '../../../../tools/database/database-lau
 import { WebhookProcessor } from '../../../api/src/webhooks/webhook-processor.service';
 import { WebhooksRepository } from '../../../api/src/webhooks/webhooks.repository';
 import { startTestApp } from '../support/test-app';
-import { countWhere, distinctValues, seedRoutableNumber } from '../support/webhook-fixtures';
+import { countWhere, distinctValues, insertInto, seedRoutableNumber } from '../support/webhook-fixtures';
 import { APP_SECRET, inboundMessage, signed } from '../support/webhook-payloads';
 
 const ROOT = resolve(__dirname, '../../../..');
@@ -38,30 +38,50 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what:
 }
 
 describe('webhook durability', () => {
-  it('lets exactly one of many concurrent claimers take each stored delivery', async () => {
+  it('lets exactly one of many concurrent workers take over each dead worker', async () => {
     const api = await startTestApp({ META_APP_SECRET: APP_SECRET });
     try {
-      const processor = api.app.get(WebhookProcessor);
-      await processor.onModuleDestroy(); // stop this app's own sweep: the test is the only claimer
       const repository = api.app.get(WebhooksRepository);
-      for (let i = 0; i < 30; i++) {
-        await repository.insertDelivery({ bodySha256: `sha-${i}`, rawBody: '{}', sizeBytes: 2, receivedAt: new Date(Date.now() + i), status: 'received', error: null });
-      }
-      const claimed: string[] = [];
-      const claimer = async () => {
-        for (let delivery = await repository.claimNext(new Date(), 60_000); delivery; delivery = await repository.claimNext(new Date(), 60_000)) {
-          claimed.push(String(delivery._id));
-        }
-      };
-      await Promise.all(Array.from({ length: 10 }, claimer));
-      // A claimer that lost every race may stop early; whatever is left is claimed afterwards.
-      await claimer();
-      expect(claimed).toHaveLength(30);
-      expect(new Set(claimed).size).toBe(30);
+      const dead = Array.from({ length: 30 }, (_, i) => `dead-${i}`);
+      const winners = new Map<string, string[]>();
+      await Promise.all(
+        Array.from({ length: 10 }, async (_, w) => {
+          for (const worker of dead) {
+            if (await repository.claimTakeover(worker, `live-${w}`, new Date())) winners.set(worker, [...(winners.get(worker) ?? []), `live-${w}`]);
+          }
+        }),
+      );
+      expect([...winners.keys()].sort()).toEqual([...dead].sort());
+      for (const worker of dead) expect(winners.get(worker)).toHaveLength(1);
     } finally {
       await api.close();
     }
   });
+
+  it('applies the inbox of a worker that died, in another instance, each delivery once', async () => {
+    const database = await startFerretDb(process.env, () => undefined);
+    const uri = `${database.uri}/webhooks_takeover`;
+    const fixture = await seedRoutableNumber(uri);
+    const entries = Array.from({ length: 30 }, (_, i) => {
+      const body = JSON.stringify(inboundMessage(fixture.wabaId, fixture.phoneNumberId, { id: `wamid.ORPHAN${i}`, text: `o${i}` }));
+      return { _id: `orphan-${i}`, rawBody: body, sizeBytes: body.length, receivedAt: new Date(), owner: 'crashed-worker', flush: 'orphan-flush', acceptId: `accept-${i}`, attempts: 0 };
+    });
+    await insertInto(uri, 'webhook_workers', [{ _id: 'crashed-worker', seenAt: new Date(0) }]);
+    await insertInto(uri, 'webhook_inbox', entries);
+    const instances = await Promise.all([0, 1, 2].map(() => startTestApp({ MONGODB_URI: uri, META_APP_SECRET: APP_SECRET })));
+    try {
+      await waitUntil(async () => (await countWhere(uri, 'webhook_inbox', {})) === 0, 20_000, 'the orphaned inbox to be applied');
+      await Promise.all(instances.map((instance) => instance.app.get(WebhookProcessor).idle()));
+      expect(await countWhere(uri, 'webhook_deliveries', { status: 'applied' })).toBe(30);
+      const keys = (await distinctValues(uri, 'tenant_events', 'key')) as string[];
+      expect(new Set(keys).size).toBe(30);
+      expect(keys).toHaveLength(30);
+      expect(await countWhere(uri, 'webhook_workers', { _id: 'crashed-worker' })).toBe(0);
+    } finally {
+      await Promise.all(instances.map((instance) => instance.close()));
+      await database.stop();
+    }
+  }, 60_000);
 
   it('answers 503 within two seconds while the database is down, and loses nothing once it is back', async () => {
     const database = await startFerretDb(process.env, () => undefined, { keepData: true });

@@ -4,6 +4,7 @@ import type { Connection } from 'mongoose';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { WebhookProcessor } from '../../../api/src/webhooks/webhook-processor.service';
+import { WebhooksRepository } from '../../../api/src/webhooks/webhooks.repository';
 import type { TestApp } from '../support/test-app';
 import { createTenant, type SignedInTenant } from '../support/tenants';
 import { TestBrowser } from '../support/test-browser';
@@ -70,6 +71,7 @@ describe('Meta webhooks: verified, durable, deduplicated, routed', () => {
       expect((await request(api.server).post('/api/webhooks/whatsapp').set('Content-Type', 'application/json').send(body)).status).toBe(401);
       expect((await deliver(body, `sha256=${'0'.repeat(64)}`)).status).toBe(401);
       expect((await deliver(body, signed(body, 'another-secret').signature)).status).toBe(401);
+      expect(await db().collection('webhook_inbox').countDocuments()).toBe(0);
       expect(await db().collection('webhook_deliveries').countDocuments()).toBe(0);
     });
 
@@ -120,6 +122,7 @@ describe('Meta webhooks: verified, durable, deduplicated, routed', () => {
     const payload = inboundMessage(wabaIdOf(sandbox, 'Acme Bakery'), phoneIdOf(sandbox, '+1 555-010-0199'), { id: 'wamid.DUP', text: 'once' });
     for (let i = 0; i < 3; i++) expect((await deliver(payload)).status).toBe(200);
     expect(await db().collection('webhook_deliveries').countDocuments()).toBe(1);
+    expect(await db().collection('webhook_inbox').countDocuments()).toBe(0);
     expect((await events(tenant)).items.filter((e) => e.type === 'message.received')).toHaveLength(1);
   });
 
@@ -134,8 +137,12 @@ describe('Meta webhooks: verified, durable, deduplicated, routed', () => {
     await deliver(statuses(wabaId, phone, [{ id: 'wamid.ORDER', status: 'read', timestamp: 1767225800 }]));
     await deliver(statuses(wabaId, phone, [{ id: 'wamid.ORDER', status: 'delivered', timestamp: 1767225790 }]));
     await deliver(statuses(wabaId, phone, [{ id: 'wamid.ORDER', status: 'sent', timestamp: 1767225780 }]));
-    const stored = await db().collection('message_statuses').findOne({ messageId: 'wamid.ORDER' });
-    expect(stored?.['status']).toBe('read');
+    await deliver(statuses(wabaId, phone, [{ id: 'wamid.FORWARD', status: 'sent', timestamp: 1767225780 }]));
+    await deliver(statuses(wabaId, phone, [{ id: 'wamid.FORWARD', status: 'delivered', timestamp: 1767225790 }]));
+    const accountId = String((await db().collection('tenant_events').findOne({ messageId: 'wamid.ORDER' }))?.['accountId']);
+    const repository = api.app.get(WebhooksRepository);
+    expect(await repository.messageStatus(accountId, 'wamid.ORDER')).toBe('read');
+    expect(await repository.messageStatus(accountId, 'wamid.FORWARD')).toBe('delivered');
   });
 
   it('routes messages by phone_number_id, and by the WABA when the number is unknown', async () => {

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { TenantEventView } from '@waba/contracts';
 import { Clock } from '../common/clock/clock';
 import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
@@ -12,14 +11,43 @@ const STATUS_RANK: Record<string, number> = { sent: 10, delivered: 20, read: 30,
 /** The business took our access away: the WABA and its credential are revoked. */
 const REVOKING_EVENTS = new Set(['PARTNER_APP_UNINSTALLED', 'PARTNER_REMOVED']);
 
-export interface ApplyResult {
+/** A change to a WABA or number, applied in delivery order; each sets values, so doing it again is harmless. */
+type NumberAction =
+  | { kind: 'revoke-waba'; accountId: string; wabaId: string; reason: string }
+  | { kind: 'number-change'; accountId: string; phoneNumberId: string; change: Parameters<PhoneNumbersService['applyMetaChange']>[2] };
+
+/** What one delivery will write, worked out from reads only. */
+export interface DeliveryPlan {
   /** Ids (WABA or number) that no tenant owns; the delivery is kept for when one connects. */
   unroutableIds: string[];
+  events: Array<{ accountId: string; event: NewTenantEvent }>;
+  actions: NumberAction[];
+}
+
+type NumberOwner = { accountId: string; wabaId: string } | null;
+type WabaOwner = { accountId: string } | null;
+
+/** Owner look-ups shared by the deliveries of one batch: 50 deliveries for one number read it once. */
+export class RouteLookup {
+  private readonly numberOwners = new Map<string, Promise<NumberOwner>>();
+  private readonly wabaOwners = new Map<string, Promise<WabaOwner>>();
+
+  constructor(private readonly numbers: PhoneNumbersRepository) {}
+
+  ownerOfNumber(phoneNumberId: string): Promise<NumberOwner> {
+    return memo(this.numberOwners, phoneNumberId, () => this.numbers.ownerOfNumber(phoneNumberId));
+  }
+
+  ownerOfWaba(wabaId: string): Promise<WabaOwner> {
+    return memo(this.wabaOwners, wabaId, () => this.numbers.ownerOfWaba(wabaId));
+  }
 }
 
 /**
- * Applies one stored delivery: every entry and change, routed to its tenant. Re-applying the same
- * delivery is harmless: events are keyed, statuses only move forward, updates are idempotent.
+ * Applies stored deliveries, a batch at a time: first every delivery is planned (routing reads
+ * only), then the batch's events go out in one insert. Re-applying is harmless: events are keyed
+ * (a message status is one event per status reached, and the furthest one wins), number changes
+ * set values.
  */
 @Injectable()
 export class WebhookApplier {
@@ -31,39 +59,54 @@ export class WebhookApplier {
     private readonly clock: Clock,
   ) {}
 
-  async apply(envelope: WebhookEnvelope, deliveryKey: string): Promise<ApplyResult> {
-    const unroutable = new Set<string>();
-    for (const [e, entry] of (envelope.entry ?? []).entries()) {
-      for (const [c, change] of (entry.changes ?? []).entries()) {
-        const missing = await this.applyChange(entry.id, entry.time, change, `${deliveryKey}:${e}:${c}`);
-        for (const id of missing) unroutable.add(id);
-      }
-    }
-    return { unroutableIds: [...unroutable] };
+  /** A look-up cache for one batch of plans. */
+  routes(): RouteLookup {
+    return new RouteLookup(this.numbers);
   }
 
-  /** Returns the ids nobody owns when the change could not be routed (empty when applied). */
-  private async applyChange(entryId: string | undefined, entryTime: number | undefined, change: WebhookChange, key: string): Promise<string[]> {
+  async plan(envelope: WebhookEnvelope, deliveryKey: string, routes: RouteLookup): Promise<DeliveryPlan> {
+    const plan: DeliveryPlan = { unroutableIds: [], events: [], actions: [] };
+    for (const [e, entry] of (envelope.entry ?? []).entries()) {
+      for (const [c, change] of (entry.changes ?? []).entries()) {
+        const missing = await this.planChange(plan, routes, entry.id, entry.time, change, `${deliveryKey}:${e}:${c}`);
+        for (const id of missing) if (!plan.unroutableIds.includes(id)) plan.unroutableIds.push(id);
+      }
+    }
+    return plan;
+  }
+
+  /** Carries out the plans of one batch; new events are pushed live to their tenant. */
+  async execute(plans: DeliveryPlan[]): Promise<void> {
+    for (const action of plans.flatMap((p) => p.actions)) {
+      if (action.kind === 'revoke-waba') await this.phoneNumbers.revokeWaba(action.accountId, action.wabaId, action.reason);
+      else await this.phoneNumbers.applyMetaChange(action.accountId, action.phoneNumberId, action.change);
+    }
+    const created = await this.repository.insertEvents(plans.flatMap((p) => p.events));
+    for (const { accountId, view } of created) this.gateway.publish(accountId, { type: 'event.created', event: view });
+  }
+
+  /** Returns the ids nobody owns when the change could not be routed (empty when planned). */
+  private planChange(plan: DeliveryPlan, routes: RouteLookup, entryId: string | undefined, entryTime: number | undefined, change: WebhookChange, key: string): Promise<string[]> {
     const value = change.value ?? {};
     switch (change.field) {
       case 'messages':
-        return this.applyMessages(entryId, value as MessagesValue);
+        return this.planMessages(plan, routes, entryId, value as MessagesValue);
       case 'account_update':
-        return this.applyAccountUpdate(entryId, entryTime, value as AccountUpdateValue, key);
+        return this.planAccountUpdate(plan, routes, entryId, entryTime, value as AccountUpdateValue, key);
       case 'phone_number_quality_update':
-        return this.applyQualityUpdate(entryId, value as QualityUpdateValue, key);
+        return this.planQualityUpdate(plan, routes, entryId, value as QualityUpdateValue, key);
       case 'phone_number_name_update':
-        return this.applyNameUpdate(entryId, value as NameUpdateValue, key);
+        return this.planNameUpdate(plan, routes, entryId, value as NameUpdateValue, key);
       default:
-        return []; // fields we do not subscribe to are acknowledged and ignored
+        return Promise.resolve([]); // fields we do not subscribe to are acknowledged and ignored
     }
   }
 
   /** Routed by `metadata.phone_number_id`, falling back to the WABA in `entry[].id`. */
-  private async applyMessages(entryId: string | undefined, value: MessagesValue): Promise<string[]> {
+  private async planMessages(plan: DeliveryPlan, routes: RouteLookup, entryId: string | undefined, value: MessagesValue): Promise<string[]> {
     const phoneNumberId = value.metadata?.phone_number_id ?? null;
-    const byNumber = phoneNumberId ? await this.numbers.ownerOfNumber(phoneNumberId) : null;
-    const byWaba = byNumber ? null : entryId ? await this.numbers.ownerOfWaba(entryId) : null;
+    const byNumber = phoneNumberId ? await routes.ownerOfNumber(phoneNumberId) : null;
+    const byWaba = byNumber ? null : entryId ? await routes.ownerOfWaba(entryId) : null;
     const accountId = byNumber?.accountId ?? byWaba?.accountId;
     if (!accountId) return [phoneNumberId, entryId].filter((id): id is string => !!id);
     const wabaId = byNumber?.wabaId ?? entryId ?? null;
@@ -72,116 +115,147 @@ export class WebhookApplier {
     for (const message of value.messages ?? []) {
       if (!message.id) continue;
       const name = value.contacts?.find((c) => c.wa_id === message.from)?.profile?.name;
-      await this.record(accountId, {
-        key: `message:${message.id}`,
-        type: 'message.received',
-        title: `Message from ${name ? `${name} (+${message.from})` : `+${message.from ?? 'unknown'}`}`,
-        detail: message.type === 'text' ? (message.text?.body ?? null) : `[${message.type ?? 'message'}]`,
-        phoneNumberId,
-        wabaId,
-        occurredAt: fromUnix(message.timestamp, now),
-        receivedAt: now,
+      plan.events.push({
+        accountId,
+        event: {
+          key: `message:${message.id}`,
+          type: 'message.received',
+          title: `Message from ${name ? `${name} (+${message.from})` : `+${message.from ?? 'unknown'}`}`,
+          detail: message.type === 'text' ? (message.text?.body ?? null) : `[${message.type ?? 'message'}]`,
+          phoneNumberId,
+          wabaId,
+          occurredAt: fromUnix(message.timestamp, now),
+          receivedAt: now,
+          messageId: message.id,
+          messageStatus: null,
+        statusRank: null,
+        },
       });
     }
     for (const status of value.statuses ?? []) {
       const rank = STATUS_RANK[status.status ?? ''];
       if (!status.id || !rank) continue;
       const statusAt = fromUnix(status.timestamp, now);
-      await this.repository.advanceMessageStatus(accountId, { messageId: status.id, status: status.status ?? '', rank, phoneNumberId, statusAt });
       const error = status.errors?.[0];
-      await this.record(accountId, {
-        key: `status:${status.id}:${status.status}`,
-        type: 'message.status',
-        title: `Message to +${status.recipient_id ?? 'unknown'} ${status.status}`,
-        detail: error ? `${error.title ?? 'Error'} (${error.code ?? '?'})` : null,
-        phoneNumberId,
-        wabaId,
-        occurredAt: statusAt,
-        receivedAt: now,
+      plan.events.push({
+        accountId,
+        event: {
+          key: `status:${status.id}:${status.status}`,
+          type: 'message.status',
+          title: `Message to +${status.recipient_id ?? 'unknown'} ${status.status}`,
+          detail: error ? `${error.title ?? 'Error'} (${error.code ?? '?'})` : null,
+          phoneNumberId,
+          wabaId,
+          occurredAt: statusAt,
+          receivedAt: now,
+          messageId: status.id,
+          messageStatus: status.status ?? null,
+          statusRank: rank,
+        },
       });
     }
     return [];
   }
 
   /** PARTNER_* events name the client's WABA in `value.waba_info.waba_id`, not in `entry[].id`. */
-  private async applyAccountUpdate(entryId: string | undefined, entryTime: number | undefined, value: AccountUpdateValue, key: string): Promise<string[]> {
+  private async planAccountUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | undefined, entryTime: number | undefined, value: AccountUpdateValue, key: string): Promise<string[]> {
     const wabaId = value.waba_info?.waba_id ?? entryId;
-    const owner = wabaId ? await this.numbers.ownerOfWaba(wabaId) : null;
+    const owner = wabaId ? await routes.ownerOfWaba(wabaId) : null;
     if (!wabaId || !owner) return wabaId ? [wabaId] : ['unknown'];
     const event = value.event ?? 'UNKNOWN';
     const now = this.clock.now();
     if (REVOKING_EVENTS.has(event)) {
-      await this.phoneNumbers.revokeWaba(owner.accountId, wabaId, `Meta reported ${event}${value.disconnection_info?.reason ? ` (${value.disconnection_info.reason})` : ''}`);
+      const reason = `Meta reported ${event}${value.disconnection_info?.reason ? ` (${value.disconnection_info.reason})` : ''}`;
+      plan.actions.push({ kind: 'revoke-waba', accountId: owner.accountId, wabaId, reason });
     }
-    await this.record(owner.accountId, {
-      key: `account:${key}`,
-      type: 'account.update',
-      title: `Account update: ${event}`,
-      detail: REVOKING_EVENTS.has(event) ? 'Access to this WhatsApp Business Account was removed; reconnect to restore it' : null,
-      phoneNumberId: null,
-      wabaId,
-      occurredAt: entryTime ? new Date(entryTime * 1000) : now,
-      receivedAt: now,
+    plan.events.push({
+      accountId: owner.accountId,
+      event: {
+        key: `account:${key}`,
+        type: 'account.update',
+        title: `Account update: ${event}`,
+        detail: REVOKING_EVENTS.has(event) ? 'Access to this WhatsApp Business Account was removed; reconnect to restore it' : null,
+        phoneNumberId: null,
+        wabaId,
+        occurredAt: entryTime ? new Date(entryTime * 1000) : now,
+        receivedAt: now,
+        messageId: null,
+        messageStatus: null,
+        statusRank: null,
+      },
     });
     return [];
   }
 
   /** Account-level fields carry only the display number: routed by WABA plus display number. */
-  private async applyQualityUpdate(entryId: string | undefined, value: QualityUpdateValue, key: string): Promise<string[]> {
-    const target = await this.numberOf(entryId, value.display_phone_number);
+  private async planQualityUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | undefined, value: QualityUpdateValue, key: string): Promise<string[]> {
+    const target = await this.numberOf(routes, entryId, value.display_phone_number);
     if (!target) return [entryId ?? 'unknown'];
     const limit = value.max_daily_conversations_per_business ?? value.current_limit;
     const quality = qualityFromEvent(value.event);
-    await this.phoneNumbers.applyMetaChange(target.accountId, target.phoneNumberId, { ...(limit ? { messagingLimit: limit } : {}), ...(quality ? { qualityRating: quality } : {}) });
+    plan.actions.push({ kind: 'number-change', accountId: target.accountId, phoneNumberId: target.phoneNumberId, change: { ...(limit ? { messagingLimit: limit } : {}), ...(quality ? { qualityRating: quality } : {}) } });
     const now = this.clock.now();
-    await this.record(target.accountId, {
-      key: `quality:${key}`,
-      type: 'phone_number.quality',
-      title: `Quality update for ${target.displayPhone}: ${value.event ?? 'changed'}`,
-      detail: limit ? `Messaging limit ${limit}` : null,
-      phoneNumberId: target.phoneNumberId,
-      wabaId: entryId ?? null,
-      occurredAt: now,
-      receivedAt: now,
+    plan.events.push({
+      accountId: target.accountId,
+      event: {
+        key: `quality:${key}`,
+        type: 'phone_number.quality',
+        title: `Quality update for ${target.displayPhone}: ${value.event ?? 'changed'}`,
+        detail: limit ? `Messaging limit ${limit}` : null,
+        phoneNumberId: target.phoneNumberId,
+        wabaId: entryId ?? null,
+        occurredAt: now,
+        receivedAt: now,
+        messageId: null,
+        messageStatus: null,
+        statusRank: null,
+      },
     });
     return [];
   }
 
-  private async applyNameUpdate(entryId: string | undefined, value: NameUpdateValue, key: string): Promise<string[]> {
-    const target = await this.numberOf(entryId, value.display_phone_number);
+  private async planNameUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | undefined, value: NameUpdateValue, key: string): Promise<string[]> {
+    const target = await this.numberOf(routes, entryId, value.display_phone_number);
     if (!target) return [entryId ?? 'unknown'];
     const approved = value.decision === 'APPROVED';
-    await this.phoneNumbers.applyMetaChange(target.accountId, target.phoneNumberId, {
-      nameStatus: value.decision ?? null,
-      ...(approved && value.requested_verified_name ? { verifiedName: value.requested_verified_name } : {}),
+    plan.actions.push({
+      kind: 'number-change',
+      accountId: target.accountId,
+      phoneNumberId: target.phoneNumberId,
+      change: { nameStatus: value.decision ?? null, ...(approved && value.requested_verified_name ? { verifiedName: value.requested_verified_name } : {}) },
     });
     const now = this.clock.now();
-    await this.record(target.accountId, {
-      key: `name:${key}`,
-      type: 'phone_number.name',
-      title: `Display name ${value.requested_verified_name ?? ''} ${value.decision?.toLowerCase() ?? 'updated'}`.replace(/\s+/g, ' '),
-      detail: value.rejection_reason ?? null,
-      phoneNumberId: target.phoneNumberId,
-      wabaId: entryId ?? null,
-      occurredAt: now,
-      receivedAt: now,
+    plan.events.push({
+      accountId: target.accountId,
+      event: {
+        key: `name:${key}`,
+        type: 'phone_number.name',
+        title: `Display name ${value.requested_verified_name ?? ''} ${value.decision?.toLowerCase() ?? 'updated'}`.replace(/\s+/g, ' '),
+        detail: value.rejection_reason ?? null,
+        phoneNumberId: target.phoneNumberId,
+        wabaId: entryId ?? null,
+        occurredAt: now,
+        receivedAt: now,
+        messageId: null,
+        messageStatus: null,
+        statusRank: null,
+      },
     });
     return [];
   }
 
-  private async numberOf(wabaId: string | undefined, displayPhoneNumber: string | undefined) {
-    const owner = wabaId ? await this.numbers.ownerOfWaba(wabaId) : null;
+  private async numberOf(routes: RouteLookup, wabaId: string | undefined, displayPhoneNumber: string | undefined) {
+    const owner = wabaId ? await routes.ownerOfWaba(wabaId) : null;
     if (!wabaId || !owner || !displayPhoneNumber) return null;
     const number = await this.numbers.findNumberByDisplay(owner.accountId, wabaId, displayPhoneNumber);
     return number ? { accountId: owner.accountId, phoneNumberId: number.phoneNumberId, displayPhone: number.displayPhone } : null;
   }
+}
 
-  /** Stores the event once and pushes it live the first time only. */
-  private async record(accountId: string, event: NewTenantEvent): Promise<TenantEventView | null> {
-    const created = await this.repository.insertEvent(accountId, event);
-    if (created) this.gateway.publish(accountId, { type: 'event.created', event: created });
-    return created;
-  }
+function memo<V>(cache: Map<string, Promise<V>>, key: string, load: () => Promise<V>): Promise<V> {
+  let found = cache.get(key);
+  if (!found) cache.set(key, (found = load()));
+  return found;
 }
 
 function fromUnix(seconds: string | undefined, fallback: Date): Date {

@@ -1,24 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { verifyWebhookSignature } from '@waba/meta-graph';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { GroupCommit } from '../common/batching/group-commit';
 import { Clock } from '../common/clock/clock';
-import { UnauthorizedError } from '../common/errors/domain-errors';
+import { ServiceUnavailableError, UnauthorizedError } from '../common/errors/domain-errors';
 import { ApiConfig } from '../config/api-config';
 import { WebhookProcessor } from './webhook-processor.service';
-import { WebhooksRepository } from './webhooks.repository';
+import { WebhooksRepository, type InboxRecord } from './webhooks.repository';
 
 /**
  * The hot path of `POST /api/webhooks/whatsapp`: check the signature over the raw bytes, store the
- * delivery, and let the processor apply it after the 200. Nothing else happens before the answer.
+ * delivery in the inbox, and let the processor apply it after the 200. Deliveries arriving together
+ * share one insert (group commit); each request still waits until its own delivery is stored.
  */
 @Injectable()
 export class WebhookIngestService {
+  private readonly inbox = new GroupCommit<InboxRecord, boolean>((entries) => this.store(entries), { maxBatch: 50, maxConcurrentWrites: 2 });
+
   constructor(
     private readonly repository: WebhooksRepository,
     private readonly processor: WebhookProcessor,
     private readonly config: ApiConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    // Answering Meta comes first: applying waits while deliveries are being stored.
+    processor.yieldTo(() => this.inbox.inFlight > 0);
+  }
 
   verifyHandshake(mode: unknown, verifyToken: unknown, challenge: unknown): string | null {
     return mode === 'subscribe' && verifyToken === this.config.META_WEBHOOK_VERIFY_TOKEN && typeof challenge === 'string' ? challenge : null;
@@ -29,18 +36,34 @@ export class WebhookIngestService {
     if (!verifyWebhookSignature(rawBody, signature, this.config.META_APP_SECRET)) {
       throw new UnauthorizedError(signature ? 'The X-Hub-Signature-256 signature does not match the body' : 'The X-Hub-Signature-256 header is missing');
     }
-    const text = rawBody.toString('utf8');
-    // Malformed JSON is stored as rejected and acknowledged: Meta would otherwise resend it for 7 days.
-    const malformed = !isJsonObject(text);
-    const stored = await this.repository.insertDelivery({
-      bodySha256: createHash('sha256').update(rawBody).digest('hex'),
-      rawBody: text,
+    const entry: InboxRecord = {
+      _id: createHash('sha256').update(rawBody).digest('hex'),
+      rawBody: rawBody.toString('utf8'),
       sizeBytes: rawBody.length,
       receivedAt: this.clock.now(),
-      status: malformed ? 'rejected' : 'received',
-      error: malformed ? 'The body is not a JSON object' : null,
-    });
-    if (stored && !malformed) this.processor.wake();
+      owner: '',
+      flush: '',
+      acceptId: randomUUID(),
+      attempts: 0,
+    };
+    // Malformed JSON is archived as rejected and acknowledged: Meta would otherwise resend it for 7 days.
+    if (!isJsonObject(entry.rawBody)) {
+      const { _id: bodySha256, acceptId, rawBody: text, sizeBytes, receivedAt } = entry;
+      await this.repository.archiveDeliveries([{ bodySha256, acceptId, rawBody: text, sizeBytes, receivedAt, status: 'rejected', error: 'The body is not a JSON object', unroutableIds: [], appliedAt: null, attempts: 0 }]);
+      return;
+    }
+    await this.inbox.add(entry);
+  }
+
+  /** One insert for the deliveries that arrived together; the processor gets the new ones in memory. */
+  private async store(entries: InboxRecord[]): Promise<boolean[]> {
+    const owner = this.processor.workerId;
+    if (!owner) throw new ServiceUnavailableError('Webhook processing is not running yet; retry shortly');
+    const flush = randomUUID();
+    for (const entry of entries) Object.assign(entry, { owner, flush });
+    const stored = await this.repository.insertInboxEntries(entries);
+    this.processor.accept(flush, entries.filter((_, i) => stored[i]));
+    return stored;
   }
 }
 

@@ -2,21 +2,50 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { TenantEventType, WebhookDeliveryStatus } from '@waba/contracts';
 import { Types } from 'mongoose';
 
-/**
- * One POST from Meta, stored before we answer 200. The raw body is kept as a string (FerretDB
- * refuses keys with dots or `$`, and the bytes are what the signature covered).
+/*
+ * Deliveries live in two collections so that nothing on the hot path reads or updates a collection
+ * that grows without end: the small inbox holds what is waiting to be applied (inserted before the
+ * 200, deleted once applied), the archive keeps every delivery for good (inserted once, when it is
+ * applied). On FerretDB v1 every query or update scans its collection, so this is what keeps the
+ * endpoint's speed independent of how many deliveries were ever received.
  */
-@Schema({ collection: 'webhook_deliveries' })
-export class WebhookDelivery {
-  /** SHA-256 of the raw body: Meta's retries and duplicate sends are the same bytes. */
-  @Prop({ type: String, required: true, unique: true }) bodySha256!: string;
+
+/**
+ * One POST from Meta waiting to be applied. `_id` is the SHA-256 of the raw body: Meta's retries
+ * and duplicate sends are the same bytes, so concurrent copies are one entry.
+ */
+@Schema({ collection: 'webhook_inbox', versionKey: false })
+export class WebhookInboxEntry {
+  @Prop({ type: String, required: true }) _id!: string;
+  /** The raw body as a string (FerretDB refuses keys with dots or `$`; the bytes are what was signed). */
   @Prop({ type: String, required: true }) rawBody!: string;
   @Prop({ type: Number, required: true }) sizeBytes!: number;
   @Prop({ type: Date, required: true }) receivedAt!: Date;
-  @Prop({ type: String, required: true, index: true }) status!: WebhookDeliveryStatus;
+  /** The API instance that applies it; a dead instance's entries are taken over by a live one. */
+  @Prop({ type: String, required: true }) owner!: string;
+  /**
+   * The insert that stored it, shared by the deliveries that arrived together: a batch of them is
+   * deleted by this one equal-to filter (FerretDB v1 runs `$in` filters row by row in its own
+   * process, which made deleting by ids the slowest step of applying).
+   */
+  @Prop({ type: String, required: true }) flush!: string;
+  /** Names this acceptance in the archive, telling a resumed entry from a true duplicate. */
+  @Prop({ type: String, required: true }) acceptId!: string;
+  /** Earlier attempts (a crash, a takeover, a requeue): the archive may already hold it. */
   @Prop({ type: Number, default: 0 }) attempts!: number;
-  /** Work claim: an instance owns the delivery until then; a crashed instance's claim runs out. */
-  @Prop({ type: Date, default: null }) claimUntil!: Date | null;
+}
+export const WebhookInboxEntrySchema = SchemaFactory.createForClass(WebhookInboxEntry);
+
+/** Every delivery ever accepted, inserted once when it is applied (or refused as malformed). */
+@Schema({ collection: 'webhook_deliveries' })
+export class WebhookDelivery {
+  @Prop({ type: String, required: true, unique: true }) bodySha256!: string;
+  @Prop({ type: String, required: true }) acceptId!: string;
+  @Prop({ type: String, required: true }) rawBody!: string;
+  @Prop({ type: Number, required: true }) sizeBytes!: number;
+  @Prop({ type: Date, required: true }) receivedAt!: Date;
+  @Prop({ type: String, required: true }) status!: WebhookDeliveryStatus;
+  @Prop({ type: Number, default: 1 }) attempts!: number;
   @Prop({ type: String, default: null }) error!: string | null;
   /** WABA and number ids nobody owned when it was applied; re-applied once one is connected. */
   @Prop({ type: [String], default: [] }) unroutableIds!: string[];
@@ -24,15 +53,25 @@ export class WebhookDelivery {
 }
 export const WebhookDeliverySchema = SchemaFactory.createForClass(WebhookDelivery);
 
+/** A live API instance applying deliveries; its heartbeat says it still is. */
+@Schema({ collection: 'webhook_workers', versionKey: false })
+export class WebhookWorker {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ type: Date, required: true }) seenAt!: Date;
+}
+export const WebhookWorkerSchema = SchemaFactory.createForClass(WebhookWorker);
+
 /**
- * Who applies a delivery, for one attempt: `_id` is `<deliveryId>#<attempt>`, so the claim is an
- * insert that exactly one instance wins. (FerretDB v1 does not isolate a findOneAndUpdate filter
- * from its write, so a claim by update could be won twice there; a duplicate key is refused.)
+ * The takeover of a dead instance's inbox entries: `_id` is `takeover:<instance>`, so exactly one
+ * live instance wins it by inserting. (FerretDB v1 does not isolate a findOneAndUpdate filter from
+ * its write, so a claim by update could be won twice there; a duplicate key is refused.)
  */
 @Schema({ collection: 'webhook_claims', versionKey: false })
 export class WebhookClaim {
   @Prop({ type: String, required: true }) _id!: string;
-  @Prop({ type: Date, required: true }) claimUntil!: Date;
+  /** The worker doing the takeover; if it dies too, the claim is released and taken again. */
+  @Prop({ type: String, required: true }) by!: string;
+  @Prop({ type: Date, required: true }) claimedAt!: Date;
 }
 export const WebhookClaimSchema = SchemaFactory.createForClass(WebhookClaim);
 
@@ -48,19 +87,15 @@ export class TenantEvent {
   @Prop({ type: String, default: null }) wabaId!: string | null;
   @Prop({ type: Date, required: true }) occurredAt!: Date;
   @Prop({ type: Date, required: true }) receivedAt!: Date;
+  /**
+   * For `message.status`: the message and how far it got (sent 10 … failed 50). Each status is
+   * inserted once and never updated, so the message's status is its highest rank: a late
+   * `delivered` after `read` changes nothing.
+   */
+  @Prop({ type: String, default: null }) messageId!: string | null;
+  @Prop({ type: String, default: null }) messageStatus!: string | null;
+  @Prop({ type: Number, default: null }) statusRank!: number | null;
 }
 export const TenantEventSchema = SchemaFactory.createForClass(TenantEvent);
 TenantEventSchema.index({ accountId: 1, key: 1 }, { unique: true });
 TenantEventSchema.index({ accountId: 1, occurredAt: -1 });
-
-/** The latest status of an outgoing message; only ever moves forward (sent → delivered → read). */
-@Schema({ collection: 'message_statuses' })
-export class MessageStatus {
-  @Prop({ type: String, required: true, unique: true }) messageId!: string;
-  @Prop({ type: Types.ObjectId, required: true }) accountId!: Types.ObjectId;
-  @Prop({ type: String, required: true }) status!: string;
-  @Prop({ type: Number, required: true }) rank!: number;
-  @Prop({ type: String, default: null }) phoneNumberId!: string | null;
-  @Prop({ type: Date, required: true }) statusAt!: Date;
-}
-export const MessageStatusSchema = SchemaFactory.createForClass(MessageStatus);

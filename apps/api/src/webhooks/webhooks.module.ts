@@ -1,6 +1,7 @@
 /**
- * Meta's webhooks for all tenants: verified over the raw bytes, stored before the 200, applied
- * afterwards (deduplicated, routed by number then WABA), and shown on the tenant's Events page.
+ * Meta's webhooks for all tenants: verified over the raw bytes, stored in the inbox before the 200,
+ * applied afterwards in batches (deduplicated, routed by number then WABA), archived, and shown on
+ * the tenant's Events page.
  */
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
@@ -8,7 +9,18 @@ import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
-import { MessageStatus, MessageStatusSchema, TenantEvent, TenantEventSchema, WebhookClaim, WebhookClaimSchema, WebhookDelivery, WebhookDeliverySchema } from './webhook-records.schema';
+import {
+  TenantEvent,
+  TenantEventSchema,
+  WebhookClaim,
+  WebhookClaimSchema,
+  WebhookDelivery,
+  WebhookDeliverySchema,
+  WebhookInboxEntry,
+  WebhookInboxEntrySchema,
+  WebhookWorker,
+  WebhookWorkerSchema,
+} from './webhook-records.schema';
 import { WebhookApplier } from './webhook-applier.service';
 import { WebhookIngestService } from './webhook-ingest.service';
 import { WebhookProcessor } from './webhook-processor.service';
@@ -18,9 +30,10 @@ import { WebhooksRepository } from './webhooks.repository';
 @Module({
   imports: [
     MongooseModule.forFeature([
+      { name: WebhookInboxEntry.name, schema: WebhookInboxEntrySchema },
       { name: WebhookDelivery.name, schema: WebhookDeliverySchema },
+      { name: WebhookWorker.name, schema: WebhookWorkerSchema },
       { name: TenantEvent.name, schema: TenantEventSchema },
-      { name: MessageStatus.name, schema: MessageStatusSchema },
       { name: WebhookClaim.name, schema: WebhookClaimSchema },
     ]),
     PhoneNumbersModule,

@@ -1,0 +1,49 @@
+interface Waiting<T, R> {
+  item: T;
+  resolve: (result: R) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: callers add one item each and wait for it to be written; a write takes everything
+ * that queued while the previous writes ran. Under load many requests share one round trip to the
+ * database; when idle an item is written at once, so nobody waits for a timer.
+ */
+export class GroupCommit<T, R> {
+  private readonly queue: Array<Waiting<T, R>> = [];
+  private writing = 0;
+
+  constructor(
+    /** Writes a batch; returns one result per item, in order. A throw fails the whole batch. */
+    private readonly write: (items: T[]) => Promise<R[]>,
+    private readonly options: { maxBatch: number; maxConcurrentWrites: number },
+  ) {}
+
+  /** Items written or waiting to be: while there are any, the database is busy with these writes. */
+  get inFlight(): number {
+    return this.queue.length + this.writing;
+  }
+
+  add(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.writing < this.options.maxConcurrentWrites && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      this.writing++;
+      this.write(batch.map((waiting) => waiting.item))
+        .then(
+          (results) => batch.forEach((waiting, i) => waiting.resolve(results[i] as R)),
+          (error: unknown) => batch.forEach((waiting) => waiting.reject(error)),
+        )
+        .finally(() => {
+          this.writing--;
+          this.pump();
+        });
+    }
+  }
+}
