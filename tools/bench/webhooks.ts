@@ -131,7 +131,8 @@ async function main(): Promise<void> {
     await Promise.all([waitForHttp(`${targets['WABA Connect']}/api/health`), waitForHttp(targets['node:http baseline'])]);
 
     const rows: Array<Record<string, string | number>> = [];
-    for (const kind of ['message', 'statuses50'] as PayloadKind[]) {
+    const kinds = (process.env['BENCH_PAYLOADS']?.split(',') ?? ['message', 'statuses50']) as PayloadKind[];
+    for (const kind of kinds) {
       const figures: Record<string, { rps: number; p50: number; p99: number; errors: number }> = {};
       for (const [name, url] of Object.entries(targets)) {
         await run(url, kind, ids, { connections: 10, rate: 100 }); // warm-up

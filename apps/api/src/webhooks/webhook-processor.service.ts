@@ -14,9 +14,9 @@ const HEARTBEAT_MS = 5_000;
 const STALE_MS = 20_000;
 /** Deliveries applied together (one archive insert, one events insert), by count and by size. */
 const BATCH_SIZE = 50;
-const BATCH_BYTES = 16 * 1024;
+const BATCH_BYTES = 8 * 1024;
 /** How long applying waits for the endpoint to be idle before it goes ahead anyway. */
-const MAX_YIELD_MS = 50;
+const MAX_YIELD_MS = 100;
 /** Bodies kept in memory; beyond this, entries wait in the database and are read back in turn. */
 const MAX_HELD_BYTES = 64 * 1024 * 1024;
 /** Entries read back from the database at a time. */
