@@ -1,0 +1,67 @@
+import { GroupCommit } from './group-commit';
+
+/** A write we finish by hand, recording the batches it was given. */
+function controlledWriter() {
+  const batches: number[][] = [];
+  const finishers: Array<(fail?: Error) => void> = [];
+  const write = (items: number[]) =>
+    new Promise<string[]>((resolve, reject) => {
+      batches.push(items);
+      finishers.push((fail) => (fail ? reject(fail) : resolve(items.map((n) => `stored ${n}`))));
+    });
+  return { batches, finish: (i: number, fail?: Error) => finishers[i](fail), write };
+}
+
+/** Lets the promise callbacks of a finished write run. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('GroupCommit', () => {
+  it('writes an item at once when idle, and the items that queued meanwhile together in one write', async () => {
+    const writer = controlledWriter();
+    const commit = new GroupCommit(writer.write, { maxBatch: 10, maxConcurrentWrites: 1 });
+    const first = commit.add(1);
+    expect(writer.batches).toEqual([[1]]);
+    const rest = [2, 3, 4].map((n) => commit.add(n));
+    expect(commit.inFlight).toBe(4);
+    writer.finish(0);
+    await expect(first).resolves.toBe('stored 1');
+    await settle();
+    expect(writer.batches).toEqual([[1], [2, 3, 4]]);
+    writer.finish(1);
+    await expect(Promise.all(rest)).resolves.toEqual(['stored 2', 'stored 3', 'stored 4']);
+    expect(commit.inFlight).toBe(0);
+  });
+
+  it('caps a write at maxBatch items and runs up to maxConcurrentWrites at once', async () => {
+    const writer = controlledWriter();
+    const commit = new GroupCommit(writer.write, { maxBatch: 2, maxConcurrentWrites: 2 });
+    const all = [1, 2, 3, 4, 5].map((n) => commit.add(n));
+    expect(writer.batches).toEqual([[1], [2]]);
+    writer.finish(0);
+    await settle();
+    expect(writer.batches).toEqual([[1], [2], [3, 4]]);
+    writer.finish(1);
+    await settle();
+    expect(writer.batches).toEqual([[1], [2], [3, 4], [5]]);
+    writer.finish(2);
+    writer.finish(3);
+    await expect(Promise.all(all)).resolves.toEqual(['stored 1', 'stored 2', 'stored 3', 'stored 4', 'stored 5']);
+  });
+
+  it('fails every item of a failed write, and goes on with the next one', async () => {
+    const writer = controlledWriter();
+    const commit = new GroupCommit(writer.write, { maxBatch: 10, maxConcurrentWrites: 1 });
+    const first = commit.add(1);
+    const second = commit.add(2);
+    const third = commit.add(3);
+    writer.finish(0, new Error('database unavailable'));
+    await expect(first).rejects.toThrow('database unavailable');
+    await settle();
+    writer.finish(1, new Error('database unavailable'));
+    await expect(second).rejects.toThrow('database unavailable');
+    await expect(third).rejects.toThrow('database unavailable');
+    const fourth = commit.add(4);
+    writer.finish(2);
+    await expect(fourth).resolves.toBe('stored 4');
+  });
+});
