@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { TenantEventType } from '@waba/contracts';
 import { Clock } from '../common/clock/clock';
 import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
@@ -12,9 +13,8 @@ const STATUS_RANK: Record<string, number> = { sent: 10, delivered: 20, read: 30,
 const REVOKING_EVENTS = new Set(['PARTNER_APP_UNINSTALLED', 'PARTNER_REMOVED']);
 
 /** A change to a WABA or number, applied in delivery order; each sets values, so doing it again is harmless. */
-type NumberAction =
-  | { kind: 'revoke-waba'; accountId: string; wabaId: string; reason: string }
-  | { kind: 'number-change'; accountId: string; phoneNumberId: string; change: Parameters<PhoneNumbersService['applyMetaChange']>[2] };
+type NumberChange = Parameters<PhoneNumbersService['applyMetaChange']>[2];
+type NumberAction = { kind: 'revoke-waba'; accountId: string; wabaId: string; reason: string } | { kind: 'number-change'; accountId: string; phoneNumberId: string; change: NumberChange };
 
 /** What one delivery will write, worked out from reads only. */
 export interface DeliveryPlan {
@@ -117,7 +117,7 @@ export class WebhookApplier {
       const name = value.contacts?.find((c) => c.wa_id === message.from)?.profile?.name;
       plan.events.push({
         accountId,
-        event: {
+        event: tenantEvent({
           key: `message:${message.id}`,
           type: 'message.received',
           title: `Message from ${name ? `${name} (+${message.from})` : `+${message.from ?? 'unknown'}`}`,
@@ -127,9 +127,7 @@ export class WebhookApplier {
           occurredAt: fromUnix(message.timestamp, now),
           receivedAt: now,
           messageId: message.id,
-          messageStatus: null,
-        statusRank: null,
-        },
+        }),
       });
     }
     for (const status of value.statuses ?? []) {
@@ -139,7 +137,7 @@ export class WebhookApplier {
       const error = status.errors?.[0];
       plan.events.push({
         accountId,
-        event: {
+        event: tenantEvent({
           key: `status:${status.id}:${status.status}`,
           type: 'message.status',
           title: `Message to +${status.recipient_id ?? 'unknown'} ${status.status}`,
@@ -151,7 +149,7 @@ export class WebhookApplier {
           messageId: status.id,
           messageStatus: status.status ?? null,
           statusRank: rank,
-        },
+        }),
       });
     }
     return [];
@@ -170,7 +168,7 @@ export class WebhookApplier {
     }
     plan.events.push({
       accountId: owner.accountId,
-      event: {
+      event: tenantEvent({
         key: `account:${key}`,
         type: 'account.update',
         title: `Account update: ${event}`,
@@ -179,67 +177,58 @@ export class WebhookApplier {
         wabaId,
         occurredAt: entryTime ? new Date(entryTime * 1000) : now,
         receivedAt: now,
-        messageId: null,
-        messageStatus: null,
-        statusRank: null,
-      },
+      }),
     });
     return [];
+  }
+
+  private planQualityUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | undefined, value: QualityUpdateValue, key: string): Promise<string[]> {
+    const limit = value.max_daily_conversations_per_business ?? value.current_limit;
+    const quality = qualityFromEvent(value.event);
+    return this.planNumberUpdate(plan, routes, entryId, value.display_phone_number, {
+      change: { ...(limit ? { messagingLimit: limit } : {}), ...(quality ? { qualityRating: quality } : {}) },
+      key: `quality:${key}`,
+      type: 'phone_number.quality',
+      title: (displayPhone) => `Quality update for ${displayPhone}: ${value.event ?? 'changed'}`,
+      detail: limit ? `Messaging limit ${limit}` : null,
+    });
+  }
+
+  private planNameUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | undefined, value: NameUpdateValue, key: string): Promise<string[]> {
+    const approved = value.decision === 'APPROVED';
+    return this.planNumberUpdate(plan, routes, entryId, value.display_phone_number, {
+      change: { nameStatus: value.decision ?? null, ...(approved && value.requested_verified_name ? { verifiedName: value.requested_verified_name } : {}) },
+      key: `name:${key}`,
+      type: 'phone_number.name',
+      title: () => `Display name ${value.requested_verified_name ?? ''} ${value.decision?.toLowerCase() ?? 'updated'}`.replace(/\s+/g, ' '),
+      detail: value.rejection_reason ?? null,
+    });
   }
 
   /** Account-level fields carry only the display number: routed by WABA plus display number. */
-  private async planQualityUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | undefined, value: QualityUpdateValue, key: string): Promise<string[]> {
-    const target = await this.numberOf(routes, entryId, value.display_phone_number);
+  private async planNumberUpdate(
+    plan: DeliveryPlan,
+    routes: RouteLookup,
+    entryId: string | undefined,
+    displayPhoneNumber: string | undefined,
+    update: { change: NumberChange; key: string; type: TenantEventType; title: (displayPhone: string) => string; detail: string | null },
+  ): Promise<string[]> {
+    const target = await this.numberOf(routes, entryId, displayPhoneNumber);
     if (!target) return [entryId ?? 'unknown'];
-    const limit = value.max_daily_conversations_per_business ?? value.current_limit;
-    const quality = qualityFromEvent(value.event);
-    plan.actions.push({ kind: 'number-change', accountId: target.accountId, phoneNumberId: target.phoneNumberId, change: { ...(limit ? { messagingLimit: limit } : {}), ...(quality ? { qualityRating: quality } : {}) } });
+    plan.actions.push({ kind: 'number-change', accountId: target.accountId, phoneNumberId: target.phoneNumberId, change: update.change });
     const now = this.clock.now();
     plan.events.push({
       accountId: target.accountId,
-      event: {
-        key: `quality:${key}`,
-        type: 'phone_number.quality',
-        title: `Quality update for ${target.displayPhone}: ${value.event ?? 'changed'}`,
-        detail: limit ? `Messaging limit ${limit}` : null,
+      event: tenantEvent({
+        key: update.key,
+        type: update.type,
+        title: update.title(target.displayPhone),
+        detail: update.detail,
         phoneNumberId: target.phoneNumberId,
         wabaId: entryId ?? null,
         occurredAt: now,
         receivedAt: now,
-        messageId: null,
-        messageStatus: null,
-        statusRank: null,
-      },
-    });
-    return [];
-  }
-
-  private async planNameUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | undefined, value: NameUpdateValue, key: string): Promise<string[]> {
-    const target = await this.numberOf(routes, entryId, value.display_phone_number);
-    if (!target) return [entryId ?? 'unknown'];
-    const approved = value.decision === 'APPROVED';
-    plan.actions.push({
-      kind: 'number-change',
-      accountId: target.accountId,
-      phoneNumberId: target.phoneNumberId,
-      change: { nameStatus: value.decision ?? null, ...(approved && value.requested_verified_name ? { verifiedName: value.requested_verified_name } : {}) },
-    });
-    const now = this.clock.now();
-    plan.events.push({
-      accountId: target.accountId,
-      event: {
-        key: `name:${key}`,
-        type: 'phone_number.name',
-        title: `Display name ${value.requested_verified_name ?? ''} ${value.decision?.toLowerCase() ?? 'updated'}`.replace(/\s+/g, ' '),
-        detail: value.rejection_reason ?? null,
-        phoneNumberId: target.phoneNumberId,
-        wabaId: entryId ?? null,
-        occurredAt: now,
-        receivedAt: now,
-        messageId: null,
-        messageStatus: null,
-        statusRank: null,
-      },
+      }),
     });
     return [];
   }
@@ -250,6 +239,13 @@ export class WebhookApplier {
     const number = await this.numbers.findNumberByDisplay(owner.accountId, wabaId, displayPhoneNumber);
     return number ? { accountId: owner.accountId, phoneNumberId: number.phoneNumberId, displayPhone: number.displayPhone } : null;
   }
+}
+
+type MessageFields = 'messageId' | 'messageStatus' | 'statusRank';
+
+/** A tenant event; only message events carry a message id, and only statuses a status and rank. */
+function tenantEvent(event: Omit<NewTenantEvent, MessageFields> & Partial<Pick<NewTenantEvent, MessageFields>>): NewTenantEvent {
+  return { messageId: null, messageStatus: null, statusRank: null, ...event };
 }
 
 function memo<V>(cache: Map<string, Promise<V>>, key: string, load: () => Promise<V>): Promise<V> {

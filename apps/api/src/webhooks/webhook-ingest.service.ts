@@ -5,7 +5,8 @@ import { GroupCommit } from '../common/batching/group-commit';
 import { Clock } from '../common/clock/clock';
 import { ServiceUnavailableError, UnauthorizedError } from '../common/errors/domain-errors';
 import { ApiConfig } from '../config/api-config';
-import { WebhookProcessor } from './webhook-processor.service';
+import { parseWebhookEnvelope } from './webhook-payloads';
+import { archiveRecord, WebhookProcessor } from './webhook-processor.service';
 import { WebhooksRepository, type InboxRecord } from './webhooks.repository';
 
 /**
@@ -47,9 +48,8 @@ export class WebhookIngestService {
       attempts: 0,
     };
     // Malformed JSON is archived as rejected and acknowledged: Meta would otherwise resend it for 7 days.
-    if (!isJsonObject(entry.rawBody)) {
-      const { _id: bodySha256, acceptId, rawBody: text, sizeBytes, receivedAt } = entry;
-      await this.repository.archiveDeliveries([{ bodySha256, acceptId, rawBody: text, sizeBytes, receivedAt, status: 'rejected', error: 'The body is not a JSON object', unroutableIds: [], appliedAt: null, attempts: 0 }]);
+    if (!parseWebhookEnvelope(entry.rawBody)) {
+      await this.repository.archiveDeliveries([archiveRecord(entry, null, null)]);
       return;
     }
     await this.inbox.add(entry);
@@ -64,14 +64,5 @@ export class WebhookIngestService {
     const stored = await this.repository.insertInboxEntries(entries);
     this.processor.accept(flush, entries.filter((_, i) => stored[i]));
     return stored;
-  }
-}
-
-function isJsonObject(text: string): boolean {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
-  } catch {
-    return false;
   }
 }

@@ -43,3 +43,13 @@ export interface NameUpdateValue {
   requested_verified_name?: string;
   rejection_reason?: string | null;
 }
+
+/** The body as an envelope, or null when it is not a JSON object (stored as rejected, never applied). */
+export function parseWebhookEnvelope(rawBody: string): WebhookEnvelope | null {
+  try {
+    const parsed: unknown = JSON.parse(rawBody);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as WebhookEnvelope) : null;
+  } catch {
+    return null;
+  }
+}

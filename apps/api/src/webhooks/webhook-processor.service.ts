@@ -6,7 +6,7 @@ import { isDatabaseUnavailable } from '../common/errors/all-exceptions.filter';
 import { DomainEvents } from '../common/events/domain-events';
 import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import { WebhookApplier, type DeliveryPlan } from './webhook-applier.service';
-import type { WebhookEnvelope } from './webhook-payloads';
+import { parseWebhookEnvelope } from './webhook-payloads';
 import { WebhooksRepository, type ArchivedDelivery, type InboxRecord } from './webhooks.repository';
 
 const HEARTBEAT_MS = 5_000;
@@ -192,7 +192,7 @@ export class WebhookProcessor implements OnModuleInit, OnModuleDestroy {
       entries.map(async (entry) => {
         const resumed = entry.attempts > 0;
         entry.attempts++;
-        const envelope = parseEnvelope(entry.rawBody);
+        const envelope = parseWebhookEnvelope(entry.rawBody);
         const plan = envelope ? await this.applier.plan(envelope, entry._id, routes) : null;
         return { entry, resumed, plan, record: archiveRecord(entry, plan, now) };
       }),
@@ -308,17 +308,8 @@ function newWorkerId(): string {
   return `${process.pid}-${randomUUID()}`;
 }
 
-function parseEnvelope(rawBody: string): WebhookEnvelope | null {
-  try {
-    const parsed: unknown = JSON.parse(rawBody);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as WebhookEnvelope) : null;
-  } catch {
-    return null;
-  }
-}
-
 /** The archive's record of an entry, with the outcome its plan gives (no plan: not a JSON object). */
-function archiveRecord(entry: InboxRecord, plan: DeliveryPlan | null, now: Date): ArchivedDelivery {
+export function archiveRecord(entry: InboxRecord, plan: DeliveryPlan | null, appliedAt: Date | null): ArchivedDelivery {
   const unroutableIds = plan?.unroutableIds ?? [];
   return {
     bodySha256: entry._id,
@@ -330,6 +321,6 @@ function archiveRecord(entry: InboxRecord, plan: DeliveryPlan | null, now: Date)
     status: !plan ? 'rejected' : unroutableIds.length ? 'unroutable' : 'applied',
     error: !plan ? 'The body is not a JSON object' : unroutableIds.length ? `No tenant owns ${unroutableIds.join(', ')}` : null,
     unroutableIds,
-    appliedAt: now,
+    appliedAt,
   };
 }

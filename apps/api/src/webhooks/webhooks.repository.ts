@@ -68,10 +68,6 @@ export class WebhooksRepository {
     return found.filter((entry) => !skip.has(entry._id)).slice(0, limit);
   }
 
-  async countInbox(): Promise<number> {
-    return this.inbox.countDocuments();
-  }
-
   // ---- workers: who applies the inbox, and taking over from a dead one
 
   async registerWorker(id: string, now: Date): Promise<void> {
