@@ -3,7 +3,8 @@ import { UserRole, type InviteAdminRequest, type LoginRequest, type SessionView,
 import { randomBytes } from 'node:crypto';
 import { ApiConfig } from '../config/api-config';
 import type { TenantContext } from '../common/auth/auth.decorators';
-import { hashToken, newCsrfToken } from '../common/auth/csrf';
+import { newCsrfToken } from '../common/auth/csrf';
+import { sha256Hex } from '../common/crypto/sha256';
 import { Clock } from '../common/clock/clock';
 import { isDuplicateKey } from '../common/errors/all-exceptions.filter';
 import { ConflictError, UnauthorizedError } from '../common/errors/domain-errors';
@@ -53,12 +54,12 @@ export class AuthService {
   }
 
   async logout(sessionToken: string | undefined): Promise<void> {
-    if (sessionToken) await this.repository.deleteSession(hashToken(sessionToken));
+    if (sessionToken) await this.repository.deleteSession(sha256Hex(sessionToken));
   }
 
   /** The tenant behind a session cookie, with the session's CSRF token hash, or null. */
   async resolveSession(sessionToken: string): Promise<(TenantContext & { csrfHash: string }) | null> {
-    const session = await this.repository.findLiveSession(hashToken(sessionToken), this.clock.now());
+    const session = await this.repository.findLiveSession(sha256Hex(sessionToken), this.clock.now());
     if (!session) return null;
     return { accountId: session.accountId, userId: session.userId, role: session.role, sessionId: session.id, operator: session.operator, csrfHash: session.csrfHash };
   }
@@ -99,8 +100,8 @@ export class AuthService {
     const csrfToken = newCsrfToken();
     const expiresAt = new Date(this.clock.now().getTime() + this.config.SESSION_TTL_HOURS * 3600_000);
     await this.repository.createSession({
-      tokenHash: hashToken(sessionToken),
-      csrfHash: hashToken(csrfToken),
+      tokenHash: sha256Hex(sessionToken),
+      csrfHash: sha256Hex(csrfToken),
       userId: user.id,
       accountId: account.id,
       role: user.role,

@@ -2,7 +2,8 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { UserRole } from '@waba/contracts';
 import { IS_PUBLIC, OPERATOR_ONLY, REQUIRED_ROLES, SKIP_CSRF, type AuthenticatedRequest } from '../common/auth/auth.decorators';
-import { CSRF_HEADER, hashToken, isUnsafeMethod, sameSecret } from '../common/auth/csrf';
+import { CSRF_HEADER, isUnsafeMethod, sameSecret } from '../common/auth/csrf';
+import { sha256Hex } from '../common/crypto/sha256';
 import { ForbiddenError, UnauthorizedError } from '../common/errors/domain-errors';
 import { AuthService } from './auth.service';
 import { SESSION_COOKIE } from './session-cookies';
@@ -29,7 +30,7 @@ export class SessionGuard implements CanActivate {
     if (!session) throw new UnauthorizedError('You are not signed in');
 
     const skipCsrf = this.reflector.getAllAndOverride<boolean>(SKIP_CSRF, targets);
-    if (isUnsafeMethod(request) && !skipCsrf && !sameSecret(hashToken(request.get(CSRF_HEADER) ?? ''), session.csrfHash)) {
+    if (isUnsafeMethod(request) && !skipCsrf && !sameSecret(sha256Hex(request.get(CSRF_HEADER) ?? ''), session.csrfHash)) {
       throw new ForbiddenError('The CSRF token does not belong to this session; reload the page');
     }
 

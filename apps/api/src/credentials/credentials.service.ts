@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ConnectionSource, ConnectionView } from '@waba/contracts';
 import type { DebugTokenData } from '@waba/meta-graph';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../common/crypto/sha256';
 import { Clock } from '../common/clock/clock';
 import { TokenCipher } from '../common/crypto/token-cipher';
 import { NotFoundError } from '../common/errors/domain-errors';
@@ -27,7 +27,7 @@ export class CredentialsService {
     grantedWabaIds: string[],
   ): Promise<ConnectionRecord> {
     return this.repository.upsertGrant(actor.accountId, {
-      tokenFingerprint: createHash('sha256').update(token).digest('hex'),
+      tokenFingerprint: sha256Hex(token),
       encryptedToken: this.cipher.encrypt(token),
       source,
       tokenType: debug.type ?? null,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { TenantContext } from '../common/auth/auth.decorators';
-import { hashToken } from '../common/auth/csrf';
+import { sha256Hex } from '../common/crypto/sha256';
 import { Clock } from '../common/clock/clock';
 import { InvalidRequestError } from '../common/errors/domain-errors';
 import { OAuthRepository } from './oauth.repository';
@@ -18,14 +18,14 @@ export class OAuthStateService {
 
   async issue(tenant: TenantContext): Promise<string> {
     const state = randomBytes(32).toString('base64url');
-    await this.repository.insertState(tenant.accountId, tenant.userId, hashToken(state), new Date(this.clock.now().getTime() + STATE_TTL_MS));
+    await this.repository.insertState(tenant.accountId, tenant.userId, sha256Hex(state), new Date(this.clock.now().getTime() + STATE_TTL_MS));
     return state;
   }
 
   /** Uses the state up, or says exactly why it cannot be used; a refused state stays untouched. */
   async consume(tenant: TenantContext, state: string | undefined): Promise<void> {
     if (!state) throw new InvalidRequestError('The OAuth state is missing; start the connection again');
-    const stateHash = hashToken(state);
+    const stateHash = sha256Hex(state);
     const now = this.clock.now();
     if (await this.repository.consumeState(tenant.accountId, tenant.userId, stateHash, now)) return;
     const found = await this.repository.findState(stateHash);

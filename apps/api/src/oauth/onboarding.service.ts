@@ -10,7 +10,7 @@ import type {
 import { MetaGraphClient, MetaGraphError, type PhoneNumber as GraphPhoneNumber, type Waba } from '@waba/meta-graph';
 import { AuditService } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
-import { hashToken } from '../common/auth/csrf';
+import { sha256Hex } from '../common/crypto/sha256';
 import { Clock } from '../common/clock/clock';
 import { ForbiddenError, InvalidRequestError, NotFoundError, UpstreamError } from '../common/errors/domain-errors';
 import { CredentialsService } from '../credentials/credentials.service';
@@ -55,7 +55,7 @@ export class OnboardingService {
   }
 
   async refuseReusedCode(tenant: TenantContext, code: string): Promise<void> {
-    if (!(await this.repository.recordCodeUse(tenant.accountId, hashToken(code), this.clock.now()))) {
+    if (!(await this.repository.recordCodeUse(tenant.accountId, sha256Hex(code), this.clock.now()))) {
       throw new InvalidRequestError('This authorization code was already used; connect again');
     }
   }

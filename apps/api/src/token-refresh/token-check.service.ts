@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ConnectionStatus } from '@waba/contracts';
 import { MetaGraphClient, MetaGraphError, type DebugTokenData } from '@waba/meta-graph';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../common/crypto/sha256';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { TokenCipher } from '../common/crypto/token-cipher';
@@ -133,7 +133,7 @@ export class TokenCheckService {
       {
         ...facts,
         encryptedToken: this.cipher.encrypt(exchanged.access_token),
-        tokenFingerprint: createHash('sha256').update(exchanged.access_token).digest('hex'),
+        tokenFingerprint: sha256Hex(exchanged.access_token),
         expiresAt,
         status: healthOf(expiresAt, now),
         lastError: null,

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { verifyWebhookSignature } from '@waba/meta-graph';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { GroupCommit } from '../common/batching/group-commit';
 import { Clock } from '../common/clock/clock';
+import { sha256Hex } from '../common/crypto/sha256';
 import { ServiceUnavailableError, UnauthorizedError } from '../common/errors/domain-errors';
 import { ApiConfig } from '../config/api-config';
 import { parseWebhookEnvelope } from './webhook-payloads';
@@ -38,7 +39,7 @@ export class WebhookIngestService {
       throw new UnauthorizedError(signature ? 'The X-Hub-Signature-256 signature does not match the body' : 'The X-Hub-Signature-256 header is missing');
     }
     const entry: InboxRecord = {
-      _id: createHash('sha256').update(rawBody).digest('hex'),
+      _id: sha256Hex(rawBody),
       rawBody: rawBody.toString('utf8'),
       sizeBytes: rawBody.length,
       receivedAt: this.clock.now(),

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, NestMiddleware } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiConfig } from '../../config/api-config';
 import { ForbiddenError } from '../errors/domain-errors';
 import { SKIP_CSRF } from './auth.decorators';
@@ -13,10 +13,6 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function newCsrfToken(): string {
   return randomBytes(24).toString('base64url');
-}
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }
 
 export function sameSecret(a: string, b: string): boolean {
