@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { Clock } from '../../../api/src/common/clock/clock';
 import { APP_ID, APP_SECRET, VERSION } from '../../../meta-sandbox/src/testing/sandbox-harness';
-import { startApiWithSandbox, type Sandbox } from '../support/meta-sandbox';
+import type { Sandbox } from '../support/meta-sandbox';
+import { useApiWithSandbox } from '../support/suite';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { CLI, db, debugCalls, insertDueCredentials, jsonSummary, movableClock, runTokensCheck, sweep } from './token-check.support';
 
@@ -9,19 +10,11 @@ describe('token check across instances: separate processes, claims, crashes, sch
   let api: TestApp;
   let sandbox: Sandbox;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npx nx build api" first (npm test builds it before jest)`);
-    ({ api, sandbox } = await startApiWithSandbox());
   });
-  afterAll(async () => {
-    await api.close();
-    await sandbox.close();
-  });
-  beforeEach(async () => {
-    await sandbox.control('POST', '/reset');
-    await sandbox.control('DELETE', '/faults');
-    await api.clearData();
-  });
+  useApiWithSandbox((running) => ({ api, sandbox } = running));
+  beforeEach(() => sandbox.control('DELETE', '/faults'));
 
   it('splits 1 000 due credentials between two processes, each checked exactly once', async () => {
     const { tokens } = await insertDueCredentials(api, sandbox, 1000);

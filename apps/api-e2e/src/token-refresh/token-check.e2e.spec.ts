@@ -4,7 +4,8 @@ import { Types } from 'mongoose';
 import { io } from 'socket.io-client';
 import { Clock } from '../../../api/src/common/clock/clock';
 import { TokenCipher } from '../../../api/src/common/crypto/token-cipher';
-import { startApiWithSandbox, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
+import { wabaIdOf, type Sandbox } from '../support/meta-sandbox';
+import { useApiWithSandbox } from '../support/suite';
 import type { TestApp } from '../support/test-app';
 import { createTenant, type SignedInTenant } from '../support/tenants';
 import { connectBySignup, connectionOf, connectMintedToken, db, debugCalls, movableClock, sweep } from './token-check.support';
@@ -16,20 +17,15 @@ describe('token check: debug_token, extension, reconnect, and what never means r
   let sandbox: Sandbox;
   let clock: ReturnType<typeof movableClock>;
 
-  beforeAll(async () => {
-    ({ api, sandbox } = await startApiWithSandbox({ META_GRAPH_TIMEOUT_MS: '300' }));
-    clock = movableClock(api, sandbox);
-  });
-  afterAll(async () => {
-    await api.close();
-    await sandbox.close();
-  });
-  // The clock only moves forward, as time does: the rate-limit back-off of one test must not
-  // reappear in the next because time went backwards.
-  beforeEach(async () => {
-    await sandbox.control('POST', '/reset');
-    await api.clearData();
-  });
+  // The clock only moves forward, as time does (resets between tests leave it): the rate-limit
+  // back-off of one test must not reappear in the next because time went backwards.
+  useApiWithSandbox(
+    (running) => {
+      ({ api, sandbox } = running);
+      clock = movableClock(api, sandbox);
+    },
+    { META_GRAPH_TIMEOUT_MS: '300' },
+  );
 
   const apiNow = () => api.app.get(Clock).now().getTime();
   const stored = async () => db(api).collection('meta_connections').findOne({});

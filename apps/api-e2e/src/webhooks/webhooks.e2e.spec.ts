@@ -8,7 +8,8 @@ import { WebhooksRepository } from '../../../api/src/webhooks/webhooks.repositor
 import type { TestApp } from '../support/test-app';
 import { createTenant, type SignedInTenant } from '../support/tenants';
 import { TestBrowser } from '../support/test-browser';
-import { embeddedSignup, phoneIdOf, startApiWithSandbox, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
+import { embeddedSignup, phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
+import { useApiWithSandbox } from '../support/suite';
 import { accountUpdate, inboundMessage, nameUpdate, qualityUpdate, signed, statuses } from '../support/webhook-payloads';
 
 const OPERATOR = 'ops@wabaconnect.example';
@@ -17,15 +18,7 @@ describe('Meta webhooks: verified, durable, deduplicated, routed', () => {
   let api: TestApp;
   let sandbox: Sandbox;
 
-  beforeAll(async () => ({ api, sandbox } = await startApiWithSandbox({ META_WEBHOOK_VERIFY_TOKEN: 'verify-me', OPERATOR_EMAILS: OPERATOR })));
-  afterAll(async () => {
-    await api.close();
-    await sandbox.close();
-  });
-  beforeEach(async () => {
-    await sandbox.control('POST', '/reset');
-    await api.clearData();
-  });
+  useApiWithSandbox((running) => ({ api, sandbox } = running), { META_WEBHOOK_VERIFY_TOKEN: 'verify-me', OPERATOR_EMAILS: OPERATOR });
 
   const db = () => api.app.get<Connection>(getConnectionToken());
   const processed = () => api.app.get(WebhookProcessor).idle();

@@ -3,7 +3,8 @@ import type { OnboardingSessionView, WhatsAppStatusView } from '@waba/contracts'
 import type { Connection } from 'mongoose';
 import type { TestApp } from '../support/test-app';
 import { createTenant, type SignedInTenant } from '../support/tenants';
-import { embeddedSignup, phoneIdOf, startApiWithSandbox, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
+import { embeddedSignup, phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
+import { useApiWithSandbox } from '../support/suite';
 
 describe('Connect WhatsApp by Embedded Signup (API + Meta sandbox)', () => {
   let api: TestApp;
@@ -11,17 +12,9 @@ describe('Connect WhatsApp by Embedded Signup (API + Meta sandbox)', () => {
   const responses: string[] = [];
   const issuedTokens = new Set<string>();
 
-  beforeAll(async () => ({ api, sandbox } = await startApiWithSandbox()));
-  afterAll(async () => {
-    await api.close();
-    await sandbox.close();
-  });
+  useApiWithSandbox((running) => ({ api, sandbox } = running));
   afterEach(() => {
     for (const token of sandbox.world.tokens.keys()) issuedTokens.add(token);
-  });
-  beforeEach(async () => {
-    await sandbox.control('POST', '/reset');
-    await api.clearData();
   });
 
   async function startOnboarding(tenant: SignedInTenant, business = 'Acme Bakery'): Promise<OnboardingSessionView> {

@@ -8,7 +8,8 @@ import { KeyRotationService } from '../../../api/src/maintenance/key-rotation.se
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTenant } from '../support/tenants';
 import { TestBrowser } from '../support/test-browser';
-import { embeddedSignup, phoneIdOf, startApiWithSandbox, type Sandbox } from '../support/meta-sandbox';
+import { embeddedSignup, phoneIdOf, type Sandbox } from '../support/meta-sandbox';
+import { useApiWithSandbox } from '../support/suite';
 
 const OLD_KEY = `test:${Buffer.alloc(32, 9).toString('base64')}`;
 const NEW_KEY = `k2:${Buffer.alloc(32, 4).toString('base64')}`;
@@ -17,11 +18,7 @@ describe('rotating the token-encryption key', () => {
   let api: TestApp;
   let sandbox: Sandbox;
 
-  beforeAll(async () => ({ api, sandbox } = await startApiWithSandbox()));
-  afterAll(async () => {
-    await api.close();
-    await sandbox.close();
-  });
+  useApiWithSandbox((running) => ({ api, sandbox } = running), {}, { resetEachTest: false });
 
   it('re-encrypts every token and PIN under the new key, after which the old key can go', async () => {
     const tenant = await createTenant(api.server);

@@ -3,21 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { io } from 'socket.io-client';
 import type { TestApp } from '../support/test-app';
 import { createTenant, type SignedInTenant } from '../support/tenants';
-import { embeddedSignup, phoneIdOf, startApiWithSandbox, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
+import { embeddedSignup, phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
+import { useApiWithSandbox } from '../support/suite';
 
 describe('phone numbers: status, active number, refresh, disconnect, reconnect, manual add', () => {
   let api: TestApp;
   let sandbox: Sandbox;
 
-  beforeAll(async () => ({ api, sandbox } = await startApiWithSandbox()));
-  afterAll(async () => {
-    await api.close();
-    await sandbox.close();
-  });
-  beforeEach(async () => {
-    await sandbox.control('POST', '/reset');
-    await api.clearData();
-  });
+  useApiWithSandbox((running) => ({ api, sandbox } = running));
 
   async function connect(tenant: SignedInTenant, displayPhones: string[], business = 'Acme Bakery'): Promise<OnboardingSessionView> {
     const { code, wabaId } = await embeddedSignup(sandbox, business);

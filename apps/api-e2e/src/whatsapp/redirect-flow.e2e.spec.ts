@@ -3,7 +3,8 @@ import type { OnboardingSessionView } from '@waba/contracts';
 import type { Connection } from 'mongoose';
 import type { TestApp } from '../support/test-app';
 import { createTenant, type SignedInTenant } from '../support/tenants';
-import { grantConsent, phoneIdOf, startApiWithSandbox, type Sandbox } from '../support/meta-sandbox';
+import { grantConsent, phoneIdOf, type Sandbox } from '../support/meta-sandbox';
+import { useApiWithSandbox } from '../support/suite';
 
 const CALLBACK = 'http://localhost:3999/integrations/whatsapp/callback';
 
@@ -11,15 +12,7 @@ describe('Connect WhatsApp by the OAuth redirect (passport-facebook + Meta sandb
   let api: TestApp;
   let sandbox: Sandbox;
 
-  beforeAll(async () => ({ api, sandbox } = await startApiWithSandbox()));
-  afterAll(async () => {
-    await api.close();
-    await sandbox.close();
-  });
-  beforeEach(async () => {
-    await sandbox.control('POST', '/reset');
-    await api.clearData();
-  });
+  useApiWithSandbox((running) => ({ api, sandbox } = running));
 
   /** Step 1: the API sends the browser to the dialog with a fresh state. */
   async function startRedirect(tenant: SignedInTenant): Promise<{ dialog: URL; state: string }> {
