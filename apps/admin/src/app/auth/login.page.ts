@@ -1,15 +1,14 @@
-import { ChangeDetectionStrategy, Component, ElementRef, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, inject, input } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { Router, RouterLink } from '@angular/router';
-import { detailsOf, messageOf } from '../core/http/api-error';
 import { safeReturnUrl } from '../core/session/return-url';
 import { SessionService } from '../core/session/session.service';
 import { FormErrorComponent } from '../shared/ui/form-error.component';
 import { AuthLayoutComponent } from './auth-layout.component';
-import { focusFirstInvalidField } from '../shared/forms/focus-first-invalid';
+import { FormSubmission } from '../shared/forms/form-submission';
 
 @Component({
   selector: 'app-login-page',
@@ -28,7 +27,6 @@ import { focusFirstInvalidField } from '../shared/forms/focus-first-invalid';
 export class LoginPage {
   private readonly session = inject(SessionService);
   private readonly router = inject(Router);
-  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
 
   /** Query parameters, bound by the router. */
   readonly returnUrl = input<string>();
@@ -38,31 +36,13 @@ export class LoginPage {
     email: ['', [Validators.required, Validators.email, Validators.maxLength(254)]],
     password: ['', [Validators.required, Validators.maxLength(200)]],
   });
-  readonly pending = signal(false);
-  readonly error = signal<string | null>(null);
-  readonly errorDetails = signal<readonly string[]>([]);
+  protected readonly submission = new FormSubmission(inject<ElementRef<HTMLElement>>(ElementRef).nativeElement);
 
   async submit(): Promise<void> {
-    if (this.pending()) {
-      return;
-    }
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      focusFirstInvalidField(this.host.nativeElement);
-      return;
-    }
-    this.pending.set(true);
-    this.error.set(null);
-    this.errorDetails.set([]);
-    const { email, password } = this.form.getRawValue();
-    try {
+    await this.submission.run(this.form, async () => {
+      const { email, password } = this.form.getRawValue();
       await this.session.login({ email: email.trim(), password });
       await this.router.navigateByUrl(safeReturnUrl(this.returnUrl()));
-    } catch (error) {
-      this.error.set(messageOf(error));
-      this.errorDetails.set(detailsOf(error));
-    } finally {
-      this.pending.set(false);
-    }
+    });
   }
 }

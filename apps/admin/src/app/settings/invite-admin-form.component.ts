@@ -1,11 +1,10 @@
-import { ChangeDetectionStrategy, Component, ElementRef, inject, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, inject, output } from '@angular/core';
 import { FormGroupDirective, NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import type { UserView } from '@waba/contracts';
-import { detailsOf, messageOf } from '../core/http/api-error';
-import { focusFirstInvalidField } from '../shared/forms/focus-first-invalid';
+import { FormSubmission } from '../shared/forms/form-submission';
 import { notBlank, PASSWORD_MIN_LENGTH } from '../shared/forms/validators';
 import { FormErrorComponent } from '../shared/ui/form-error.component';
 import { SettingsService } from './settings.service';
@@ -19,7 +18,6 @@ import { SettingsService } from './settings.service';
 })
 export class InviteAdminFormComponent {
   private readonly settings = inject(SettingsService);
-  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
 
   readonly added = output<UserView>();
 
@@ -29,33 +27,15 @@ export class InviteAdminFormComponent {
     email: ['', [Validators.required, Validators.email, Validators.maxLength(254)]],
     password: ['', [Validators.required, Validators.minLength(PASSWORD_MIN_LENGTH), Validators.maxLength(200)]],
   });
-  protected readonly pending = signal(false);
-  protected readonly error = signal<string | null>(null);
-  protected readonly errorDetails = signal<readonly string[]>([]);
+  protected readonly submission = new FormSubmission(inject<ElementRef<HTMLElement>>(ElementRef).nativeElement);
 
   protected async submit(formDirective: FormGroupDirective): Promise<void> {
-    if (this.pending()) {
-      return;
-    }
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      focusFirstInvalidField(this.host.nativeElement);
-      return;
-    }
-    this.pending.set(true);
-    this.error.set(null);
-    this.errorDetails.set([]);
-    const { name, email, password } = this.form.getRawValue();
-    try {
+    await this.submission.run(this.form, async () => {
+      const { name, email, password } = this.form.getRawValue();
       const user = await this.settings.inviteAdmin({ name: name.trim(), email: email.trim(), password });
       // Resetting through the directive also clears "submitted", so no field shows an error.
       formDirective.resetForm();
       this.added.emit(user);
-    } catch (error) {
-      this.error.set(messageOf(error));
-      this.errorDetails.set(detailsOf(error));
-    } finally {
-      this.pending.set(false);
-    }
+    });
   }
 }

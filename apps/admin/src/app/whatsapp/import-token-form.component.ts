@@ -1,11 +1,10 @@
-import { ChangeDetectionStrategy, Component, ElementRef, inject, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, inject, output } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import type { OnboardingSessionView } from '@waba/contracts';
-import { detailsOf, messageOf } from '../core/http/api-error';
-import { focusFirstInvalidField } from '../shared/forms/focus-first-invalid';
+import { FormSubmission } from '../shared/forms/form-submission';
 import { FormErrorComponent } from '../shared/ui/form-error.component';
 import { WhatsappService } from './whatsapp.service';
 
@@ -14,7 +13,7 @@ import { WhatsappService } from './whatsapp.service';
   selector: 'app-import-token-form',
   imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, FormErrorComponent],
   template: `
-    <app-form-error [message]="error()" [details]="errorDetails()" />
+    <app-form-error [message]="submission.error()" [details]="submission.errorDetails()" />
     <form class="app-form" [formGroup]="form" (ngSubmit)="submit()" novalidate aria-labelledby="import-heading">
       <mat-form-field appearance="outline">
         <mat-label>Access token</mat-label>
@@ -25,7 +24,7 @@ import { WhatsappService } from './whatsapp.service';
         }
       </mat-form-field>
       <div class="app-form-actions">
-        <button mat-flat-button type="submit" [disabled]="pending()">{{ pending() ? 'Asking Meta…' : 'Find my numbers' }}</button>
+        <button mat-flat-button type="submit" [disabled]="submission.pending()">{{ submission.pending() ? 'Asking Meta…' : 'Find my numbers' }}</button>
       </div>
     </form>
   `,
@@ -33,38 +32,19 @@ import { WhatsappService } from './whatsapp.service';
 })
 export class ImportTokenFormComponent {
   private readonly api = inject(WhatsappService);
-  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
 
   readonly discovered = output<OnboardingSessionView>();
 
   protected readonly form = inject(NonNullableFormBuilder).group({
     accessToken: ['', [Validators.required, Validators.maxLength(4096)]],
   });
-  protected readonly pending = signal(false);
-  protected readonly error = signal<string | null>(null);
-  protected readonly errorDetails = signal<readonly string[]>([]);
+  protected readonly submission = new FormSubmission(inject<ElementRef<HTMLElement>>(ElementRef).nativeElement);
 
   protected async submit(): Promise<void> {
-    if (this.pending()) {
-      return;
-    }
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      focusFirstInvalidField(this.host.nativeElement);
-      return;
-    }
-    const accessToken = this.form.getRawValue().accessToken.trim();
-    this.form.reset();
-    this.pending.set(true);
-    this.error.set(null);
-    this.errorDetails.set([]);
-    try {
+    await this.submission.run(this.form, async () => {
+      const accessToken = this.form.getRawValue().accessToken.trim();
+      this.form.reset();
       this.discovered.emit(await this.api.importFromToken(accessToken));
-    } catch (error) {
-      this.error.set(messageOf(error));
-      this.errorDetails.set(detailsOf(error));
-    } finally {
-      this.pending.set(false);
-    }
+    });
   }
 }

@@ -1,11 +1,10 @@
-import { ChangeDetectionStrategy, Component, ElementRef, inject, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, inject, output } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import type { PhoneNumberView } from '@waba/contracts';
-import { detailsOf, messageOf } from '../core/http/api-error';
-import { focusFirstInvalidField } from '../shared/forms/focus-first-invalid';
+import { FormSubmission } from '../shared/forms/form-submission';
 import { FormErrorComponent } from '../shared/ui/form-error.component';
 import { WhatsappService } from './whatsapp.service';
 
@@ -19,7 +18,7 @@ const META_ID = /^\d{1,32}$/;
   selector: 'app-manual-number-form',
   imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, FormErrorComponent],
   template: `
-    <app-form-error [message]="error()" [details]="errorDetails()" />
+    <app-form-error [message]="submission.error()" [details]="submission.errorDetails()" />
     <form class="app-form" [formGroup]="form" (ngSubmit)="submit()" novalidate aria-labelledby="manual-heading">
       <mat-form-field appearance="outline">
         <mat-label>Phone number ID</mat-label>
@@ -49,7 +48,7 @@ const META_ID = /^\d{1,32}$/;
         <input matInput id="manual-display-phone" formControlName="displayPhone" autocomplete="off" />
       </mat-form-field>
       <div class="app-form-actions">
-        <button mat-flat-button type="submit" [disabled]="pending()">{{ pending() ? 'Checking with Meta…' : 'Add number' }}</button>
+        <button mat-flat-button type="submit" [disabled]="submission.pending()">{{ submission.pending() ? 'Checking with Meta…' : 'Add number' }}</button>
       </div>
     </form>
   `,
@@ -57,7 +56,6 @@ const META_ID = /^\d{1,32}$/;
 })
 export class ManualNumberFormComponent {
   private readonly api = inject(WhatsappService);
-  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
 
   readonly added = output<PhoneNumberView>();
 
@@ -67,26 +65,13 @@ export class ManualNumberFormComponent {
     accessToken: ['', [Validators.required, Validators.maxLength(4096)]],
     displayPhone: ['', [Validators.maxLength(40)]],
   });
-  protected readonly pending = signal(false);
-  protected readonly error = signal<string | null>(null);
-  protected readonly errorDetails = signal<readonly string[]>([]);
+  protected readonly submission = new FormSubmission(inject<ElementRef<HTMLElement>>(ElementRef).nativeElement);
 
   protected async submit(): Promise<void> {
-    if (this.pending()) {
-      return;
-    }
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      focusFirstInvalidField(this.host.nativeElement);
-      return;
-    }
-    const { phoneNumberId, wabaId, accessToken, displayPhone } = this.form.getRawValue();
-    // The token is sent once and never kept: the field is emptied before the answer comes.
-    this.form.controls.accessToken.reset('');
-    this.pending.set(true);
-    this.error.set(null);
-    this.errorDetails.set([]);
-    try {
+    await this.submission.run(this.form, async () => {
+      const { phoneNumberId, wabaId, accessToken, displayPhone } = this.form.getRawValue();
+      // The token is sent once and never kept: the field is emptied before the answer comes.
+      this.form.controls.accessToken.reset('');
       const number = await this.api.addManually({
         phoneNumberId: phoneNumberId.trim(),
         wabaId: wabaId.trim(),
@@ -95,11 +80,6 @@ export class ManualNumberFormComponent {
       });
       this.form.reset();
       this.added.emit(number);
-    } catch (error) {
-      this.error.set(messageOf(error));
-      this.errorDetails.set(detailsOf(error));
-    } finally {
-      this.pending.set(false);
-    }
+    });
   }
 }
