@@ -76,4 +76,12 @@ describe('tenant isolation and roles', () => {
     const users = await owner.browser.get('/api/accounts/users');
     expect(users.body).toHaveLength(2);
   });
+
+  it('holds an added admin to the sign-up password rule', async () => {
+    const owner = await createTenant(api.server);
+    const blank = await owner.browser.post('/api/accounts/users', { name: 'Ada', email: `ada-${Date.now()}@example.com`, password: ' '.repeat(12) });
+    expect(blank.status).toBe(400);
+    expect(blank.body.details).toContain('password must not be blank');
+    expect((await owner.browser.get('/api/accounts/users')).body).toHaveLength(1);
+  });
 });

@@ -5,13 +5,8 @@ export enum UserRole {
   Admin = 'admin',
 }
 
-/** Creates a tenant ("account") and its owner in one step. */
-export class SignUpRequest {
-  @IsString()
-  @IsNotEmpty({ message: 'accountName must not be empty' })
-  @MaxLength(100)
-  accountName!: string;
-
+/** A new user: the owner at sign-up, or an admin an owner adds. One password rule for both. */
+export class NewUserFields {
   @IsString()
   @IsNotEmpty({ message: 'name must not be empty' })
   @MaxLength(100)
@@ -28,6 +23,14 @@ export class SignUpRequest {
   password!: string;
 }
 
+/** Creates a tenant ("account") and its owner in one step. */
+export class SignUpRequest extends NewUserFields {
+  @IsString()
+  @IsNotEmpty({ message: 'accountName must not be empty' })
+  @MaxLength(100)
+  accountName!: string;
+}
+
 export class LoginRequest {
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
@@ -40,21 +43,7 @@ export class LoginRequest {
 }
 
 /** An owner adds another admin to the tenant. */
-export class InviteAdminRequest {
-  @IsString()
-  @IsNotEmpty({ message: 'name must not be empty' })
-  @MaxLength(100)
-  name!: string;
-
-  @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(254)
-  email!: string;
-
-  @IsString()
-  @MinLength(10, { message: 'password must be at least 10 characters long' })
-  @MaxLength(200)
-  password!: string;
-}
+export class InviteAdminRequest extends NewUserFields {}
 
 export interface UserView {
   id: string;
