@@ -100,10 +100,7 @@ export class OnboardingService {
     const [outcome] = await this.phoneNumbers.connectSelection(tenant, connection.id, 'manual', [{ waba, numbers: [number] }]);
     await this.audit.record(tenant, 'phone_number.added_manually', `Number ${number.display_phone_number ?? number.id}`, `WABA ${waba.id}`);
     if (outcome.state !== 'connected') throw new UpstreamError(outcome.message ?? 'The number could not be connected');
-    const status = await this.phoneNumbers.status(tenant);
-    const view = status.wabas.flatMap((w) => w.numbers).find((n) => n.phoneNumberId === number.id);
-    if (!view) throw new NotFoundError('Phone number not found');
-    return view;
+    return this.phoneNumbers.numberView(tenant, number.id);
   }
 
   private async startFromToken(tenant: TenantContext, token: string, source: ConnectionSource, hints: string[]): Promise<OnboardingSessionView> {

@@ -62,6 +62,13 @@ export class PhoneNumbersService {
     return { connected: numbers.some((n) => n.state === 'connected'), activePhoneNumberId: active?.phoneNumberId ?? null, wabas: wabaViews };
   }
 
+  /** One of the tenant's numbers as the SPA shows it. */
+  async numberView(tenant: TenantContext, phoneNumberId: string): Promise<PhoneNumberView> {
+    const number = await this.repository.findNumber(tenant.accountId, phoneNumberId);
+    if (!number) throw new NotFoundError('Phone number not found');
+    return toPhoneNumberView(number);
+  }
+
   /** Whether each number may be picked by this tenant. */
   async availability(accountId: string, phoneNumberIds: string[]): Promise<Map<string, NumberAvailability>> {
     const owners = await this.repository.ownership(phoneNumberIds);
