@@ -1,7 +1,9 @@
+import type { LaunchedRedis } from '../redis/redis-launcher';
 import type { LaunchedDatabase } from './database-launcher';
 
 export default async function globalTeardown(): Promise<void> {
-  const holder = globalThis as { __wabaDatabase?: LaunchedDatabase };
-  await holder.__wabaDatabase?.stop();
+  const holder = globalThis as { __wabaDatabase?: LaunchedDatabase; __wabaRedis?: LaunchedRedis };
+  await Promise.all([holder.__wabaDatabase?.stop(), holder.__wabaRedis?.stop()]);
   holder.__wabaDatabase = undefined;
+  holder.__wabaRedis = undefined;
 }
