@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { createApiApp } from '../../../api/src/app/create-api-app';
 import { loadApiConfig } from '../../../api/src/config/api-config';
-import { isolatedTestDatabaseUri } from '../../../../tools/database/test-database';
+import { isolatedRedisPrefix, isolatedTestDatabaseUri, testRedisUrl } from '../../../../tools/database/test-database';
 
 /** Every log line the app wrote, so tests can prove secrets never reach the logs. */
 export class CapturedLogs extends Writable {
@@ -40,16 +40,17 @@ export async function startTestApp(settings: Record<string, string> = {}): Promi
     TOKEN_ENCRYPTION_KEYS: `test:${Buffer.alloc(32, 9).toString('base64')}`,
     // A background token sweep would consume faults other tests aim at the sandbox; suites that test it turn it on.
     TOKEN_CHECK_ENABLED: 'false',
+    REDIS_URL: testRedisUrl(),
+    // Queues, rate limits and realtime channels of this app only (the run shares one Redis).
+    REDIS_KEY_PREFIX: isolatedRedisPrefix('e2e'),
     ...settings,
     MONGODB_URI: databaseUri,
   });
   const app = await createApiApp(config, { logDestination: logs });
   await app.init();
   const connection = app.get<Connection>(getConnectionToken());
-  // The running app's own webhook worker registration is not test data: it stays.
   const clearData = async () => {
-    const data = Object.values(connection.collections).filter((collection) => collection.collectionName !== 'webhook_workers');
-    await Promise.all(data.map((collection) => collection.deleteMany({})));
+    await Promise.all(Object.values(connection.collections).map((collection) => collection.deleteMany({})));
   };
   return { app, server: app.getHttpServer() as Server, logs, databaseUri, clearData, close: () => app.close() };
 }

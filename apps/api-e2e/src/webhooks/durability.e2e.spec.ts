@@ -3,8 +3,9 @@ import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import request from 'supertest';
 import { freePort, startFerretDb } from '../../../../tools/database/database-launcher';
-import { WebhookProcessor } from '../../../api/src/webhooks/webhook-processor.service';
-import { WebhooksRepository } from '../../../api/src/webhooks/webhooks.repository';
+import { isolatedRedisPrefix, testRedisUrl } from '../../../../tools/database/test-database';
+import { launchRedis } from '../../../../tools/redis/redis-launcher';
+import { webhooksSettled } from '../support/jobs';
 import { startTestApp } from '../support/test-app';
 import { countWhere, distinctValues, insertInto, seedRoutableNumber } from '../support/webhook-fixtures';
 import { APP_SECRET, inboundMessage, signed } from '../support/webhook-payloads';
@@ -38,50 +39,67 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what:
 }
 
 describe('webhook durability', () => {
-  it('lets exactly one of many concurrent workers take over each dead worker', async () => {
-    const api = await startTestApp({ META_APP_SECRET: APP_SECRET });
-    try {
-      const repository = api.app.get(WebhooksRepository);
-      const dead = Array.from({ length: 30 }, (_, i) => `dead-${i}`);
-      const winners = new Map<string, string[]>();
-      await Promise.all(
-        Array.from({ length: 10 }, async (_, w) => {
-          for (const worker of dead) {
-            if (await repository.claimTakeover(worker, `live-${w}`, new Date())) winners.set(worker, [...(winners.get(worker) ?? []), `live-${w}`]);
-          }
-        }),
-      );
-      expect([...winners.keys()].sort()).toEqual([...dead].sort());
-      for (const worker of dead) expect(winners.get(worker)).toHaveLength(1);
-    } finally {
-      await api.close();
-    }
-  });
-
-  it('applies the inbox of a worker that died, in another instance, each delivery once', async () => {
+  it('queues stored deliveries that never became jobs (a crash, Redis down), applied once across instances', async () => {
     const database = await startFerretDb(process.env, () => undefined);
-    const uri = `${database.uri}/webhooks_takeover`;
+    const uri = `${database.uri}/webhooks_reconcile`;
     const fixture = await seedRoutableNumber(uri);
+    // Stored before the 200, but the process died before queueing them.
     const entries = Array.from({ length: 30 }, (_, i) => {
       const body = JSON.stringify(inboundMessage(fixture.wabaId, fixture.phoneNumberId, { id: `wamid.ORPHAN${i}`, text: `o${i}` }));
-      return { _id: `orphan-${i}`, rawBody: body, sizeBytes: body.length, receivedAt: new Date(), owner: 'crashed-worker', flush: 'orphan-flush', acceptId: `accept-${i}`, attempts: 0 };
+      return { _id: `orphan-${i}`, rawBody: body, sizeBytes: body.length, receivedAt: new Date(Date.now() - 60_000), acceptId: `accept-${i}` };
     });
-    await insertInto(uri, 'webhook_workers', [{ _id: 'crashed-worker', seenAt: new Date(0) }]);
     await insertInto(uri, 'webhook_inbox', entries);
-    const instances = await Promise.all([0, 1, 2].map(() => startTestApp({ MONGODB_URI: uri, META_APP_SECRET: APP_SECRET })));
+    const prefix = isolatedRedisPrefix('reconcile');
+    const instances = await Promise.all([0, 1, 2].map(() => startTestApp({ MONGODB_URI: uri, META_APP_SECRET: APP_SECRET, REDIS_KEY_PREFIX: prefix, WEBHOOK_RECONCILE_INTERVAL_SECONDS: '1' })));
     try {
-      await waitUntil(async () => (await countWhere(uri, 'webhook_inbox', {})) === 0, 20_000, 'the orphaned inbox to be applied');
-      await Promise.all(instances.map((instance) => instance.app.get(WebhookProcessor).idle()));
+      await waitUntil(async () => (await countWhere(uri, 'webhook_inbox', {})) === 0, 20_000, 'the stranded inbox to be applied');
+      await Promise.all(instances.map((instance) => webhooksSettled(instance.app)));
       expect(await countWhere(uri, 'webhook_deliveries', { status: 'applied' })).toBe(30);
       const keys = (await distinctValues(uri, 'tenant_events', 'key')) as string[];
       expect(new Set(keys).size).toBe(30);
       expect(keys).toHaveLength(30);
-      expect(await countWhere(uri, 'webhook_workers', { _id: 'crashed-worker' })).toBe(0);
     } finally {
       await Promise.all(instances.map((instance) => instance.close()));
       await database.stop();
     }
   }, 60_000);
+
+  it('keeps answering 200 while Redis is down, and applies everything once Redis is back', async () => {
+    const redis = await launchRedis({ env: {} });
+    const database = await startFerretDb(process.env, () => undefined);
+    const uri = `${database.uri}/webhooks_redis_down`;
+    const fixture = await seedRoutableNumber(uri);
+    const api = await startTestApp({ MONGODB_URI: uri, META_APP_SECRET: APP_SECRET, REDIS_URL: redis.url, WEBHOOK_RECONCILE_INTERVAL_SECONDS: '1' });
+    const send = (i: number) => {
+      const message = signed(JSON.stringify(inboundMessage(fixture.wabaId, fixture.phoneNumberId, { id: `wamid.NOREDIS${i}`, text: `r${i}` })));
+      return request(api.server).post('/api/webhooks/whatsapp').set('Content-Type', 'application/json').set('X-Hub-Signature-256', message.signature).send(message.body.toString('utf8'));
+    };
+    try {
+      for (let i = 0; i < 3; i++) expect((await send(i)).status).toBe(200);
+      await webhooksSettled(api.app);
+      await redis.kill();
+
+      for (let i = 3; i < 10; i++) {
+        const started = Date.now();
+        expect((await send(i)).status).toBe(200);
+        expect(Date.now() - started).toBeLessThan(2000);
+      }
+      const health = await request(api.server).get('/api/health');
+      expect(health.status).toBe(200);
+      expect(health.body).toMatchObject({ status: 'degraded', database: { status: 'up' }, redis: { status: 'down' } });
+      expect(await countWhere(uri, 'webhook_inbox', {})).toBe(7);
+
+      await redis.restart();
+      await waitUntil(async () => (await countWhere(uri, 'webhook_deliveries', { status: 'applied' })) === 10, 30_000, 'the deliveries stored while Redis was down to be applied');
+      await webhooksSettled(api.app);
+      expect(new Set((await distinctValues(uri, 'tenant_events', 'key')) as string[]).size).toBe(10);
+      expect((await request(api.server).get('/api/health')).body.status).toBe('ok');
+    } finally {
+      await api.close();
+      await redis.stop();
+      await database.stop();
+    }
+  }, 90_000);
 
   it('answers 503 within two seconds while the database is down, and loses nothing once it is back', async () => {
     const database = await startFerretDb(process.env, () => undefined, { keepData: true });
@@ -110,7 +128,7 @@ describe('webhook durability', () => {
         await waitUntil(async () => (await send(5)).status === 200, 15_000, 'the database to come back');
         for (let i = 6; i < 8; i++) expect((await send(i)).status).toBe(200);
         await waitUntil(async () => (await countWhere(uri, 'tenant_events', {})) === 8, 15_000, 'all eight to be applied');
-        await api.app.get(WebhookProcessor).idle();
+        await webhooksSettled(api.app);
         expect(await countWhere(uri, 'webhook_deliveries', { status: 'applied' })).toBe(8);
       } finally {
         await api.close();
@@ -128,10 +146,11 @@ describe('webhook durability', () => {
     const fixture = await seedRoutableNumber(uri);
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
+    const redisPrefix = isolatedRedisPrefix('crash');
     const startApi = async (): Promise<ChildProcess> => {
       const child = spawn(process.execPath, [API_MAIN], {
         cwd: ROOT,
-        env: { ...process.env, API_PORT: String(port), MONGODB_URI: uri, META_APP_SECRET: APP_SECRET, LOG_LEVEL: 'warn', SPA_DIR: 'does-not-exist', TOKEN_ENCRYPTION_KEYS: `t:${Buffer.alloc(32, 3).toString('base64')}` },
+        env: { ...process.env, API_PORT: String(port), MONGODB_URI: uri, REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: redisPrefix, WEBHOOK_RECONCILE_INTERVAL_SECONDS: '2', META_APP_SECRET: APP_SECRET, LOG_LEVEL: 'warn', SPA_DIR: 'does-not-exist', TOKEN_ENCRYPTION_KEYS: `t:${Buffer.alloc(32, 3).toString('base64')}` },
         stdio: 'ignore',
       });
       await waitUntil(async () => (await fetch(`${baseUrl}/api/health`).then((r) => r.status, () => 0)) === 200, 30_000, 'the API to start');

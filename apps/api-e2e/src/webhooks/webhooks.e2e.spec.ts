@@ -3,7 +3,7 @@ import type { EventsPageView, OnboardingSessionView, WhatsAppStatusView } from '
 import type { Connection } from 'mongoose';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { WebhookProcessor } from '../../../api/src/webhooks/webhook-processor.service';
+import { webhooksSettled } from '../support/jobs';
 import { WebhooksRepository } from '../../../api/src/webhooks/webhooks.repository';
 import type { TestApp } from '../support/test-app';
 import { createTenant, type SignedInTenant } from '../support/tenants';
@@ -21,7 +21,7 @@ describe('Meta webhooks: verified, durable, deduplicated, routed', () => {
   useApiWithSandbox((running) => ({ api, sandbox } = running), { META_WEBHOOK_VERIFY_TOKEN: 'verify-me', OPERATOR_EMAILS: OPERATOR });
 
   const db = () => api.app.get<Connection>(getConnectionToken());
-  const processed = () => api.app.get(WebhookProcessor).idle();
+  const processed = () => webhooksSettled(api.app);
 
   async function deliver(payload: object | string | Buffer, signature?: string) {
     const raw = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload);

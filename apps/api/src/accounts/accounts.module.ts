@@ -7,6 +7,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ApiConfig } from '../config/api-config';
+import { SharedThrottlerStorage } from '../redis/shared-throttler-storage';
 import { Account, AccountSchema } from './account.schema';
 import { AccountsController } from './accounts.controller';
 import { AccountsRepository } from './accounts.repository';
@@ -24,10 +25,13 @@ import { User, UserSchema } from './user.schema';
       { name: User.name, schema: UserSchema },
       { name: Session.name, schema: SessionSchema },
     ]),
-    // Per-instance counters; a shared store is needed once several instances serve logins.
+    // Counters in Redis, so the limit holds across every instance behind the load balancer.
     ThrottlerModule.forRootAsync({
       inject: [ApiConfig],
-      useFactory: (config: ApiConfig) => [{ name: 'auth', ttl: 60_000, limit: config.AUTH_RATE_LIMIT_PER_MINUTE }],
+      useFactory: (config: ApiConfig) => ({
+        throttlers: [{ name: 'auth', ttl: 60_000, limit: config.AUTH_RATE_LIMIT_PER_MINUTE }],
+        storage: new SharedThrottlerStorage(config),
+      }),
     }),
   ],
   controllers: [AuthController, AccountsController],

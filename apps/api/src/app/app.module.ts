@@ -6,10 +6,12 @@ import { resolve } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
+import { JobsModule } from '../jobs/jobs.module';
 import { MetaModule } from '../meta/meta.module';
 import { OAuthModule } from '../oauth/oauth.module';
-import { TokenRefreshScheduleModule } from '../token-refresh/token-refresh-schedule.module';
 import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
+import { RedisModule } from '../redis/redis.module';
+import { TokenRefreshModule } from '../token-refresh/token-refresh.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { CommonModule } from '../common/common.module';
 import { CsrfCookieMiddleware } from '../common/auth/csrf';
@@ -24,6 +26,10 @@ export interface AppModuleOptions {
   logDestination?: DestinationStream;
 }
 
+/**
+ * One build for every role (INSTANCE_ROLE): the same modules everywhere; processes that run jobs
+ * also register the BullMQ workers and schedules (`forRole`), http processes serve the SPA.
+ */
 @Module({})
 export class AppModule implements NestModule {
   static forRoot(config: ApiConfig, options: AppModuleOptions = {}): DynamicModule {
@@ -35,15 +41,17 @@ export class AppModule implements NestModule {
         LoggerModule.forRoot(loggerParams(config.LOG_LEVEL, options.logDestination)),
         CommonModule,
         DatabaseModule,
+        RedisModule,
+        JobsModule,
         HealthModule,
         AccountsModule,
         MetaModule,
         AuditModule,
         PhoneNumbersModule,
         OAuthModule,
-        TokenRefreshScheduleModule,
-        WebhooksModule,
-        ...(existsSync(spaDir) ? [ServeStaticModule.forRoot({ rootPath: spaDir, exclude: ['/api/{*path}', '/socket.io/{*path}'] })] : []),
+        TokenRefreshModule.forRole(config),
+        WebhooksModule.forRole(config),
+        ...(config.servesHttp && existsSync(spaDir) ? [ServeStaticModule.forRoot({ rootPath: spaDir, exclude: ['/api/{*path}', '/socket.io/{*path}'] })] : []),
       ],
     };
   }

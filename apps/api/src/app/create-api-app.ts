@@ -7,6 +7,7 @@ import { json, raw, urlencoded } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
+import { RedisIoAdapter } from '../realtime/redis-io.adapter';
 import type { ApiConfig } from '../config/api-config';
 import { AppModule, type AppModuleOptions } from './app.module';
 
@@ -17,6 +18,8 @@ export async function createApiApp(config: ApiConfig, options: AppModuleOptions 
   // everything else is small JSON.
   app.use('/api/webhooks/whatsapp', raw({ type: () => true, limit: '3mb' }));
   app.use(json({ limit: '100kb' }));
+  if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
+  app.useWebSocketAdapter(new RedisIoAdapter(app, config));
   app.use(urlencoded({ extended: false, limit: '100kb' }));
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api');

@@ -23,6 +23,31 @@ export class ApiConfig {
   @IsNotEmpty({ message: 'MONGODB_URI is required (npm start sets it from the database launcher)' })
   MONGODB_URI!: string;
 
+  /** Redis for background jobs (BullMQ), realtime fan-out between instances and shared rate limits. */
+  @IsString()
+  @IsNotEmpty({ message: 'REDIS_URL is required (npm start sets it from the Redis launcher)' })
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must start with redis:// or rediss://' })
+  REDIS_URL!: string;
+
+  /** Prefix of every Redis key this deployment writes, so several deployments (or test suites) can share one Redis. */
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'REDIS_KEY_PREFIX must be 1-40 letters, digits, - or _' })
+  REDIS_KEY_PREFIX = 'waba';
+
+  /**
+   * What this process does: `http` (API, SPA and Socket.IO), `worker` (background jobs and their
+   * schedules), or `all` (both, the default). Several of each may run against one database and Redis.
+   */
+  @IsIn(['http', 'worker', 'all'], { message: 'INSTANCE_ROLE must be http, worker or all' })
+  INSTANCE_ROLE: 'http' | 'worker' | 'all' = 'all';
+
+  /**
+   * Express's `trust proxy` setting, for client addresses behind a load balancer: a hop count
+   * (`1`), `true`, or a list of addresses/subnets. Unset: the socket's address is the client's.
+   */
+  @IsOptional()
+  @IsString()
+  TRUST_PROXY?: string;
+
   /** The URL people use to reach the SPA and API; used for cookies and OAuth redirects. */
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true }, { message: 'PUBLIC_URL must be an absolute http(s) URL' })
@@ -98,6 +123,12 @@ export class ApiConfig {
   @Min(100)
   META_GRAPH_TIMEOUT_MS = 10_000;
 
+  /** How often a worker looks for stored webhook deliveries that never became jobs (Redis was down, a crash). */
+  @Transform(toInt)
+  @IsInt({ message: 'WEBHOOK_RECONCILE_INTERVAL_SECONDS must be an integer' })
+  @Min(1)
+  WEBHOOK_RECONCILE_INTERVAL_SECONDS = 30;
+
   /** Run the scheduled credential check on this instance (every instance may; claims split the work). */
   @Transform(toBool)
   @IsBoolean({ message: 'TOKEN_CHECK_ENABLED must be true or false' })
@@ -151,6 +182,23 @@ export class ApiConfig {
 
   get operatorEmails(): string[] {
     return (this.OPERATOR_EMAILS ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
+  }
+
+  get servesHttp(): boolean {
+    return this.INSTANCE_ROLE !== 'worker';
+  }
+
+  get runsJobs(): boolean {
+    return this.INSTANCE_ROLE !== 'http';
+  }
+
+  /** TRUST_PROXY as Express wants it: a number of hops, a boolean, or the list as given. */
+  get trustProxy(): number | boolean | string | undefined {
+    const value = this.TRUST_PROXY?.trim();
+    if (!value) return undefined;
+    if (/^\d+$/.test(value)) return Number(value);
+    if (value === 'true' || value === 'false') return value === 'true';
+    return value;
   }
 
   get publicUrl(): string {

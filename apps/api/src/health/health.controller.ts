@@ -10,12 +10,12 @@ import { HealthService } from './health.service';
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  /** 200 when the database answers, 503 otherwise (load balancers read the status). */
+  /** 200 while the database answers (Redis down is `degraded`, still 200), 503 otherwise: load balancers read the status. */
   @Public()
   @Get()
   async check(@Res({ passthrough: true }) response: Response): Promise<HealthView> {
     const view = await this.health.check();
-    if (view.status !== 'ok') response.status(503);
+    if (view.status === 'down') response.status(503);
     return view;
   }
 }

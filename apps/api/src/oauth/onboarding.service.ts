@@ -15,7 +15,7 @@ import { Clock } from '../common/clock/clock';
 import { ForbiddenError, InvalidRequestError, NotFoundError, UpstreamError } from '../common/errors/domain-errors';
 import { CredentialsService } from '../credentials/credentials.service';
 import { PhoneNumbersService, type NumberOutcome, type SelectedWaba } from '../phone-numbers/phone-numbers.service';
-import { TenantEventsGateway } from '../realtime/tenant-events.gateway';
+import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { DiscoveryService } from './discovery.service';
 import type { DiscoveredNumber } from './oauth-records.schema';
 import { OAuthRepository, type OnboardingSessionRecord } from './oauth.repository';
@@ -32,7 +32,7 @@ export class OnboardingService {
     private readonly phoneNumbers: PhoneNumbersService,
     private readonly graph: MetaGraphClient,
     private readonly audit: AuditService,
-    private readonly events: TenantEventsGateway,
+    private readonly events: RealtimePublisher,
     private readonly clock: Clock,
   ) {}
 

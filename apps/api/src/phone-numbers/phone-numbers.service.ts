@@ -17,7 +17,7 @@ import { DomainEvents } from '../common/events/domain-events';
 import { TokenCipher } from '../common/crypto/token-cipher';
 import { InvalidRequestError, NotFoundError } from '../common/errors/domain-errors';
 import { CredentialsService } from '../credentials/credentials.service';
-import { TenantEventsGateway } from '../realtime/tenant-events.gateway';
+import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { PhoneNumbersRepository, type NumberFacts, type PhoneNumberRecord, type WabaRecord } from './phone-numbers.repository';
 
 /** One WABA the tenant chose numbers of, with Meta's data as discovered. */
@@ -41,7 +41,7 @@ export class PhoneNumbersService {
     private readonly graph: MetaGraphClient,
     private readonly cipher: TokenCipher,
     private readonly audit: AuditService,
-    private readonly events: TenantEventsGateway,
+    private readonly events: RealtimePublisher,
     private readonly clock: Clock,
     private readonly domainEvents: DomainEvents,
   ) {}

@@ -1,20 +1,18 @@
-import { Logger } from '@nestjs/common';
-import { OnGatewayConnection, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import { TENANT_EVENT, type TenantRealtimeEvent } from '@waba/contracts';
-import type { Server, Socket } from 'socket.io';
+import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
+import { parse as parseCookies } from 'cookie';
+import type { Socket } from 'socket.io';
 import { AuthService } from '../accounts/auth.service';
 import { SESSION_COOKIE } from '../accounts/session-cookies';
 import { ApiConfig } from '../config/api-config';
+import { tenantRoom } from './realtime-rooms';
 
 /**
- * Socket.IO on the API's own port, authenticated by the same session cookie as HTTP. Each socket
- * joins exactly one room, its tenant's, so events can never cross tenants.
+ * Socket.IO on the API's own port (http instances), authenticated by the same session cookie as
+ * HTTP. Each socket joins exactly one room, its tenant's; events reach it through
+ * RealtimePublisher, from whichever process produced them.
  */
 @WebSocketGateway({ path: '/socket.io', serveClient: false })
 export class TenantEventsGateway implements OnGatewayConnection {
-  @WebSocketServer() private server?: Server;
-  private readonly logger = new Logger(TenantEventsGateway.name);
-
   constructor(
     private readonly auth: AuthService,
     private readonly config: ApiConfig,
@@ -27,27 +25,15 @@ export class TenantEventsGateway implements OnGatewayConnection {
       socket.disconnect(true);
       return;
     }
-    const token = readCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
+    const token = sessionCookieOf(socket.handshake.headers.cookie);
     const session = token ? await this.auth.resolveSession(token).catch(() => null) : null;
     if (!session) {
       socket.emit('unauthorized', { message: 'You are not signed in' });
       socket.disconnect(true);
       return;
     }
-    await socket.join(roomOf(session.accountId));
+    await socket.join(tenantRoom(session.accountId));
   }
-
-  publish(accountId: string, event: TenantRealtimeEvent): void {
-    if (!this.server) {
-      this.logger.warn('Realtime server not ready; event not pushed');
-      return;
-    }
-    this.server.to(roomOf(accountId)).emit(TENANT_EVENT, event);
-  }
-}
-
-function roomOf(accountId: string): string {
-  return `account:${accountId}`;
 }
 
 /** `localhost` and `127.0.0.1` name the same machine; accept either for a loopback public URL. */
@@ -56,10 +42,7 @@ function isLoopbackOrigin(origin: string, publicUrl: string): boolean {
   return normalize(origin) === normalize(publicUrl);
 }
 
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
-  }
-  return undefined;
+/** The session cookie from a raw Cookie header; a value that is not valid percent-encoding is kept as it came (and matches no session). */
+export function sessionCookieOf(header: string | undefined): string | undefined {
+  return header ? parseCookies(header)[SESSION_COOKIE] : undefined;
 }

@@ -7,7 +7,7 @@ import { Clock } from '../common/clock/clock';
 import { TokenCipher } from '../common/crypto/token-cipher';
 import { CredentialsService, grantedWabaTargets } from '../credentials/credentials.service';
 import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
-import { TenantEventsGateway } from '../realtime/tenant-events.gateway';
+import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { healthOf, nextCheckAfterFailure, nextCheckForValid, shouldExtend } from './check-schedule';
 import { TokenCheckRepository, type CheckResult, type ClaimedConnection } from './token-check.repository';
 
@@ -41,7 +41,7 @@ export class TokenCheckService {
     private readonly phoneNumbers: PhoneNumbersRepository,
     private readonly graph: MetaGraphClient,
     private readonly cipher: TokenCipher,
-    private readonly events: TenantEventsGateway,
+    private readonly events: RealtimePublisher,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}

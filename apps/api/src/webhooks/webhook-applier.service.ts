@@ -3,7 +3,7 @@ import type { TenantEventType } from '@waba/contracts';
 import { Clock } from '../common/clock/clock';
 import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
-import { TenantEventsGateway } from '../realtime/tenant-events.gateway';
+import { RealtimePublisher } from '../realtime/realtime-publisher';
 import type { AccountUpdateValue, MessagesValue, NameUpdateValue, QualityUpdateValue, WebhookChange, WebhookEnvelope } from './webhook-payloads';
 import { WebhooksRepository, type NewTenantEvent } from './webhooks.repository';
 
@@ -55,7 +55,7 @@ export class WebhookApplier {
     private readonly repository: WebhooksRepository,
     private readonly numbers: PhoneNumbersRepository,
     private readonly phoneNumbers: PhoneNumbersService,
-    private readonly gateway: TenantEventsGateway,
+    private readonly gateway: RealtimePublisher,
     private readonly clock: Clock,
   ) {}
 

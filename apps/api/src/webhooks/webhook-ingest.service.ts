@@ -4,16 +4,18 @@ import { randomUUID } from 'node:crypto';
 import { GroupCommit } from '../common/batching/group-commit';
 import { Clock } from '../common/clock/clock';
 import { sha256Hex } from '../common/crypto/sha256';
-import { ServiceUnavailableError, UnauthorizedError } from '../common/errors/domain-errors';
+import { UnauthorizedError } from '../common/errors/domain-errors';
 import { ApiConfig } from '../config/api-config';
 import { parseWebhookEnvelope } from './webhook-payloads';
-import { archiveRecord, WebhookProcessor } from './webhook-processor.service';
+import { archiveRecord, WebhookApplication } from './webhook-application.service';
+import { WebhookJobs } from './webhook-jobs';
 import { WebhooksRepository, type InboxRecord } from './webhooks.repository';
 
 /**
  * The hot path of `POST /api/webhooks/whatsapp`: check the signature over the raw bytes, store the
- * delivery in the inbox, and let the processor apply it after the 200. Deliveries arriving together
- * share one insert (group commit); each request still waits until its own delivery is stored.
+ * delivery in the inbox (MongoDB, before the 200), then queue it as a job for a worker to apply.
+ * Deliveries arriving together share one insert and one enqueue (group commit); each request
+ * waits until its own delivery is stored, never for Redis.
  */
 @Injectable()
 export class WebhookIngestService {
@@ -21,12 +23,13 @@ export class WebhookIngestService {
 
   constructor(
     private readonly repository: WebhooksRepository,
-    private readonly processor: WebhookProcessor,
+    private readonly jobs: WebhookJobs,
+    application: WebhookApplication,
     private readonly config: ApiConfig,
     private readonly clock: Clock,
   ) {
-    // Answering Meta comes first: applying waits while deliveries are being stored.
-    processor.yieldTo(() => this.inbox.inFlight > 0);
+    // Answering Meta comes first: applying (when this process also runs jobs) waits while deliveries are being stored.
+    application.yieldTo(() => this.inbox.inFlight > 0);
   }
 
   verifyHandshake(mode: unknown, verifyToken: unknown, challenge: unknown): string | null {
@@ -43,10 +46,7 @@ export class WebhookIngestService {
       rawBody: rawBody.toString('utf8'),
       sizeBytes: rawBody.length,
       receivedAt: this.clock.now(),
-      owner: '',
-      flush: '',
       acceptId: randomUUID(),
-      attempts: 0,
     };
     // Malformed JSON is archived as rejected and acknowledged: Meta would otherwise resend it for 7 days.
     if (!parseWebhookEnvelope(entry.rawBody)) {
@@ -56,14 +56,10 @@ export class WebhookIngestService {
     await this.inbox.add(entry);
   }
 
-  /** One insert for the deliveries that arrived together; the processor gets the new ones in memory. */
+  /** One insert for the deliveries that arrived together; the new ones are then queued (not awaited). */
   private async store(entries: InboxRecord[]): Promise<boolean[]> {
-    const owner = this.processor.workerId;
-    if (!owner) throw new ServiceUnavailableError('Webhook processing is not running yet; retry shortly');
-    const flush = randomUUID();
-    for (const entry of entries) Object.assign(entry, { owner, flush });
     const stored = await this.repository.insertInboxEntries(entries);
-    this.processor.accept(flush, entries.filter((_, i) => stored[i]));
+    void this.jobs.enqueue(entries.filter((_, i) => stored[i]));
     return stored;
   }
 }

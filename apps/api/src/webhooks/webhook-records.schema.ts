@@ -21,20 +21,12 @@ export class WebhookInboxEntry {
   @Prop({ type: String, required: true }) rawBody!: string;
   @Prop({ type: Number, required: true }) sizeBytes!: number;
   @Prop({ type: Date, required: true }) receivedAt!: Date;
-  /** The API instance that applies it; a dead instance's entries are taken over by a live one. */
-  @Prop({ type: String, required: true }) owner!: string;
-  /**
-   * The insert that stored it, shared by the deliveries that arrived together: a batch of them is
-   * deleted by this one equal-to filter (FerretDB v1 runs `$in` filters row by row in its own
-   * process, which made deleting by ids the slowest step of applying).
-   */
-  @Prop({ type: String, required: true }) flush!: string;
   /** Names this acceptance in the archive, telling a resumed entry from a true duplicate. */
   @Prop({ type: String, required: true }) acceptId!: string;
-  /** Earlier attempts (a crash, a takeover, a requeue): the archive may already hold it. */
-  @Prop({ type: Number, default: 0 }) attempts!: number;
 }
 export const WebhookInboxEntrySchema = SchemaFactory.createForClass(WebhookInboxEntry);
+// The reconciliation looks for entries that waited too long (the inbox stays small: applied ones are deleted).
+WebhookInboxEntrySchema.index({ receivedAt: 1 });
 
 /** Every delivery ever accepted, inserted once when it is applied (or refused as malformed). */
 @Schema({ collection: 'webhook_deliveries' })
@@ -52,28 +44,6 @@ export class WebhookDelivery {
   @Prop({ type: Date, default: null }) appliedAt!: Date | null;
 }
 export const WebhookDeliverySchema = SchemaFactory.createForClass(WebhookDelivery);
-
-/** A live API instance applying deliveries; its heartbeat says it still is. */
-@Schema({ collection: 'webhook_workers', versionKey: false })
-export class WebhookWorker {
-  @Prop({ type: String, required: true }) _id!: string;
-  @Prop({ type: Date, required: true }) seenAt!: Date;
-}
-export const WebhookWorkerSchema = SchemaFactory.createForClass(WebhookWorker);
-
-/**
- * The takeover of a dead instance's inbox entries: `_id` is `takeover:<instance>`, so exactly one
- * live instance wins it by inserting. (FerretDB v1 does not isolate a findOneAndUpdate filter from
- * its write, so a claim by update could be won twice there; a duplicate key is refused.)
- */
-@Schema({ collection: 'webhook_claims', versionKey: false })
-export class WebhookClaim {
-  @Prop({ type: String, required: true }) _id!: string;
-  /** The worker doing the takeover; if it dies too, the claim is released and taken again. */
-  @Prop({ type: String, required: true }) by!: string;
-  @Prop({ type: Date, required: true }) claimedAt!: Date;
-}
-export const WebhookClaimSchema = SchemaFactory.createForClass(WebhookClaim);
 
 /** One applied change, per tenant; `key` makes re-applying a delivery a no-op. */
 @Schema({ collection: 'tenant_events' })

@@ -1,29 +1,21 @@
 /**
  * Meta's webhooks for all tenants: verified over the raw bytes, stored in the inbox before the 200,
- * applied afterwards in batches (deduplicated, routed by number then WABA), archived, and shown on
- * the tenant's Events page.
+ * queued as jobs and applied by workers in batches (deduplicated, routed by number then WABA),
+ * archived, and shown on the tenant's Events page.
  */
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
+import type { ApiConfig } from '../config/api-config';
 import { MongooseModule } from '@nestjs/mongoose';
+import { DomainEvents } from '../common/events/domain-events';
 import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
-import {
-  TenantEvent,
-  TenantEventSchema,
-  WebhookClaim,
-  WebhookClaimSchema,
-  WebhookDelivery,
-  WebhookDeliverySchema,
-  WebhookInboxEntry,
-  WebhookInboxEntrySchema,
-  WebhookWorker,
-  WebhookWorkerSchema,
-} from './webhook-records.schema';
+import { TenantEvent, TenantEventSchema, WebhookDelivery, WebhookDeliverySchema, WebhookInboxEntry, WebhookInboxEntrySchema } from './webhook-records.schema';
+import { WebhookApplication } from './webhook-application.service';
 import { WebhookApplier } from './webhook-applier.service';
 import { WebhookIngestService } from './webhook-ingest.service';
-import { WebhookProcessor } from './webhook-processor.service';
+import { WebhookDeliveriesProcessor, WebhookJobs, WebhookUpkeepProcessor } from './webhook-jobs';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksRepository } from './webhooks.repository';
 
@@ -32,15 +24,26 @@ import { WebhooksRepository } from './webhooks.repository';
     MongooseModule.forFeature([
       { name: WebhookInboxEntry.name, schema: WebhookInboxEntrySchema },
       { name: WebhookDelivery.name, schema: WebhookDeliverySchema },
-      { name: WebhookWorker.name, schema: WebhookWorkerSchema },
       { name: TenantEvent.name, schema: TenantEventSchema },
-      { name: WebhookClaim.name, schema: WebhookClaimSchema },
     ]),
     PhoneNumbersModule,
     RealtimeModule,
   ],
   controllers: [WebhooksController, EventsController],
-  providers: [WebhooksRepository, WebhookIngestService, WebhookProcessor, WebhookApplier, EventsService],
-  exports: [WebhookProcessor],
+  providers: [WebhooksRepository, WebhookIngestService, WebhookJobs, WebhookApplication, WebhookApplier, EventsService],
 })
-export class WebhooksModule {}
+export class WebhooksModule implements OnModuleInit {
+  /** With the webhook worker in processes whose INSTANCE_ROLE runs jobs. */
+  static forRole(config: ApiConfig): DynamicModule {
+    return { module: WebhooksModule, providers: config.runsJobs ? [WebhookDeliveriesProcessor, WebhookUpkeepProcessor] : [] };
+  }
+
+  constructor(
+    private readonly domainEvents: DomainEvents,
+    private readonly jobs: WebhookJobs,
+  ) {}
+
+  onModuleInit(): void {
+    this.domainEvents.on('waba.connected', ({ accountId, wabaId }) => void this.jobs.requeueUnroutable(accountId, wabaId));
+  }
+}

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { TenantEventType, TenantEventView, WebhookDeliveryStatus, WebhookDeliveryView } from '@waba/contracts';
 import { Model, mongo, Types } from 'mongoose';
-import { isDuplicateKey } from '../common/errors/all-exceptions.filter';
-import { TenantEvent, WebhookClaim, WebhookDelivery, WebhookInboxEntry, WebhookWorker } from './webhook-records.schema';
+import { TenantEvent, WebhookDelivery, WebhookInboxEntry } from './webhook-records.schema';
 
 export type InboxRecord = WebhookInboxEntry;
 export type ArchivedDelivery = Omit<WebhookDelivery, 'appliedAt'> & { appliedAt: Date | null };
@@ -24,15 +23,13 @@ export interface NewTenantEvent {
 /**
  * The only code that touches webhook deliveries, tenant events and message statuses. What grows
  * without end (archive, events, statuses) is only ever inserted into on the way in; queries and
- * updates go to the small inbox, workers and claims collections.
+ * deletes go to the small inbox.
  */
 @Injectable()
 export class WebhooksRepository {
   constructor(
     @InjectModel(WebhookInboxEntry.name) private readonly inbox: Model<WebhookInboxEntry>,
     @InjectModel(WebhookDelivery.name) private readonly deliveries: Model<WebhookDelivery>,
-    @InjectModel(WebhookWorker.name) private readonly workers: Model<WebhookWorker>,
-    @InjectModel(WebhookClaim.name) private readonly claims: Model<WebhookClaim>,
     @InjectModel(TenantEvent.name) private readonly events: Model<TenantEvent>,
   ) {}
 
@@ -57,70 +54,26 @@ export class WebhooksRepository {
     await this.deliveries.updateOne({ bodySha256 }, { $set: { status, error, unroutableIds, appliedAt, attempts } });
   }
 
-  /** Deletes applied entries: whole flushes by one equal-to filter each, single entries by id. */
-  async deleteInboxEntries(flushes: string[], ids: string[]): Promise<void> {
-    await Promise.all([...flushes.map((flush) => this.inbox.deleteMany({ flush })), ...ids.map((_id) => this.inbox.deleteOne({ _id }))]);
+  /** Deletes applied entries by id, in one round trip (each delete is by `_id`, which FerretDB finds without a scan). */
+  async deleteInboxEntries(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await this.inbox.collection.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })) as never, { ordered: false });
   }
 
-  /** Entries this instance owns, oldest first, skipping those it already holds in memory. */
-  async inboxEntriesOf(owner: string, limit: number, skip: ReadonlySet<string>): Promise<InboxRecord[]> {
-    const found = await this.inbox.find({ owner }).sort({ receivedAt: 1 }).limit(limit + skip.size).lean();
-    return found.filter((entry) => !skip.has(entry._id)).slice(0, limit);
+  /** Entries stored before `cutoff` and still waiting, oldest first (the reconciliation). */
+  inboxEntriesReceivedBefore(cutoff: Date, limit: number): Promise<InboxRecord[]> {
+    return this.inbox.find({ receivedAt: { $lt: cutoff } }).sort({ receivedAt: 1 }).limit(limit).lean<InboxRecord[]>();
   }
 
-  // ---- workers: who applies the inbox, and taking over from a dead one
-
-  async registerWorker(id: string, now: Date): Promise<void> {
-    await this.workers.updateOne({ _id: id }, { $set: { seenAt: now } }, { upsert: true });
-  }
-
-  /** False when this worker was declared dead (its entries may have been taken over). */
-  async heartbeat(id: string, now: Date): Promise<boolean> {
-    return (await this.workers.updateOne({ _id: id }, { $set: { seenAt: now } })).matchedCount === 1;
-  }
-
-  async staleWorkers(seenBefore: Date): Promise<string[]> {
-    return (await this.workers.find({ seenAt: { $lt: seenBefore } }, { _id: 1 }).lean()).map((w) => w._id);
-  }
-
-  async liveWorkers(seenSince: Date): Promise<string[]> {
-    return (await this.workers.find({ seenAt: { $gte: seenSince } }, { _id: 1 }).lean()).map((w) => w._id);
-  }
-
-  async removeWorker(id: string): Promise<void> {
-    await this.workers.deleteOne({ _id: id });
-  }
-
-  /** The right to take over a dead worker's entries: an insert, so exactly one worker wins it. */
-  async claimTakeover(deadWorker: string, by: string, now: Date): Promise<boolean> {
-    try {
-      await this.claims.create({ _id: `takeover:${deadWorker}`, by, claimedAt: now });
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
-  }
-
-  async takeoverClaimant(deadWorker: string): Promise<string | null> {
-    return (await this.claims.findOne({ _id: `takeover:${deadWorker}` }).lean())?.by ?? null;
-  }
-
-  /** Drops a claim whose holder died before finishing, so the takeover can be claimed again. */
-  async releaseTakeover(deadWorker: string, heldBy: string): Promise<void> {
-    await this.claims.deleteOne({ _id: `takeover:${deadWorker}`, by: heldBy });
-  }
-
-  /** Moves entries to another owner; each moved entry counts as one more attempt. */
-  async moveInboxEntries(from: string, to: string): Promise<number> {
-    return (await this.inbox.updateMany({ owner: from }, { $set: { owner: to }, $inc: { attempts: 1 } })).modifiedCount;
-  }
-
-  /** Unroutable deliveries that mention an id just connected go back to the inbox, owned by `owner`. */
-  async requeueUnroutable(ids: string[], owner: string, now: Date): Promise<number> {
+  /**
+   * Unroutable deliveries that mention an id just connected go back to the inbox, under their
+   * first acceptance (so applying them updates their archive record); returns those put back.
+   */
+  async requeueUnroutable(ids: string[], now: Date): Promise<InboxRecord[]> {
     const found = await this.deliveries.find({ status: 'unroutable', unroutableIds: { $in: ids } }).lean();
-    const entries = found.map((d) => ({ _id: d.bodySha256, rawBody: d.rawBody, sizeBytes: d.sizeBytes, receivedAt: now, owner, flush: `requeue:${d.bodySha256}`, acceptId: d.acceptId, attempts: d.attempts }));
-    return (await insertUnordered(this.inbox.collection, entries)).filter(Boolean).length;
+    const entries: InboxRecord[] = found.map((d) => ({ _id: d.bodySha256, rawBody: d.rawBody, sizeBytes: d.sizeBytes, receivedAt: now, acceptId: d.acceptId }));
+    const inserted = await insertUnordered(this.inbox.collection, entries);
+    return entries.filter((_, i) => inserted[i]);
   }
 
   async listDeliveries(statuses: WebhookDeliveryStatus[], limit: number): Promise<WebhookDeliveryView[]> {

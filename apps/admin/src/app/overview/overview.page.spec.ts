@@ -70,7 +70,7 @@ describe('OverviewPage', () => {
   });
 
   it('shows the database as down when the API answers 503 with its health report', async () => {
-    const degraded: HealthView = { status: 'degraded', database: { status: 'down' }, uptimeSeconds: 30 };
+    const degraded: HealthView = { status: 'down', database: { status: 'down' }, redis: { status: 'up', latencyMs: 1 }, role: 'all', uptimeSeconds: 30 };
     backend.expectOne('/api/health').flush(degraded, { status: 503, statusText: 'Service Unavailable' });
 
     await settle('Database: Down');

@@ -1,5 +1,18 @@
+export interface DependencyHealth {
+  status: 'up' | 'down';
+  latencyMs?: number;
+}
+
 export interface HealthView {
-  status: 'ok' | 'degraded';
-  database: { status: 'up' | 'down'; latencyMs?: number };
+  /**
+   * `ok`: everything answers. `degraded`: Redis is down; webhooks are still stored (and applied
+   * once it is back), sign-in works, background jobs and live updates wait. `down`: the database
+   * does not answer; this instance cannot serve (HTTP 503).
+   */
+  status: 'ok' | 'degraded' | 'down';
+  database: DependencyHealth;
+  redis: DependencyHealth;
+  /** What this process does (INSTANCE_ROLE): http, worker or all. */
+  role: 'http' | 'worker' | 'all';
   uptimeSeconds: number;
 }

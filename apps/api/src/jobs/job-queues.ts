@@ -1,0 +1,38 @@
+/**
+ * Every background queue, and how its jobs retry, back off and are kept: the one place BullMQ is
+ * configured (see README, "Background jobs").
+ */
+import type { DefaultJobOptions, WorkerOptions } from 'bullmq';
+
+/** One job per stored webhook delivery, nothing else (its backlog is the number of deliveries waiting). */
+export const WEBHOOKS_QUEUE = 'webhooks';
+/** The webhook path's own upkeep: reconciliation of the inbox, re-applying unroutable deliveries. */
+export const WEBHOOK_UPKEEP_QUEUE = 'webhook-upkeep';
+export const TOKEN_CHECKS_QUEUE = 'token-checks';
+export const MAINTENANCE_QUEUE = 'maintenance';
+
+export const QUEUE_NAMES = [WEBHOOKS_QUEUE, WEBHOOK_UPKEEP_QUEUE, TOKEN_CHECKS_QUEUE, MAINTENANCE_QUEUE] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/** Failed jobs stay a week for operators (the dashboard shows them with their error). */
+const KEEP_FAILED = { age: 7 * 24 * 3600 };
+
+export const DEFAULT_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
+  // A job id is the delivery's id: completed jobs are removed at once, so a later resend of the
+  // same bytes can be queued (and found a duplicate by the archive).
+  [WEBHOOKS_QUEUE]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: KEEP_FAILED },
+  // Job ids carry the credential and its due time, so keeping an hour of completed ones is safe.
+  [WEBHOOK_UPKEEP_QUEUE]: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { count: 100 }, removeOnFail: KEEP_FAILED },
+  [TOKEN_CHECKS_QUEUE]: { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: KEEP_FAILED },
+  [MAINTENANCE_QUEUE]: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: { count: 100 }, removeOnFail: KEEP_FAILED },
+};
+
+/**
+ * Worker settings shared by every queue. A job whose worker died (SIGKILL, lost host) is found
+ * stalled within `stalledInterval` once its lock lapses, and given to another worker.
+ */
+export const WORKER_OPTIONS: Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'> = {
+  lockDuration: 15_000,
+  stalledInterval: 5_000,
+  maxStalledCount: 3,
+};

@@ -1,0 +1,29 @@
+/**
+ * BullMQ, the one job engine: the connection and every queue, registered once for the whole app.
+ * Feature modules inject queues with `@InjectQueue(name)`; their processors are only registered
+ * in processes whose INSTANCE_ROLE runs jobs (app.module.ts).
+ */
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Module } from '@nestjs/common';
+import { ApiConfig } from '../config/api-config';
+import { bullConnection } from '../redis/redis-connection';
+import { DEFAULT_JOB_OPTIONS, QUEUE_NAMES } from './job-queues';
+
+@Global()
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [ApiConfig],
+      useFactory: (config: ApiConfig) => ({ connection: bullConnection(config), prefix: `${config.REDIS_KEY_PREFIX}:jobs` }),
+    }),
+    ...QUEUE_NAMES.map((name) =>
+      BullModule.registerQueueAsync({
+        name,
+        inject: [ApiConfig],
+        useFactory: (config: ApiConfig) => ({ connection: bullConnection(config), prefix: `${config.REDIS_KEY_PREFIX}:jobs`, defaultJobOptions: DEFAULT_JOB_OPTIONS[name] }),
+      }),
+    ),
+  ],
+  exports: [BullModule],
+})
+export class JobsModule {}

@@ -1,0 +1,34 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Emitter } from '@socket.io/redis-emitter';
+import { TENANT_EVENT, type TenantRealtimeEvent } from '@waba/contracts';
+import Redis from 'ioredis';
+import { ApiConfig } from '../config/api-config';
+import { redisOptions } from '../redis/redis-connection';
+import { socketIoRedisKey, tenantRoom } from './realtime-rooms';
+
+/**
+ * The one way any process (http, worker, CLI) pushes an event to a tenant's browsers: published
+ * through Redis, and delivered by whichever `http` instances hold that tenant's sockets (their
+ * Socket.IO Redis adapter, realtime/redis-io.adapter.ts). Best effort: while Redis is away the push
+ * is dropped (the page reloads its data when its socket reconnects); it never holds up the caller.
+ */
+@Injectable()
+export class RealtimePublisher implements OnApplicationShutdown {
+  private readonly connection: Redis;
+  private readonly emitter: Emitter;
+
+  constructor(config: ApiConfig) {
+    this.connection = new Redis({ ...redisOptions(config), enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.connection.on('error', () => undefined);
+    this.emitter = new Emitter(this.connection, { key: socketIoRedisKey(config) });
+  }
+
+  publish(accountId: string, event: TenantRealtimeEvent): void {
+    if (this.connection.status !== 'ready') return;
+    this.emitter.to(tenantRoom(accountId)).emit(TENANT_EVENT, event);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.quit().catch(() => this.connection.disconnect());
+  }
+}

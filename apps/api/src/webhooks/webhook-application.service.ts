@@ -1,0 +1,124 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { GroupCommit } from '../common/batching/group-commit';
+import { Clock } from '../common/clock/clock';
+import { isDatabaseUnavailable } from '../common/errors/all-exceptions.filter';
+import { WebhookApplier, type DeliveryPlan } from './webhook-applier.service';
+import { parseWebhookEnvelope } from './webhook-payloads';
+import { WebhooksRepository, type ArchivedDelivery, type InboxRecord } from './webhooks.repository';
+
+/** Deliveries applied together (one archive insert, one events insert, one inbox delete). */
+const BATCH_SIZE = 50;
+/** How long applying waits for the endpoint to be idle before it goes ahead anyway. */
+const MAX_YIELD_MS = 100;
+
+/**
+ * Applies stored deliveries. Each delivery is a BullMQ job (webhook-jobs.ts); the jobs a worker
+ * runs at the same time are applied together in one batch, so the database sees a few writes per
+ * batch rather than per delivery. Applying is idempotent: the archive tells a resumed delivery
+ * (same acceptance, e.g. after a crash) from a true duplicate (same bytes accepted again).
+ */
+@Injectable()
+export class WebhookApplication {
+  private readonly logger = new Logger(WebhookApplication.name);
+  private readonly batches = new GroupCommit<AppliedDelivery, Error | null>((deliveries) => this.applyBatch(deliveries), { maxBatch: BATCH_SIZE, maxConcurrentWrites: 1 });
+  private endpointBusy: () => boolean = () => false;
+
+  constructor(
+    private readonly repository: WebhooksRepository,
+    private readonly applier: WebhookApplier,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Applying gives way (up to MAX_YIELD_MS per batch) while this says the endpoint is busy storing. */
+  yieldTo(busy: () => boolean): void {
+    this.endpointBusy = busy;
+  }
+
+  /** Resolves once the delivery is applied (or found a duplicate); rejects to have the job retried. */
+  async apply(delivery: AppliedDelivery): Promise<void> {
+    const error = await this.batches.add(delivery);
+    if (error) throw error;
+  }
+
+  /** The last attempt failed too: archived as rejected for operators, and out of the inbox. */
+  async setAside(delivery: AppliedDelivery, error: Error): Promise<void> {
+    this.logger.error({ err: error, delivery: delivery.entry._id }, 'A webhook delivery could not be applied');
+    const record: ArchivedDelivery = { ...archiveRecord(delivery.entry, null, this.clock.now(), delivery.attempt), error: `Applying failed ${delivery.attempt} times: ${error.message}` };
+    if (!(await this.repository.archiveDeliveries([record]))[0]) await this.repository.updateArchivedOutcome(delivery.entry._id, record);
+    await this.repository.deleteInboxEntries([delivery.entry._id]);
+  }
+
+  /**
+   * The batch together; when that fails for a reason other than the database, one by one, so one
+   * bad delivery only fails its own job. A database outage fails the whole batch (retried later).
+   */
+  private async applyBatch(deliveries: AppliedDelivery[]): Promise<Array<Error | null>> {
+    await this.giveWay();
+    try {
+      await this.applyTogether(deliveries);
+      return deliveries.map(() => null);
+    } catch (error) {
+      if (isDatabaseUnavailable(error) || deliveries.length === 1) throw error;
+      const results: Array<Error | null> = [];
+      for (const delivery of deliveries) {
+        results.push(await this.applyTogether([delivery]).then(() => null, (single: Error) => single));
+      }
+      return results;
+    }
+  }
+
+  private async applyTogether(deliveries: AppliedDelivery[]): Promise<void> {
+    const routes = this.applier.routes();
+    const now = this.clock.now();
+    const planned = await Promise.all(
+      deliveries.map(async ({ entry, attempt }) => {
+        const envelope = parseWebhookEnvelope(entry.rawBody);
+        const plan = envelope ? await this.applier.plan(envelope, entry._id, routes) : null;
+        return { entry, plan, record: archiveRecord(entry, plan, now, attempt) };
+      }),
+    );
+    const archived = await this.repository.archiveDeliveries(planned.map((p) => p.record));
+    const toApply: DeliveryPlan[] = [];
+    for (const [i, { entry, plan, record }] of planned.entries()) {
+      if (!archived[i]) {
+        // These bytes were archived before: by this same acceptance (a crash or requeue: go on), or it is a duplicate.
+        if ((await this.repository.archivedAcceptId(entry._id)) !== entry.acceptId) continue;
+        await this.repository.updateArchivedOutcome(entry._id, record);
+      }
+      if (plan) toApply.push(plan);
+    }
+    await this.applier.execute(toApply);
+    await this.repository.deleteInboxEntries(deliveries.map((d) => d.entry._id));
+  }
+
+  /** Waits while deliveries are being stored (answering Meta comes first), but not forever. */
+  private async giveWay(): Promise<void> {
+    const until = Date.now() + MAX_YIELD_MS;
+    await nextTurn();
+    while (this.endpointBusy() && Date.now() < until) await sleep(2);
+  }
+}
+
+/** A stored delivery and which attempt at applying it this is (1 = first). */
+export interface AppliedDelivery {
+  entry: InboxRecord;
+  attempt: number;
+}
+
+/** The archive's record of an entry, with the outcome its plan gives (no plan: not a JSON object). */
+export function archiveRecord(entry: InboxRecord, plan: DeliveryPlan | null, appliedAt: Date | null, attempts = 1): ArchivedDelivery {
+  const unroutableIds = plan?.unroutableIds ?? [];
+  return {
+    bodySha256: entry._id,
+    acceptId: entry.acceptId,
+    rawBody: entry.rawBody,
+    sizeBytes: entry.sizeBytes,
+    receivedAt: entry.receivedAt,
+    attempts,
+    status: !plan ? 'rejected' : unroutableIds.length ? 'unroutable' : 'applied',
+    error: !plan ? 'The body is not a JSON object' : unroutableIds.length ? `No tenant owns ${unroutableIds.join(', ')}` : null,
+    unroutableIds,
+    appliedAt,
+  };
+}
