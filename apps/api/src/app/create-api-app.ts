@@ -7,6 +7,7 @@ import { json, raw, urlencoded } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
+import { mountQueueDashboard } from '../jobs/queue-dashboard';
 import { RedisIoAdapter } from '../realtime/redis-io.adapter';
 import type { ApiConfig } from '../config/api-config';
 import { AppModule, type AppModuleOptions } from './app.module';
@@ -37,6 +38,7 @@ export async function createApiApp(config: ApiConfig, options: AppModuleOptions 
     }),
   );
   app.use(cookieParser());
+  mountQueueDashboard(app, config);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
