@@ -6,11 +6,16 @@ const { MongoClient, ObjectId } = mongo;
  * A tenant that owns one WABA and one number, written straight into the database: for tests that
  * exercise webhook ingestion in another process without running an onboarding first.
  */
-export async function seedRoutableNumber(databaseUri: string, ids = { wabaId: '410000000000901', phoneNumberId: '610000000000901' }): Promise<{ accountId: string } & typeof ids> {
+export async function seedRoutableNumber(
+  databaseUri: string,
+  ids = { wabaId: '410000000000901', phoneNumberId: '610000000000901' },
+  /** An existing tenant (signed up over HTTP) to own them; a new account id otherwise. */
+  ownerAccountId?: string,
+): Promise<{ accountId: string } & typeof ids> {
   const client = await MongoClient.connect(databaseUri);
   try {
     const db = client.db();
-    const accountId = new ObjectId();
+    const accountId = ownerAccountId ? new ObjectId(ownerAccountId) : new ObjectId();
     const connectionId = new ObjectId();
     const now = new Date();
     await db.collection('whatsapp_business_accounts').insertOne({ wabaId: ids.wabaId, accountId, connectionId, name: 'Fixture', subscribed: true, state: 'connected', createdAt: now, updatedAt: now });
