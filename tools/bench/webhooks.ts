@@ -2,7 +2,10 @@
  * `npm run bench:webhooks`: our POST /api/webhooks/whatsapp against a bare node:http baseline doing
  * the same signature check and the same single insert into the same database server, measured in
  * one run: saturation throughput (50 connections) and latency at a fixed 300 requests/s, for a
- * single inbound message and for a batch of 50 statuses. Prints both, and the ratio.
+ * single inbound message and for a batch of 50 statuses. Prints both, and the ratio. Ours runs as
+ * one `http` process and BENCH_WORKERS `worker` processes (default "1,2": both set-ups in turn),
+ * with a private Redis; it also prints the time from the 200 to the delivery being applied and
+ * how long the backlog takes to drain once the load stops.
  */
 import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -12,6 +15,7 @@ import { mongo } from 'mongoose';
 import { signWebhookPayload } from '../../libs/meta-graph/src/lib/signatures';
 import { seedRoutableNumber } from '../../apps/api-e2e/src/support/webhook-fixtures';
 import { freePort, launchDatabase, withDatabaseName } from '../database/database-launcher';
+import { launchRedis } from '../redis/redis-launcher';
 
 const ROOT = resolve(__dirname, '../..');
 const SECRET = 'bench-app-secret';
@@ -65,9 +69,32 @@ function run(url: string, kind: PayloadKind, ids: { wabaId: string; phoneNumberI
 }
 
 function startProcess(command: string, args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout?.resume();
   children.push(child);
   return child;
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  });
+}
+
+/** p50/p99 of (appliedAt - receivedAt) over the deliveries received since `since`: the 200 to applied. */
+async function applyDelays(uri: string, since: Date): Promise<{ p50: number; p99: number; count: number }> {
+  const client = await mongo.MongoClient.connect(uri);
+  try {
+    const docs = await client.db().collection('webhook_deliveries').find({ receivedAt: { $gte: since }, status: 'applied' }, { projection: { receivedAt: 1, appliedAt: 1 } }).toArray();
+    const delays = docs.map((d) => (d['appliedAt'] as Date).getTime() - (d['receivedAt'] as Date).getTime()).sort((a, b) => a - b);
+    const at = (q: number) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))] ?? 0;
+    return { p50: at(0.5), p99: at(0.99), count: delays.length };
+  } finally {
+    await client.close();
+  }
 }
 
 async function waitForHttp(url: string): Promise<void> {
@@ -110,64 +137,84 @@ async function main(): Promise<void> {
     env['FERRETDB_POSTGRESQL_URL'] = 'postgres://postgres@127.0.0.1:5432/test';
   }
   const database = await launchDatabase({ env, log: (line) => console.log(line) });
-  console.log(`database: ${database.description}`);
+  const redis = await launchRedis({ env: {} });
+  console.log(`database: ${database.description}; redis: ${redis.description}`);
+  const workerCounts = (process.env['BENCH_WORKERS'] ?? '1,2').split(',').map(Number);
+  const kinds = (process.env['BENCH_PAYLOADS']?.split(',') ?? ['message', 'statuses50']) as PayloadKind[];
+  const rows: Array<Record<string, string | number>> = [];
   try {
-    const apiUri = withDatabaseName(database.uri, `bench_api_${Date.now()}`);
     const baselineUri = withDatabaseName(database.uri, `bench_baseline_${Date.now()}`);
-    const ids = await seedRoutableNumber(apiUri);
-    const [apiPort, basePort] = [await freePort(), await freePort()];
-    startProcess(process.execPath, ['dist/apps/api/main.js'], {
-      API_PORT: String(apiPort),
-      MONGODB_URI: apiUri,
-      META_APP_SECRET: SECRET,
-      LOG_LEVEL: 'warn',
-      SPA_DIR: 'does-not-exist',
-      TOKEN_ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 5).toString('base64')}`,
-      TOKEN_CHECK_ENABLED: 'false',
-    });
+    const basePort = await freePort();
     // Node itself (not npx) so that killing the child stops the server.
     startProcess(process.execPath, ['--import', 'tsx', 'tools/bench/baseline-webhook-server.ts', String(basePort), baselineUri, SECRET], {});
-    const targets = { 'WABA Connect': `http://127.0.0.1:${apiPort}`, 'node:http baseline': `http://127.0.0.1:${basePort}` };
-    await Promise.all([waitForHttp(`${targets['WABA Connect']}/api/health`), waitForHttp(targets['node:http baseline'])]);
+    const baselineUrl = `http://127.0.0.1:${basePort}`;
+    await waitForHttp(baselineUrl);
 
-    const rows: Array<Record<string, string | number>> = [];
-    const kinds = (process.env['BENCH_PAYLOADS']?.split(',') ?? ['message', 'statuses50']) as PayloadKind[];
-    for (const kind of kinds) {
-      const figures: Record<string, { rps: number; p50: number; p99: number; errors: number }> = {};
-      for (const [name, url] of Object.entries(targets)) {
-        await run(url, kind, ids, { connections: 10, rate: 100 }); // warm-up
-        const ours = name === 'WABA Connect';
-        const saturated = await run(url, kind, ids, { connections: 50 });
-        // Ours applies after the 200: how long the inbox takes to empty once the load stops (the
-        // fixed-rate run starts from an empty inbox, as after any burst).
-        const drainedAfterSaturation = ours ? await secondsUntilInboxEmpty(apiUri) : null;
-        const fixed = await run(url, kind, ids, { connections: 30, rate: 300 });
-        figures[name] = { rps: saturated.requests.average, p50: fixed.latency.p50, p99: fixed.latency.p99, errors: fixed.non2xx + fixed.errors + saturated.non2xx + saturated.errors };
-        const drainedAfterFixed = ours ? await secondsUntilInboxEmpty(apiUri) : null;
-        rows.push({
-          payload: kind,
-          target: name,
-          'req/s at saturation': Math.round(saturated.requests.average),
-          'p50 ms @300/s': fixed.latency.p50,
-          'p99 ms @300/s': fixed.latency.p99,
-          'sent @300/s': fixed.requests.total,
-          'non-2xx/errors': figures[name].errors,
-          'inbox empty after saturation (s)': drainedAfterSaturation ?? '',
-          'inbox empty after @300/s (s)': drainedAfterFixed ?? '',
-        });
+    for (const workers of workerCounts) {
+      const apiUri = withDatabaseName(database.uri, `bench_api_${workers}w_${Date.now()}`);
+      const ids = await seedRoutableNumber(apiUri);
+      const apiPort = await freePort();
+      const settings = {
+        MONGODB_URI: apiUri,
+        REDIS_URL: redis.url,
+        REDIS_KEY_PREFIX: `bench${workers}w${Date.now()}`,
+        META_APP_SECRET: SECRET,
+        LOG_LEVEL: 'warn',
+        SPA_DIR: 'does-not-exist',
+        TOKEN_ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 5).toString('base64')}`,
+        TOKEN_CHECK_ENABLED: 'false',
+      };
+      const processes = [
+        startProcess(process.execPath, ['dist/apps/api/main.js'], { ...settings, INSTANCE_ROLE: 'http', API_PORT: String(apiPort) }),
+        ...Array.from({ length: workers }, () => startProcess(process.execPath, ['dist/apps/api/main.js'], { ...settings, INSTANCE_ROLE: 'worker' })),
+      ];
+      const ourUrl = `http://127.0.0.1:${apiPort}`;
+      await waitForHttp(`${ourUrl}/api/health`);
+      const ours = `ours, 1 http + ${workers} worker${workers > 1 ? 's' : ''}`;
+
+      for (const kind of kinds) {
+        const figures: Record<string, { rps: number; p50: number; p99: number; errors: number }> = {};
+        for (const [name, url] of [[ours, ourUrl], ['node:http baseline', baselineUrl]] as const) {
+          const isOurs = name === ours;
+          await run(url, kind, ids, { connections: 10, rate: 100 }); // warm-up
+          if (isOurs) await secondsUntilInboxEmpty(apiUri);
+          const saturated = await run(url, kind, ids, { connections: 50 });
+          // Ours applies after the 200: how long the backlog takes to drain once the load stops
+          // (the fixed-rate run then starts from an empty inbox, as after any burst).
+          const drainedAfterSaturation = isOurs ? await secondsUntilInboxEmpty(apiUri) : null;
+          const fixedStarted = new Date();
+          const fixed = await run(url, kind, ids, { connections: 30, rate: 300 });
+          const drainedAfterFixed = isOurs ? await secondsUntilInboxEmpty(apiUri) : null;
+          const delays = isOurs ? await applyDelays(apiUri, fixedStarted) : null;
+          figures[name] = { rps: saturated.requests.average, p50: fixed.latency.p50, p99: fixed.latency.p99, errors: fixed.non2xx + fixed.errors + saturated.non2xx + saturated.errors };
+          rows.push({
+            payload: kind,
+            target: name,
+            'req/s at saturation': Math.round(saturated.requests.average),
+            'p50 ms @300/s': fixed.latency.p50,
+            'p99 ms @300/s': fixed.latency.p99,
+            'sent @300/s': fixed.requests.total,
+            'non-2xx/errors': figures[name].errors,
+            '200→applied p50/p99 ms @300/s': delays ? `${delays.p50} / ${delays.p99}` : '',
+            'drained after saturation (s)': drainedAfterSaturation ?? '',
+            'drained after @300/s (s)': drainedAfterFixed ?? '',
+          });
+        }
+        const a = figures[ours];
+        const b = figures['node:http baseline'];
+        rows.push({ payload: kind, target: `ratio (${workers}w)/baseline`, 'req/s at saturation': Number((a.rps / b.rps).toFixed(2)), 'p50 ms @300/s': Number((a.p50 / Math.max(b.p50, 1)).toFixed(2)), 'p99 ms @300/s': Number((a.p99 / Math.max(b.p99, 1)).toFixed(2)) });
       }
-      const ours = figures['WABA Connect'];
-      const base = figures['node:http baseline'];
-      rows.push({ payload: kind, target: 'ratio ours/baseline', 'req/s at saturation': Number((ours.rps / base.rps).toFixed(2)), 'p50 ms @300/s': Number((ours.p50 / Math.max(base.p50, 1)).toFixed(2)), 'p99 ms @300/s': Number((ours.p99 / Math.max(base.p99, 1)).toFixed(2)), 'sent @300/s': '', 'non-2xx/errors': '', 'inbox empty after saturation (s)': '', 'inbox empty after @300/s (s)': '' });
+      const archived = await countDocuments(apiUri, 'webhook_deliveries', {});
+      const applied = await countDocuments(apiUri, 'webhook_deliveries', { status: 'applied' });
+      console.log(`${ours}: ${archived} deliveries archived, ${applied} applied, ${await countDocuments(apiUri, 'webhook_inbox', {})} still in the inbox`);
+      await Promise.all(processes.map(stopProcess));
     }
-    console.log(`\nWebhook ingest, ${SECONDS} s per measurement, database ${database.kind}`);
+    console.log(`\nWebhook ingest, ${SECONDS} s per measurement, database ${database.kind}, Redis ${redis.kind}`);
     console.table(rows);
-    const archived = await countDocuments(apiUri, 'webhook_deliveries', {});
-    const applied = await countDocuments(apiUri, 'webhook_deliveries', { status: 'applied' });
-    console.log(`ours: ${archived} deliveries archived, ${applied} applied, ${await countDocuments(apiUri, 'webhook_inbox', {})} still in the inbox`);
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
+    await redis.stop();
     await database.stop();
   }
 }

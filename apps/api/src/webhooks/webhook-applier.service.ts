@@ -90,7 +90,7 @@ export class WebhookApplier {
     const value = change.value ?? {};
     switch (change.field) {
       case 'messages':
-        return this.planMessages(plan, routes, entryId, value as MessagesValue);
+        return this.planMessages(plan, routes, entryId, value as MessagesValue, key);
       case 'account_update':
         return this.planAccountUpdate(plan, routes, entryId, entryTime, value as AccountUpdateValue, key);
       case 'phone_number_quality_update':
@@ -103,7 +103,7 @@ export class WebhookApplier {
   }
 
   /** Routed by `metadata.phone_number_id`, falling back to the WABA in `entry[].id`. */
-  private async planMessages(plan: DeliveryPlan, routes: RouteLookup, entryId: string | undefined, value: MessagesValue): Promise<string[]> {
+  private async planMessages(plan: DeliveryPlan, routes: RouteLookup, entryId: string | undefined, value: MessagesValue, key: string): Promise<string[]> {
     const phoneNumberId = value.metadata?.phone_number_id ?? null;
     const byNumber = phoneNumberId ? await routes.ownerOfNumber(phoneNumberId) : null;
     const byWaba = byNumber ? null : entryId ? await routes.ownerOfWaba(entryId) : null;
@@ -130,25 +130,22 @@ export class WebhookApplier {
         }),
       });
     }
-    for (const status of value.statuses ?? []) {
-      const rank = STATUS_RANK[status.status ?? ''];
-      if (!status.id || !rank) continue;
-      const statusAt = fromUnix(status.timestamp, now);
-      const error = status.errors?.[0];
+    const statuses = (value.statuses ?? []).filter((status) => status.id && STATUS_RANK[status.status ?? '']);
+    if (statuses.length) {
+      const failed = statuses.filter((status) => status.status === 'failed');
+      const error = failed[0]?.errors?.[0];
       plan.events.push({
         accountId,
         event: tenantEvent({
-          key: `status:${status.id}:${status.status}`,
+          key: `statuses:${key}`,
           type: 'message.status',
-          title: `Message to +${status.recipient_id ?? 'unknown'} ${status.status}`,
-          detail: error ? `${error.title ?? 'Error'} (${error.code ?? '?'})` : null,
+          title: statusTitle(statuses),
+          detail: error ? `${failed.length > 1 ? `${failed.length} failed, first: ` : ''}${error.title ?? 'Error'} (${error.code ?? '?'})` : null,
           phoneNumberId,
           wabaId,
-          occurredAt: statusAt,
+          occurredAt: fromUnix(statuses[statuses.length - 1].timestamp, now),
           receivedAt: now,
-          messageId: status.id,
-          messageStatus: status.status ?? null,
-          statusRank: rank,
+          statuses: statuses.map((status) => ({ messageId: status.id as string, status: status.status as string, rank: STATUS_RANK[status.status as string] })),
         }),
       });
     }
@@ -241,11 +238,17 @@ export class WebhookApplier {
   }
 }
 
-type MessageFields = 'messageId' | 'messageStatus' | 'statusRank';
+/** A tenant event; only received messages carry a message id, only status events their statuses. */
+function tenantEvent(event: Omit<NewTenantEvent, 'messageId'> & Partial<Pick<NewTenantEvent, 'messageId'>>): NewTenantEvent {
+  return { messageId: null, ...event };
+}
 
-/** A tenant event; only message events carry a message id, and only statuses a status and rank. */
-function tenantEvent(event: Omit<NewTenantEvent, MessageFields> & Partial<Pick<NewTenantEvent, MessageFields>>): NewTenantEvent {
-  return { messageId: null, messageStatus: null, statusRank: null, ...event };
+/** "Message to +447700900123 delivered" for one status; "50 delivery updates: 48 delivered, 2 read" for a batch. */
+function statusTitle(statuses: NonNullable<MessagesValue['statuses']>): string {
+  if (statuses.length === 1) return `Message to +${statuses[0].recipient_id ?? 'unknown'} ${statuses[0].status}`;
+  const counts = new Map<string, number>();
+  for (const status of statuses) counts.set(status.status as string, (counts.get(status.status as string) ?? 0) + 1);
+  return `${statuses.length} delivery updates: ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}`;
 }
 
 function memo<V>(cache: Map<string, Promise<V>>, key: string, load: () => Promise<V>): Promise<V> {

@@ -45,6 +45,13 @@ export class WebhookDelivery {
 }
 export const WebhookDeliverySchema = SchemaFactory.createForClass(WebhookDelivery);
 
+/** One status of one message, sent 10 … failed 50. */
+export interface MessageStatusRecord {
+  messageId: string;
+  status: string;
+  rank: number;
+}
+
 /** One applied change, per tenant; `key` makes re-applying a delivery a no-op. */
 @Schema({ collection: 'tenant_events' })
 export class TenantEvent {
@@ -57,14 +64,14 @@ export class TenantEvent {
   @Prop({ type: String, default: null }) wabaId!: string | null;
   @Prop({ type: Date, required: true }) occurredAt!: Date;
   @Prop({ type: Date, required: true }) receivedAt!: Date;
-  /**
-   * For `message.status`: the message and how far it got (sent 10 … failed 50). Each status is
-   * inserted once and never updated, so the message's status is its highest rank: a late
-   * `delivered` after `read` changes nothing.
-   */
+  /** For `message.received`: the message's id. */
   @Prop({ type: String, default: null }) messageId!: string | null;
-  @Prop({ type: String, default: null }) messageStatus!: string | null;
-  @Prop({ type: Number, default: null }) statusRank!: number | null;
+  /**
+   * For `message.status`: every status one webhook change reported (Meta batches up to hundreds),
+   * as one event, so a batch costs one insert. Events are never updated: a message's status is the
+   * highest rank over all its events, so a late `delivered` after `read` changes nothing.
+   */
+  @Prop({ type: [{ _id: false, messageId: String, status: String, rank: Number }], default: undefined }) statuses?: MessageStatusRecord[];
 }
 export const TenantEventSchema = SchemaFactory.createForClass(TenantEvent);
 TenantEventSchema.index({ accountId: 1, key: 1 }, { unique: true });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { TenantEventType, TenantEventView, WebhookDeliveryStatus, WebhookDeliveryView } from '@waba/contracts';
 import { Model, mongo, Types } from 'mongoose';
-import { TenantEvent, WebhookDelivery, WebhookInboxEntry } from './webhook-records.schema';
+import { TenantEvent, WebhookDelivery, WebhookInboxEntry, type MessageStatusRecord } from './webhook-records.schema';
 
 export type InboxRecord = WebhookInboxEntry;
 export type ArchivedDelivery = Omit<WebhookDelivery, 'appliedAt'> & { appliedAt: Date | null };
@@ -16,8 +16,7 @@ export interface NewTenantEvent {
   occurredAt: Date;
   receivedAt: Date;
   messageId: string | null;
-  messageStatus: string | null;
-  statusRank: number | null;
+  statuses?: MessageStatusRecord[];
 }
 
 /**
@@ -98,10 +97,11 @@ export class WebhooksRepository {
     return docs.flatMap((doc, i) => (inserted[i] ? [{ accountId: events[i].accountId, view: toEventView(doc) }] : []));
   }
 
-  /** A message's status: the furthest one it reached. */
+  /** A message's status: the furthest one it reached over all the status events that name it. */
   async messageStatus(accountId: string, messageId: string): Promise<string | null> {
-    const found = await this.events.findOne({ accountId: new Types.ObjectId(accountId), messageId, type: 'message.status' }).sort({ statusRank: -1 }).lean();
-    return found?.messageStatus ?? null;
+    const found = await this.events.find({ accountId: new Types.ObjectId(accountId), type: 'message.status', 'statuses.messageId': messageId }, { statuses: 1 }).lean();
+    const reached = found.flatMap((event) => (event.statuses ?? []).filter((s) => s.messageId === messageId));
+    return reached.reduce<MessageStatusRecord | null>((best, s) => (!best || s.rank > best.rank ? s : best), null)?.status ?? null;
   }
 
   async listEvents(accountId: string, filter: { types?: TenantEventType[]; page: number; pageSize: number }): Promise<{ items: TenantEventView[]; total: number }> {
