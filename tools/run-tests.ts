@@ -76,13 +76,15 @@ function main(): void {
   rmSync(results, { recursive: true, force: true });
   mkdirSync(results, { recursive: true });
   // The jest set-up starts its own redis-server unless WABA_TEST_REDIS_URL names one.
-  if (!process.env['WABA_TEST_REDIS_URL']) ensureMachinePackage(REDIS_SERVER, log);
-  const hasChromium = ensureMachinePackage(CHROMIUM, log);
+  const noRedis = process.env['WABA_TEST_REDIS_URL'] ? undefined : ensureMachinePackage({ ...REDIS_SERVER, alternative: 'set WABA_TEST_REDIS_URL to a Redis server' }, log);
+  if (noRedis) log(noRedis);
+  const noChromium = ensureMachinePackage(CHROMIUM, log);
+  if (noChromium) log(noChromium);
   const build = run('npx', ['nx', 'run-many', '-t', 'build', '-p', 'api', 'admin', 'meta-sandbox', '--output-style=static']);
   const suites: SuiteResult[] = [settle('build', build.status, 0, 0, build.seconds)];
   suites.push(jestSuites(), vitestSuites());
   if (build.status !== 0) suites.push({ name: 'playwright (not run: build failed)', passed: 0, failed: 1, seconds: 0 });
-  else if (!hasChromium) suites.push({ name: 'playwright (not run: no chromium)', passed: 0, failed: 1, seconds: 0 });
+  else if (noChromium) suites.push({ name: 'playwright (not run: no chromium)', passed: 0, failed: 1, seconds: 0 });
   else suites.push(playwrightSuites());
 
   const passed = suites.reduce((sum, s) => sum + s.passed, 0);

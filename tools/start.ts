@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   await ensurePortsFree();
 
   const keys = encryptionKeys();
-  if (!process.env['REDIS_URL'] && !ensureMachinePackage(REDIS_SERVER, log)) throw new Error('no Redis: see the line above');
+  const noRedis = process.env['REDIS_URL'] ? undefined : ensureMachinePackage(REDIS_SERVER, log);
+  if (noRedis) throw new Error(noRedis);
   const [database, redis] = await Promise.all([
     launchPersistentDatabase({ dataDir: folder.database, log: (line) => log(line) }),
     launchRedis({ dataDir: folder.redis, log }),

@@ -16,26 +16,37 @@ export interface MachinePackage {
   alternative?: string;
 }
 
-let aptUpdated = false;
+/** What installing needs from the machine; tests pass a stand-in. */
+export interface Machine {
+  isRoot: boolean;
+  hasAptGet: boolean;
+  /** `apt-get update` runs at most once per process. */
+  aptUpdated: boolean;
+  /** Runs a command with the output shown; returns its exit status. */
+  run(command: string, args: string[]): number;
+}
 
-/** True when the package is there (already, or installed now). */
-export function ensureMachinePackage(pkg: MachinePackage, log: (line: string) => void): boolean {
-  if (pkg.isInstalled()) return true;
+export const thisMachine: Machine = {
+  isRoot: process.getuid?.() === 0,
+  hasAptGet: existsSync('/usr/bin/apt-get'),
+  aptUpdated: false,
+  run: (command, args) =>
+    spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status ?? 1,
+};
+
+/**
+ * Undefined when the package is there (already, or installed now); otherwise the one line that
+ * tells a person what to install.
+ */
+export function ensureMachinePackage(pkg: MachinePackage, log: (line: string) => void, machine: Machine = thisMachine): string | undefined {
+  if (pkg.isInstalled()) return undefined;
   const hint = `${pkg.name} is missing: install it with \`sudo apt-get install -y ${pkg.debianPackage}\`${pkg.alternative ? ` or ${pkg.alternative}` : ''}`;
-  const isRoot = process.getuid?.() === 0;
-  if (!isRoot || !existsSync('/usr/bin/apt-get')) {
-    log(hint);
-    return false;
-  }
+  if (!machine.isRoot || !machine.hasAptGet) return hint;
   log(`${pkg.name} is missing; installing the Debian package ${pkg.debianPackage}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (!aptUpdated) {
-    aptUpdated = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env }).status === 0;
-  }
-  const install = spawnSync('apt-get', ['install', '-y', '-qq', pkg.debianPackage], { stdio: 'inherit', env });
-  if (install.status === 0 && pkg.isInstalled()) return true;
-  log(`installing ${pkg.debianPackage} failed; ${hint}`);
-  return false;
+  if (!machine.aptUpdated) machine.aptUpdated = machine.run('apt-get', ['update', '-qq']) === 0;
+  const status = machine.run('apt-get', ['install', '-y', '-qq', pkg.debianPackage]);
+  if (status === 0 && pkg.isInstalled()) return undefined;
+  return `installing ${pkg.debianPackage} with apt-get failed; ${hint}`;
 }
 
 export const CHROMIUM: MachinePackage = {

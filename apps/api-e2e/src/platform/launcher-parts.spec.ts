@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataFolder, ensureDataFolder, loadOrCreateEncryptionKeys, resetDataFolder, type DataFolder } from '../../../../tools/launcher/data-folder';
 import { operatorEnvironment } from '../../../../tools/launcher/operator-env';
+import { ensureMachinePackage, type Machine } from '../../../../tools/launcher/prerequisites';
 import { writeRuntimeFile } from '../../../../tools/launcher/runtime-file';
 import { Backoff } from '../../../../tools/launcher/supervisor';
 
@@ -24,6 +25,34 @@ describe('launcher parts', () => {
       backoff.started();
       now += 61_000;
       expect(backoff.nextDelayMs()).toBe(1000);
+    });
+  });
+
+  describe('machine packages', () => {
+    function machine(isRoot: boolean): Machine & { commands: string[] } {
+      const commands: string[] = [];
+      return { isRoot, hasAptGet: true, aptUpdated: false, commands, run: (command, args) => (commands.push([command, ...args].join(' ')), 0) };
+    }
+
+    it('as root: apt-get update once, then install each missing package', () => {
+      const installed = new Set<string>();
+      const pkg = (name: string) => ({ name, debianPackage: name, isInstalled: () => installed.has(name) });
+      const root = machine(true);
+      root.run = (command, args) => {
+        root.commands.push([command, ...args].join(' '));
+        if (args[0] === 'install') installed.add(args[args.length - 1]);
+        return 0;
+      };
+      expect(ensureMachinePackage(pkg('redis-server'), () => undefined, root)).toBeUndefined();
+      expect(ensureMachinePackage(pkg('chromium'), () => undefined, root)).toBeUndefined();
+      expect(root.commands).toEqual(['apt-get update -qq', 'apt-get install -y -qq redis-server', 'apt-get install -y -qq chromium']);
+    });
+
+    it('otherwise: installs nothing and says in one line what to install', () => {
+      const user = machine(false);
+      const hint = ensureMachinePackage({ name: 'redis-server', debianPackage: 'redis-server', isInstalled: () => false, alternative: 'set REDIS_URL' }, () => undefined, user);
+      expect(hint).toBe('redis-server is missing: install it with `sudo apt-get install -y redis-server` or set REDIS_URL');
+      expect(user.commands).toEqual([]);
     });
   });
 
