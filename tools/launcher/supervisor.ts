@@ -128,25 +128,35 @@ export function superviseServer(
   const policy = options.policy ?? DEFAULT_BACKOFF;
   const backoff = new Backoff(policy);
   let stopping = false;
+  // One restart at a time: a server dying while being restarted reports through both paths.
+  let restarting = false;
   let pending: NodeJS.Timeout | undefined;
   const scheduleRestart = (reason: string) => {
-    if (stopping) return;
+    if (stopping || pending) return;
     const delay = backoff.nextDelayMs();
     log(`${reason} at ${clockTime()}; restarting ${name} on the same port and data in ${delay / 1000} s (restart ${backoff.restarts})`);
     pending = setTimeout(() => {
       pending = undefined;
       if (stopping) return;
+      restarting = true;
       server.restart().then(
         () => {
+          restarting = false;
           backoff.started();
           log(`${name} restarted`);
           options.onRestarted?.();
         },
-        (error: Error) => scheduleRestart(`${name} did not restart (${error.message})`),
+        (error: Error) => {
+          restarting = false;
+          scheduleRestart(`${name} did not restart (${error.message})`);
+        },
       );
     }, delay);
   };
-  server.onExit?.(scheduleRestart);
+  const onExit = (reason: string) => {
+    if (!restarting) scheduleRestart(reason);
+  };
+  server.onExit?.(onExit);
   return () => {
     stopping = true;
     clearTimeout(pending);

@@ -5,7 +5,7 @@ import { dataFolder, ensureDataFolder, loadOrCreateEncryptionKeys, resetDataFold
 import { operatorEnvironment } from '../../../../tools/launcher/operator-env';
 import { ensureMachinePackage, type Machine } from '../../../../tools/launcher/prerequisites';
 import { writeRuntimeFile } from '../../../../tools/launcher/runtime-file';
-import { Backoff } from '../../../../tools/launcher/supervisor';
+import { Backoff, superviseProcess, superviseServer } from '../../../../tools/launcher/supervisor';
 
 describe('launcher parts', () => {
   let folder: DataFolder;
@@ -25,6 +25,56 @@ describe('launcher parts', () => {
       backoff.started();
       now += 61_000;
       expect(backoff.nextDelayMs()).toBe(1000);
+    });
+  });
+
+  describe('supervision', () => {
+    const quick = { initialMs: 20, maxMs: 80, stableAfterMs: 60_000 };
+
+    it('starts a child that keeps exiting again, with growing pauses, until stopped', async () => {
+      const starts: number[] = [];
+      const lines: string[] = [];
+      const child = superviseProcess({
+        name: 'crasher',
+        command: process.execPath,
+        args: ['-e', 'process.exit(3)'],
+        cwd: folder.root,
+        env: process.env,
+        log: (line) => lines.push(line),
+        backoff: quick,
+        onStarted: () => starts.push(Date.now()),
+      });
+      await waitFor(() => starts.length >= 4);
+      await child.stop();
+      const count = starts.length;
+      await new Promise((r) => setTimeout(r, 200));
+      expect(starts).toHaveLength(count);
+      expect(lines[0]).toMatch(/^crasher exited \(exit code 3\) at \d\d:\d\d:\d\d after [\d.]+ s; restarting in 0.02 s \(restart 1\)$/);
+      expect(lines.filter((l) => l.includes('restarting in'))[2]).toContain('restarting in 0.08 s');
+    });
+
+    it('restarts a dead server one attempt at a time, retrying a failed restart', async () => {
+      let report: (reason: string) => void = () => undefined;
+      let attempts = 0;
+      const server = {
+        onExit: (listener: (reason: string) => void) => void (report = listener),
+        restart: async () => {
+          attempts += 1;
+          // The first attempt dies while starting: it reports the exit and fails.
+          if (attempts === 1) {
+            report('died again');
+            throw new Error('port not ready');
+          }
+        },
+      };
+      const lines: string[] = [];
+      const end = superviseServer('Redis', server, (line) => lines.push(line), { policy: quick });
+      report('redis-server exited (SIGKILL)');
+      await waitFor(() => lines.includes('Redis restarted'));
+      end();
+      expect(attempts).toBe(2);
+      expect(lines[0]).toMatch(/^redis-server exited \(SIGKILL\) at .*; restarting Redis on the same port and data in 0.02 s/);
+      expect(lines[1]).toContain('Redis did not restart (port not ready)');
     });
   });
 
@@ -124,3 +174,11 @@ describe('launcher parts', () => {
     });
   });
 });
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
