@@ -2,10 +2,13 @@
  * `npm test`: builds the apps, then runs every suite — jest (api, api-e2e, libs, sandbox),
  * vitest (admin) and Playwright (admin-e2e, real chromium) — and ends with one line
  * `N passed, N failed` totalled over all of them. Exits non-zero when anything failed.
+ * Installs redis-server and chromium first when they are missing and we are root.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { CHROMIUM, ensureMachinePackage, REDIS_SERVER } from './launcher/prerequisites';
 
 const root = resolve(__dirname, '..');
 const results = join(root, 'test-results');
@@ -50,19 +53,39 @@ function vitestSuites(): SuiteResult {
 
 function playwrightSuites(): SuiteResult {
   const out = join(results, 'playwright.json');
-  const { status, seconds } = run('npx', ['playwright', 'test', '-c', 'apps/admin-e2e/playwright.config.mts'], { CI: '1', PLAYWRIGHT_JSON_OUTPUT_NAME: out });
-  const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number } }>(out);
-  return settle('playwright', status, (report?.stats.expected ?? 0) + (report?.stats.flaky ?? 0), report?.stats.unexpected ?? 0, seconds);
+  // The browser tests run `tools/start.ts`: give it an empty data folder of its own, never `.data/`.
+  const dataDir = mkdtempSync(join(tmpdir(), 'waba-e2e-data-'));
+  try {
+    const { status, seconds } = run('npx', ['playwright', 'test', '-c', 'apps/admin-e2e/playwright.config.mts'], {
+      CI: '1',
+      PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+      WABA_DATA_DIR: dataDir,
+    });
+    const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number } }>(out);
+    return settle('playwright', status, (report?.stats.expected ?? 0) + (report?.stats.flaky ?? 0), report?.stats.unexpected ?? 0, seconds);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function log(line: string): void {
+  console.log(`[test] ${line}`);
 }
 
 function main(): void {
   rmSync(results, { recursive: true, force: true });
   mkdirSync(results, { recursive: true });
+  // The jest set-up starts its own redis-server unless WABA_TEST_REDIS_URL names one.
+  const noRedis = process.env['WABA_TEST_REDIS_URL'] ? undefined : ensureMachinePackage({ ...REDIS_SERVER, alternative: 'set WABA_TEST_REDIS_URL to a Redis server' }, log);
+  if (noRedis) log(noRedis);
+  const noChromium = ensureMachinePackage(CHROMIUM, log);
+  if (noChromium) log(noChromium);
   const build = run('npx', ['nx', 'run-many', '-t', 'build', '-p', 'api', 'admin', 'meta-sandbox', '--output-style=static']);
   const suites: SuiteResult[] = [settle('build', build.status, 0, 0, build.seconds)];
   suites.push(jestSuites(), vitestSuites());
-  if (build.status === 0) suites.push(playwrightSuites());
-  else suites.push({ name: 'playwright (not run: build failed)', passed: 0, failed: 1, seconds: 0 });
+  if (build.status !== 0) suites.push({ name: 'playwright (not run: build failed)', passed: 0, failed: 1, seconds: 0 });
+  else if (noChromium) suites.push({ name: 'playwright (not run: no chromium)', passed: 0, failed: 1, seconds: 0 });
+  else suites.push(playwrightSuites());
 
   const passed = suites.reduce((sum, s) => sum + s.passed, 0);
   const failed = suites.reduce((sum, s) => sum + s.failed, 0);

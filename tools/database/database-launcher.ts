@@ -18,6 +18,8 @@ export interface LaunchedDatabase {
   /** One line for people: which server, where. */
   description: string;
   stop(): Promise<void>;
+  /** Embedded servers: `listener` runs when the server ends without `stop()` (a crash). */
+  onExit?(listener: (reason: string) => void): void;
 }
 
 export interface LaunchOptions {
@@ -69,12 +71,16 @@ async function tryMemoryServer(log: (line: string) => void): Promise<LaunchedDat
     const uri = server.getUri().replace(/\/$/, '');
     return { kind: 'mongodb-memory-server', uri, description: `mongodb-memory-server (${uri})`, stop: async () => void (await server.stop()) };
   } catch (error) {
-    const reason = firstLine((error as Error).message);
-    mkdirSync(join(WORKSPACE_ROOT, '.tools'), { recursive: true });
-    writeFileSync(MEMORY_SERVER_UNAVAILABLE, `${new Date().toISOString()} ${reason}\n`);
-    log(`database: mongodb-memory-server unavailable (${reason}); using FerretDB`);
-    return reason;
+    return rememberMemoryServerUnavailable(error, log);
   }
+}
+
+function rememberMemoryServerUnavailable(error: unknown, log: (line: string) => void): string {
+  const reason = firstLine((error as Error).message);
+  mkdirSync(join(WORKSPACE_ROOT, '.tools'), { recursive: true });
+  writeFileSync(MEMORY_SERVER_UNAVAILABLE, `${new Date().toISOString()} ${reason}\n`);
+  log(`database: mongodb-memory-server unavailable (${reason}); using FerretDB`);
+  return reason;
 }
 
 export interface FerretDbOptions {
@@ -85,7 +91,11 @@ export interface FerretDbOptions {
   keepData?: boolean;
 }
 
-export async function startFerretDb(env: NodeJS.ProcessEnv, log: (line: string) => void, options: FerretDbOptions = {}): Promise<LaunchedDatabase & { port: number; dataDir: string }> {
+export async function startFerretDb(
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+  options: FerretDbOptions = {},
+): Promise<LaunchedDatabase & { port: number; dataDir: string; pid?: number }> {
   ensureFerretDbBuilt(log);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'waba-ferretdb-'));
   const port = options.port ?? (await freePort());
@@ -109,14 +119,137 @@ export async function startFerretDb(env: NodeJS.ProcessEnv, log: (line: string) 
   }
   const kind: DatabaseKind = postgresUrl ? 'ferretdb-postgresql' : 'ferretdb-sqlite';
   const uri = `mongodb://127.0.0.1:${port}`;
+  let stopping = false;
   return {
     kind,
     uri,
     port,
     dataDir,
+    pid: child.pid,
     description: `FerretDB ${FERRETDB_VERSION} (${postgresUrl ? 'PostgreSQL' : 'SQLite'} backend) at ${uri}`,
-    stop: () => stopProcess(child).then(() => (options.keepData ? undefined : rmSync(dataDir, { recursive: true, force: true }))),
+    stop: () => {
+      stopping = true;
+      return stopProcess(child).then(() => (options.keepData ? undefined : rmSync(dataDir, { recursive: true, force: true })));
+    },
+    onExit: (listener) =>
+      child.once('exit', (code, signal) => {
+        if (!stopping) listener(`FerretDB exited (${signal ?? `exit code ${code}`})${stderr ? `: ${firstLine(stderr)}` : ''}`);
+      }),
   };
+}
+
+export interface PersistentDatabaseOptions {
+  /** Folder holding the data: `mongodb/` for mongod, `ferretdb/` for FerretDB's SQLite files. */
+  dataDir: string;
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+}
+
+export type PersistentDatabase = LaunchedDatabase & {
+  /** The server process now (it changes with restarts); absent for an external server. */
+  readonly pid?: number;
+  /** Starts the same kind of server again on the same port and data (after a crash). */
+  restart(): Promise<void>;
+};
+
+/**
+ * `npm start`'s database, kept across runs: MONGODB_URI when set, else an embedded server whose
+ * data stays in `dataDir` (never removed here, whatever happens). The kind that already holds data
+ * there wins, so a run never silently switches to an empty server; an empty folder tries
+ * mongodb-memory-server, then FerretDB, as `launchDatabase` does.
+ */
+export async function launchPersistentDatabase(options: PersistentDatabaseOptions): Promise<PersistentDatabase> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((line: string) => console.log(line));
+  if (env['MONGODB_URI']) {
+    const external = await launchDatabase({ env, log });
+    return { ...external, restart: async () => undefined };
+  }
+  const mongodDir = join(options.dataDir, 'mongodb');
+  const ferretDir = join(options.dataDir, 'ferretdb');
+  if (hasFiles(mongodDir)) {
+    return persistentMemoryServer(mongodDir).catch((error: Error) => {
+      throw new Error(`${mongodDir} holds mongod's data, but mongod did not start (${firstLine(error.message)}); \`npm run reset\` starts empty instead`);
+    });
+  }
+  const tryMemoryServerFirst = !hasFiles(ferretDir) && env['WABA_SKIP_MEMORY_SERVER'] !== '1' && !existsSync(MEMORY_SERVER_UNAVAILABLE);
+  if (tryMemoryServerFirst) {
+    try {
+      return await persistentMemoryServer(mongodDir);
+    } catch (error) {
+      rmSync(mongodDir, { recursive: true, force: true });
+      rememberMemoryServerUnavailable(error, log);
+    }
+  }
+  return persistentFerretDb(env, log, ferretDir);
+}
+
+async function persistentFerretDb(env: NodeJS.ProcessEnv, log: (line: string) => void, dataDir: string): Promise<PersistentDatabase> {
+  mkdirSync(dataDir, { recursive: true });
+  let current = await startFerretDb(env, log, { dataDir, keepData: true });
+  const listeners: ((reason: string) => void)[] = [];
+  return {
+    kind: current.kind,
+    uri: current.uri,
+    description: `${current.description}, data in ${dataDir}`,
+    get pid() {
+      return current.pid;
+    },
+    stop: () => current.stop(),
+    onExit: (listener) => {
+      listeners.push(listener);
+      current.onExit?.(listener);
+    },
+    restart: async () => {
+      await current.stop();
+      current = await startFerretDb(env, log, { dataDir, port: current.port, keepData: true });
+      for (const listener of listeners) current.onExit?.(listener);
+    },
+  };
+}
+
+/** mongod with its files in `dbPath` (wiredTiger, so they survive), on a port that stays the same. */
+async function persistentMemoryServer(dbPath: string): Promise<PersistentDatabase> {
+  mkdirSync(dbPath, { recursive: true });
+  const { MongoMemoryServer } = await import('mongodb-memory-server');
+  const listeners: ((reason: string) => void)[] = [];
+  let stopping = false;
+  const startOn = async (port?: number) => {
+    const server = new MongoMemoryServer({ instance: { dbPath, storageEngine: 'wiredTiger', ...(port && { port }) } });
+    await withTimeout(server.start(port !== undefined), 120_000, 'mongodb-memory-server did not start in 120 s');
+    server.instanceInfo?.instance.mongodProcess?.once('exit', (code, signal) => {
+      if (!stopping) for (const listener of listeners) listener(`mongod exited (${signal ?? `exit code ${code}`})`);
+    });
+    return server;
+  };
+  let server = await startOn();
+  const port = server.instanceInfo?.port;
+  const uri = server.getUri().replace(/\/$/, '');
+  // doCleanup: false keeps dbPath (the library only removes folders it made itself, but say so).
+  const stopServer = async () => void (await server.stop({ doCleanup: false, force: false }).catch(() => false));
+  return {
+    kind: 'mongodb-memory-server',
+    uri,
+    description: `mongodb-memory-server (${uri}), data in ${dbPath}`,
+    get pid() {
+      return server.instanceInfo?.instance.mongodProcess?.pid;
+    },
+    stop: async () => {
+      stopping = true;
+      await stopServer();
+    },
+    onExit: (listener) => void listeners.push(listener),
+    restart: async () => {
+      stopping = true;
+      await stopServer();
+      stopping = false;
+      server = await startOn(port);
+    },
+  };
+}
+
+function hasFiles(dir: string): boolean {
+  return existsSync(dir) && readdirSync(dir).length > 0;
 }
 
 /** Builds FerretDB once into .tools/bin (git-ignored), the way that yields a working binary. */

@@ -19,12 +19,16 @@ export interface LaunchedRedis {
   description: string;
   port?: number;
   dataDir?: string;
+  /** Our server's process now (it changes with restarts); absent for REDIS_URL. */
+  readonly pid?: number;
   /** Stops the server (an external one is left alone); the data folder is removed unless kept. */
   stop(): Promise<void>;
   /** SIGKILL, as a crash would: the append-only file is all that survives (tests). */
   kill(): Promise<void>;
-  /** Starts the same server again on the same port and data (after `kill`), for restart tests. */
+  /** Starts the same server again on the same port and data (after `kill` or a crash). */
   restart(): Promise<void>;
+  /** `listener` runs whenever our server ends without `stop` or `restart` asking it to (a crash, `kill`). */
+  onExit(listener: (reason: string) => void): void;
 }
 
 export interface RedisLaunchOptions {
@@ -41,7 +45,15 @@ export async function launchRedis(options: RedisLaunchOptions = {}): Promise<Lau
   const env = options.env ?? process.env;
   const external = env['REDIS_URL'];
   if (external) {
-    return { kind: 'external', url: external, description: `Redis from REDIS_URL (${external.replace(/\/\/[^@/]+@/, '//***@')})`, stop: async () => undefined, kill: notOurs, restart: notOurs };
+    return {
+      kind: 'external',
+      url: external,
+      description: `Redis from REDIS_URL (${external.replace(/\/\/[^@/]+@/, '//***@')})`,
+      stop: async () => undefined,
+      kill: notOurs,
+      restart: notOurs,
+      onExit: () => undefined,
+    };
   }
   const binary = findRedisServer();
   if (!binary) throw new Error(`No Redis available: ${INSTALL_HINT}.`);
@@ -57,7 +69,16 @@ export async function launchRedis(options: RedisLaunchOptions = {}): Promise<Lau
     '--maxmemory-policy', 'noeviction',
     '--daemonize', 'no', '--protected-mode', 'yes', '--loglevel', 'warning',
   ];
-  let child = startServer(binary, args);
+  const listeners: ((reason: string) => void)[] = [];
+  let expectedExit = false;
+  const start = () => {
+    const started = startServer(binary, args);
+    started.once('exit', (code, signal) => {
+      if (!expectedExit) for (const listener of listeners) listener(`redis-server exited (${signal ?? `exit code ${code}`})`);
+    });
+    return started;
+  };
+  let child = start();
   await waitUntilReady(port, child);
   const url = `redis://127.0.0.1:${port}`;
   return {
@@ -66,16 +87,23 @@ export async function launchRedis(options: RedisLaunchOptions = {}): Promise<Lau
     port,
     dataDir,
     description: `redis-server at ${url} (data in ${dataDir}, append-only file on)`,
+    get pid() {
+      return child.pid;
+    },
     stop: async () => {
+      expectedExit = true;
       await stopProcess(child, 'SIGTERM');
       if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
     kill: () => stopProcess(child, 'SIGKILL'),
     restart: async () => {
+      expectedExit = true;
       await stopProcess(child, 'SIGKILL');
-      child = startServer(binary, args);
+      expectedExit = false;
+      child = start();
       await waitUntilReady(port, child);
     },
+    onExit: (listener) => void listeners.push(listener),
   };
 }
 
@@ -89,7 +117,8 @@ function startServer(binary: string, args: string[]): ChildProcess {
   return child;
 }
 
-function findRedisServer(): string | null {
+/** The redis-server binary, or null when the machine has none. */
+export function findRedisServer(): string | null {
   for (const candidate of ['/usr/bin/redis-server', '/usr/local/bin/redis-server']) if (existsSync(candidate)) return candidate;
   try {
     return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim() || null;

@@ -11,6 +11,7 @@ async function bootstrap(): Promise<void> {
     configId: process.env['META_CONFIG_ID'] ?? 'sandbox-config-1',
     webhookUrl: process.env['SANDBOX_WEBHOOK_URL'] ?? 'http://localhost:3000/api/webhooks/whatsapp',
     webhookVerifyToken: process.env['SANDBOX_WEBHOOK_VERIFY_TOKEN'] ?? 'sandbox-verify-token',
+    stateFile: process.env['SANDBOX_STATE_FILE'] || undefined,
     logger: ['warn', 'error'],
   });
   app.enableShutdownHooks();

@@ -22,6 +22,8 @@ export interface SandboxOptions {
   webhookRetry: WebhookRetryPolicy;
   /** Seed the readable demo world (default) or start empty. */
   seedDemoWorld: boolean;
+  /** JSON file the world is loaded from at start and saved to after changes; in memory only when absent. */
+  stateFile?: string;
 }
 
 export const SANDBOX_OPTIONS = Symbol('SANDBOX_OPTIONS');

@@ -17,6 +17,7 @@ import { SANDBOX_OPTIONS, SandboxOptions } from './sandbox-options';
 import { CallbackVerifierService } from './webhooks/callback-verifier.service';
 import { WebhookEventsService } from './webhooks/webhook-events.service';
 import { WebhookSenderService } from './webhooks/webhook-sender.service';
+import { WorldPersistence } from './world/world-persistence.service';
 import { WorldStore } from './world/world.store';
 
 @Module({})
@@ -30,6 +31,7 @@ export class SandboxModule {
         { provide: SANDBOX_OPTIONS, useValue: options },
         SandboxClock,
         WorldStore,
+        WorldPersistence,
         WorldAdminService,
         AccessTokensService,
         AuthorizationCodesService,

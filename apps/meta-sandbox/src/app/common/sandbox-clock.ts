@@ -19,4 +19,13 @@ export class SandboxClock {
   advance(ms: number): void {
     this.offsetMs += ms;
   }
+
+  /** How far the clock was moved; saved with the world so a restart keeps the same time line. */
+  get offset(): number {
+    return this.offsetMs;
+  }
+
+  restoreOffset(ms: number): void {
+    this.offsetMs = ms;
+  }
 }

@@ -11,6 +11,7 @@ import {
 } from './world.types';
 import { seedDemoWorld } from './demo-world';
 import { newAccessToken } from '../common/secure-random';
+import { WORLD_STATE_VERSION, WorldState } from './world-state';
 
 export const SANDBOX_APP_NAME = 'WABA Connect (sandbox)';
 export const PARTNER_BUSINESS_ID = '700000000000001';
@@ -42,17 +43,8 @@ export class WorldStore {
   }
 
   reset(): void {
-    for (const map of [this.businesses, this.wabas, this.phoneNumbers, this.tokens, this.codes, this.debugTokenCalls]) map.clear();
-    this.lastId = 0;
-    this.settings = {
-      debugTokenShape: 'with_waba_targets',
-      // Meta's ES template: "WhatsApp Embedded Signup Configuration With 60 Expiration Token".
-      businessTokenExpiresInSeconds: 60 * 24 * 3600,
-      requireAppSecretProof: true,
-      webhookUrl: this.options.webhookUrl,
-      webhookRetry: { ...this.options.webhookRetry },
-      webhookEscapeUnicode: true,
-    };
+    this.clear();
+    this.settings = this.defaultSettings();
     this.businesses.set(PARTNER_BUSINESS_ID, { id: PARTNER_BUSINESS_ID, name: 'WABA Connect (Tech Provider)' });
     this.partnerToken = {
       value: newAccessToken(),
@@ -69,6 +61,42 @@ export class WorldStore {
     };
     this.tokens.set(this.partnerToken.value, this.partnerToken);
     if (this.options.seedDemoWorld) seedDemoWorld(this, this.clock.nowMs());
+  }
+
+  /** Everything this store holds, as plain JSON-safe data (see WorldPersistence). */
+  exportState(): WorldState {
+    return {
+      version: WORLD_STATE_VERSION,
+      lastId: this.lastId,
+      clockOffsetMs: this.clock.offset,
+      settings: this.settings,
+      defaultSettings: this.defaultSettings(),
+      partnerTokenValue: this.partnerToken.value,
+      businesses: [...this.businesses.values()],
+      wabas: [...this.wabas.values()],
+      phoneNumbers: [...this.phoneNumbers.values()],
+      tokens: [...this.tokens.values()],
+      codes: [...this.codes.values()],
+      debugTokenCalls: [...this.debugTokenCalls.entries()],
+    };
+  }
+
+  /** Replaces everything with a state `exportState` produced, possibly in an earlier run. */
+  importState(state: WorldState): void {
+    const partnerToken = state.tokens.find((token) => token.value === state.partnerTokenValue);
+    if (!partnerToken) throw new Error('the saved world has no partner token');
+    this.clear();
+    for (const business of state.businesses) this.businesses.set(business.id, business);
+    for (const waba of state.wabas) this.wabas.set(waba.id, waba);
+    for (const phone of state.phoneNumbers) this.phoneNumbers.set(phone.id, phone);
+    for (const token of state.tokens) this.tokens.set(token.value, token);
+    for (const code of state.codes) this.codes.set(code.value, code);
+    for (const [token, calls] of state.debugTokenCalls) this.debugTokenCalls.set(token, calls);
+    // The same object as in `tokens`, so invalidating the partner token shows in both.
+    this.partnerToken = partnerToken;
+    this.lastId = state.lastId;
+    this.clock.restoreOffset(state.clockOffsetMs);
+    this.settings = this.settingsAfterRestart(state);
   }
 
   /** Sequential ids in Meta's 15-digit style; the prefix tells the kind apart (7 business, 4 WABA, 6 number). */
@@ -122,6 +150,37 @@ export class WorldStore {
     };
     this.phoneNumbers.set(record.id, record);
     return record;
+  }
+
+  private clear(): void {
+    for (const map of [this.businesses, this.wabas, this.phoneNumbers, this.tokens, this.codes, this.debugTokenCalls]) map.clear();
+    this.lastId = 0;
+  }
+
+  private defaultSettings(): SandboxSettings {
+    return {
+      debugTokenShape: 'with_waba_targets',
+      // Meta's ES template: "WhatsApp Embedded Signup Configuration With 60 Expiration Token".
+      businessTokenExpiresInSeconds: 60 * 24 * 3600,
+      requireAppSecretProof: true,
+      webhookUrl: this.options.webhookUrl,
+      webhookRetry: { ...this.options.webhookRetry },
+      webhookEscapeUnicode: true,
+    };
+  }
+
+  /**
+   * A setting changed through the control API stays as it was; one still at its default follows
+   * this run's options (say the API moved to another port, so the webhook URL moved with it).
+   */
+  private settingsAfterRestart(state: WorldState): SandboxSettings {
+    const current = this.defaultSettings();
+    const settings = { ...current };
+    for (const key of Object.keys(state.settings) as (keyof SandboxSettings)[]) {
+      const changedByHand = JSON.stringify(state.settings[key]) !== JSON.stringify(state.defaultSettings[key]);
+      if (changedByHand) Object.assign(settings, { [key]: state.settings[key] });
+    }
+    return settings;
   }
 
   wabasOwnedBy(businessId: string): WabaRecord[] {

@@ -1,0 +1,32 @@
+/**
+ * `npm run tokens:check` and `npm run keys:rotate`: the API's operator CLI
+ * (`node dist/apps/api/cli.js <command> <args>`) with the API's settings, taken from the
+ * environment or, for what it lacks, from a running `npm start` (see launcher/operator-env.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { dataFolder } from './launcher/data-folder';
+import { operatorEnvironment } from './launcher/operator-env';
+
+const root = resolve(__dirname, '..');
+const cli = resolve(root, 'dist/apps/api/cli.js');
+
+function main(argv: string[]): number {
+  if (!existsSync(cli)) {
+    console.error(`${cli} is missing: build the API first (npx nx build api).`);
+    return 1;
+  }
+  const folder = dataFolder();
+  const prepared = operatorEnvironment(process.env, folder);
+  if (!prepared.ok) {
+    console.error(prepared.problem);
+    return 1;
+  }
+  // stderr, so `--json` output on stdout stays one line.
+  if (prepared.launcher) console.error(`[operator] using the running npm start (pid ${prepared.launcher.pid}, data in ${folder.root}) for settings not in the environment`);
+  const result = spawnSync(process.execPath, [cli, ...argv], { cwd: root, env: prepared.env, stdio: 'inherit' });
+  return result.status ?? 1;
+}
+
+process.exitCode = main(process.argv.slice(2));
