@@ -1,5 +1,7 @@
 import { defineConfig } from '@playwright/test';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 /**
  * The admin SPA in a real browser: Debian's chromium (Playwright's own browser download is not
@@ -12,6 +14,8 @@ const workspaceRoot = resolve(import.meta.dirname, '../..');
 /** Git-ignored; `tools/run-tests.ts` reads the JSON report from here (or names it via the env). */
 const resultsDir = resolve(workspaceRoot, 'test-results');
 const externalBaseUrl = process.env['E2E_BASE_URL'];
+// `tools/start.ts` keeps its state in a data folder: the tests' own, empty one, never `.data/`.
+const dataDir = process.env['WABA_DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'waba-e2e-data-'));
 
 export default defineConfig({
   testDir: './src',
@@ -56,7 +60,7 @@ export default defineConfig({
         command: 'npx tsx tools/start.ts --skip-build',
         cwd: workspaceRoot,
         // Every test signs up a new tenant: more than the default 10 auth calls a minute.
-        env: { API_PORT: '3301', SANDBOX_PORT: '4301', AUTH_RATE_LIMIT_PER_MINUTE: '1000' },
+        env: { API_PORT: '3301', SANDBOX_PORT: '4301', AUTH_RATE_LIMIT_PER_MINUTE: '1000', WABA_DATA_DIR: dataDir },
         url: 'http://localhost:3301/api/health',
         timeout: 120_000,
         reuseExistingServer: !process.env['CI'],
