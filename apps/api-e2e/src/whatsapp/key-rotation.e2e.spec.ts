@@ -10,6 +10,7 @@ import { createTenant } from '../support/tenants';
 import { TestBrowser } from '../support/test-browser';
 import { embeddedSignup, phoneIdOf, type Sandbox } from '../support/meta-sandbox';
 import { useApiWithSandbox } from '../support/suite';
+import { testRedisUrl } from '../../../../tools/database/test-database';
 
 const OLD_KEY = `test:${Buffer.alloc(32, 9).toString('base64')}`;
 const NEW_KEY = `k2:${Buffer.alloc(32, 4).toString('base64')}`;
@@ -27,7 +28,7 @@ describe('rotating the token-encryption key', () => {
     const deliveries = phoneIdOf(sandbox, '+1 555-010-0142');
     await tenant.browser.post(`/api/integrations/whatsapp/onboarding/${session.id}/confirm`, { phoneNumberIds: [deliveries] });
 
-    const settings = { MONGODB_URI: api.databaseUri, TOKEN_ENCRYPTION_KEYS: `${NEW_KEY},${OLD_KEY}`, TOKEN_ENCRYPTION_ACTIVE_KEY: 'k2', META_GRAPH_URL: sandbox.baseUrl };
+    const settings = { MONGODB_URI: api.databaseUri, REDIS_URL: testRedisUrl(), TOKEN_ENCRYPTION_KEYS: `${NEW_KEY},${OLD_KEY}`, TOKEN_ENCRYPTION_ACTIVE_KEY: 'k2', META_GRAPH_URL: sandbox.baseUrl };
     const cli = await NestFactory.createApplicationContext(CliModule.forRoot(loadApiConfig(settings)), { logger: false });
     try {
       const dryRun = await cli.get(KeyRotationService).rotate({ dryRun: true });

@@ -55,8 +55,9 @@ export class AccountsRepository {
     return found ? toAccount(found) : null;
   }
 
-  async deleteAccount(accountId: string): Promise<void> {
-    await this.accounts.deleteOne({ _id: new Types.ObjectId(accountId) });
+  /** Undoes a sign-up whose account could not be written. */
+  async deleteUser(accountId: string, userId: string): Promise<void> {
+    await this.users.deleteOne({ _id: new Types.ObjectId(userId), accountId: new Types.ObjectId(accountId) });
   }
 
   /** Throws a duplicate-key error (code 11000) when the email is taken. */

@@ -32,14 +32,18 @@ export class AuthService {
   ) {}
 
   /**
-   * Creates the tenant and its owner. The user is written first (its unique email is the only
-   * thing that can fail), so a refused sign-up leaves nothing behind.
+   * Creates the tenant and its owner. The user is written first (its unique email is what usually
+   * refuses a sign-up); if the account cannot be written after it, the user is removed again, so a
+   * refused sign-up leaves nothing behind and the email stays free.
    */
   async signUp(request: SignUpRequest): Promise<IssuedSession> {
     const accountId = this.repository.newAccountId();
     const passwordHash = await this.hasher.hash(request.password);
     const user = await this.createUserOrConflict(accountId, { ...request, role: UserRole.Owner, passwordHash });
-    const account = await this.repository.createAccount(accountId, request.accountName);
+    const account = await this.repository.createAccount(accountId, request.accountName).catch(async (error: unknown) => {
+      await this.repository.deleteUser(accountId, user.id);
+      throw error;
+    });
     return this.issueSession(user, account);
   }
 

@@ -2,11 +2,11 @@ import { BadRequestException, ValidationPipe, type INestApplication, type Valida
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import cookieParser from 'cookie-parser';
 import { json, raw, urlencoded } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
+import { bodyParserErrors, checkJsonBody, readCookies } from '../common/http/request-hygiene';
 import { mountQueueDashboard } from '../jobs/queue-dashboard';
 import { RedisIoAdapter } from '../realtime/redis-io.adapter';
 import type { ApiConfig } from '../config/api-config';
@@ -19,9 +19,12 @@ export async function createApiApp(config: ApiConfig, options: AppModuleOptions 
   // everything else is small JSON.
   app.use('/api/webhooks/whatsapp', raw({ type: () => true, limit: '3mb' }));
   app.use(json({ limit: '100kb' }));
-  if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
-  app.useWebSocketAdapter(new RedisIoAdapter(app, config));
   app.use(urlencoded({ extended: false, limit: '100kb' }));
+  // Refused here, with our error shape: a parser failure would otherwise surface as a 404 or a 500.
+  app.use(bodyParserErrors, checkJsonBody);
+  if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
+  // Realtime events from any instance or worker reach this instance's sockets through Redis.
+  app.useWebSocketAdapter(new RedisIoAdapter(app, config));
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api');
   app.disable('x-powered-by');
@@ -37,7 +40,7 @@ export async function createApiApp(config: ApiConfig, options: AppModuleOptions 
       crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
     }),
   );
-  app.use(cookieParser());
+  app.use(readCookies);
   mountQueueDashboard(app, config);
   app.useGlobalPipes(
     new ValidationPipe({

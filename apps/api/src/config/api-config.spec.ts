@@ -1,6 +1,6 @@
 import { loadApiConfig } from './api-config';
 
-const REQUIRED = { MONGODB_URI: 'mongodb://localhost/x', TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
+const REQUIRED = { MONGODB_URI: 'mongodb://localhost/x', REDIS_URL: 'redis://localhost:6390', TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
 
 describe('loadApiConfig', () => {
   it('applies defaults and converts numbers', () => {
@@ -38,5 +38,14 @@ describe('loadApiConfig', () => {
 
   it('refuses a public URL that is not absolute', () => {
     expect(() => loadApiConfig({ ...REQUIRED, PUBLIC_URL: 'app.example.com' })).toThrow(/PUBLIC_URL must be an absolute/);
+  });
+
+  it('knows which roles a process plays and how to trust a proxy', () => {
+    expect(loadApiConfig(REQUIRED)).toMatchObject({ servesHttp: true, runsJobs: true, trustProxy: undefined });
+    expect(loadApiConfig({ ...REQUIRED, INSTANCE_ROLE: 'worker' })).toMatchObject({ servesHttp: false, runsJobs: true });
+    expect(loadApiConfig({ ...REQUIRED, INSTANCE_ROLE: 'http', TRUST_PROXY: '2' })).toMatchObject({ servesHttp: true, runsJobs: false, trustProxy: 2 });
+    expect(() => loadApiConfig({ ...REQUIRED, INSTANCE_ROLE: 'both' })).toThrow(/INSTANCE_ROLE must be http, worker or all/);
+    expect(() => loadApiConfig({ ...REQUIRED, REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL must start with redis:\/\//);
+    expect(() => loadApiConfig({ MONGODB_URI: REQUIRED.MONGODB_URI, TOKEN_ENCRYPTION_KEYS: REQUIRED.TOKEN_ENCRYPTION_KEYS })).toThrow(/REDIS_URL is required/);
   });
 });

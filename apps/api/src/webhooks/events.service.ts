@@ -4,6 +4,9 @@ import type { TenantContext } from '../common/auth/auth.decorators';
 import { InvalidRequestError } from '../common/errors/domain-errors';
 import { WebhooksRepository } from './webhooks.repository';
 
+/** Far beyond any real history at 200 a page; keeps the skip a database can handle. */
+const MAX_PAGE = 10_000;
+
 @Injectable()
 export class EventsService {
   constructor(private readonly repository: WebhooksRepository) {}
@@ -14,7 +17,7 @@ export class EventsService {
     if (unknown.length) throw new InvalidRequestError(`Unknown event type ${unknown.join(', ')}; use ${TENANT_EVENT_TYPES.join(', ')}`);
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 25;
-    if (page < 1 || pageSize < 1 || pageSize > 200) throw new InvalidRequestError('page must be ≥ 1 and pageSize between 1 and 200');
+    if (page < 1 || page > MAX_PAGE || pageSize < 1 || pageSize > 200) throw new InvalidRequestError(`page must be between 1 and ${MAX_PAGE}, and pageSize between 1 and 200`);
     const { items, total } = await this.repository.listEvents(tenant.accountId, { types: types as TenantEventType[], page, pageSize });
     return { items, page, pageSize, total };
   }

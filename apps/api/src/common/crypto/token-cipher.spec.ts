@@ -4,7 +4,7 @@ import { TokenCipher } from './token-cipher';
 const KEY_1 = Buffer.alloc(32, 1).toString('base64');
 const KEY_2 = Buffer.alloc(32, 2).toString('base64');
 const cipherWith = (keys: string, active?: string) =>
-  new TokenCipher(loadApiConfig({ MONGODB_URI: 'mongodb://x/y', TOKEN_ENCRYPTION_KEYS: keys, ...(active ? { TOKEN_ENCRYPTION_ACTIVE_KEY: active } : {}) }));
+  new TokenCipher(loadApiConfig({ MONGODB_URI: 'mongodb://x/y', REDIS_URL: 'redis://localhost:6390', TOKEN_ENCRYPTION_KEYS: keys, ...(active ? { TOKEN_ENCRYPTION_ACTIVE_KEY: active } : {}) }));
 
 describe('TokenCipher', () => {
   it('round-trips a token without storing it in clear', () => {

@@ -46,11 +46,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
       }
       return body(status, String(payload));
     }
-    if (isBodyParserError(exception)) {
-      return exception.type === 'entity.too.large'
-        ? body(413, 'The request body is too large')
-        : body(exception.status, 'The request body is not valid JSON');
-    }
     if (isDatabaseUnavailable(exception)) return body(503, 'The database is unavailable; try again shortly');
     if (isDuplicateKey(exception)) return body(409, 'This record already exists');
     return body(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
@@ -59,11 +54,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
 function body(statusCode: number, message: string, details?: string[]): ApiErrorBody {
   return { statusCode, error: STATUS_NAMES[statusCode] ?? 'Error', message, ...(details ? { details } : {}) };
-}
-
-function isBodyParserError(error: unknown): error is { status: number; type: string } {
-  const candidate = error as { status?: unknown; type?: unknown };
-  return typeof candidate?.type === 'string' && candidate.type.startsWith('entity.') && typeof candidate.status === 'number';
 }
 
 /** Mongoose/driver errors that mean "no database right now", as opposed to a bad query. */

@@ -9,6 +9,7 @@ export enum UserRole {
 export class NewUserFields {
   @IsString()
   @IsNotEmpty({ message: 'name must not be empty' })
+  @Matches(/\S/, { message: 'name must not be blank' })
   @MaxLength(100)
   name!: string;
 
@@ -27,6 +28,7 @@ export class NewUserFields {
 export class SignUpRequest extends NewUserFields {
   @IsString()
   @IsNotEmpty({ message: 'accountName must not be empty' })
+  @Matches(/\S/, { message: 'accountName must not be blank' })
   @MaxLength(100)
   accountName!: string;
 }

@@ -1,0 +1,61 @@
+/**
+ * What every request goes through before Nest sees it: cookies read without surprises, and JSON
+ * bodies refused with a clear 4xx when they cannot be handled (malformed, too large, nested too
+ * deeply, not valid Unicode) instead of a 500 or a 404 further down.
+ */
+import { parse as parseCookies } from 'cookie';
+import type { NextFunction, Request, Response } from 'express';
+import type { ApiErrorBody } from '@waba/contracts';
+
+/** A lone surrogate: a UTF-16 half without its other half (cannot be stored or encoded). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Deeper than any request of ours; validation recurses, so far deeper would overflow the stack. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * `req.cookies` as plain strings. cookie-parser turns `j:`-prefixed values into objects, which no
+ * cookie of ours is; a value that is not valid percent-encoding is kept as it came.
+ */
+export function readCookies(request: Request, _response: Response, next: NextFunction): void {
+  request.cookies = request.headers.cookie ? parseCookies(request.headers.cookie) : {};
+  next();
+}
+
+/** Refuses parsed JSON bodies that are nested too deeply or hold text that is not valid Unicode. */
+export function checkJsonBody(request: Request, response: Response, next: NextFunction): void {
+  const problem = jsonProblem(request.body);
+  if (problem) return void response.status(400).json(errorBody(400, problem));
+  next();
+}
+
+/** Body-parser failures (bad JSON, too large, wrong charset) as our error shape, right where they happen. */
+export function bodyParserErrors(error: unknown, _request: Request, response: Response, next: NextFunction): void {
+  const parserError = error as { type?: unknown; status?: unknown };
+  if (typeof parserError?.type !== 'string' || !parserError.type.startsWith('entity.') || typeof parserError.status !== 'number') return next(error);
+  if (parserError.type === 'entity.too.large') return void response.status(413).json(errorBody(413, 'The request body is too large'));
+  const status = parserError.status >= 400 && parserError.status < 500 ? parserError.status : 400;
+  response.status(status).json(errorBody(status, parserError.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : 'The request body could not be read'));
+}
+
+/** Walks the value without recursion, so a hostile body cannot exhaust the stack here either. */
+export function jsonProblem(value: unknown): string | null {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (stack.length) {
+    const { value: current, depth } = stack.pop() as { value: unknown; depth: number };
+    if (typeof current === 'string') {
+      if (LONE_SURROGATE.test(current)) return 'The request contains text that is not valid Unicode';
+    } else if (current && typeof current === 'object') {
+      if (depth >= MAX_JSON_DEPTH) return `The request body is nested too deeply (more than ${MAX_JSON_DEPTH} levels)`;
+      for (const [key, child] of Object.entries(current)) {
+        if (LONE_SURROGATE.test(key)) return 'The request contains text that is not valid Unicode';
+        stack.push({ value: child, depth: depth + 1 });
+      }
+    }
+  }
+  return null;
+}
+
+function errorBody(statusCode: number, message: string): ApiErrorBody {
+  return { statusCode, error: statusCode === 413 ? 'Payload Too Large' : 'Bad Request', message };
+}
