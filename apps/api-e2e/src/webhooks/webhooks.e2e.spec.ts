@@ -172,6 +172,20 @@ describe('Meta webhooks: verified, durable, deduplicated, routed', () => {
     expect(number).toMatchObject({ qualityRating: 'RED', messagingLimit: 'TIER_250', nameStatus: 'APPROVED', verifiedName: 'Acme Bakery & Co' });
   });
 
+  it("routes a number's messages only to the tenant it is connected to now, not to a former one", async () => {
+    const wabaId = wabaIdOf(sandbox, 'Acme Bakery');
+    const [main, deliveries] = [phoneIdOf(sandbox, '+1 555-010-0199'), phoneIdOf(sandbox, '+1 555-010-0142')];
+    const former = await connectedTenant(['+1 555-010-0199', '+1 555-010-0142']);
+    expect((await former.browser.post('/api/integrations/whatsapp/disconnect', { wabaId })).status).toBe(200);
+    // The business moves to another tenant, which connects only one of the two numbers.
+    const current = await connectedTenant(['+1 555-010-0142']);
+    expect((await deliver(inboundMessage(wabaId, main, { id: 'wamid.AFTERMOVE', text: 'for the current owner' }))).status).toBe(200);
+    expect((await deliver(inboundMessage(wabaId, deliveries, { id: 'wamid.PICKED', text: 'picked number' }))).status).toBe(200);
+    const texts = async (tenant: SignedInTenant) => (await events(tenant, '?types=message.received')).items.map((e) => e.detail);
+    expect(await texts(former)).toEqual([]);
+    expect((await texts(current)).sort()).toEqual(['for the current owner', 'picked number']);
+  });
+
   it('still applies events for a number whose credential needs reconnecting', async () => {
     const tenant = await connectedTenant();
     await db().collection('meta_connections').updateMany({}, { $set: { status: 'needs_reauth' } });

@@ -34,6 +34,8 @@ describe('loadApiConfig', () => {
   it('checks the encryption keys', () => {
     expect(() => loadApiConfig({ ...REQUIRED, TOKEN_ENCRYPTION_KEYS: 'k1:c2hvcnQ=' })).toThrow(/key "k1" must be 32 bytes/);
     expect(() => loadApiConfig({ ...REQUIRED, TOKEN_ENCRYPTION_ACTIVE_KEY: 'k9' })).toThrow(/"k9" is not one of TOKEN_ENCRYPTION_KEYS/);
+    const twice = `k1:${Buffer.alloc(32, 1).toString('base64')},k1:${Buffer.alloc(32, 2).toString('base64')}`;
+    expect(() => loadApiConfig({ ...REQUIRED, TOKEN_ENCRYPTION_KEYS: twice })).toThrow(/key id "k1" appears more than once/);
   });
 
   it('refuses a public URL that is not absolute', () => {
@@ -47,5 +49,43 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ ...REQUIRED, INSTANCE_ROLE: 'both' })).toThrow(/INSTANCE_ROLE must be http, worker or all/);
     expect(() => loadApiConfig({ ...REQUIRED, REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL must start with redis:\/\//);
     expect(() => loadApiConfig({ MONGODB_URI: REQUIRED.MONGODB_URI, TOKEN_ENCRYPTION_KEYS: REQUIRED.TOKEN_ENCRYPTION_KEYS })).toThrow(/REDIS_URL is required/);
+  });
+
+  it('refuses to start in live mode on sandbox settings, naming each problem', () => {
+    let message = '';
+    try {
+      loadApiConfig({ ...REQUIRED, META_MODE: 'live', META_APP_SECRET: 'sandbox-app-secret', META_GRAPH_URL: 'http://localhost:4100', PUBLIC_URL: 'https://app.example.com' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const expected of [
+      'META_APP_ID is required when META_MODE=live',
+      'META_CONFIG_ID is required when META_MODE=live',
+      'META_WEBHOOK_VERIFY_TOKEN is required when META_MODE=live',
+      'META_DIALOG_URL is required when META_MODE=live',
+      'META_SDK_URL is required when META_MODE=live',
+      'META_GRAPH_URL must be an https URL when META_MODE=live',
+      "META_APP_SECRET must not be the sandbox's public value when META_MODE=live",
+    ]) {
+      expect(message).toContain(expected);
+    }
+    expect(message).not.toContain('PUBLIC_URL');
+  });
+
+  it('starts in live mode when every Meta setting is given over https', () => {
+    const config = loadApiConfig({
+      ...REQUIRED,
+      META_MODE: 'live',
+      META_APP_ID: '123456789012345',
+      META_APP_SECRET: 'a-real-secret-from-the-app-dashboard',
+      META_CONFIG_ID: '987654321',
+      META_WEBHOOK_VERIFY_TOKEN: 'a-long-random-verify-token',
+      META_GRAPH_URL: 'https://graph.facebook.com',
+      META_DIALOG_URL: 'https://www.facebook.com',
+      META_SDK_URL: 'https://connect.facebook.net/en_US/sdk.js',
+      PUBLIC_URL: 'https://app.example.com',
+    });
+    expect(config.META_MODE).toBe('live');
+    expect(config.secureCookies).toBe(true);
   });
 });

@@ -84,6 +84,14 @@ export class ApiConfig {
   @Min(100)
   DATABASE_TIMEOUT_MS = 1500;
 
+  /**
+   * `sandbox` (the default): Meta is apps/meta-sandbox and every Meta setting may fall back to the
+   * sandbox's public values. `live`: real Meta; every Meta setting must be given, Meta's URLs and
+   * PUBLIC_URL must be https, or the API refuses to start (see liveModeProblems).
+   */
+  @IsIn(['sandbox', 'live'], { message: 'META_MODE must be sandbox or live' })
+  META_MODE: 'sandbox' | 'live' = 'sandbox';
+
   /** Meta's Graph API base (the sandbox by default). */
   @IsUrl({ require_tld: false, require_protocol: true }, { message: 'META_GRAPH_URL must be an absolute http(s) URL' })
   META_GRAPH_URL = 'http://localhost:4100';
@@ -228,8 +236,33 @@ function encryptionKeyProblems(config: ApiConfig): string[] {
     if (!/^[A-Za-z0-9_-]{1,32}$/.test(key.id ?? '')) problems.push('TOKEN_ENCRYPTION_KEYS: every key needs an id of letters, digits, - or _');
     else if (key.key.length !== 32) problems.push(`TOKEN_ENCRYPTION_KEYS: key "${key.id}" must be 32 bytes, base64-encoded`);
   }
+  const ids = keys.map((k) => k.id);
+  for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) {
+    problems.push(`TOKEN_ENCRYPTION_KEYS: key id "${id}" appears more than once (a secret would be decrypted with the wrong key)`);
+  }
   if (config.TOKEN_ENCRYPTION_ACTIVE_KEY && !keys.some((k) => k.id === config.TOKEN_ENCRYPTION_ACTIVE_KEY)) {
     problems.push(`TOKEN_ENCRYPTION_ACTIVE_KEY "${config.TOKEN_ENCRYPTION_ACTIVE_KEY}" is not one of TOKEN_ENCRYPTION_KEYS`);
+  }
+  return problems;
+}
+
+/** Settings live mode needs given explicitly: their defaults are the sandbox's public values. */
+const LIVE_REQUIRED = ['META_APP_ID', 'META_APP_SECRET', 'META_CONFIG_ID', 'META_WEBHOOK_VERIFY_TOKEN', 'META_GRAPH_URL', 'META_DIALOG_URL', 'META_SDK_URL', 'PUBLIC_URL'] as const;
+const LIVE_HTTPS = ['META_GRAPH_URL', 'META_DIALOG_URL', 'META_SDK_URL', 'PUBLIC_URL'] as const;
+
+/**
+ * In live mode a forgotten setting must stop the start, not fall back to the sandbox: with the
+ * sandbox's public app secret anyone could sign a webhook (a forged PARTNER_REMOVED revokes a
+ * tenant's WABA), and tenants' tokens would go over plain HTTP.
+ */
+function liveModeProblems(config: ApiConfig, given: Record<string, unknown>): string[] {
+  if (config.META_MODE !== 'live') return [];
+  const problems: string[] = [];
+  for (const name of LIVE_REQUIRED) if (given[name] === undefined) problems.push(`${name} is required when META_MODE=live`);
+  for (const name of LIVE_HTTPS) if (given[name] !== undefined && !String(config[name]).startsWith('https://')) problems.push(`${name} must be an https URL when META_MODE=live`);
+  const sandboxDefaults = new ApiConfig();
+  for (const name of ['META_APP_SECRET', 'META_WEBHOOK_VERIFY_TOKEN'] as const) {
+    if (given[name] !== undefined && config[name] === sandboxDefaults[name]) problems.push(`${name} must not be the sandbox's public value when META_MODE=live`);
   }
   return problems;
 }
@@ -240,7 +273,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv | Record<string, string | u
   const picked = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const config = plainToInstance(ApiConfig, picked);
   const errors = validateSync(config, { whitelist: true });
-  const messages = errors.flatMap((error) => Object.values(error.constraints ?? {})).concat(encryptionKeyProblems(config));
+  const messages = errors.flatMap((error) => Object.values(error.constraints ?? {})).concat(encryptionKeyProblems(config), liveModeProblems(config, picked));
   if (messages.length > 0) {
     throw new InvalidConfigError(`Invalid configuration: ${messages.join('; ')}`);
   }

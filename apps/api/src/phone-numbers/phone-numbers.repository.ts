@@ -125,8 +125,12 @@ export class PhoneNumbersRepository {
   }
 
   /** Webhook routing: who owns a number, whatever its state (history keeps routing). */
+  /**
+   * The tenant a number is connected to now. A disconnected number's record stays with its former
+   * tenant (history), but its webhooks must not: they are routed by the WABA's current owner instead.
+   */
   async ownerOfNumber(phoneNumberId: string): Promise<{ accountId: string; wabaId: string } | null> {
-    const found = await this.numbers.findOne({ phoneNumberId }, { accountId: 1, wabaId: 1 }).lean();
+    const found = await this.numbers.findOne({ phoneNumberId, state: 'connected' }, { accountId: 1, wabaId: 1 }).lean();
     return found ? { accountId: String(found.accountId), wabaId: found.wabaId } : null;
   }
 

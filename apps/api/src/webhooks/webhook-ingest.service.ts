@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { verifyWebhookSignature } from '@waba/meta-graph';
 import { randomUUID } from 'node:crypto';
+import { sameSecret } from '../common/auth/csrf';
 import { GroupCommit } from '../common/batching/group-commit';
 import { Clock } from '../common/clock/clock';
 import { sha256Hex } from '../common/crypto/sha256';
@@ -33,7 +34,8 @@ export class WebhookIngestService {
   }
 
   verifyHandshake(mode: unknown, verifyToken: unknown, challenge: unknown): string | null {
-    return mode === 'subscribe' && verifyToken === this.config.META_WEBHOOK_VERIFY_TOKEN && typeof challenge === 'string' ? challenge : null;
+    const tokenMatches = typeof verifyToken === 'string' && sameSecret(sha256Hex(verifyToken), sha256Hex(this.config.META_WEBHOOK_VERIFY_TOKEN));
+    return mode === 'subscribe' && tokenMatches && typeof challenge === 'string' ? challenge : null;
   }
 
   /** Resolves once the delivery is durably stored (or known); throws when the signature is wrong. */
