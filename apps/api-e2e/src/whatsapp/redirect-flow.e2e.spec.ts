@@ -40,6 +40,8 @@ describe('Connect WhatsApp by the OAuth redirect (passport-facebook + Meta sandb
     expect(state.length).toBeGreaterThanOrEqual(40);
     const stored = await api.app.get<Connection>(getConnectionToken()).collection('oauth_states').findOne({});
     expect(JSON.stringify(stored)).not.toContain(state);
+    // The redirect's Location header carries the state: response headers stay out of the logs.
+    expect(api.logs.text).not.toContain(state);
   });
 
   it('exchanges the code with the same redirect_uri and connects one number', async () => {

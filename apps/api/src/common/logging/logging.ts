@@ -37,6 +37,8 @@ export function loggerParams(level: string, destination?: DestinationStream): Pa
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: {
         req: (req: IncomingMessage & { id?: unknown }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+        // The status only: response headers hold secrets (the OAuth state in a redirect's Location, cookies) and noise.
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
   };
