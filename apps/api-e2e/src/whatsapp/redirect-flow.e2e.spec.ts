@@ -96,14 +96,16 @@ describe('Connect WhatsApp by the OAuth redirect (passport-facebook + Meta sandb
     expect(response.body.message).toMatch(/expired/);
   });
 
-  it('refuses a reused code with Meta’s reason', async () => {
+  it('refuses a reused code before it reaches Meta', async () => {
     const tenant = await createTenant(api.server);
     const code = await consent();
     const first = await tenant.browser.post('/api/integrations/whatsapp/oauth', { code, state: (await startRedirect(tenant)).state });
     expect(first.status).toBe(201);
     const second = await tenant.browser.post('/api/integrations/whatsapp/oauth', { code, state: (await startRedirect(tenant)).state });
     expect(second.status).toBe(400);
-    expect(second.body.message).toMatch(/Meta refused the authorization code/);
+    expect(second.body.message).toMatch(/already used/);
+    const codes = await api.app.get<Connection>(getConnectionToken()).collection('oauth_codes').countDocuments();
+    expect(codes).toBe(1);
   });
 
   it('refuses a code issued for another redirect_uri', async () => {

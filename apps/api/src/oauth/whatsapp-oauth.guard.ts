@@ -5,24 +5,32 @@ import { validateSync } from 'class-validator';
 import type { Request } from 'express';
 import { AuthGuard } from '@nestjs/passport';
 import { MetaGraphError } from '@waba/meta-graph';
+import type { AuthenticatedRequest } from '../common/auth/auth.decorators';
 import { InvalidRequestError, UpstreamError } from '../common/errors/domain-errors';
-import { rethrowAsDomainError } from './onboarding.service';
+import { OnboardingService, rethrowAsDomainError } from './onboarding.service';
 import { WHATSAPP_OAUTH } from './whatsapp-oauth.strategy';
 
 /** Runs the passport strategy and turns its failures into clear 4xx/502 answers. */
 @Injectable()
 export class WhatsAppOAuthGuard extends AuthGuard(WHATSAPP_OAUTH) {
+  constructor(private readonly onboarding: OnboardingService) {
+    super();
+  }
+
   /**
    * Guards run before validation pipes, and passport treats a POST without `code` as "start":
-   * so the callback body is validated here first.
+   * so the callback body is validated here first. A code is recorded as used before passport
+   * exchanges it, as Embedded Signup codes are, so a replayed code never reaches Meta.
    */
-  override canActivate(context: ExecutionContext) {
-    const request = context.switchToHttp().getRequest<Request>();
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
     if (request.method === 'POST') {
-      const problems = validateSync(plainToInstance(OAuthCallbackRequest, request.body ?? {})).flatMap((e) => Object.values(e.constraints ?? {}));
+      const body = plainToInstance(OAuthCallbackRequest, request.body ?? {});
+      const problems = validateSync(body).flatMap((e) => Object.values(e.constraints ?? {}));
       if (problems.length) throw new BadRequestException({ message: `Invalid request: ${problems.join('; ')}`, details: problems });
+      if (request.tenant) await this.onboarding.refuseReusedCode(request.tenant, body.code);
     }
-    return super.canActivate(context);
+    return (await super.canActivate(context)) as boolean;
   }
 
   override handleRequest<T>(error: unknown, user: T, info: { message?: string } | undefined): T {
