@@ -1,3 +1,5 @@
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
 import type { OnboardingSessionView, TenantRealtimeEvent, WhatsAppStatusView } from '@waba/contracts';
 import type { AddressInfo } from 'node:net';
 import { io } from 'socket.io-client';
@@ -98,6 +100,28 @@ describe('phone numbers: status, active number, refresh, disconnect, reconnect, 
     expect(added.status).toBe(201);
     expect(added.body).toMatchObject({ phoneNumberId: number, state: 'connected', source: 'manual' });
     expect(JSON.stringify(added.body)).not.toContain(minted.access_token);
+  });
+
+  it("refuses a manual add of another tenant's number with 409, and audits nothing", async () => {
+    const [holder, other] = [await createTenant(api.server), await createTenant(api.server)];
+    await connect(holder, ['+1 555-010-0199']);
+    const business = [...sandbox.world.businesses.values()].find((b) => b.name === 'Acme Bakery');
+    const { body: minted } = await sandbox.control<{ access_token: string }>('POST', '/tokens', { businessId: business?.id });
+    const refused = await other.browser.post('/api/settings/phone-numbers', { phoneNumberId: phoneIdOf(sandbox, '+1 555-010-0199'), wabaId: wabaIdOf(sandbox, 'Acme Bakery'), accessToken: minted.access_token });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toMatch(/connected to another account/);
+    const audit = (await other.browser.get('/api/audit-log')).body as Array<{ action: string }>;
+    expect(audit.map((a) => a.action)).not.toContain('phone_number.added_manually');
+  });
+
+  it("refuses a token issued to another Meta app, before anything is stored", async () => {
+    const tenant = await createTenant(api.server);
+    const business = [...sandbox.world.businesses.values()].find((b) => b.name === 'Northwind Clinics');
+    const { body: foreign } = await sandbox.control<{ access_token: string }>('POST', '/tokens', { businessId: business?.id, appId: '999999999999999' });
+    const refused = await tenant.browser.post('/api/integrations/whatsapp/import', { accessToken: foreign.access_token });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/belongs to another Meta app/);
+    expect(await api.app.get<Connection>(getConnectionToken()).collection('meta_connections').countDocuments()).toBe(0);
   });
 
   it('imports from Meta with a pasted token through the same picker', async () => {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { MetaGraphClient, MetaGraphError, type DebugTokenData, type Waba } from '@waba/meta-graph';
 import { ForbiddenError, InvalidRequestError } from '../common/errors/domain-errors';
+import { ApiConfig } from '../config/api-config';
 import { grantedWabaTargets, hasWabaManagementScope } from '../credentials/credentials.service';
 
 export interface Discovery {
@@ -18,11 +19,18 @@ export interface Discovery {
 export class DiscoveryService {
   private readonly logger = new Logger(DiscoveryService.name);
 
-  constructor(private readonly graph: MetaGraphClient) {}
+  constructor(
+    private readonly graph: MetaGraphClient,
+    private readonly config: ApiConfig,
+  ) {}
 
   async discover(token: string, hintedWabaIds: string[] = []): Promise<Discovery> {
     const debug = await this.graph.debugToken(token);
     if (!debug.is_valid) throw new InvalidRequestError('Meta says this access token is not valid; connect again');
+    // debug_token answers for any app's token; one issued to another app cannot be used (nor renewed) by ours.
+    if (debug.app_id !== this.config.META_APP_ID) {
+      throw new InvalidRequestError('This access token belongs to another Meta app, not to WABA Connect: create a system-user token for our app, or connect through Meta instead');
+    }
     if (!hasWabaManagementScope(debug)) {
       throw new ForbiddenError('The permission whatsapp_business_management was not granted; connect again and allow it');
     }

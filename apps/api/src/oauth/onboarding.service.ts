@@ -12,7 +12,7 @@ import { AuditService } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { sha256Hex } from '../common/crypto/sha256';
 import { Clock } from '../common/clock/clock';
-import { ForbiddenError, InvalidRequestError, NotFoundError, UpstreamError } from '../common/errors/domain-errors';
+import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError, UpstreamError } from '../common/errors/domain-errors';
 import { CredentialsService } from '../credentials/credentials.service';
 import { PhoneNumbersService, type NumberOutcome, type SelectedWaba } from '../phone-numbers/phone-numbers.service';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
@@ -98,8 +98,9 @@ export class OnboardingService {
 
     const connection = await this.credentials.saveGrant(tenant, request.accessToken, 'manual', debug, wabas.map((w) => w.id));
     const [outcome] = await this.phoneNumbers.connectSelection(tenant, connection.id, 'manual', [{ waba, numbers: [number] }]);
-    await this.audit.record(tenant, 'phone_number.added_manually', `Number ${number.display_phone_number ?? number.id}`, `WABA ${waba.id}`);
+    if (outcome.takenByAnotherTenant) throw new ConflictError(outcome.message ?? 'This number is connected to another account');
     if (outcome.state !== 'connected') throw new UpstreamError(outcome.message ?? 'The number could not be connected');
+    await this.audit.record(tenant, 'phone_number.added_manually', `Number ${number.display_phone_number ?? number.id}`, `WABA ${waba.id}`);
     return this.phoneNumbers.numberView(tenant, number.id);
   }
 

@@ -30,6 +30,8 @@ export interface NumberOutcome {
   phoneNumberId: string;
   state: PhoneNumberState;
   message?: string;
+  /** Failed because another tenant holds the number or its WABA (a conflict, not Meta's failure). */
+  takenByAnotherTenant?: boolean;
 }
 
 /** WABAs and numbers of a tenant: connect, list, choose the active one, refresh, disconnect. */
@@ -105,7 +107,7 @@ export class PhoneNumbersService {
     });
     if (claimed) this.domainEvents.emit('waba.connected', { accountId: tenant.accountId, wabaId: waba.id });
     if (!claimed) {
-      return chosen.numbers.map((n) => ({ phoneNumberId: n.id, state: 'failed' as const, message: 'This WhatsApp Business Account is connected to another account' }));
+      return chosen.numbers.map((n) => ({ phoneNumberId: n.id, state: 'failed' as const, message: 'This WhatsApp Business Account is connected to another account', takenByAnotherTenant: true }));
     }
 
     const numbers: PhoneNumberRecord[] = [];
@@ -113,7 +115,7 @@ export class PhoneNumbersService {
     for (const number of chosen.numbers) {
       const record = await this.repository.claimNumber(tenant.accountId, { ...factsOf(number), phoneNumberId: number.id, wabaId: waba.id, connectionId, source });
       if (record) numbers.push(record);
-      else outcomes.push({ phoneNumberId: number.id, state: 'failed', message: 'This number is connected to another account' });
+      else outcomes.push({ phoneNumberId: number.id, state: 'failed', message: 'This number is connected to another account', takenByAnotherTenant: true });
     }
 
     if (!claimed.subscribed) {

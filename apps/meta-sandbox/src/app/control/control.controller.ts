@@ -116,6 +116,7 @@ export class ControlController {
       scopes: body.scopes ?? ['business_management', 'whatsapp_business_management', 'whatsapp_business_messaging'],
       expiresInSeconds: body.expiresInSeconds ?? null,
       type: body.type ?? 'SYSTEM_USER',
+      appId: body.appId,
     });
     return { access_token: token.value, ...this.tokens.describe(token.value) };
   }

@@ -65,6 +65,8 @@ export class CreateTokenDto {
   /** null or absent = never expires. */
   @IsOptional() @IsInt() @Min(1) expiresInSeconds?: number | null;
   @IsOptional() @IsIn(['USER', 'SYSTEM_USER']) type?: 'USER' | 'SYSTEM_USER';
+  /** A token issued to another Meta app (ours by default): a token a tenant copied from elsewhere. */
+  @IsOptional() @IsString() appId?: string;
 }
 
 /** Many tokens at once (benchmarks, multi-instance tests): the same fields, `count` times. */

@@ -40,8 +40,10 @@ export class AccessTokensService {
     scopes: string[];
     expiresInSeconds: number | null;
     type: AccessTokenRecord['type'];
+    appId?: string;
   }): AccessTokenRecord {
     return this.store({
+      ...(input.appId ? { appId: input.appId } : {}),
       type: input.type,
       userId: this.world.nextId('5'),
       userName: 'Sandbox system user',
@@ -103,9 +105,9 @@ export class AccessTokensService {
     }
     const problem = this.problemOf(token);
     return {
-      app_id: this.world.app.id,
+      app_id: token.appId ?? this.world.app.id,
       type: token.type,
-      application: this.world.app.name,
+      application: token.appId ? 'Another app' : this.world.app.name,
       data_access_expires_at: Math.floor(token.dataAccessExpiresAtMs / 1000),
       expires_at: token.expiresAtMs === null ? 0 : Math.floor(token.expiresAtMs / 1000),
       is_valid: !problem,

@@ -73,6 +73,8 @@ export interface Grant {
 
 export interface AccessTokenRecord {
   value: string;
+  /** The Meta app the token was issued to; absent = the sandbox's own app (our app). */
+  appId?: string;
   type: 'USER' | 'SYSTEM_USER';
   userId: string;
   userName: string;
