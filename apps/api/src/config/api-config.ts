@@ -65,6 +65,18 @@ export class ApiConfig {
   @Min(1)
   AUTH_RATE_LIMIT_PER_MINUTE = 10;
 
+  /** Requests per minute and tenant to the routes that call Meta (connect, import, manual add, refresh). */
+  @Transform(toInt)
+  @IsInt({ message: 'META_CALLS_PER_TENANT_PER_MINUTE must be an integer' })
+  @Min(1)
+  META_CALLS_PER_TENANT_PER_MINUTE = 30;
+
+  /** The same per client address (several tenants behind one address share it). */
+  @Transform(toInt)
+  @IsInt({ message: 'META_CALLS_PER_ADDRESS_PER_MINUTE must be an integer' })
+  @Min(1)
+  META_CALLS_PER_ADDRESS_PER_MINUTE = 60;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' })
   LOG_LEVEL = 'info';
 

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { ManualPhoneNumberRequest, type PhoneNumberView } from '@waba/contracts';
 import { CurrentTenant, type TenantContext } from '../common/auth/auth.decorators';
 import { OnboardingService } from './onboarding.service';
+import { LimitMetaCalls } from '../common/rate-limits/meta-call-limit.guard';
 
 /** The seed's manual add, kept; credentials are verified with Meta before anything is saved. */
 @ApiTags('whatsapp')
@@ -11,6 +12,7 @@ export class ManualNumbersController {
   constructor(private readonly onboarding: OnboardingService) {}
 
   @Post()
+  @LimitMetaCalls('manual add')
   add(@CurrentTenant() tenant: TenantContext, @Body() body: ManualPhoneNumberRequest): Promise<PhoneNumberView> {
     return this.onboarding.addManually(tenant, body);
   }

@@ -16,6 +16,7 @@ import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { OnboardingService } from './onboarding.service';
 import { WhatsAppOAuthGuard } from './whatsapp-oauth.guard';
 import type { RedirectGrant } from './whatsapp-oauth.strategy';
+import { LimitMetaCalls } from '../common/rate-limits/meta-call-limit.guard';
 
 /** Connect WhatsApp: both consent flows, the picker, status and disconnect (the seed's paths kept). */
 @ApiTags('whatsapp')
@@ -41,6 +42,7 @@ export class OAuthController {
   }
 
   @Post('embedded-signup')
+  @LimitMetaCalls('Embedded Signup')
   fromEmbeddedSignup(@CurrentTenant() tenant: TenantContext, @Body() body: EmbeddedSignupRequest): Promise<OnboardingSessionView> {
     return this.onboarding.fromEmbeddedSignup(tenant, body);
   }
@@ -48,6 +50,8 @@ export class OAuthController {
   /** Redirect flow, step 1: a full-page navigation here is answered with a 302 to Meta's dialog. */
   @Get('oauth/start')
   @UseGuards(WhatsAppOAuthGuard)
+  // Below: decorators apply bottom-up, so the limit is checked before passport runs.
+  @LimitMetaCalls('connect')
   startRedirect(): void {
     // passport-facebook has already redirected the browser.
   }
@@ -55,6 +59,7 @@ export class OAuthController {
   /** Redirect flow, step 2 (the seed's contract): the callback page posts `{ code, state }`. */
   @Post('oauth')
   @UseGuards(WhatsAppOAuthGuard)
+  @LimitMetaCalls('code exchange')
   fromRedirect(@CurrentTenant() tenant: TenantContext, @Body() _body: OAuthCallbackRequest, @Req() request: AuthenticatedRequest & { user?: RedirectGrant }): Promise<OnboardingSessionView> {
     return this.onboarding.fromRedirect(tenant, (request.user as RedirectGrant).accessToken);
   }
@@ -65,6 +70,7 @@ export class OAuthController {
   }
 
   @Post('import')
+  @LimitMetaCalls('import')
   importFromToken(@CurrentTenant() tenant: TenantContext, @Body() body: ImportFromTokenRequest): Promise<OnboardingSessionView> {
     return this.onboarding.importFromToken(tenant, body.accessToken);
   }

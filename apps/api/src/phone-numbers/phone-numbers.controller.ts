@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { PhoneNumberView, WhatsAppStatusView } from '@waba/contracts';
 import { CurrentTenant, type TenantContext } from '../common/auth/auth.decorators';
 import { PhoneNumbersService } from './phone-numbers.service';
+import { LimitMetaCalls } from '../common/rate-limits/meta-call-limit.guard';
 
 @ApiTags('phone-numbers')
 @Controller('phone-numbers')
@@ -22,6 +23,7 @@ export class PhoneNumbersController {
 
   /** "Test connection": refresh the number's data from Meta. */
   @Post(':phoneNumberId/refresh')
+  @LimitMetaCalls('refresh')
   @HttpCode(200)
   refresh(@CurrentTenant() tenant: TenantContext, @Param('phoneNumberId') phoneNumberId: string): Promise<PhoneNumberView> {
     return this.phoneNumbers.refresh(tenant, phoneNumberId);

@@ -1,0 +1,46 @@
+import { CanActivate, ExecutionContext, HttpException, Injectable, SetMetadata, UseGuards, applyDecorators } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler';
+import type { Response } from 'express';
+import { ApiConfig } from '../../config/api-config';
+import type { AuthenticatedRequest } from '../auth/auth.decorators';
+
+const WINDOW_MS = 60_000;
+const LIMITED_ACTION = 'waba:metaCallAction';
+
+/**
+ * Routes that spend the app's shared Meta budget (each call costs Graph requests: debug_token,
+ * code exchange, reads) are limited per tenant and per client address, counted in Redis so the
+ * limit holds across instances. Over the limit: 429 with Retry-After and a sentence saying when.
+ */
+export const LimitMetaCalls = (action: string) => applyDecorators(SetMetadata(LIMITED_ACTION, action), UseGuards(MetaCallLimitGuard));
+
+@Injectable()
+export class MetaCallLimitGuard implements CanActivate {
+  constructor(
+    @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
+    private readonly reflector: Reflector,
+    private readonly config: ApiConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const action = this.reflector.get<string>(LIMITED_ACTION, context.getHandler()) ?? 'meta';
+    const limits = [
+      { key: `meta:tenant:${request.tenant?.accountId ?? 'anonymous'}`, limit: this.config.META_CALLS_PER_TENANT_PER_MINUTE, who: 'your account' },
+      { key: `meta:address:${request.ip ?? 'unknown'}`, limit: this.config.META_CALLS_PER_ADDRESS_PER_MINUTE, who: 'your network address' },
+    ];
+    for (const { key, limit, who } of limits) {
+      const record = await this.storage.increment(key, WINDOW_MS, limit, WINDOW_MS, 'meta');
+      if (record.totalHits > limit || record.isBlocked) {
+        const seconds = Math.max(1, Math.ceil(record.isBlocked ? record.timeToBlockExpire : record.timeToExpire));
+        context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(seconds));
+        throw new HttpException(
+          { message: `Too many requests to Meta from ${who} (${action}): at most ${limit} a minute. Try again in ${seconds} seconds.` },
+          429,
+        );
+      }
+    }
+    return true;
+  }
+}
