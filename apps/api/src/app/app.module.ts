@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
-import { JobsModule } from '../jobs/jobs.module';
+import { JobsModule, ScheduledTasksWorkerModule } from '../jobs/jobs.module';
 import { MetaModule } from '../meta/meta.module';
 import { OAuthModule } from '../oauth/oauth.module';
 import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
@@ -51,6 +51,7 @@ export class AppModule implements NestModule {
         OAuthModule,
         TokenRefreshModule.forRole(config),
         WebhooksModule.forRole(config),
+        ...(config.runsJobs ? [ScheduledTasksWorkerModule] : []),
         ...(config.servesHttp && existsSync(spaDir) ? [ServeStaticModule.forRoot({ rootPath: spaDir, exclude: ['/api/{*path}', '/socket.io/{*path}'] })] : []),
       ],
     };

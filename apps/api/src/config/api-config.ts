@@ -149,6 +149,24 @@ export class ApiConfig {
   @Min(1)
   WEBHOOK_RECONCILE_INTERVAL_SECONDS = 30;
 
+  /** Raw webhook deliveries are kept this long (operators read them; Meta retries for 7 days). */
+  @Transform(toInt)
+  @IsInt({ message: 'WEBHOOK_ARCHIVE_RETENTION_DAYS must be an integer' })
+  @Min(8)
+  WEBHOOK_ARCHIVE_RETENTION_DAYS = 30;
+
+  /** Tenant events (the Events page) are kept this long. */
+  @Transform(toInt)
+  @IsInt({ message: 'TENANT_EVENT_RETENTION_DAYS must be an integer' })
+  @Min(1)
+  TENANT_EVENT_RETENTION_DAYS = 90;
+
+  /** How often the retention clean-ups run (expired sessions, OAuth states and codes, old deliveries and events). */
+  @Transform(toInt)
+  @IsInt({ message: 'RETENTION_INTERVAL_MINUTES must be an integer' })
+  @Min(1)
+  RETENTION_INTERVAL_MINUTES = 60;
+
   /** Run the scheduled credential check on this instance (every instance may; claims split the work). */
   @Transform(toBool)
   @IsBoolean({ message: 'TOKEN_CHECK_ENABLED must be true or false' })

@@ -8,6 +8,7 @@ import { Global, Module } from '@nestjs/common';
 import { ApiConfig } from '../config/api-config';
 import { bullConnection } from '../redis/redis-connection';
 import { DEFAULT_JOB_OPTIONS, QUEUE_NAMES } from './job-queues';
+import { ScheduledTasks, ScheduledTasksProcessor } from './scheduled-tasks';
 
 @Global()
 @Module({
@@ -24,6 +25,11 @@ import { DEFAULT_JOB_OPTIONS, QUEUE_NAMES } from './job-queues';
       }),
     ),
   ],
-  exports: [BullModule],
+  providers: [ScheduledTasks],
+  exports: [BullModule, ScheduledTasks],
 })
 export class JobsModule {}
+
+/** The runner of the scheduled tasks, in processes whose INSTANCE_ROLE runs jobs. */
+@Module({ providers: [ScheduledTasksProcessor] })
+export class ScheduledTasksWorkerModule {}

@@ -2,7 +2,10 @@
  * Consent and discovery: Embedded Signup code exchange, the redirect flow (passport-facebook),
  * tenant-bound state, discovery of granted WABAs and numbers, the picker and manual add.
  */
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { Clock } from '../common/clock/clock';
+import { ApiConfig } from '../config/api-config';
+import { ScheduledTasks } from '../jobs/scheduled-tasks';
 import { MongooseModule } from '@nestjs/mongoose';
 import { PassportModule } from '@nestjs/passport';
 import { AuditModule } from '../audit/audit.module';
@@ -34,4 +37,24 @@ import { WhatsAppOAuthStrategy } from './whatsapp-oauth.strategy';
   controllers: [OAuthController, ManualNumbersController],
   providers: [OAuthRepository, OAuthStateService, DiscoveryService, OnboardingService, WhatsAppOAuthStrategy],
 })
-export class OAuthModule {}
+export class OAuthModule implements OnModuleInit {
+  constructor(
+    private readonly tasks: ScheduledTasks,
+    private readonly repository: OAuthRepository,
+    private readonly clock: Clock,
+    private readonly config: ApiConfig,
+  ) {}
+
+  /**
+   * States live minutes and are gone once expired; a used code is remembered a day (Meta's codes
+   * expire long before, so a replay is still refused); onboarding sessions go a week after expiry.
+   */
+  onModuleInit(): void {
+    this.tasks.register('oauth-retention', this.config.RETENTION_INTERVAL_MINUTES * 60_000, () => {
+      const now = this.clock.now().getTime();
+      return this.repository.deleteOutdated({ statesExpiredBy: new Date(now), codesUsedBefore: new Date(now - DAY_MS), sessionsExpiredBefore: new Date(now - 7 * DAY_MS) });
+    });
+  }
+}
+
+const DAY_MS = 24 * 3600_000;

@@ -70,8 +70,13 @@ export class OAuthRepository {
       .lean() as Promise<OnboardingSessionRecord | null>;
   }
 
-  /** Housekeeping in place of TTL indexes (FerretDB has none). */
-  async deleteExpired(now: Date): Promise<void> {
-    await Promise.all([this.states.deleteMany({ expiresAt: { $lte: now } }), this.sessions.deleteMany({ expiresAt: { $lte: now }, status: 'pending' })]);
+  /** Retention in place of TTL indexes (FerretDB has none): what each collection no longer needs. */
+  async deleteOutdated(cutoffs: { statesExpiredBy: Date; codesUsedBefore: Date; sessionsExpiredBefore: Date }): Promise<{ states: number; codes: number; onboardingSessions: number }> {
+    const [states, codes, sessions] = await Promise.all([
+      this.states.deleteMany({ expiresAt: { $lte: cutoffs.statesExpiredBy } }),
+      this.codes.deleteMany({ usedAt: { $lt: cutoffs.codesUsedBefore } }),
+      this.sessions.deleteMany({ expiresAt: { $lt: cutoffs.sessionsExpiredBefore } }),
+    ]);
+    return { states: states.deletedCount, codes: codes.deletedCount, onboardingSessions: sessions.deletedCount };
   }
 }

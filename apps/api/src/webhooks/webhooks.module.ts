@@ -4,7 +4,9 @@
  * archived, and shown on the tenant's Events page.
  */
 import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
-import type { ApiConfig } from '../config/api-config';
+import { Clock } from '../common/clock/clock';
+import { ApiConfig } from '../config/api-config';
+import { ScheduledTasks } from '../jobs/scheduled-tasks';
 import { MongooseModule } from '@nestjs/mongoose';
 import { DomainEvents } from '../common/events/domain-events';
 import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
@@ -41,9 +43,17 @@ export class WebhooksModule implements OnModuleInit {
   constructor(
     private readonly domainEvents: DomainEvents,
     private readonly jobs: WebhookJobs,
+    private readonly tasks: ScheduledTasks,
+    private readonly repository: WebhooksRepository,
+    private readonly clock: Clock,
+    private readonly config: ApiConfig,
   ) {}
 
   onModuleInit(): void {
     this.domainEvents.on('waba.connected', ({ accountId, wabaId }) => void this.jobs.requeueUnroutable(accountId, wabaId));
+    this.tasks.register('webhook-retention', this.config.RETENTION_INTERVAL_MINUTES * 60_000, () => {
+      const daysAgo = (days: number) => new Date(this.clock.now().getTime() - days * 24 * 3600_000);
+      return this.repository.deleteReceivedBefore({ deliveries: daysAgo(this.config.WEBHOOK_ARCHIVE_RETENTION_DAYS), events: daysAgo(this.config.TENANT_EVENT_RETENTION_DAYS) });
+    });
   }
 }

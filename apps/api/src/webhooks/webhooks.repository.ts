@@ -75,6 +75,15 @@ export class WebhooksRepository {
     return entries.filter((_, i) => inserted[i]);
   }
 
+  /** Retention: archived deliveries and tenant events received before the cutoffs. */
+  async deleteReceivedBefore(cutoffs: { deliveries: Date; events: Date }): Promise<{ deliveries: number; events: number }> {
+    const [deliveries, events] = await Promise.all([
+      this.deliveries.deleteMany({ receivedAt: { $lt: cutoffs.deliveries } }),
+      this.events.deleteMany({ receivedAt: { $lt: cutoffs.events } }),
+    ]);
+    return { deliveries: deliveries.deletedCount, events: events.deletedCount };
+  }
+
   async listDeliveries(statuses: WebhookDeliveryStatus[], limit: number): Promise<WebhookDeliveryView[]> {
     const found = await this.deliveries.find({ status: { $in: statuses } }, { rawBody: 0 }).sort({ receivedAt: -1 }).limit(limit).lean();
     return found.map((d) => ({
