@@ -1,0 +1,259 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DelayedError, Job, QueueEvents, UnrecoverableError, Worker, type Queue } from 'bullmq';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Clock } from '../common/clock/clock';
+import { isDatabaseUnavailable } from '../common/errors/all-exceptions.filter';
+import { ApiConfig } from '../config/api-config';
+import { TOKEN_CHECKS_QUEUE, WORKER_OPTIONS } from '../jobs/job-queues';
+import { TokenCheckService } from './token-check.service';
+import { TokenCheckRepository, type DueCredential, type SweepScope } from './token-check.repository';
+import { TokenCheckRunsRepository } from './token-check-runs.repository';
+import { WabaBackoff } from './waba-backoff';
+
+/** Names this process in run records and in what its check jobs return. */
+export const INSTANCE_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+
+const SWEEP_JOB = 'sweep';
+const CHECK_JOB = 'check';
+const SWEEP_SCHEDULER_ID = 'token-sweep';
+/** Check jobs are added this many per `addBulk` (one round trip each). */
+const ADD_CHUNK = 500;
+/** Retry delay while the database is down; such retries do not use up the job's attempts. */
+const DATABASE_RETRY_MS = 2_000;
+
+interface CheckJobData {
+  connectionId: string;
+  /** The `nextCheckAt` (ms) this job checks for; the job id carries it too. */
+  dueAt: number;
+}
+
+/** What a check job returns; `not_due` when the credential was checked for that time already or left the check. */
+export interface CheckJobResult {
+  kind: 'healthy' | 'extended' | 'needs_reauth' | 'not_due';
+  checkedBy: string;
+}
+
+/** How one check job ended, as a run waiting for it sees it. */
+export type CheckJobEnd = CheckJobResult | { kind: 'failed'; reason: string } | { kind: 'deferred'; until: number };
+
+/** The progress a check job reports when it waits out a rate limit (a waiting run counts it deferred). */
+interface Deferral {
+  deferredUntil: number;
+}
+
+/**
+ * Due credentials become check jobs, one per credential and due time: the job id is
+ * `<connectionId>-<nextCheckAt ms>`, and BullMQ ignores an add whose id exists, so scheduled and
+ * manual sweeps on any number of processes never queue the same check twice.
+ */
+@Injectable()
+export class TokenCheckJobs {
+  constructor(
+    @InjectQueue(TOKEN_CHECKS_QUEUE) readonly queue: Queue,
+    private readonly repository: TokenCheckRepository,
+    private readonly runs: TokenCheckRunsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Queues a check job for every credential due at `now`; returns their job ids. */
+  async enqueueDue(scope: SweepScope, now: Date): Promise<string[]> {
+    await this.repository.scheduleUnscheduled(now);
+    const ids: string[] = [];
+    for await (const page of this.repository.dueCredentials(scope, now)) {
+      for (let i = 0; i < page.length; i += ADD_CHUNK) {
+        const chunk = page.slice(i, i + ADD_CHUNK).map(checkJob);
+        await this.queue.addBulk(chunk);
+        ids.push(...chunk.map((job) => job.opts.jobId));
+      }
+    }
+    return ids;
+  }
+
+  /** The scheduled sweep: queues what is due; the checks themselves are their own jobs. */
+  async sweepBySchedule(): Promise<{ queued: number }> {
+    const startedAt = this.clock.now();
+    const queued = (await this.enqueueDue({}, startedAt)).length;
+    // Sweeps that found nothing due (most minutes) are not worth a record.
+    if (queued) await this.runs.record({ trigger: 'schedule', instanceId: INSTANCE_ID, dryRun: false, accountId: null, startedAt, finishedAt: this.clock.now(), queued });
+    return { queued };
+  }
+
+  async upsertSchedule(everySeconds: number): Promise<void> {
+    // Idempotent: every worker upserts the same scheduler; BullMQ runs it once per period.
+    await this.queue.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: everySeconds * 1000 }, { name: SWEEP_JOB });
+  }
+
+  async removeSchedule(): Promise<void> {
+    await this.queue.removeJobScheduler(SWEEP_SCHEDULER_ID);
+  }
+
+  /** Follows check jobs to their end, through QueueEvents on the same Redis and prefix as the queue. */
+  async watch(): Promise<CheckJobWatch> {
+    const events = new QueueEvents(TOKEN_CHECKS_QUEUE, { connection: this.queue.opts.connection, prefix: this.queue.opts.prefix });
+    await events.waitUntilReady();
+    return new CheckJobWatch(this.queue, events);
+  }
+}
+
+function checkJob(due: DueCredential) {
+  const dueAt = due.nextCheckAt.getTime();
+  return { name: CHECK_JOB, data: { connectionId: due.id, dueAt } satisfies CheckJobData, opts: { jobId: `${due.id}-${dueAt}` } };
+}
+
+/**
+ * Runs token-check jobs, for the queue's processor (worker instances) and for the worker a manual
+ * run starts for itself (TokenSweepService). Timeouts and 5xx are retried by BullMQ's back-off
+ * (job-queues.ts); the failure is written to the credential only once no attempt is left.
+ */
+@Injectable()
+export class TokenCheckRunner {
+  private readonly logger = new Logger(TokenCheckRunner.name);
+
+  constructor(
+    private readonly jobs: TokenCheckJobs,
+    private readonly repository: TokenCheckRepository,
+    private readonly checker: TokenCheckService,
+    private readonly backoff: WabaBackoff,
+  ) {}
+
+  process(job: Job, token?: string): Promise<unknown> {
+    if (job.name === SWEEP_JOB) return this.jobs.sweepBySchedule();
+    if (job.name === CHECK_JOB) return this.check(job as Job<CheckJobData>, token);
+    throw new Error(`Unknown token check job ${job.name}`);
+  }
+
+  /** A worker of this process on the token-check queue, `concurrency` jobs at a time; close it when done. */
+  startWorker(concurrency: number): Worker {
+    const { connection, prefix } = this.jobs.queue.opts;
+    const worker = new Worker(TOKEN_CHECKS_QUEUE, (job, token) => this.process(job, token), { connection, prefix, concurrency, ...WORKER_OPTIONS });
+    worker.on('error', (error) => this.logger.warn(`Token check worker: ${error.message}`));
+    return worker;
+  }
+
+  private async check(job: Job<CheckJobData>, token?: string): Promise<CheckJobResult> {
+    try {
+      const connection = await this.repository.findCheckable(job.data.connectionId);
+      // Checked for this due time already (a worker died after writing), rescheduled, or reconnected.
+      if (!connection || connection.nextCheckAt?.getTime() !== job.data.dueAt) return { kind: 'not_due', checkedBy: INSTANCE_ID };
+      const backedOff = await this.backoff.until(connection);
+      if (backedOff) return await this.defer(job, token, backedOff);
+      const outcome = await this.checker.check(connection, { dryRun: false });
+      if (outcome.kind === 'rate_limited') return await this.defer(job, token, await this.backoff.backOff(connection, outcome.retryAfterMs));
+      if (outcome.kind === 'failed') {
+        const attempt = job.attemptsMade + 1;
+        const last = !outcome.retryable || attempt >= (job.opts.attempts ?? 1);
+        this.logger.warn(`Token check of connection ${connection.id} failed (attempt ${attempt}${last ? ', not retried' : ''}): ${outcome.reason}`);
+        if (!last) throw new Error(outcome.reason);
+        await this.checker.recordFailure(connection, outcome.reason);
+        throw new UnrecoverableError(outcome.reason);
+      }
+      return { kind: outcome.kind, checkedBy: INSTANCE_ID };
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      await job.moveToDelayed(Date.now() + DATABASE_RETRY_MS, token);
+      throw new DelayedError();
+    }
+  }
+
+  /** Waits out a rate limit without calling Meta, and without using up an attempt. */
+  private async defer(job: Job<CheckJobData>, token: string | undefined, until: number): Promise<never> {
+    await job.updateProgress({ deferredUntil: until } satisfies Deferral);
+    await job.moveToDelayed(until, token);
+    throw new DelayedError();
+  }
+}
+
+/** The token-check worker (worker instances), and the sweep's schedule when TOKEN_CHECK_ENABLED. */
+@Processor(TOKEN_CHECKS_QUEUE, WORKER_OPTIONS)
+export class TokenChecksProcessor extends WorkerHost implements OnApplicationBootstrap {
+  constructor(
+    private readonly runner: TokenCheckRunner,
+    private readonly jobs: TokenCheckJobs,
+    private readonly config: ApiConfig,
+  ) {
+    super();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // The decorator's options are static; the concurrency comes from configuration.
+    this.worker.concurrency = this.config.TOKEN_CHECK_CONCURRENCY;
+    // Turned off, the schedule is removed, so that turning it off everywhere stops it.
+    if (this.config.TOKEN_CHECK_ENABLED) await this.jobs.upsertSchedule(this.config.TOKEN_CHECK_INTERVAL_SECONDS);
+    else await this.jobs.removeSchedule();
+  }
+
+  process(job: Job, token?: string): Promise<unknown> {
+    return this.runner.process(job, token);
+  }
+}
+
+/**
+ * Waits for check jobs to end — completed, failed for good, or deferred by a rate limit — whoever
+ * runs them. Events arrive from the moment `watch()` resolved; jobs that ended before (another
+ * run's, with the same id) are read from their stored state.
+ */
+export class CheckJobWatch {
+  constructor(
+    private readonly queue: Queue,
+    private readonly events: QueueEvents,
+  ) {}
+
+  async waitFor(ids: string[], ended: (end: CheckJobEnd) => void): Promise<void> {
+    const pending = new Set(ids);
+    if (!pending.size) return;
+    let allEnded!: () => void;
+    const done = new Promise<void>((resolve) => (allEnded = resolve));
+    const end = (id: string, how: CheckJobEnd) => {
+      if (!pending.delete(id)) return;
+      ended(how);
+      if (!pending.size) allEnded();
+    };
+    const onCompleted = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => end(jobId, parseResult(returnvalue));
+    const onFailed = ({ jobId, failedReason }: { jobId: string; failedReason: string }) => end(jobId, { kind: 'failed', reason: failedReason });
+    const onProgress = ({ jobId, data }: { jobId: string; data: unknown }) => {
+      const until = deferredUntil(data);
+      if (until) end(jobId, { kind: 'deferred', until });
+    };
+    this.events.on('completed', onCompleted);
+    this.events.on('failed', onFailed);
+    this.events.on('progress', onProgress);
+    try {
+      for (let i = 0; i < ids.length && pending.size; i += ADD_CHUNK) {
+        await Promise.all(ids.slice(i, i + ADD_CHUNK).map(async (id) => {
+          const job = await Job.fromId(this.queue, id);
+          const how = job ? storedEnd(job, await job.getState()) : { kind: 'not_due' as const, checkedBy: '' };
+          if (how) end(id, how);
+        }));
+      }
+      await done;
+    } finally {
+      this.events.off('completed', onCompleted);
+      this.events.off('failed', onFailed);
+      this.events.off('progress', onProgress);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.events.close();
+  }
+}
+
+/** The end a stored job already reached, or null while it is still to run. */
+function storedEnd(job: Job, state: string): CheckJobEnd | null {
+  if (state === 'failed') return { kind: 'failed', reason: job.failedReason };
+  if (state === 'completed') return parseResult(job.returnvalue);
+  const until = deferredUntil(job.progress);
+  return state === 'delayed' && until > Date.now() ? { kind: 'deferred', until } : null;
+}
+
+function parseResult(value: unknown): CheckJobEnd {
+  const result = (typeof value === 'string' ? JSON.parse(value) : value) as CheckJobResult | null;
+  return result?.kind ? result : { kind: 'not_due', checkedBy: '' };
+}
+
+function deferredUntil(progress: unknown): number {
+  const until = (progress as Partial<Deferral> | null)?.deferredUntil;
+  return typeof until === 'number' ? until : 0;
+}
