@@ -222,8 +222,12 @@ export class CheckJobWatch {
     try {
       for (let i = 0; i < ids.length && pending.size; i += ADD_CHUNK) {
         await Promise.all(ids.slice(i, i + ADD_CHUNK).map(async (id) => {
+          // The state first: a job read as finished has its result stored already.
+          const state = await this.queue.getJobState(id);
+          if (state === 'unknown') return end(id, { kind: 'not_due', checkedBy: '' }); // removed: it ended long ago
+          if (state !== 'completed' && state !== 'failed' && state !== 'delayed') return;
           const job = await Job.fromId(this.queue, id);
-          const how = job ? storedEnd(job, await job.getState()) : { kind: 'not_due' as const, checkedBy: '' };
+          const how = job && storedEnd(job, state);
           if (how) end(id, how);
         }));
       }

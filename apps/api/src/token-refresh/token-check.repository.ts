@@ -80,7 +80,8 @@ export class TokenCheckRepository {
   /** The credential a check job is for, when it still is in a state the check works on. */
   async findCheckable(id: string): Promise<CheckedConnection | null> {
     if (!Types.ObjectId.isValid(id)) return null;
-    const doc = await this.connections.findById(id).lean<ConnectionDoc>();
+    // The driver directly: one read per check job, without mongoose's query building and casting.
+    const doc = (await this.connections.collection.findOne({ _id: new Types.ObjectId(id) })) as ConnectionDoc | null;
     return doc && CHECKED_STATUSES.includes(doc.status) ? toChecked(doc) : null;
   }
 
