@@ -1,9 +1,11 @@
 import type { ConnectionView, TenantRealtimeEvent } from '@waba/contracts';
+import { Worker } from 'bullmq';
 import type { AddressInfo } from 'node:net';
 import { Types } from 'mongoose';
 import { io } from 'socket.io-client';
 import { Clock } from '../../../api/src/common/clock/clock';
 import { TokenCipher } from '../../../api/src/common/crypto/token-cipher';
+import { TOKEN_CHECKS_QUEUE } from '../../../api/src/jobs/job-queues';
 import { TokenCheckRunner } from '../../../api/src/token-refresh/token-check-jobs';
 import { wabaIdOf, type Sandbox } from '../support/meta-sandbox';
 import { useApiWithSandbox } from '../support/suite';
@@ -166,6 +168,32 @@ describe('token check: debug_token, extension, reconnect, and what never means r
     expect(job).toMatchObject({ attemptsMade: 2 });
     expect((job.stacktrace ?? []).join()).toMatch(/timed out|network error/);
     expect(await stored()).toMatchObject({ status: 'active', checkFailures: 0, lastError: null });
+  });
+
+  it('writes the failure of a check job that failed without writing it (stalled out), so the credential is queued again', async () => {
+    const tenant = await createTenant(api.server);
+    await connectMintedToken(sandbox, tenant);
+    const doc = await stored();
+    const dueAt = apiNow() - 1_000;
+    await db(api).collection('meta_connections').updateOne({ _id: doc?._id }, { $set: { nextCheckAt: new Date(dueAt) } });
+    // What BullMQ does to a job whose workers died holding it too often: failed, no attempt left.
+    const queue = tokenChecks(api);
+    await queue.add('check', { connectionId: String(doc?._id), dueAt }, { jobId: `${String(doc?._id)}-${dueAt}`, attempts: 1 });
+    const worker = new Worker(TOKEN_CHECKS_QUEUE, null, { connection: queue.opts.connection, prefix: queue.opts.prefix });
+    try {
+      const job = await worker.getNextJob('test-lock');
+      await job?.moveToFailed(new Error('job stalled more than allowable limit'), 'test-lock');
+    } finally {
+      await worker.close();
+    }
+
+    expect((await sweep(api)).counts).toMatchObject({ checked: 1, failed: 1 });
+    const failed = await stored();
+    expect(failed).toMatchObject({ status: 'active', checkFailures: 1, lastCheckFailure: 'job stalled more than allowable limit' });
+    expect((failed?.['nextCheckAt'] as Date).getTime()).toBeGreaterThan(apiNow() + 30_000);
+    await clock.advance(2 * 60_000);
+    expect((await sweep(api)).counts).toMatchObject({ checked: 1, healthy: 1 });
+    expect(await stored()).toMatchObject({ checkFailures: 0, lastCheckFailure: null });
   });
 
   it('changes nothing in a dry run, yet reports what it would do', async () => {

@@ -7,8 +7,9 @@ import { Clock } from '../common/clock/clock';
 import { isDatabaseUnavailable } from '../common/errors/all-exceptions.filter';
 import { ApiConfig } from '../config/api-config';
 import { TOKEN_CHECKS_QUEUE, WORKER_OPTIONS } from '../jobs/job-queues';
-import { TokenCheckService } from './token-check.service';
-import { TokenCheckRepository, type DueCredential, type SweepScope } from './token-check.repository';
+import { nextCheckAfterFailure } from './check-schedule';
+import { TokenCheckService, type CheckOutcome } from './token-check.service';
+import { TokenCheckRepository, type CheckedConnection, type SweepScope } from './token-check.repository';
 import { TokenCheckRunsRepository } from './token-check-runs.repository';
 import { WabaBackoff } from './waba-backoff';
 
@@ -27,7 +28,16 @@ interface CheckJobData {
   connectionId: string;
   /** The `nextCheckAt` (ms) this job checks for; the job id carries it too. */
   dueAt: number;
+  /**
+   * The credential as the sweep read it (the token encrypted, as stored), so that the first run
+   * reads nothing: on FerretDB v1 even a read by `_id` grows with the collection (≈7 ms at 10 000).
+   * Later runs (retry, after a deferral or a crash) read it afresh.
+   */
+  credential: StoredCredential;
 }
+
+/** A CheckedConnection as JSON (dates as ms). */
+type StoredCredential = Omit<CheckedConnection, 'expiresAt' | 'nextCheckAt' | 'lastCheckedAt'> & { expiresAt: number | null; nextCheckAt: number | null; lastCheckedAt: number | null };
 
 /** What a check job returns; `not_due` when the credential was checked for that time already or left the check. */
 export interface CheckJobResult {
@@ -63,12 +73,28 @@ export class TokenCheckJobs {
     const ids: string[] = [];
     for await (const page of this.repository.dueCredentials(scope, now)) {
       for (let i = 0; i < page.length; i += ADD_CHUNK) {
-        const chunk = page.slice(i, i + ADD_CHUNK).map(checkJob);
-        await this.queue.addBulk(chunk);
-        ids.push(...chunk.map((job) => job.opts.jobId));
+        const chunk = page.slice(i, i + ADD_CHUNK);
+        const jobs = chunk.map(checkJob);
+        await this.queue.addBulk(jobs);
+        ids.push(...jobs.map((job) => job.opts.jobId));
+        await this.recordUnrecordedFailures(chunk, jobs.map((job) => job.opts.jobId), now);
       }
     }
     return ids;
+  }
+
+  /**
+   * A job that failed without the check writing its failure (it stalled out: its workers died
+   * holding it, WORKER_OPTIONS.maxStalledCount) keeps its id for a week, so an add for that due
+   * time is ignored: the failure is written here, which moves the credential to a new due time.
+   */
+  private async recordUnrecordedFailures(due: CheckedConnection[], ids: string[], now: Date): Promise<void> {
+    const states = await Promise.all(ids.map((id) => this.queue.getJobState(id)));
+    for (const [i, state] of states.entries()) {
+      if (state !== 'failed') continue;
+      const reason = (await Job.fromId(this.queue, ids[i]))?.failedReason ?? 'the check job failed';
+      await this.repository.recordFailure(due[i].id, reason, nextCheckAfterFailure(due[i].checkFailures + 1, now));
+    }
   }
 
   /** The scheduled sweep: queues what is due; the checks themselves are their own jobs. */
@@ -97,9 +123,17 @@ export class TokenCheckJobs {
   }
 }
 
-function checkJob(due: DueCredential) {
-  const dueAt = due.nextCheckAt.getTime();
-  return { name: CHECK_JOB, data: { connectionId: due.id, dueAt } satisfies CheckJobData, opts: { jobId: `${due.id}-${dueAt}` } };
+function checkJob(due: CheckedConnection) {
+  const dueAt = (due.nextCheckAt as Date).getTime();
+  const credential: StoredCredential = { ...due, expiresAt: ms(due.expiresAt), nextCheckAt: dueAt, lastCheckedAt: ms(due.lastCheckedAt) };
+  return { name: CHECK_JOB, data: { connectionId: due.id, dueAt, credential } satisfies CheckJobData, opts: { jobId: `${due.id}-${dueAt}` } };
+}
+
+const ms = (date: Date | null) => date?.getTime() ?? null;
+const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+function fromStored(stored: StoredCredential): CheckedConnection {
+  return { ...stored, expiresAt: date(stored.expiresAt), nextCheckAt: date(stored.nextCheckAt), lastCheckedAt: date(stored.lastCheckedAt) };
 }
 
 /**
@@ -134,16 +168,21 @@ export class TokenCheckRunner {
 
   private async check(job: Job<CheckJobData>, token?: string): Promise<CheckJobResult> {
     try {
-      const connection = await this.repository.findCheckable(job.data.connectionId);
-      // Checked for this due time already (a worker died after writing), rescheduled, or reconnected.
+      const fromSweep = job.attemptsStarted <= 1 && job.data.credential !== undefined;
+      const connection = fromSweep ? fromStored(job.data.credential) : await this.repository.findCheckable(job.data.connectionId);
+      // Checked for this due time already (a worker died after writing), rescheduled, or no longer checked.
       if (!connection || connection.nextCheckAt?.getTime() !== job.data.dueAt) return { kind: 'not_due', checkedBy: INSTANCE_ID };
       const backedOff = await this.backoff.until(connection);
       if (backedOff) return await this.defer(job, token, backedOff);
-      const outcome = await this.checker.check(connection, { dryRun: false });
+      const outcome = await this.checker.check(connection, { dryRun: false }).catch((error: Error): CheckOutcome => {
+        if (isDatabaseUnavailable(error)) throw error;
+        return { kind: 'failed', reason: `unexpected error: ${error.message}`, retryable: true };
+      });
       if (outcome.kind === 'rate_limited') return await this.defer(job, token, await this.backoff.backOff(connection, outcome.retryAfterMs));
       if (outcome.kind === 'failed') {
         const attempt = job.attemptsMade + 1;
-        const last = !outcome.retryable || attempt >= (job.opts.attempts ?? 1);
+        // A token the sweep read may have been re-encrypted since (cli.js rotate-key): the retry reads it afresh.
+        const last = (!outcome.retryable && !fromSweep) || attempt >= (job.opts.attempts ?? 1);
         this.logger.warn(`Token check of connection ${connection.id} failed (attempt ${attempt}${last ? ', not retried' : ''}): ${outcome.reason}`);
         if (!last) throw new Error(outcome.reason);
         await this.checker.recordFailure(connection, outcome.reason);

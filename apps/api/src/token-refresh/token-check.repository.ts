@@ -25,12 +25,6 @@ export interface CheckedConnection {
   checkFailures: number;
 }
 
-/** A due credential, as far as the sweep needs it to make its check job. */
-export interface DueCredential {
-  id: string;
-  nextCheckAt: Date;
-}
-
 export interface SweepScope {
   /** Only this tenant's credentials. */
   accountId?: string;
@@ -62,13 +56,13 @@ export class TokenCheckRepository {
    * Due credentials in pages of at most DUE_PAGE_SIZE, from one cursor. Those in a state the
    * check leaves alone are unscheduled on the way (by `_id`) instead of being listed.
    */
-  async *dueCredentials(scope: SweepScope, now: Date): AsyncGenerator<DueCredential[]> {
-    const cursor = this.connections.find(this.dueFilter(scope, now), { nextCheckAt: 1, status: 1 }).lean<ConnectionDoc[]>().cursor({ batchSize: DUE_PAGE_SIZE });
-    let page: DueCredential[] = [];
+  async *dueCredentials(scope: SweepScope, now: Date): AsyncGenerator<CheckedConnection[]> {
+    const cursor = this.connections.find(this.dueFilter(scope, now)).lean<ConnectionDoc[]>().cursor({ batchSize: DUE_PAGE_SIZE });
+    let page: CheckedConnection[] = [];
     for await (const raw of cursor) {
       const doc = raw as ConnectionDoc;
       if (!CHECKED_STATUSES.includes(doc.status)) await this.connections.updateOne({ _id: doc._id }, { $set: { nextCheckAt: null } });
-      else page.push({ id: String(doc._id), nextCheckAt: doc.nextCheckAt as Date });
+      else page.push(toChecked(doc));
       if (page.length === DUE_PAGE_SIZE) {
         yield page;
         page = [];
@@ -80,7 +74,7 @@ export class TokenCheckRepository {
   /** The credential a check job is for, when it still is in a state the check works on. */
   async findCheckable(id: string): Promise<CheckedConnection | null> {
     if (!Types.ObjectId.isValid(id)) return null;
-    // The driver directly: one read per check job, without mongoose's query building and casting.
+    // The driver directly, without mongoose's query building and casting.
     const doc = (await this.connections.collection.findOne({ _id: new Types.ObjectId(id) })) as ConnectionDoc | null;
     return doc && CHECKED_STATUSES.includes(doc.status) ? toChecked(doc) : null;
   }

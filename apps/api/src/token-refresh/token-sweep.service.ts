@@ -88,7 +88,6 @@ export class TokenSweepService {
         tallyEnd(counts, end);
         options.progress?.(++done, ids.length);
       });
-      if (!ids.length) options.progress?.(0, 0);
       return ids.length;
     } finally {
       await worker.close();
