@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock/clock';
 import { ApiConfig } from '../config/api-config';
-import { INSTANCE_ID, TokenCheckJobs, TokenCheckRunner, type CheckJobEnd } from './token-check-jobs';
+import type { CheckJobEnd } from './check-job-watch';
+import { INSTANCE_ID, TokenCheckJobs, TokenCheckRunner } from './token-check-jobs';
 import { TokenCheckService, type CheckOutcome } from './token-check.service';
 import { TokenCheckRepository, type CheckedConnection, type SweepScope } from './token-check.repository';
 import type { TokenCheckCounts, TokenCheckTrigger } from './token-check-run.schema';
