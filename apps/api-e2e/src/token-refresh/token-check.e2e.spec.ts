@@ -1,17 +1,20 @@
 import type { ConnectionView, TenantRealtimeEvent } from '@waba/contracts';
 import { Worker } from 'bullmq';
+import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { Types } from 'mongoose';
 import { io } from 'socket.io-client';
+import { startFerretDb } from '../../../../tools/database/database-launcher';
+import { APP_ID, APP_SECRET, VERSION } from '../../../meta-sandbox/src/testing/sandbox-harness';
 import { Clock } from '../../../api/src/common/clock/clock';
 import { TokenCipher } from '../../../api/src/common/crypto/token-cipher';
 import { TOKEN_CHECKS_QUEUE } from '../../../api/src/jobs/job-queues';
 import { TokenCheckRunner } from '../../../api/src/token-refresh/token-check-jobs';
 import { wabaIdOf, type Sandbox } from '../support/meta-sandbox';
 import { useApiWithSandbox } from '../support/suite';
-import type { TestApp } from '../support/test-app';
+import { startTestApp, type TestApp } from '../support/test-app';
 import { createTenant, type SignedInTenant } from '../support/tenants';
-import { connectBySignup, connectionOf, connectMintedToken, db, debugCalls, movableClock, sweep, tokenChecks, waitFor } from './token-check.support';
+import { connectBySignup, connectionOf, connectMintedToken, db, debugCalls, insertDueCredentials, movableClock, sweep, tokenChecks, waitFor } from './token-check.support';
 
 const DAY_MS = 86_400_000;
 
@@ -195,6 +198,31 @@ describe('token check: debug_token, extension, reconnect, and what never means r
     expect((await sweep(api)).counts).toMatchObject({ checked: 1, healthy: 1 });
     expect(await stored()).toMatchObject({ checkFailures: 0, lastCheckFailure: null });
   });
+
+  it('retries checks through a database outage without using up their attempts', async () => {
+    const database = await startFerretDb(process.env, () => undefined, { keepData: true });
+    const down = await startTestApp({ MONGODB_URI: `${database.uri}/token_checks_down`, INSTANCE_ROLE: 'http', META_GRAPH_URL: sandbox.baseUrl, META_APP_ID: APP_ID, META_APP_SECRET: APP_SECRET, META_API_VERSION: VERSION });
+    let back: Awaited<ReturnType<typeof startFerretDb>> | undefined;
+    try {
+      await insertDueCredentials(down, sandbox, 3);
+      await sandbox.control('POST', '/faults', { endpoint: 'GET /debug_token', count: 3, latencyMs: 4000 });
+      const run = sweep(down, { concurrency: 3 });
+      await waitFor(async () => (await tokenChecks(down).getActiveCount()) === 3, 10_000, 'the three checks to wait for Meta');
+      await database.stop(); // their result writes fail (after DATABASE_TIMEOUT_MS), and so do the reads of their retries
+      await new Promise((r) => setTimeout(r, 8_000));
+      back = await startFerretDb(process.env, () => undefined, { port: database.port, dataDir: database.dataDir });
+
+      expect((await run).counts).toMatchObject({ checked: 3, healthy: 3, failed: 0 });
+      const jobs = (await tokenChecks(down).getJobs(['completed'])).filter((j) => j.name === 'check');
+      expect(jobs.map((j) => j.attemptsMade)).toEqual([1, 1, 1]); // the successful attempt only
+      expect(jobs.every((j) => j.attemptsStarted > 1)).toBe(true); // they did run more than once
+      expect(await db(down).collection('meta_connections').countDocuments({ lastCheckedAt: null })).toBe(0);
+    } finally {
+      await down.close();
+      await back?.stop();
+      rmSync(database.dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('changes nothing in a dry run, yet reports what it would do', async () => {
     const [a, b] = [await createTenant(api.server, 'Expiring'), await createTenant(api.server, 'Expired')];
