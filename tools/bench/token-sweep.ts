@@ -1,15 +1,20 @@
 /**
  * Benchmark of the token sweep (not a test): N credentials in the Meta sandbox with latency added
- * to every Graph call, swept by the real command (`dist/apps/api/cli.js tokens-check`, its own
- * process) at several concurrencies. Prints time per sweep, credentials per second, peak memory,
- * and a baseline measured in the same run: the sandbox's raw `debug_token` throughput at the same
- * latency and concurrency, without our claims and database writes.
+ * to every Graph call, swept by the real command (`dist/apps/api/cli.js tokens-check`, which queues
+ * one BullMQ job per credential and runs its own worker): once by one process, once by two at the
+ * same time sharing the queue (so two workers split the jobs). Prints time per sweep, calls per
+ * second, peak memory of each process, and a baseline measured in the same run: the sandbox's raw
+ * `debug_token` throughput at the same latency and total concurrency, without our jobs and
+ * database writes.
  *
  *   npx nx run-many -t build -p api meta-sandbox
- *   npx tsx tools/bench/token-sweep.ts [--count 10000] [--latency-ms 50] [--concurrency 5,20,50] [--sqlite]
+ *   npx tsx tools/bench/token-sweep.ts [--count 10000] [--latency-ms 50] [--concurrency 20] [--sqlite]
+ *
+ * BENCH_NODE_FLAGS are given to each swept process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
  *
  * Database: FerretDB on PostgreSQL when 127.0.0.1:5432 answers (or FERRETDB_POSTGRESQL_URL is
- * set; `--sqlite` skips it), else FerretDB on SQLite, else MONGODB_URI; the backend is printed with the figures.
+ * set; `--sqlite` skips it), else FerretDB on SQLite, else MONGODB_URI; Redis from
+ * tools/redis/redis-launcher.ts (REDIS_URL, else a private redis-server). Both are printed with the figures.
  */
 import { MetaGraphClient } from '../../libs/meta-graph/src';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,6 +26,7 @@ import mongoose, { Types } from 'mongoose';
 import { TokenCipher } from '../../apps/api/src/common/crypto/token-cipher';
 import type { ApiConfig } from '../../apps/api/src/config/api-config';
 import { launchDatabase, withDatabaseName } from '../database/database-launcher';
+import { launchRedis } from '../redis/redis-launcher';
 
 const ROOT = resolve(__dirname, '../..');
 const API_CLI = resolve(ROOT, 'dist/apps/api/cli.js');
@@ -78,15 +84,20 @@ async function control<T>(sandboxUrl: string, method: string, path: string, body
   return (await response.json()) as T;
 }
 
-async function runSweep(env: NodeJS.ProcessEnv, concurrency: number): Promise<{ wallMs: number; durationMs: number; peakRssBytes: number; counts: Record<string, number> }> {
-  const started = Date.now();
-  const child = spawn(process.execPath, [API_CLI, 'tokens-check', '--json', '--concurrency', String(concurrency)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+interface SweepRun {
+  durationMs: number;
+  peakRssBytes: number;
+  counts: Record<string, number>;
+}
+
+async function runSweep(env: NodeJS.ProcessEnv, concurrency: number): Promise<SweepRun> {
+  const child = spawn(process.execPath, [...(process.env['BENCH_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []), API_CLI, 'tokens-check', '--json', '--concurrency', String(concurrency)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const code = await new Promise<number | null>((resolveExit) => child.on('exit', resolveExit));
   const line = stdout.split('\n').find((l) => l.startsWith('{'));
   if (!line) throw new Error(`tokens-check exited with ${code} and no summary: ${stdout}`);
-  return { wallMs: Date.now() - started, ...(JSON.parse(line) as { durationMs: number; peakRssBytes: number; counts: Record<string, number> }) };
+  return JSON.parse(line) as SweepRun;
 }
 
 /** The same debug_token calls straight from a Graph client, `concurrency` at a time: the ceiling. */
@@ -105,18 +116,20 @@ async function baseline(sandboxUrl: string, tokens: string[], concurrency: numbe
 async function main(): Promise<void> {
   const count = Number(option('count', '10000'));
   const latencyMs = Number(option('latency-ms', '50'));
-  const concurrencies = option('concurrency', '5,20,50').split(',').map(Number);
+  const concurrencies = option('concurrency', '20').split(',').map(Number);
   for (const file of [API_CLI, SANDBOX_MAIN]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run "npx nx run-many -t build -p api meta-sandbox" first`);
   }
   const env = { ...process.env };
   if (!process.argv.includes('--sqlite') && !env['MONGODB_URI'] && !env['FERRETDB_POSTGRESQL_URL'] && (await portAnswers(5432))) env['FERRETDB_POSTGRESQL_URL'] = 'postgres://postgres@127.0.0.1:5432/postgres';
   const database = await launchDatabase({ env, skipMemoryServer: true, log: (line) => console.log(line) });
+  const redis = await launchRedis({ log: (line) => console.log(line) });
   const sandbox = await startSandbox();
   const databaseUri = withDatabaseName(database.uri, `bench_tokens_${randomBytes(4).toString('hex')}`);
   const connection = await mongoose.createConnection(databaseUri).asPromise();
   try {
     console.log(`database: ${database.description}`);
+    console.log(`redis: ${redis.description}`);
     console.log(`${count} credentials, +${latencyMs} ms on every Graph call, node ${process.version}`);
     const world = await control<{ businesses: Array<{ id: string; name: string }> }>(sandbox.url, 'GET', '/world');
     const businessId = world.businesses.find((b) => b.name === 'Acme Bakery')?.id ?? world.businesses[0].id;
@@ -158,29 +171,44 @@ async function main(): Promise<void> {
       META_APP_SECRET: APP_SECRET,
       META_API_VERSION: VERSION,
       DATABASE_TIMEOUT_MS: '10000',
+      REDIS_URL: redis.url,
+      LOG_LEVEL: 'warn',
     };
 
     const rows: Record<string, Record<string, string | number>> = {};
+    const baselines = new Map<number, number>();
+    const baselineMs = async (inFlight: number) => {
+      if (!baselines.has(inFlight)) baselines.set(inFlight, await baseline(sandbox.url, tokens, inFlight));
+      return baselines.get(inFlight) as number;
+    };
     for (const concurrency of concurrencies) {
-      await connections.updateMany({}, { $set: { nextCheckAt: new Date() } });
-      await connection.collection('token_check_claims').deleteMany({});
-      const callsBefore = (await control<{ total: number }>(sandbox.url, 'GET', '/tokens/debug-calls')).total;
-      const sweep = await runSweep(cliEnv, concurrency);
-      const calls = (await control<{ total: number }>(sandbox.url, 'GET', '/tokens/debug-calls')).total - callsBefore;
-      const baselineMs = await baseline(sandbox.url, tokens, concurrency);
-      rows[`concurrency ${concurrency}`] = {
-        'sweep s': +(sweep.durationMs / 1000).toFixed(1),
-        'credentials/s': Math.round((sweep.counts['checked'] / sweep.durationMs) * 1000),
-        'debug_token calls': calls,
-        checked: sweep.counts['checked'],
-        failed: sweep.counts['failed'],
-        'peak RSS MB': Math.round(sweep.peakRssBytes / 1024 / 1024),
-        'process wall s': +(sweep.wallMs / 1000).toFixed(1),
-        'baseline s': +(baselineMs / 1000).toFixed(1),
-        'baseline calls/s': Math.round((count / baselineMs) * 1000),
-        'ours vs baseline': `${Math.round((baselineMs / sweep.durationMs) * 100)} %`,
-      };
-      console.log(`concurrency ${concurrency}: ${JSON.stringify(rows[`concurrency ${concurrency}`])}`);
+      for (const processes of [1, 2]) {
+        await connections.updateMany({}, { $set: { nextCheckAt: new Date() } });
+        const callsBefore = (await control<{ total: number }>(sandbox.url, 'GET', '/tokens/debug-calls')).total;
+        // A fresh queue for each sweep; the processes of one sweep share it.
+        const prefix = `bench_${randomBytes(4).toString('hex')}`;
+        const started = Date.now();
+        const sweeps = await Promise.all(Array.from({ length: processes }, () => runSweep({ ...cliEnv, REDIS_KEY_PREFIX: prefix }, concurrency)));
+        const wallMs = Date.now() - started;
+        // From queueing the jobs to the last job's end (the slower process), without Node and Nest start-up.
+        const sweepMs = Math.max(...sweeps.map((r) => r.durationMs));
+        const calls = (await control<{ total: number }>(sandbox.url, 'GET', '/tokens/debug-calls')).total - callsBefore;
+        const base = await baselineMs(concurrency * processes);
+        const label = `${processes} worker${processes > 1 ? 's' : ''} × ${concurrency}`;
+        rows[label] = {
+          'sweep s': +(sweepMs / 1000).toFixed(1),
+          'calls/s': Math.round((calls / sweepMs) * 1000),
+          'debug_token calls': calls,
+          checked: Math.max(...sweeps.map((r) => r.counts['checked'])),
+          failed: Math.max(...sweeps.map((r) => r.counts['failed'])),
+          'peak RSS MB': sweeps.map((r) => Math.round(r.peakRssBytes / 1024 / 1024)).join(' / '),
+          'process wall s': +(wallMs / 1000).toFixed(1),
+          'baseline s': +(base / 1000).toFixed(1),
+          'baseline calls/s': Math.round((count / base) * 1000),
+          'time vs baseline': `${(sweepMs / base).toFixed(2)}×`,
+        };
+        console.log(`${label}: ${JSON.stringify(rows[label])}`);
+      }
     }
     console.table(rows);
   } finally {
@@ -188,6 +216,7 @@ async function main(): Promise<void> {
     await connection.close();
     sandbox.child.kill();
     await database.stop();
+    await redis.stop();
   }
 }
 

@@ -328,7 +328,8 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
+/** Sends `signal` (SIGTERM by default) and resolves once the process exited; SIGKILL after 5 s. */
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolveStop) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -336,7 +337,7 @@ function stopProcess(child: ChildProcess): Promise<void> {
       clearTimeout(timer);
       resolveStop();
     });
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }
 

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../database/database-launcher';
+import { freePort, stopProcess } from '../database/database-launcher';
 
 export interface LaunchedRedis {
   kind: 'external' | 'redis-server';
@@ -153,17 +153,5 @@ function answersPing(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
     socket.once('close', () => resolve(false));
-  });
-}
-
-function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill(signal);
   });
 }

@@ -7,6 +7,7 @@ import { io } from 'socket.io-client';
 import { freePort, startFerretDb, type LaunchedDatabase } from '../../../../tools/database/database-launcher';
 import { launchRedis, type LaunchedRedis } from '../../../../tools/redis/redis-launcher';
 import { countWhere, distinctValues, seedRoutableNumber } from '../support/webhook-fixtures';
+import { postDelivery, waitUntil } from '../support/webhook-delivery';
 import { APP_SECRET, inboundMessage, signed } from '../support/webhook-payloads';
 
 const ROOT = resolve(__dirname, '../../../..');
@@ -122,14 +123,14 @@ describe('several instances: http and worker processes sharing one database and 
           await redis.restart();
         }
         const targets = live1();
-        if ((await post(targets[i % targets.length].url as string, payload(i))) === 200) acknowledged.add(i);
+        if ((await postDelivery(targets[i % targets.length].url as string, payload(i))) === 200) acknowledged.add(i);
       }
     };
     await Promise.all(Array.from({ length: 12 }, sender));
     const acknowledgedDuringLoad = acknowledged.size;
     // Meta's retries: everything not acknowledged is sent again (through the load balancer, to a live instance).
     for (let round = 0; acknowledged.size < total && round < 20; round++) {
-      for (let i = 0; i < total; i++) if (!acknowledged.has(i) && (await post(http2.url as string, payload(i))) === 200) acknowledged.add(i);
+      for (let i = 0; i < total; i++) if (!acknowledged.has(i) && (await postDelivery(http2.url as string, payload(i))) === 200) acknowledged.add(i);
     }
 
     await waitUntil(async () => (await countWhere(uri, 'webhook_deliveries', { status: 'applied' })) === total, 90_000, 'every delivery to be applied');
@@ -148,32 +149,8 @@ describe('several instances: http and worker processes sharing one database and 
 
     // After the restarts: one more message, applied by the surviving worker, pushed to the socket on http2.
     live.length = 0;
-    expect(await post(http2.url as string, inboundMessage(fixture.wabaId, fixture.phoneNumberId, { id: 'wamid.LIVE', text: 'seen live' }))).toBe(200);
+    expect(await postDelivery(http2.url as string, inboundMessage(fixture.wabaId, fixture.phoneNumberId, { id: 'wamid.LIVE', text: 'seen live' }))).toBe(200);
     await waitUntil(async () => live.some((e) => e.type === 'event.created' && e.event.detail === 'seen live'), 20_000, 'the live event on the socket');
     socket.close();
   }, 240_000);
 });
-
-async function post(baseUrl: string, payload: object): Promise<number> {
-  const message = signed(JSON.stringify(payload));
-  try {
-    const response = await fetch(`${baseUrl}/api/webhooks/whatsapp`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': message.signature },
-      body: new Uint8Array(message.body),
-      signal: AbortSignal.timeout(5000),
-    });
-    return response.status;
-  } catch {
-    return 0;
-  }
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}

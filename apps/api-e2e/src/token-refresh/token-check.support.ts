@@ -1,7 +1,9 @@
 // Factories for the token-check suites: credentials connected through the API, credentials
-// inserted in bulk, a movable clock, the built CLI as a separate process.
+// inserted in bulk, a movable clock, the built CLI and worker instances as separate processes.
+import { getQueueToken } from '@nestjs/bullmq';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { OnboardingSessionView, WhatsAppStatusView } from '@waba/contracts';
+import type { Queue } from 'bullmq';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -9,12 +11,15 @@ import { Types, type Connection } from 'mongoose';
 import { APP_ID, APP_SECRET, VERSION } from '../../../meta-sandbox/src/testing/sandbox-harness';
 import { Clock } from '../../../api/src/common/clock/clock';
 import { TokenCipher } from '../../../api/src/common/crypto/token-cipher';
+import { ApiConfig } from '../../../api/src/config/api-config';
+import { TOKEN_CHECKS_QUEUE } from '../../../api/src/jobs/job-queues';
 import { TokenSweepService, type SweepOptions } from '../../../api/src/token-refresh/token-sweep.service';
 import { embeddedSignup, phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
 import type { TestApp } from '../support/test-app';
 import type { SignedInTenant } from '../support/tenants';
 
 export const CLI = resolve(__dirname, '../../../../dist/apps/api/cli.js');
+export const MAIN = resolve(__dirname, '../../../../dist/apps/api/main.js');
 export const TEST_KEYS = `test:${Buffer.alloc(32, 9).toString('base64')}`;
 
 export function db(api: TestApp): Connection {
@@ -23,6 +28,11 @@ export function db(api: TestApp): Connection {
 
 export function sweep(api: TestApp, options: Partial<SweepOptions> = {}) {
   return api.app.get(TokenSweepService).sweep({ trigger: 'manual', ...options });
+}
+
+/** The test app's token-check queue: separate processes given `processEnv(api, …)` share it. */
+export function tokenChecks(api: TestApp): Queue {
+  return api.app.get<Queue>(getQueueToken(TOKEN_CHECKS_QUEUE));
 }
 
 /** Moves the API's clock (every time rule reads it) and the sandbox's Meta clock forward together. */
@@ -131,29 +141,63 @@ export interface CliRun {
   done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-/** `cli.js tokens-check` as its own process (its own Nest context), against the test's database and sandbox. */
-export function runTokensCheck(api: TestApp, sandbox: Sandbox, args: string[], env: Record<string, string> = {}): CliRun {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the API first (npx nx build api; npm test does it)`);
-  const child = spawn(process.execPath, [CLI, 'tokens-check', ...args], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      MONGODB_URI: api.databaseUri,
-      TOKEN_ENCRYPTION_KEYS: TEST_KEYS,
-      META_GRAPH_URL: sandbox.baseUrl,
-      META_DIALOG_URL: sandbox.baseUrl,
-      META_APP_ID: APP_ID,
-      META_APP_SECRET: APP_SECRET,
-      META_API_VERSION: VERSION,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** The test app's database, Redis (and key prefix: the same queues) and sandbox, for a separate process. */
+function processEnv(api: TestApp, sandbox: Sandbox, env: Record<string, string>): NodeJS.ProcessEnv {
+  const config = api.app.get(ApiConfig);
+  return {
+    PATH: process.env['PATH'] ?? '',
+    MONGODB_URI: api.databaseUri,
+    REDIS_URL: config.REDIS_URL,
+    REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX,
+    TOKEN_ENCRYPTION_KEYS: TEST_KEYS,
+    META_GRAPH_URL: sandbox.baseUrl,
+    META_DIALOG_URL: sandbox.baseUrl,
+    META_APP_ID: APP_ID,
+    META_APP_SECRET: APP_SECRET,
+    META_API_VERSION: VERSION,
+    ...env,
+  };
+}
+
+function spawnBuilt(file: string, args: string[], env: NodeJS.ProcessEnv): CliRun {
+  if (!existsSync(file)) throw new Error(`${file} is missing: build the API first (npx nx build api; npm test does it)`);
+  const child = spawn(process.execPath, [file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolveRun) => child.on('exit', (code) => resolveRun({ code, stdout, stderr })));
   return { child, done };
+}
+
+/** `cli.js tokens-check` as its own process (its own Nest context), against the test's database, Redis and sandbox. */
+export function runTokensCheck(api: TestApp, sandbox: Sandbox, args: string[], env: Record<string, string> = {}): CliRun {
+  return spawnBuilt(CLI, ['tokens-check', ...args], processEnv(api, sandbox, env));
+}
+
+/** `main.js` with INSTANCE_ROLE=worker, the token-check schedule on; resolves once it runs. */
+export async function startWorkerInstance(api: TestApp, sandbox: Sandbox, env: Record<string, string> = {}): Promise<CliRun> {
+  const run = spawnBuilt(MAIN, [], processEnv(api, sandbox, { INSTANCE_ROLE: 'worker', TOKEN_CHECK_ENABLED: 'true', LOG_LEVEL: 'warn', ...env }));
+  const started = new Promise<void>((resolveStart, reject) => {
+    run.child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('worker running') && resolveStart());
+    void run.done.then(({ code, stdout, stderr }) => reject(new Error(`worker exited with ${code}: ${stdout}${stderr}`)));
+  });
+  await started;
+  return run;
+}
+
+/** SIGTERM, then waits for the exit (the worker finishes its active jobs first). */
+export async function stopProcess(run: CliRun): Promise<void> {
+  if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGTERM');
+  await run.done;
+}
+
+export async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** The one JSON line `--json` prints. */

@@ -8,35 +8,13 @@ import { launchRedis } from '../../../../tools/redis/redis-launcher';
 import { webhooksSettled } from '../support/jobs';
 import { startTestApp } from '../support/test-app';
 import { countWhere, distinctValues, insertInto, seedRoutableNumber } from '../support/webhook-fixtures';
+import { postDelivery, waitUntil } from '../support/webhook-delivery';
 import { APP_SECRET, inboundMessage, signed } from '../support/webhook-payloads';
 
 const ROOT = resolve(__dirname, '../../../..');
 const API_MAIN = resolve(ROOT, 'dist/apps/api/main.js');
 
-/** Sends one signed delivery; resolves with the HTTP status, or 0 when nothing answered. */
-async function post(baseUrl: string, payload: object): Promise<number> {
-  const message = signed(JSON.stringify(payload));
-  try {
-    const response = await fetch(`${baseUrl}/api/webhooks/whatsapp`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': message.signature },
-      body: new Uint8Array(message.body),
-      signal: AbortSignal.timeout(5000),
-    });
-    return response.status;
-  } catch {
-    return 0;
-  }
-}
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('webhook durability', () => {
   it('queues stored deliveries that never became jobs (a crash, Redis down), applied once across instances', async () => {
@@ -170,7 +148,7 @@ describe('webhook durability', () => {
             killed = true;
             api.kill('SIGKILL');
           }
-          if ((await post(baseUrl, inboundMessage(fixture.wabaId, fixture.phoneNumberId, { id: `wamid.CRASH${i}`, text: `c${i}` }))) === 200) acknowledged.add(i);
+          if ((await postDelivery(baseUrl, inboundMessage(fixture.wabaId, fixture.phoneNumberId, { id: `wamid.CRASH${i}`, text: `c${i}` }))) === 200) acknowledged.add(i);
         }
       };
       await Promise.all(Array.from({ length: 16 }, worker));
@@ -179,7 +157,7 @@ describe('webhook durability', () => {
       api = await startApi();
       // Meta's retries: everything not acknowledged is sent again until it is.
       for (let i = 0; i < total; i++) {
-        if (!acknowledged.has(i) && (await post(baseUrl, inboundMessage(fixture.wabaId, fixture.phoneNumberId, { id: `wamid.CRASH${i}`, text: `c${i}` }))) === 200) acknowledged.add(i);
+        if (!acknowledged.has(i) && (await postDelivery(baseUrl, inboundMessage(fixture.wabaId, fixture.phoneNumberId, { id: `wamid.CRASH${i}`, text: `c${i}` }))) === 200) acknowledged.add(i);
       }
       await waitUntil(async () => (await countWhere(uri, 'webhook_deliveries', { status: 'applied' })) === total, 60_000, 'every delivery to be applied');
 

@@ -167,29 +167,23 @@ export class ApiConfig {
   @Min(1)
   RETENTION_INTERVAL_MINUTES = 60;
 
-  /** Run the scheduled credential check on this instance (every instance may; claims split the work). */
+  /** Keep the credential check's schedule: worker instances upsert it at start (or remove it when false). */
   @Transform(toBool)
   @IsBoolean({ message: 'TOKEN_CHECK_ENABLED must be true or false' })
   TOKEN_CHECK_ENABLED = true;
 
-  /** How often each instance looks for credentials due for a check. */
+  /** How often the scheduled sweep queues the credentials due for a check. */
   @Transform(toInt)
   @IsInt({ message: 'TOKEN_CHECK_INTERVAL_SECONDS must be an integer' })
   @Min(1)
   TOKEN_CHECK_INTERVAL_SECONDS = 60;
 
-  /** Credentials one instance checks at the same time. */
+  /** Token-check jobs one worker instance runs at the same time (`tokens-check --concurrency` for its own worker). */
   @Transform(toInt)
   @IsInt({ message: 'TOKEN_CHECK_CONCURRENCY must be an integer' })
   @Min(1)
   @Max(200)
   TOKEN_CHECK_CONCURRENCY = 20;
-
-  /** How long a claim on a credential lasts; a crashed instance's claims are taken over after it. */
-  @Transform(toInt)
-  @IsInt({ message: 'TOKEN_CHECK_CLAIM_SECONDS must be an integer' })
-  @Min(5)
-  TOKEN_CHECK_CLAIM_SECONDS = 300;
 
   /**
    * Keys for encrypting Meta tokens and PINs: `id:base64key,id2:base64key2` (32-byte keys).

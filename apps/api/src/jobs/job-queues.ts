@@ -23,6 +23,8 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
   [WEBHOOKS_QUEUE]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: KEEP_FAILED },
   // Job ids carry the credential and its due time, so keeping an hour of completed ones is safe.
   [WEBHOOK_UPKEEP_QUEUE]: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { count: 100 }, removeOnFail: KEEP_FAILED },
+  // One job per credential and due time (token-refresh/token-check-jobs.ts): once checked, the credential
+  // is no longer due at that time, so a completed job can go after an hour (a late duplicate finds it not due).
   [TOKEN_CHECKS_QUEUE]: { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: KEEP_FAILED },
   [MAINTENANCE_QUEUE]: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: { count: 100 }, removeOnFail: KEEP_FAILED },
 };

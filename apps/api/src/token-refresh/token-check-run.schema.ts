@@ -34,8 +34,13 @@ export class TokenCheckRun {
   @Prop({ type: Date, default: null })
   finishedAt!: Date | null;
 
+  /** What the checks found: a manual run waits for them; a scheduled sweep only queues them (0 here). */
   @Prop({ type: Object, required: true })
   counts!: TokenCheckCounts;
+
+  /** Check jobs the run queued (those already queued by another run included). */
+  @Prop({ type: Number, default: 0 })
+  queued!: number;
 
   /** Set when the run itself broke off (e.g. the database went away). */
   @Prop({ type: String, default: null })

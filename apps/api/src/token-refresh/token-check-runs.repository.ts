@@ -11,12 +11,17 @@ export class TokenCheckRunsRepository {
   constructor(@InjectModel(TokenCheckRun.name) private readonly runs: Model<TokenCheckRun>) {}
 
   async start(run: { trigger: TokenCheckTrigger; instanceId: string; dryRun: boolean; accountId: string | null; startedAt: Date; counts: TokenCheckCounts }): Promise<string> {
-    const created = await this.runs.create({ ...run, finishedAt: null, error: null });
+    const created = await this.runs.create({ ...run, finishedAt: null, queued: 0, error: null });
     return String(created._id);
   }
 
-  async finish(id: string, finishedAt: Date, counts: TokenCheckCounts, error: string | null): Promise<void> {
-    await this.runs.updateOne({ _id: new Types.ObjectId(id) }, { $set: { finishedAt, counts, error } });
+  /** A run recorded once it is over (a scheduled sweep, which only queues checks). */
+  async record(run: { trigger: TokenCheckTrigger; instanceId: string; dryRun: boolean; accountId: string | null; startedAt: Date; finishedAt: Date; queued: number }): Promise<void> {
+    await this.runs.create({ ...run, counts: { checked: 0, healthy: 0, extended: 0, needsReauth: 0, failed: 0, deferred: 0 }, error: null });
+  }
+
+  async finish(id: string, finishedAt: Date, counts: TokenCheckCounts, queued: number, error: string | null): Promise<void> {
+    await this.runs.updateOne({ _id: new Types.ObjectId(id) }, { $set: { finishedAt, counts, queued, error } });
   }
 
   async latest(limit: number): Promise<TokenCheckRunRecord[]> {

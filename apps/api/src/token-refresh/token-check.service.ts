@@ -9,19 +9,20 @@ import { CredentialsService, grantedWabaTargets } from '../credentials/credentia
 import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { healthOf, nextCheckAfterFailure, nextCheckForValid, shouldExtend } from './check-schedule';
-import { TokenCheckRepository, type CheckResult, type ClaimedConnection } from './token-check.repository';
+import { TokenCheckRepository, type CheckResult, type CheckedConnection } from './token-check.repository';
 
 /** What one check found (in a dry run: what it would have done). */
 export type CheckOutcome =
   | { kind: 'healthy'; status: Extract<ConnectionStatus, 'active' | 'expiring'> }
   | { kind: 'extended'; expiresAt: Date | null }
   | { kind: 'needs_reauth'; reason: string }
-  /** Timeout, 5xx, network, unexpected answer: retried later, the credential keeps its state. */
-  | { kind: 'failed'; reason: string }
+  /**
+   * Nothing written: the credential keeps its state. `retryable` for timeouts, 5xx, network and
+   * unexpected answers; a stored token that cannot be decrypted will not heal by trying again.
+   */
+  | { kind: 'failed'; reason: string; retryable: boolean }
   /** Meta's rate limit: back off the WABAs this credential serves for `retryAfterMs`. */
-  | { kind: 'rate_limited'; reason: string; retryAfterMs: number }
-  /** Another instance took the claim over meanwhile (ours had expired); nothing was written. */
-  | { kind: 'claim_lost' };
+  | { kind: 'rate_limited'; reason: string; retryAfterMs: number };
 
 type Verdict = { kind: 'valid'; debug: DebugTokenData } | { kind: 'dead'; reason: string } | Extract<CheckOutcome, { kind: 'failed' | 'rate_limited' }>;
 
@@ -31,7 +32,8 @@ const EXTENDABLE_TYPES = new Set(['USER', 'SYSTEM_USER']);
  * Checks one credential with Meta (meta-platform.md §5, §11): `debug_token`, then `fb_exchange_token`
  * for a valid token near its expiry. Only a credential error — 190 / 102, `is_valid: false`, or a
  * grant that no longer covers a connected WABA — means "reconnect"; timeouts, 5xx and rate limits
- * leave the credential as it was and schedule another try.
+ * leave the credential as it was: the caller retries, and records the failure once it gives up
+ * (`recordFailure`).
  */
 @Injectable()
 export class TokenCheckService {
@@ -46,26 +48,24 @@ export class TokenCheckService {
     private readonly clock: Clock,
   ) {}
 
-  /** Checks a credential this instance claimed as `claimId`; a dry run writes nothing and exchanges nothing. */
-  async check(connection: ClaimedConnection, claimId: string, options: { dryRun: boolean }): Promise<CheckOutcome> {
+  /** Checks a credential its check job holds; a dry run writes nothing and exchanges nothing. */
+  async check(connection: CheckedConnection, options: { dryRun: boolean }): Promise<CheckOutcome> {
     let token: string;
     try {
       token = this.cipher.decrypt(connection.encryptedToken);
     } catch (error) {
-      return this.fail(connection, claimId, `stored token cannot be decrypted: ${(error as Error).message}`, options);
+      return { kind: 'failed', reason: `stored token cannot be decrypted: ${(error as Error).message}`, retryable: false };
     }
     const verdict = await this.verdictOf(token);
-    if (verdict.kind === 'failed' || verdict.kind === 'rate_limited') {
-      return verdict.kind === 'failed' ? this.fail(connection, claimId, verdict.reason, options) : verdict;
-    }
-    if (verdict.kind === 'dead') return this.markNeedsReauth(connection, claimId, verdict.reason, options);
+    if (verdict.kind === 'failed' || verdict.kind === 'rate_limited') return verdict;
+    if (verdict.kind === 'dead') return this.markNeedsReauth(connection, verdict.reason, options);
 
     const debug = verdict.debug;
     const targets = grantedWabaTargets(debug);
     // Without `target_ids` (meta-platform.md §11) the grant cannot be compared; keep what we knew.
     if (targets) {
       const lost = (await this.phoneNumbers.connectedWabaIdsOf(connection.accountId, connection.id)).filter((id) => !targets.includes(id));
-      if (lost.length) return this.markNeedsReauth(connection, claimId, `Meta no longer grants access to WhatsApp Business Account ${lost.join(', ')}`, options);
+      if (lost.length) return this.markNeedsReauth(connection, `Meta no longer grants access to WhatsApp Business Account ${lost.join(', ')}`, options);
     }
 
     const now = this.clock.now();
@@ -84,12 +84,12 @@ export class TokenCheckService {
 
     if (shouldExtend(expiresAt, now) && EXTENDABLE_TYPES.has(facts.tokenType ?? '')) {
       if (options.dryRun) return { kind: 'extended', expiresAt };
-      const extended = await this.extend(connection, claimId, token, facts);
+      const extended = await this.extend(connection, token, facts);
       if (extended) return extended;
     }
     const status = healthOf(expiresAt, now);
     if (options.dryRun) return { kind: 'healthy', status };
-    return this.save(connection, claimId, { ...facts, status, lastError: null }, { kind: 'healthy', status });
+    return this.save(connection, { ...facts, status, lastError: null }, { kind: 'healthy', status });
   }
 
   /** `debug_token` with the app token; a refusal of the call itself is confirmed with the tenant token. */
@@ -105,7 +105,7 @@ export class TokenCheckService {
       // tenant to "reconnect". Only the tenant's own token being refused proves its credential dead.
       try {
         await this.graph.getMe(token);
-        return { kind: 'failed', reason: `debug_token was refused, but the token itself works: ${verdict.reason}` };
+        return { kind: 'failed', reason: `debug_token was refused, but the token itself works: ${verdict.reason}`, retryable: true };
       } catch (confirm) {
         return this.classify(confirm);
       }
@@ -113,13 +113,13 @@ export class TokenCheckService {
   }
 
   /** Exchanges a valid token that nears its end; null when Meta would not extend it (it stays, marked by health). */
-  private async extend(connection: ClaimedConnection, claimId: string, token: string, facts: CheckResult): Promise<CheckOutcome | null> {
+  private async extend(connection: CheckedConnection, token: string, facts: CheckResult): Promise<CheckOutcome | null> {
     let exchanged: { access_token: string; expires_in?: number };
     try {
       exchanged = await this.graph.exchangeForLongLivedToken(token, { expiresIn60Days: facts.tokenType === 'SYSTEM_USER' });
     } catch (error) {
       const verdict = this.classify(error);
-      if (verdict.kind === 'dead') return this.markNeedsReauth(connection, claimId, verdict.reason, { dryRun: false });
+      if (verdict.kind === 'dead') return this.markNeedsReauth(connection, verdict.reason, { dryRun: false });
       if (verdict.kind === 'rate_limited') return verdict;
       // Meta may refuse to extend some token kinds (60-day business tokens: UNCONFIRMED, §5): the
       // token keeps working until its end and is checked more often; the tenant sees "expiring".
@@ -129,7 +129,6 @@ export class TokenCheckService {
     const expiresAt = exchanged.expires_in ? new Date(now.getTime() + exchanged.expires_in * 1000) : null;
     const outcome = await this.save(
       connection,
-      claimId,
       {
         ...facts,
         encryptedToken: this.cipher.encrypt(exchanged.access_token),
@@ -141,30 +140,26 @@ export class TokenCheckService {
       },
       { kind: 'extended', expiresAt },
     );
-    if (outcome.kind === 'extended') {
-      await this.audit.record({ accountId: connection.accountId }, 'connection.extended', `Meta connection ${connection.id}`, expiresAt ? `expires ${expiresAt.toISOString()}` : 'never expires');
-    }
+    await this.audit.record({ accountId: connection.accountId }, 'connection.extended', `Meta connection ${connection.id}`, expiresAt ? `expires ${expiresAt.toISOString()}` : 'never expires');
     return outcome;
   }
 
-  private async markNeedsReauth(connection: ClaimedConnection, claimId: string, reason: string, options: { dryRun: boolean }): Promise<CheckOutcome> {
+  /** A check that will not be tried again: one more failure in a row, checked again later (check-schedule.ts). */
+  async recordFailure(connection: CheckedConnection, reason: string): Promise<void> {
+    await this.repository.recordFailure(connection.id, reason, nextCheckAfterFailure(connection.checkFailures + 1, this.clock.now()));
+  }
+
+  private async markNeedsReauth(connection: CheckedConnection, reason: string, options: { dryRun: boolean }): Promise<CheckOutcome> {
     const outcome: CheckOutcome = { kind: 'needs_reauth', reason };
     if (options.dryRun) return outcome;
-    const saved = await this.save(connection, claimId, { status: 'needs_reauth', lastError: reason, lastCheckedAt: this.clock.now(), checkFailures: 0, lastCheckFailure: null, nextCheckAt: null }, outcome);
-    if (saved.kind === 'needs_reauth') await this.audit.record({ accountId: connection.accountId }, 'connection.needs_reauth', `Meta connection ${connection.id}`, reason);
-    return saved;
+    await this.save(connection, { status: 'needs_reauth', lastError: reason, lastCheckedAt: this.clock.now(), checkFailures: 0, lastCheckFailure: null, nextCheckAt: null }, outcome);
+    await this.audit.record({ accountId: connection.accountId }, 'connection.needs_reauth', `Meta connection ${connection.id}`, reason);
+    return outcome;
   }
 
-  private async fail(connection: ClaimedConnection, claimId: string, reason: string, options: { dryRun: boolean }): Promise<CheckOutcome> {
-    if (options.dryRun) return { kind: 'failed', reason };
-    const now = this.clock.now();
-    const recorded = await this.repository.recordFailure(connection.id, claimId, reason, nextCheckAfterFailure(connection.checkFailures + 1, now));
-    return recorded ? { kind: 'failed', reason } : { kind: 'claim_lost' };
-  }
-
-  /** Writes under the claim and tells the tenant when what they see changed (status, expiry, reason). */
-  private async save(connection: ClaimedConnection, claimId: string, result: CheckResult, outcome: CheckOutcome): Promise<CheckOutcome> {
-    if (!(await this.repository.complete(connection.id, claimId, result))) return { kind: 'claim_lost' };
+  /** Writes the result and tells the tenant when what they see changed (status, expiry, reason). */
+  private async save(connection: CheckedConnection, result: CheckResult, outcome: CheckOutcome): Promise<CheckOutcome> {
+    await this.repository.complete(connection.id, result);
     const changed = <K extends 'status' | 'lastError'>(key: K) => result[key] !== undefined && result[key] !== connection[key];
     const expiryChanged = result.expiresAt !== undefined && result.expiresAt?.getTime() !== connection.expiresAt?.getTime();
     const visibleChange = changed('status') || changed('lastError') || expiryChanged;
@@ -176,14 +171,14 @@ export class TokenCheckService {
   }
 
   private classify(error: unknown): Verdict {
-    if (!(error instanceof MetaGraphError)) return { kind: 'failed', reason: `unexpected error: ${(error as Error)?.message ?? String(error)}` };
+    if (!(error instanceof MetaGraphError)) return { kind: 'failed', reason: `unexpected error: ${(error as Error)?.message ?? String(error)}`, retryable: true };
     switch (error.kind) {
       case 'credential':
         return { kind: 'dead', reason: error.message };
       case 'rate_limited':
         return { kind: 'rate_limited', reason: error.message, retryAfterMs: error.retryAfterMs ?? 60_000 };
       default:
-        return { kind: 'failed', reason: error.message };
+        return { kind: 'failed', reason: error.message, retryable: true };
     }
   }
 }

@@ -1,0 +1,26 @@
+import { signed } from './webhook-payloads';
+
+/** Sends one signed delivery over real HTTP, as Meta does; resolves with the status, or 0 when nothing answered. */
+export async function postDelivery(baseUrl: string, payload: object): Promise<number> {
+  const message = signed(JSON.stringify(payload));
+  try {
+    const response = await fetch(`${baseUrl}/api/webhooks/whatsapp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': message.signature },
+      body: new Uint8Array(message.body),
+      signal: AbortSignal.timeout(5000),
+    });
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
