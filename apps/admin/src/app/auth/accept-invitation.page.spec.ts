@@ -36,6 +36,10 @@ describe('AcceptInvitationPage', () => {
     backend = TestBed.inject(HttpTestingController);
     const fixture = TestBed.createComponent(AcceptInvitationPage);
     fixture.detectChanges();
+    if (fragment) {
+      // First the page asks who is signed in (which also gives a fresh browser its CSRF cookie).
+      await vi.waitFor(() => backend.expectOne('/api/auth/me').flush(apiError(401, 'You are not signed in'), { status: 401, statusText: 'Unauthorized' }));
+    }
     return fixture;
   }
 
@@ -51,7 +55,7 @@ describe('AcceptInvitationPage', () => {
 
   it('shows who invited whom to which account, with labelled fields', async () => {
     const fixture = await render('the-token');
-    const request = backend.expectOne('/api/invitations/preview');
+    const request = await vi.waitFor(() => backend.expectOne('/api/invitations/preview'));
     expect(request.request.body).toEqual({ token: 'the-token' });
     request.flush(preview);
     const root = fixture.nativeElement as HTMLElement;
@@ -64,7 +68,7 @@ describe('AcceptInvitationPage', () => {
 
   it('sets name and password, is signed in and lands on the overview', async () => {
     const fixture = await render('the-token');
-    backend.expectOne('/api/invitations/preview').flush(preview);
+    (await vi.waitFor(() => backend.expectOne('/api/invitations/preview'))).flush(preview);
     await settle(fixture, () => (fixture.nativeElement as HTMLElement).querySelector('form') !== null);
 
     type(byId<HTMLInputElement>(fixture, 'invitation-name'), '  Carol  ');
@@ -83,9 +87,7 @@ describe('AcceptInvitationPage', () => {
 
   it('explains a used, withdrawn or expired link in words and offers to log in', async () => {
     const fixture = await render('used-token');
-    backend
-      .expectOne('/api/invitations/preview')
-      .flush(apiError(410, 'This invitation has already been used. If it was you, log in with your email and password'), { status: 410, statusText: 'Gone' });
+    (await vi.waitFor(() => backend.expectOne('/api/invitations/preview'))).flush(apiError(410, 'This invitation has already been used. If it was you, log in with your email and password'), { status: 410, statusText: 'Gone' });
     const root = fixture.nativeElement as HTMLElement;
     await settle(fixture, () => alertText(fixture).includes('already been used'));
     expect(alertText(fixture)).toContain('This invitation cannot be used.');
@@ -101,7 +103,7 @@ describe('AcceptInvitationPage', () => {
 
   it('shows why accepting failed and keeps the form', async () => {
     const fixture = await render('the-token');
-    backend.expectOne('/api/invitations/preview').flush(preview);
+    (await vi.waitFor(() => backend.expectOne('/api/invitations/preview'))).flush(preview);
     await settle(fixture, () => (fixture.nativeElement as HTMLElement).querySelector('form') !== null);
     type(byId<HTMLInputElement>(fixture, 'invitation-name'), 'Carol');
     type(byId<HTMLInputElement>(fixture, 'invitation-password'), 'my own password 1');

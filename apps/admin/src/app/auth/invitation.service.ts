@@ -10,7 +10,9 @@ export class InvitationService {
   private readonly http = inject(HttpClient);
   private readonly session = inject(SessionService);
 
-  preview(token: string): Promise<InvitationPreview> {
+  async preview(token: string): Promise<InvitationPreview> {
+    // A link opened in a fresh browser: asking who is signed in also hands it the CSRF cookie the POST needs.
+    await this.session.ensureLoaded().catch(() => null);
     return firstValueFrom(this.http.post<InvitationPreview>('/api/invitations/preview', { token }));
   }
 
