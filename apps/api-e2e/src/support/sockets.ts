@@ -37,7 +37,13 @@ export async function openSocket(server: Server, browser: TestBrowser): Promise<
   return { socket, events, closed, close: () => socket.close() };
 }
 
-/** Resolves with 'closed' when the promise settles within the time, 'open' otherwise. */
+/** Resolves with 'closed' when the server closes the socket within the time, 'open' otherwise. */
 export async function closedWithin(socket: LiveSocket, ms: number): Promise<'closed' | 'open'> {
-  return Promise.race([socket.closed.then(() => 'closed' as const), new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), ms))]);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'open'>((resolve) => (timer = setTimeout(() => resolve('open'), ms)));
+  try {
+    return await Promise.race([socket.closed.then(() => 'closed' as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
