@@ -3,8 +3,8 @@ import { authGuard } from './core/session/auth.guard';
 import { guestGuard } from './core/session/guest.guard';
 
 /**
- * Every page is lazy-loaded. Login and sign-up are for signed-out visitors only; everything else
- * lives inside the signed-in shell, behind the auth guard.
+ * Every page is lazy-loaded. Login and sign-up are for signed-out visitors only, the invitation
+ * page is for anyone; everything else lives inside the signed-in shell, behind the auth guard.
  */
 export const appRoutes: Route[] = [
   {
@@ -18,6 +18,12 @@ export const appRoutes: Route[] = [
     title: 'Create an account',
     canActivate: [guestGuard],
     loadComponent: () => import('./auth/signup.page').then((m) => m.SignupPage),
+  },
+  {
+    // Public: an invitation link works whoever is signed in; accepting signs in as the invitee.
+    path: 'invite',
+    title: 'Join an account',
+    loadComponent: () => import('./auth/accept-invitation.page').then((m) => m.AcceptInvitationPage),
   },
   {
     path: '',

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { TestBrowser } from '../support/test-browser';
+import { addInvitedUser } from '../support/people';
 import { createTenant, createTwoTenants } from '../support/tenants';
 
 describe('CSRF protection', () => {
@@ -62,26 +63,22 @@ describe('tenant isolation and roles', () => {
     expect(JSON.stringify(usersOfA.body)).not.toMatch(/passwordHash/);
   });
 
-  it('lets an owner add an admin, who can log in but cannot add admins', async () => {
+  it('lets an owner invite an admin, who chooses a password, can log in, but cannot invite', async () => {
     const owner = await createTenant(api.server);
-    const added = await owner.browser.post('/api/accounts/users', { name: 'Ada', email: `ada-${Date.now()}@example.com`, password: 'admin password 1' });
-    expect(added.status).toBe(201);
-    expect(added.body.role).toBe('admin');
+    const admin = await addInvitedUser(api.server, owner, 'admin', 'Ada');
+    expect(admin.session.account.id).toBe(owner.session.account.id);
 
-    const admin = await new TestBrowser(api.server).visit();
-    const login = await admin.post('/api/auth/login', { email: added.body.email, password: 'admin password 1' });
-    expect(login.body.account.id).toBe(owner.session.account.id);
-    const refused = await admin.post('/api/accounts/users', { name: 'Eve', email: 'eve@example.com', password: 'admin password 2' });
+    const login = await new TestBrowser(api.server).visit();
+    expect((await login.post('/api/auth/login', { email: admin.email, password: admin.password })).body.account.id).toBe(owner.session.account.id);
+    const refused = await admin.browser.post('/api/accounts/invitations', { email: 'eve@example.com', role: 'admin' });
     expect(refused.status).toBe(403);
-    const users = await owner.browser.get('/api/accounts/users');
-    expect(users.body).toHaveLength(2);
+    expect((await owner.browser.get('/api/accounts/users')).body).toHaveLength(2);
   });
 
-  it('holds an added admin to the sign-up password rule', async () => {
+  it('no longer lets an owner choose a password for someone else', async () => {
     const owner = await createTenant(api.server);
-    const blank = await owner.browser.post('/api/accounts/users', { name: 'Ada', email: `ada-${Date.now()}@example.com`, password: ' '.repeat(12) });
-    expect(blank.status).toBe(400);
-    expect(blank.body.details).toContain('password must not be blank');
+    const response = await owner.browser.post('/api/accounts/users', { name: 'Ada', email: `ada-${Date.now()}@example.com`, password: 'admin password 1' });
+    expect(response.status).toBe(404);
     expect((await owner.browser.get('/api/accounts/users')).body).toHaveLength(1);
   });
 });

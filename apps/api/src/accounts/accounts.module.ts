@@ -1,19 +1,29 @@
 /**
- * Tenants ("accounts"), their admin users, and browser sessions. Owns the global SessionGuard
- * that every other module relies on for the caller's tenant.
+ * Tenants ("accounts"), their users and invitations, browser sessions and operator grants. Owns
+ * the global SessionGuard that every other module relies on for the caller's tenant.
  */
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { AuditModule } from '../audit/audit.module';
 import { ApiConfig } from '../config/api-config';
+import { RealtimeModule } from '../realtime/realtime.module';
 import { SharedThrottlerStorage } from '../redis/shared-throttler-storage';
 import { Account, AccountSchema } from './account.schema';
 import { AccountsController } from './accounts.controller';
 import { AccountsRepository } from './accounts.repository';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { Invitation, InvitationSchema } from './invitation.schema';
+import { InvitationMailer } from './invitation-mailer';
+import { InvitationsController } from './invitations.controller';
+import { InvitationsRepository } from './invitations.repository';
+import { OperatorGrant, OperatorGrantSchema } from './operator-grant.schema';
+import { OperatorGrantsRepository } from './operator-grants.repository';
+import { OperatorGrantsService } from './operator-grants.service';
 import { PasswordHasher } from './password-hasher';
+import { PeopleService } from './people.service';
 import { Session, SessionSchema } from './session.schema';
 import { SessionGuard } from './session.guard';
 import { User, UserSchema } from './user.schema';
@@ -24,6 +34,8 @@ import { User, UserSchema } from './user.schema';
       { name: Account.name, schema: AccountSchema },
       { name: User.name, schema: UserSchema },
       { name: Session.name, schema: SessionSchema },
+      { name: Invitation.name, schema: InvitationSchema },
+      { name: OperatorGrant.name, schema: OperatorGrantSchema },
     ]),
     // Counters in Redis, so the limit holds across every instance behind the load balancer.
     ThrottlerModule.forRootAsync({
@@ -33,9 +45,22 @@ import { User, UserSchema } from './user.schema';
         storage: new SharedThrottlerStorage(config),
       }),
     }),
+    AuditModule,
+    // Closing a user's sockets (logout, removal, password change) goes through the publisher.
+    RealtimeModule,
   ],
-  controllers: [AuthController, AccountsController],
-  providers: [AccountsRepository, AuthService, PasswordHasher, { provide: APP_GUARD, useClass: SessionGuard }],
-  exports: [AuthService],
+  controllers: [AuthController, AccountsController, InvitationsController],
+  providers: [
+    AccountsRepository,
+    InvitationsRepository,
+    OperatorGrantsRepository,
+    AuthService,
+    PeopleService,
+    OperatorGrantsService,
+    InvitationMailer,
+    PasswordHasher,
+    { provide: APP_GUARD, useClass: SessionGuard },
+  ],
+  exports: [AuthService, OperatorGrantsService],
 })
 export class AccountsModule {}

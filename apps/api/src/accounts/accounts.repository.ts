@@ -27,7 +27,6 @@ export interface SessionRecord {
   userId: string;
   accountId: string;
   role: UserRole;
-  operator: boolean;
   csrfHash: string;
   expiresAt: Date;
 }
@@ -77,6 +76,13 @@ export class AccountsRepository {
     return found ? toUser(found) : null;
   }
 
+  /** Across tenants: only for the operator command. */
+  async findUserById(userId: string): Promise<UserRecord | null> {
+    if (!Types.ObjectId.isValid(userId)) return null;
+    const found = await this.users.findById(userId).lean();
+    return found ? toUser(found) : null;
+  }
+
   async listUsers(accountId: string): Promise<UserRecord[]> {
     const found = await this.users.find({ accountId: new Types.ObjectId(accountId) }).sort({ createdAt: 1 }).lean();
     return found.map(toUser);
@@ -98,7 +104,6 @@ export class AccountsRepository {
           userId: String(found.userId),
           accountId: String(found.accountId),
           role: found.role,
-          operator: found.operator ?? false,
           csrfHash: found.csrfHash,
           expiresAt: found.expiresAt,
         }
@@ -107,6 +112,29 @@ export class AccountsRepository {
 
   async deleteSession(tokenHash: string): Promise<void> {
     await this.sessions.deleteOne({ tokenHash });
+  }
+
+  /** Every session of the user but `keepSessionId`; returns how many ended. */
+  async deleteSessionsOfUser(userId: string, keepSessionId?: string): Promise<number> {
+    const filter = { userId: new Types.ObjectId(userId), ...(keepSessionId ? { _id: { $ne: new Types.ObjectId(keepSessionId) } } : {}) };
+    return (await this.sessions.deleteMany(filter)).deletedCount;
+  }
+
+  /** Sessions carry the role the guard checks, so a role change rewrites them. */
+  async setSessionsRole(userId: string, role: UserRole): Promise<void> {
+    await this.sessions.updateMany({ userId: new Types.ObjectId(userId) }, { $set: { role } });
+  }
+
+  async setUserRole(accountId: string, userId: string, role: UserRole): Promise<void> {
+    await this.users.updateOne({ _id: new Types.ObjectId(userId), accountId: new Types.ObjectId(accountId) }, { $set: { role } });
+  }
+
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.users.updateOne({ _id: new Types.ObjectId(userId) }, { $set: { passwordHash } });
+  }
+
+  async countOwners(accountId: string, ownerRole: UserRole): Promise<number> {
+    return this.users.countDocuments({ accountId: new Types.ObjectId(accountId), role: ownerRole });
   }
 
   /** Housekeeping in place of a TTL index, which FerretDB lacks. */

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { LoginRequest, SignUpRequest, type SessionView } from '@waba/contracts';
+import { ChangePasswordRequest, LoginRequest, SignUpRequest, type SessionView } from '@waba/contracts';
 import type { Request, Response } from 'express';
 import { ApiConfig } from '../config/api-config';
 import { CurrentTenant, Public, type TenantContext } from '../common/auth/auth.decorators';
@@ -37,9 +37,17 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
-  async logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
-    await this.auth.logout(request.cookies?.[SESSION_COOKIE] as string | undefined);
+  async logout(@CurrentTenant() tenant: TenantContext, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
+    await this.auth.logout(tenant, request.cookies?.[SESSION_COOKIE] as string | undefined);
     clearSessionCookies(response, this.config);
+  }
+
+  /** Rate limited like login: it checks a password. */
+  @UseGuards(ThrottlerGuard)
+  @Post('password')
+  @HttpCode(204)
+  changePassword(@CurrentTenant() tenant: TenantContext, @Body() body: ChangePasswordRequest): Promise<void> {
+    return this.auth.changePassword(tenant, body);
   }
 
   @Get('me')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { UserRole, type InviteAdminRequest, type LoginRequest, type SessionView, type SignUpRequest, type UserView } from '@waba/contracts';
+import { UserRole, type ChangePasswordRequest, type LoginRequest, type SessionView, type SignUpRequest, type UserView } from '@waba/contracts';
 import { randomBytes } from 'node:crypto';
 import { ApiConfig } from '../config/api-config';
 import type { TenantContext } from '../common/auth/auth.decorators';
@@ -7,8 +7,10 @@ import { newCsrfToken } from '../common/auth/csrf';
 import { sha256Hex } from '../common/crypto/sha256';
 import { Clock } from '../common/clock/clock';
 import { isDuplicateKey } from '../common/errors/all-exceptions.filter';
-import { ConflictError, UnauthorizedError } from '../common/errors/domain-errors';
+import { ConflictError, InvalidRequestError, UnauthorizedError } from '../common/errors/domain-errors';
+import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { AccountsRepository, type AccountRecord, type UserRecord } from './accounts.repository';
+import { OperatorGrantsRepository } from './operator-grants.repository';
 import { PasswordHasher } from './password-hasher';
 
 /** What the controller needs to set the two cookies after sign-up or login. */
@@ -19,6 +21,9 @@ export interface IssuedSession {
   view: SessionView;
 }
 
+/** A live session as the guard and the socket gateway see it. */
+export type ResolvedSession = TenantContext & { csrfHash: string; expiresAt: Date };
+
 @Injectable()
 export class AuthService {
   /** Verified against when the email is unknown, so both failures take the same time. */
@@ -26,9 +31,11 @@ export class AuthService {
 
   constructor(
     private readonly repository: AccountsRepository,
+    private readonly operatorGrants: OperatorGrantsRepository,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
     private readonly config: ApiConfig,
+    private readonly realtime: RealtimePublisher,
   ) {}
 
   /**
@@ -57,15 +64,21 @@ export class AuthService {
     return this.issueSession(user, account);
   }
 
-  async logout(sessionToken: string | undefined): Promise<void> {
+  /** Ends the session and closes its sockets, on every instance. */
+  async logout(tenant: TenantContext, sessionToken: string | undefined): Promise<void> {
     if (sessionToken) await this.repository.deleteSession(sha256Hex(sessionToken));
+    this.realtime.endSessionSockets(tenant.sessionId);
   }
 
-  /** The tenant behind a session cookie, with the session's CSRF token hash, or null. */
-  async resolveSession(sessionToken: string): Promise<(TenantContext & { csrfHash: string }) | null> {
+  /**
+   * The tenant behind a session cookie, with the session's CSRF token hash, or null. Operator rights
+   * are read from their grant on every call, so a revocation applies to the very next request.
+   */
+  async resolveSession(sessionToken: string): Promise<ResolvedSession | null> {
     const session = await this.repository.findLiveSession(sha256Hex(sessionToken), this.clock.now());
     if (!session) return null;
-    return { accountId: session.accountId, userId: session.userId, role: session.role, sessionId: session.id, operator: session.operator, csrfHash: session.csrfHash };
+    const operator = await this.operatorGrants.isOperator(session.userId);
+    return { accountId: session.accountId, userId: session.userId, role: session.role, sessionId: session.id, operator, csrfHash: session.csrfHash, expiresAt: session.expiresAt };
   }
 
   async currentSession(tenant: TenantContext): Promise<SessionView> {
@@ -77,20 +90,30 @@ export class AuthService {
     return { user: toUserView(user), account: toAccountView(account) };
   }
 
-  async addAdmin(tenant: TenantContext, request: InviteAdminRequest): Promise<UserView> {
-    const passwordHash = await this.hasher.hash(request.password);
-    const user = await this.createUserOrConflict(tenant.accountId, { ...request, role: UserRole.Admin, passwordHash });
-    return toUserView(user);
+  /** Needs the current password; ends every other session of the user and closes their sockets. */
+  async changePassword(tenant: TenantContext, request: ChangePasswordRequest): Promise<void> {
+    const user = await this.repository.findUser(tenant.accountId, tenant.userId);
+    if (!user) throw new UnauthorizedError('Your session has ended; please log in again');
+    if (!(await this.hasher.verify(user.passwordHash, request.currentPassword))) {
+      throw new InvalidRequestError('Your current password is not correct');
+    }
+    if (request.newPassword === request.currentPassword) throw new InvalidRequestError('Choose a new password that differs from the current one');
+    await this.repository.setPasswordHash(user.id, await this.hasher.hash(request.newPassword));
+    await this.endSessionsOf(user.id, tenant.sessionId);
   }
 
-  async listUsers(tenant: TenantContext): Promise<UserView[]> {
-    return (await this.repository.listUsers(tenant.accountId)).map(toUserView);
+  /** Every session of the user but `keepSessionId` ends now, and their sockets close on every instance. */
+  async endSessionsOf(userId: string, keepSessionId?: string): Promise<void> {
+    await this.repository.deleteSessionsOfUser(userId, keepSessionId);
+    this.realtime.endUserSockets(userId, keepSessionId);
   }
 
-  private async createUserOrConflict(
-    accountId: string,
-    user: Pick<UserRecord, 'name' | 'email' | 'role' | 'passwordHash'>,
-  ): Promise<UserRecord> {
+  /** Hashes a chosen password; one place for sign-up and accepted invitations. */
+  hashPassword(password: string): Promise<string> {
+    return this.hasher.hash(password);
+  }
+
+  async createUserOrConflict(accountId: string, user: Pick<UserRecord, 'name' | 'email' | 'role' | 'passwordHash'>): Promise<UserRecord> {
     try {
       return await this.repository.createUser(accountId, user);
     } catch (error) {
@@ -99,7 +122,7 @@ export class AuthService {
     }
   }
 
-  private async issueSession(user: UserRecord, account: AccountRecord): Promise<IssuedSession> {
+  async issueSession(user: UserRecord, account: AccountRecord): Promise<IssuedSession> {
     const sessionToken = randomBytes(32).toString('base64url');
     const csrfToken = newCsrfToken();
     const expiresAt = new Date(this.clock.now().getTime() + this.config.SESSION_TTL_HOURS * 3600_000);
@@ -109,7 +132,6 @@ export class AuthService {
       userId: user.id,
       accountId: account.id,
       role: user.role,
-      operator: this.config.operatorEmails.includes(user.email),
       expiresAt,
     });
     return { sessionToken, csrfToken, expiresAt, view: { user: toUserView(user), account: toAccountView(account) } };
@@ -121,10 +143,10 @@ export class AuthService {
   }
 }
 
-function toUserView(user: UserRecord): UserView {
+export function toUserView(user: UserRecord): UserView {
   return { id: user.id, name: user.name, email: user.email, role: user.role, createdAt: user.createdAt.toISOString() };
 }
 
-function toAccountView(account: AccountRecord): SessionView['account'] {
+export function toAccountView(account: AccountRecord): SessionView['account'] {
   return { id: account.id, name: account.name, createdAt: account.createdAt.toISOString() };
 }

@@ -41,8 +41,7 @@ export class SessionGuard implements CanActivate {
       throw new ForbiddenError('Only operators may see this');
     }
 
-    const { csrfHash: _csrfHash, ...tenant } = session;
-    request.tenant = tenant;
+    request.tenant = { accountId: session.accountId, userId: session.userId, role: session.role, sessionId: session.sessionId, operator: session.operator };
     return true;
   }
 }

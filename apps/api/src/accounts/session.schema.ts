@@ -23,9 +23,6 @@ export class Session {
   @Prop({ type: String, required: true, enum: Object.values(UserRole) })
   role!: UserRole;
 
-  @Prop({ type: Boolean, default: false })
-  operator!: boolean;
-
   @Prop({ required: true, index: true })
   expiresAt!: Date;
 }

@@ -10,6 +10,7 @@ import { JobsModule, ScheduledTasksWorkerModule } from '../jobs/jobs.module';
 import { MetaModule } from '../meta/meta.module';
 import { OAuthModule } from '../oauth/oauth.module';
 import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
+import { RealtimeGatewayModule } from '../realtime/realtime-gateway.module';
 import { RedisModule } from '../redis/redis.module';
 import { TokenRefreshModule } from '../token-refresh/token-refresh.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
@@ -45,6 +46,7 @@ export class AppModule implements NestModule {
         JobsModule,
         HealthModule,
         AccountsModule,
+        RealtimeGatewayModule,
         MetaModule,
         AuditModule,
         PhoneNumbersModule,

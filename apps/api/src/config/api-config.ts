@@ -207,14 +207,15 @@ export class ApiConfig {
     return keys.find((k) => k.id === this.TOKEN_ENCRYPTION_ACTIVE_KEY) ?? keys[0];
   }
 
-  /** Emails of operators: they see cross-tenant webhook problems (unroutable, rejected). */
+  /** SMTP server for invitation emails (`smtp://user:pass@host:587`, `smtps://…`); unset: owners pass the link on themselves. */
   @IsOptional()
-  @IsString()
-  OPERATOR_EMAILS?: string;
+  @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must start with smtp:// or smtps://' })
+  SMTP_URL?: string;
 
-  get operatorEmails(): string[] {
-    return (this.OPERATOR_EMAILS ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
-  }
+  /** Sender of those emails. */
+  @IsString()
+  @IsNotEmpty({ message: 'SMTP_FROM must not be empty' })
+  SMTP_FROM = 'WABA Connect <no-reply@localhost>';
 
   get servesHttp(): boolean {
     return this.INSTANCE_ROLE !== 'worker';

@@ -4,7 +4,7 @@ import { TENANT_EVENT, type TenantRealtimeEvent } from '@waba/contracts';
 import Redis from 'ioredis';
 import { ApiConfig } from '../config/api-config';
 import { redisOptions } from '../redis/redis-connection';
-import { socketIoRedisKey, tenantRoom } from './realtime-rooms';
+import { sessionRoom, socketIoRedisKey, tenantRoom, userRoom } from './realtime-rooms';
 
 /**
  * The one way any process (http, worker, CLI) pushes an event to a tenant's browsers: published
@@ -26,6 +26,19 @@ export class RealtimePublisher implements OnApplicationShutdown {
   publish(accountId: string, event: TenantRealtimeEvent): void {
     if (this.connection.status !== 'ready') return;
     this.emitter.to(tenantRoom(accountId)).emit(TENANT_EVENT, event);
+  }
+
+  /** Closes the sockets of one session (logout), on whichever instance holds them. */
+  endSessionSockets(sessionId: string): void {
+    if (this.connection.status !== 'ready') return;
+    this.emitter.in(sessionRoom(sessionId)).disconnectSockets(true);
+  }
+
+  /** Closes every socket of a user (removed), or every one but those of `keepSessionId` (password changed). */
+  endUserSockets(userId: string, keepSessionId?: string): void {
+    if (this.connection.status !== 'ready') return;
+    const sockets = this.emitter.in(userRoom(userId));
+    (keepSessionId ? sockets.except(sessionRoom(keepSessionId)) : sockets).disconnectSockets(true);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,11 +1,10 @@
 /**
- * Pushes tenant events (number status, onboarding, credentials, webhooks) to the tenant's browsers:
- * RealtimePublisher from any process, TenantEventsGateway on http instances.
+ * How any process (http, worker, CLI) reaches browsers: RealtimePublisher. It depends on nothing
+ * else, so the accounts module can use it to close sockets; the gateway, which needs accounts to
+ * authenticate sockets, lives in RealtimeGatewayModule.
  */
 import { Module } from '@nestjs/common';
-import { AccountsModule } from '../accounts/accounts.module';
 import { RealtimePublisher } from './realtime-publisher';
-import { TenantEventsGateway } from './tenant-events.gateway';
 
-@Module({ imports: [AccountsModule], providers: [TenantEventsGateway, RealtimePublisher], exports: [RealtimePublisher] })
+@Module({ providers: [RealtimePublisher], exports: [RealtimePublisher] })
 export class RealtimeModule {}

@@ -1,21 +1,29 @@
-import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
+import { OnGatewayConnection, OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
 import { parse as parseCookies } from 'cookie';
 import type { Socket } from 'socket.io';
 import { AuthService } from '../accounts/auth.service';
 import { SESSION_COOKIE } from '../accounts/session-cookies';
+import { Clock } from '../common/clock/clock';
 import { ApiConfig } from '../config/api-config';
-import { tenantRoom } from './realtime-rooms';
+import { sessionRoom, tenantRoom, userRoom } from './realtime-rooms';
+
+/** setTimeout's longest delay (about 24.8 days); longer sessions re-arm the timer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Socket.IO on the API's own port (http instances), authenticated by the same session cookie as
- * HTTP. Each socket joins exactly one room, its tenant's; events reach it through
- * RealtimePublisher, from whichever process produced them.
+ * HTTP. Each socket joins its tenant's room (events, through RealtimePublisher) and its session's
+ * and user's rooms (so logout, removal and a password change close it from any instance); it is
+ * closed here when its session expires.
  */
 @WebSocketGateway({ path: '/socket.io', serveClient: false })
-export class TenantEventsGateway implements OnGatewayConnection {
+export class TenantEventsGateway implements OnGatewayConnection, OnGatewayDisconnect {
+  private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
+
   constructor(
     private readonly auth: AuthService,
     private readonly config: ApiConfig,
+    private readonly clock: Clock,
   ) {}
 
   async handleConnection(socket: Socket): Promise<void> {
@@ -27,12 +35,36 @@ export class TenantEventsGateway implements OnGatewayConnection {
     }
     const token = sessionCookieOf(socket.handshake.headers.cookie);
     const session = token ? await this.auth.resolveSession(token).catch(() => null) : null;
-    if (!session) {
+    if (!token || !session) {
       socket.emit('unauthorized', { message: 'You are not signed in' });
       socket.disconnect(true);
       return;
     }
-    await socket.join(tenantRoom(session.accountId));
+    await socket.join([tenantRoom(session.accountId), sessionRoom(session.sessionId), userRoom(session.userId)]);
+    // A logout between the lookup and the join was broadcast before this socket was in its rooms.
+    if (!(await this.auth.resolveSession(token).catch(() => null))) {
+      socket.disconnect(true);
+      return;
+    }
+    this.closeAt(socket, session.expiresAt);
+  }
+
+  handleDisconnect(socket: Socket): void {
+    clearTimeout(this.expiryTimers.get(socket.id));
+    this.expiryTimers.delete(socket.id);
+  }
+
+  private closeAt(socket: Socket, expiresAt: Date): void {
+    if (!socket.connected) return;
+    const remaining = expiresAt.getTime() - this.clock.now().getTime();
+    if (remaining <= 0) {
+      socket.emit('unauthorized', { message: 'Your session has ended; please log in again' });
+      socket.disconnect(true);
+      return;
+    }
+    const timer = setTimeout(() => this.closeAt(socket, expiresAt), Math.min(remaining, MAX_TIMER_MS));
+    timer.unref();
+    this.expiryTimers.set(socket.id, timer);
   }
 }
 

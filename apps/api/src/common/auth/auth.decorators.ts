@@ -8,7 +8,7 @@ export interface TenantContext {
   userId: string;
   role: UserRole;
   sessionId: string;
-  /** Operators (OPERATOR_EMAILS) also see cross-tenant webhook problems. */
+  /** Operators (granted by the operator command, read on every request) also see cross-tenant webhook problems. */
   operator: boolean;
 }
 

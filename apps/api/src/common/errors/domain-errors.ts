@@ -19,6 +19,10 @@ export class UnauthorizedError extends DomainError {
 export class ForbiddenError extends DomainError {
   readonly status = 403;
 }
+/** It existed but is over for good (a used, withdrawn or expired invitation link). */
+export class GoneError extends DomainError {
+  readonly status = 410;
+}
 export class InvalidRequestError extends DomainError {
   readonly status = 400;
 }

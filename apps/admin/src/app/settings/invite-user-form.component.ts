@@ -3,39 +3,36 @@ import { FormGroupDirective, NonNullableFormBuilder, ReactiveFormsModule, Valida
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import type { UserView } from '@waba/contracts';
+import type { CreatedInvitationView, UserRole } from '@waba/contracts';
 import { FormSubmission } from '../shared/forms/form-submission';
-import { notBlank, PASSWORD_MIN_LENGTH } from '../shared/forms/validators';
 import { FormErrorComponent } from '../shared/ui/form-error.component';
 import { SettingsService } from './settings.service';
 
-/** Owner-only: add another admin to the account, with a first password to hand over. */
+/** Owner-only: invite someone by email; they choose their own name and password from the link. */
 @Component({
-  selector: 'app-invite-admin-form',
+  selector: 'app-invite-user-form',
   imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, FormErrorComponent],
-  templateUrl: './invite-admin-form.component.html',
+  templateUrl: './invite-user-form.component.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class InviteAdminFormComponent {
+export class InviteUserFormComponent {
   private readonly settings = inject(SettingsService);
 
-  readonly added = output<UserView>();
+  readonly invited = output<CreatedInvitationView>();
 
-  protected readonly passwordMinLength = PASSWORD_MIN_LENGTH;
   protected readonly form = inject(NonNullableFormBuilder).group({
-    name: ['', [Validators.required, notBlank, Validators.maxLength(100)]],
     email: ['', [Validators.required, Validators.email, Validators.maxLength(254)]],
-    password: ['', [Validators.required, Validators.minLength(PASSWORD_MIN_LENGTH), Validators.maxLength(200), notBlank]],
+    role: ['admin' as 'admin' | 'owner', [Validators.required]],
   });
   protected readonly submission = new FormSubmission(inject<ElementRef<HTMLElement>>(ElementRef).nativeElement);
 
   protected async submit(formDirective: FormGroupDirective): Promise<void> {
     await this.submission.run(this.form, async () => {
-      const { name, email, password } = this.form.getRawValue();
-      const user = await this.settings.inviteAdmin({ name: name.trim(), email: email.trim(), password });
+      const { email, role } = this.form.getRawValue();
+      const invitation = await this.settings.invite({ email: email.trim(), role: role as UserRole });
       // Resetting through the directive also clears "submitted", so no field shows an error.
-      formDirective.resetForm();
-      this.added.emit(user);
+      formDirective.resetForm({ email: '', role: 'admin' });
+      this.invited.emit(invitation);
     });
   }
 }

@@ -1,0 +1,11 @@
+import type { INestApplication } from '@nestjs/common';
+import { OperatorGrantsService } from '../../../api/src/accounts/operator-grants.service';
+
+/** Grants operator rights the way the operator command does; the user must exist (sign up first). */
+export async function makeOperator(app: INestApplication, email: string): Promise<void> {
+  await app.get(OperatorGrantsService).grantOperator(email);
+}
+
+export async function revokeOperator(app: INestApplication, email: string): Promise<void> {
+  await app.get(OperatorGrantsService).revokeOperator(email);
+}
