@@ -2,8 +2,10 @@
  * Operator commands, run with the API's configuration:
  *   node dist/apps/api/cli.js rotate-key [--dry-run]
  *   node dist/apps/api/cli.js tokens-check [--dry-run] [--account ID] [--concurrency N] [--all] [--json]
+ *   node dist/apps/api/cli.js operators | grant-operator EMAIL | revoke-operator EMAIL
  */
 import { NestFactory } from '@nestjs/core';
+import { OPERATOR_COMMANDS, OPERATOR_USAGE, runOperatorCommand } from './accounts/operator-command';
 import { InvalidConfigError, loadApiConfig } from './config/api-config';
 import { CliModule } from './maintenance/cli.module';
 import { KeyRotationService } from './maintenance/key-rotation.service';
@@ -14,6 +16,7 @@ const USAGE = [
   '       cli.js tokens-check [--dry-run] [--account ID] [--concurrency N] [--all] [--json]',
   '         --all   check every credential in scope now, not only those due',
   '         --json  print the summary as one JSON line (no progress bar)',
+  OPERATOR_USAGE,
 ].join('\n');
 
 class UsageError extends Error {}
@@ -23,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'rotate-key') return await rotateKey(flags);
     if (command === 'tokens-check') return await tokensCheck(parseTokenCheckFlags(flags));
+    if (OPERATOR_COMMANDS.includes(command)) return await runOperatorCommand(command, flags);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`${error.message}\n${USAGE}`);

@@ -2,6 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
 import { WEBHOOK_UPKEEP_QUEUE } from '../../../api/src/jobs/job-queues';
+import { makeOperator } from '../support/operators';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTenant } from '../support/tenants';
 import { TestBrowser } from '../support/test-browser';
@@ -10,7 +11,7 @@ const OPERATOR = 'queues-ops@wabaconnect.example';
 
 describe('the job queue dashboard (/api/operator/queues)', () => {
   let api: TestApp;
-  beforeAll(async () => (api = await startTestApp({ OPERATOR_EMAILS: OPERATOR, PUBLIC_URL: 'http://localhost:3999' })));
+  beforeAll(async () => (api = await startTestApp({ PUBLIC_URL: 'http://localhost:3999' })));
   afterAll(() => api.close());
 
   it('shows operators every queue and a failed job with its error; refuses everyone else', async () => {
@@ -25,6 +26,7 @@ describe('the job queue dashboard (/api/operator/queues)', () => {
 
     const operator = await new TestBrowser(api.server).visit();
     expect((await operator.post('/api/auth/signup', { accountName: 'Ops', name: 'Ops', email: OPERATOR, password: 'operator password 1' })).status).toBe(201);
+    await makeOperator(api.app, OPERATOR);
     const page = await operator.get('/api/operator/queues');
     expect(page.status).toBe(200);
     expect(page.text).toContain('WABA Connect jobs');

@@ -9,6 +9,7 @@ import type { TestApp } from '../support/test-app';
 import { createTenant, type SignedInTenant } from '../support/tenants';
 import { TestBrowser } from '../support/test-browser';
 import { embeddedSignup, phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
+import { makeOperator } from '../support/operators';
 import { useApiWithSandbox } from '../support/suite';
 import { accountUpdate, inboundMessage, nameUpdate, qualityUpdate, signed, statuses } from '../support/webhook-payloads';
 
@@ -18,7 +19,7 @@ describe('Meta webhooks: verified, durable, deduplicated, routed', () => {
   let api: TestApp;
   let sandbox: Sandbox;
 
-  useApiWithSandbox((running) => ({ api, sandbox } = running), { META_WEBHOOK_VERIFY_TOKEN: 'verify-me', OPERATOR_EMAILS: OPERATOR });
+  useApiWithSandbox((running) => ({ api, sandbox } = running), { META_WEBHOOK_VERIFY_TOKEN: 'verify-me' });
 
   const db = () => api.app.get<Connection>(getConnectionToken());
   const processed = () => webhooksSettled(api.app);
@@ -104,6 +105,7 @@ describe('Meta webhooks: verified, durable, deduplicated, routed', () => {
     expect((await tenant.browser.get('/api/operator/webhook-deliveries')).status).toBe(403);
     const operator = await new TestBrowser(api.server).visit();
     await operator.post('/api/auth/signup', { accountName: 'WABA Connect Ops', name: 'Ops', email: OPERATOR, password: 'operator password 1' });
+    await makeOperator(api.app, OPERATOR);
     const problems = await operator.get('/api/operator/webhook-deliveries');
     expect(problems.status).toBe(200);
     expect(problems.body[0]).toMatchObject({ status: 'rejected', error: 'The body is not a JSON object' });
