@@ -35,6 +35,8 @@ export class SecretRegistry {
   private readonly byValue = new Map<string, string>();
   /** The first SHORT characters of every form of every long secret → those forms; built on demand. */
   private index?: Map<string, Array<{ form: string; value: string }>>;
+  /** Forms shorter than SHORT, matched only between non-alphanumerics; built with the index. */
+  private shortForms?: Array<{ value: string; pattern: RegExp }>;
 
   /** Registers a secret; empty values are ignored, values under 4 characters refused (they would match anything). */
   add(label: string, value: string | null | undefined): void {
@@ -77,16 +79,10 @@ export class SecretRegistry {
         if (!found.has(value) && !allowed.has(value) && text.startsWith(form, i)) found.set(value, { form, index: i });
       }
     }
-    for (const [value] of this.byValue) {
+    for (const { value, pattern } of this.shortForms ?? []) {
       if (found.has(value) || allowed.has(value)) continue;
-      for (const form of formsOf(value).filter((f) => f.length < SHORT)) {
-        const escaped = form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        const at = new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`).exec(text)?.index;
-        if (at !== undefined) {
-          found.set(value, { form, index: at });
-          break;
-        }
-      }
+      const match = pattern.exec(text);
+      if (match) found.set(value, { form: match[0], index: match.index });
     }
     return [...found].map(([value, at]) => ({ label: this.byValue.get(value) ?? 'secret', value, ...at }));
   }
@@ -94,9 +90,14 @@ export class SecretRegistry {
   private buildIndex(): Map<string, Array<{ form: string; value: string }>> {
     if (this.index) return this.index;
     const index = new Map<string, Array<{ form: string; value: string }>>();
+    this.shortForms = [];
     for (const [value] of this.byValue) {
       for (const form of formsOf(value)) {
-        if (form.length < SHORT) continue;
+        if (form.length < SHORT) {
+          const escaped = form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          this.shortForms.push({ value, pattern: new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`) });
+          continue;
+        }
         const prefix = form.slice(0, SHORT);
         index.set(prefix, [...(index.get(prefix) ?? []), { form, value }]);
       }
