@@ -14,7 +14,7 @@ import type { TestApp } from '../support/test-app';
 import { useApiWithSandbox } from '../support/suite';
 
 /** How long a socket must stay connected to count as admitted (the gateway refuses after `connect`). */
-const SETTLE_MS = 400;
+const SETTLE_MS = 1000;
 const PUBLIC_URL = 'http://localhost:3999';
 
 interface Probe {
