@@ -77,16 +77,51 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /api/auth/logout': { access: 'session', ownTenantOnly: true, consumesSession: true, variants: noIds, expect: { ...unsafe, otherTenant: 204 } },
   'GET /api/auth/me': { access: 'session', ownTenantOnly: true, variants: noIds, expect: { ...private401, otherTenant: 200 } },
 
+  'POST /api/auth/password': {
+    access: 'session',
+    ownTenantOnly: true,
+    // The victim's password as the "current" one: it is not the caller's, so nothing changes.
+    variants: (w) => [{ name: "victim's password", body: { currentPassword: w.victim.password, newPassword: `pw-${fresh()}-long-enough` } }],
+    expect: { ...unsafe, otherTenant: 400 },
+  },
+
   'GET /api/accounts/users': { access: 'session', ownTenantOnly: true, variants: noIds, expect: { ...private401, otherTenant: 200 } },
-  'POST /api/accounts/users': {
+  'PATCH /api/accounts/users/:userId': {
+    access: 'owner',
+    variants: (w) => [
+      { name: 'victim owner', params: { userId: w.victim.userId }, body: { role: 'admin' } },
+      ...(w.admin ? [{ name: 'victim admin', params: { userId: w.admin.userId }, body: { role: 'owner' } }] : []),
+    ],
+    expect: { ...unsafe, otherTenant: 404, wrongRole: 403 },
+  },
+  'DELETE /api/accounts/users/:userId': {
+    access: 'owner',
+    variants: (w) => [{ name: 'victim owner', params: { userId: w.victim.userId } }, ...(w.admin ? [{ name: 'victim admin', params: { userId: w.admin.userId } }] : [])],
+    expect: { ...unsafe, otherTenant: 404, wrongRole: 403 },
+  },
+  'GET /api/accounts/invitations': { access: 'owner', ownTenantOnly: true, variants: noIds, expect: { ...private401, otherTenant: 200, wrongRole: 403 } },
+  'POST /api/accounts/invitations': {
     access: 'owner',
     ownTenantOnly: true,
-    variants: (w) => [
-      // The victim owner's and admin's emails in the email position: never moved to another tenant.
-      { name: "victim's email", body: { name: 'Eve', email: w.victim.email, password: `pw-${fresh()}-long-enough` } },
-      ...(w.admin ? [{ name: "victim admin's email", body: { name: 'Eve', email: w.admin.email, password: `pw-${fresh()}-long-enough` } }] : []),
-    ],
+    // The victim's emails in the email position: they have accounts, never invited elsewhere.
+    variants: (w) => [{ name: "victim's email", body: { email: w.victim.email, role: 'admin' } }, ...(w.admin ? [{ name: "victim admin's email", body: { email: w.admin.email, role: 'owner' } }] : [])],
     expect: { ...unsafe, otherTenant: 409, wrongRole: 403 },
+  },
+  'DELETE /api/accounts/invitations/:invitationId': {
+    access: 'owner',
+    variants: (w) => [{ name: "victim's pending invitation", params: { invitationId: w.victim.pendingInvitationId } }],
+    expect: { ...unsafe, otherTenant: 404, wrongRole: 403 },
+  },
+  // Public: the token is the credential; a guessed one matches nothing.
+  'POST /api/invitations/preview': {
+    access: 'public',
+    variants: () => [{ name: 'a guessed token', body: { token: randomBytes(32).toString('base64url') } }],
+    expect: { anonymous: 404, forgedSession: 404, otherTenant: 404, missingCsrf: 403 },
+  },
+  'POST /api/invitations/accept': {
+    access: 'public',
+    variants: () => [{ name: 'a guessed token', body: { token: randomBytes(32).toString('base64url'), name: 'Eve', password: `pw-${fresh()}-long-enough` } }],
+    expect: { anonymous: 404, forgedSession: 404, otherTenant: 404, missingCsrf: 403 },
   },
   'GET /api/audit-log': { access: 'session', ownTenantOnly: true, variants: () => [{ name: 'limit', query: 'limit=500' }], expect: { ...private401, otherTenant: 200 } },
   'GET /api/events': { access: 'session', ownTenantOnly: true, variants: () => [{ name: 'all types', query: 'page=1&pageSize=100' }], expect: { ...private401, otherTenant: 200 } },
@@ -204,7 +239,7 @@ function casesFor(key: string, expectation: Expectation, world: SecurityWorld): 
   const cases: Case[] = ['anonymous', 'forgedSession', 'otherTenant'];
   if (isUnsafe(method) && expectation.access !== 'signature') cases.push('missingCsrf');
   if (expectation.access === 'owner' || expectation.access === 'operator') {
-    // The victim tenant's admin (not the owner, not an operator). AccountsController.addAdmin makes one.
+    // The victim tenant's admin (not the owner, not an operator), invited by the owner.
     if (world.admin) cases.push('wrongRole');
   }
   return cases;

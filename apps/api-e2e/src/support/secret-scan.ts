@@ -136,7 +136,8 @@ export class ExchangeRecorder {
 
   /**
    * Records a response (status, every header, body) and harvests the secrets it hands out: cookie
-   * values it sets and the OAuth `state` of a redirect. Returns the response, for chaining.
+   * values it sets, the OAuth `state` of a redirect and an invitation link's token. Returns the
+   * response, for chaining.
    */
   record<T extends ReceivedResponse>(label: string, response: T): T {
     const allowed = new Set<string>();
@@ -157,6 +158,13 @@ export class ExchangeRecorder {
         this.secrets.add('OAuth state', state);
         allowed.add(state);
       }
+    }
+    // An invitation link (`…/invite#<token>`) is shown once, in the answer that creates it.
+    const link = (response.body as { link?: unknown } | undefined)?.link;
+    const invitationToken = typeof link === 'string' ? safeUrl(link)?.hash.slice(1) : undefined;
+    if (invitationToken && invitationToken.length >= 4) {
+      this.secrets.add('invitation token', invitationToken);
+      allowed.add(invitationToken);
     }
     const headers = Object.entries(response.headers)
       .map(([name, value]) => `${name}: ${[value ?? ''].flat().join(', ')}`)

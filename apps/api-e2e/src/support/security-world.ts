@@ -51,6 +51,8 @@ export interface SecurityWorld {
     sessionId: string;
     /** An OAuth state issued to the victim (redirect flow started, never finished). */
     oauthState: string;
+    /** An invitation of the victim's tenant nobody accepted yet. */
+    pendingInvitationId: string;
   };
   /** An admin (not the owner) of the victim's tenant, or undefined when the app offers no way to add one. */
   admin?: { browser: RecordingBrowser; email: string; password: string; userId: string };
@@ -91,15 +93,22 @@ export async function buildSecurityWorld(api: TestApp, sandbox: Sandbox): Promis
   const oauthState = new URL(String(start.headers['location'])).searchParams.get('state') ?? '';
   if (!oauthState) throw new Error('the redirect flow issued no state');
 
-  // An admin of the victim's tenant (AccountsController.addAdmin, owner only).
-  let admin: SecurityWorld['admin'];
+  // An admin of the victim's tenant, invited by the owner; and an invitation still pending.
   const adminEmail = `victim-admin-${randomBytes(5).toString('hex')}@example.com`;
   const adminPassword = `admin-pw-${randomBytes(12).toString('hex')}`;
   secrets.add('password of the victim admin', adminPassword);
-  const added = await victim.browser.post('/api/accounts/users', { name: 'Victim Admin', email: adminEmail, password: adminPassword });
-  if (added.status === 201) {
-    admin = { browser: await signIn(api.server, recorder, 'Victim admin', adminEmail, adminPassword), email: adminEmail, password: adminPassword, userId: (added.body as { id: string }).id };
-  }
+  const invitationToken = async (email: string) => {
+    const invited = await victim.browser.post('/api/accounts/invitations', { email, role: 'admin' });
+    if (invited.status !== 201) throw new Error(`victim invitation: ${invited.status} ${JSON.stringify(invited.body)}`);
+    // The recorder registers the link's token as a secret, allowed only in this answer.
+    return { token: new URL((invited.body as { link: string }).link).hash.slice(1), id: (invited.body as { id: string }).id };
+  };
+  const { token } = await invitationToken(adminEmail);
+  const joining = await new RecordingBrowser(api.server, recorder, 'Victim admin').visit();
+  const accepted = await joining.post('/api/invitations/accept', { token, name: 'Victim Admin', password: adminPassword });
+  if (accepted.status !== 201 && accepted.status !== 200) throw new Error(`victim admin accept: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  const admin: SecurityWorld['admin'] = { browser: joining, email: adminEmail, password: adminPassword, userId: (accepted.body as { user: { id: string } }).user.id };
+  const pendingInvitationId = (await invitationToken(`victim-pending-${randomBytes(5).toString('hex')}@example.com`)).id;
 
   const attacker = await createRecordedTenant(api.server, recorder, 'Attacker');
   harvestSandbox();
@@ -114,6 +123,7 @@ export async function buildSecurityWorld(api: TestApp, sandbox: Sandbox): Promis
       phoneNumberIds: [status.activePhoneNumberId ?? phoneNumberIds[0], ...phoneNumberIds.filter((id) => id !== status.activePhoneNumberId)],
       sessionId: session.id,
       oauthState,
+      pendingInvitationId,
     },
     admin,
     attacker: { ...attacker, accountId: attacker.session.account.id },
@@ -132,6 +142,7 @@ export async function victimSnapshot(world: SecurityWorld): Promise<Record<strin
   return {
     me: await read('/api/auth/me'),
     users: await read('/api/accounts/users'),
+    invitations: await read('/api/accounts/invitations'),
     numbers: await read('/api/phone-numbers'),
     status: await read('/api/integrations/whatsapp/oauth/status'),
     onboarding: await read(`/api/integrations/whatsapp/onboarding/${sessionId}`),

@@ -29,13 +29,26 @@ export function checkJsonBody(request: Request, response: Response, next: NextFu
   next();
 }
 
-/** Body-parser failures (bad JSON, too large, wrong charset) as our error shape, right where they happen. */
+/** What a body-parser failure means for the caller, by its `type`. */
+const BODY_PARSER_MESSAGES: Record<string, string> = {
+  'entity.too.large': 'The request body is too large',
+  'entity.parse.failed': 'The request body is not valid JSON',
+  'charset.unsupported': 'The request body is in a character set we do not read: send UTF-8',
+  'encoding.unsupported': 'The request body is compressed in a way we do not read: send it uncompressed, or gzip or deflate',
+};
+
+/**
+ * Body-parser failures (bad JSON, too large, unknown charset or Content-Encoding, a body that
+ * does not decompress) as our error shape, right where they happen: all are the caller's 4xx.
+ */
 export function bodyParserErrors(error: unknown, _request: Request, response: Response, next: NextFunction): void {
-  const parserError = error as { type?: unknown; status?: unknown };
-  if (typeof parserError?.type !== 'string' || !parserError.type.startsWith('entity.') || typeof parserError.status !== 'number') return next(error);
-  if (parserError.type === 'entity.too.large') return void response.status(413).json(errorBody(413, 'The request body is too large'));
-  const status = parserError.status >= 400 && parserError.status < 500 ? parserError.status : 400;
-  response.status(status).json(errorBody(status, parserError.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : 'The request body could not be read'));
+  // body-parser's failures are http-errors: a 4xx status, and a `type` or (decompression) `expose`.
+  const failure = error as { type?: unknown; status?: unknown; expose?: unknown };
+  const clientError = typeof failure?.status === 'number' && failure.status >= 400 && failure.status < 500;
+  if (!clientError || (typeof failure.type !== 'string' && failure.expose !== true)) return next(error);
+  const status = failure.status as number;
+  const message = typeof failure.type === 'string' ? BODY_PARSER_MESSAGES[failure.type] : 'The request body could not be decompressed as its Content-Encoding says';
+  response.status(status).json(errorBody(status, message ?? 'The request body could not be read'));
 }
 
 /** Walks the value without recursion, so a hostile body cannot exhaust the stack here either. */
@@ -56,6 +69,8 @@ export function jsonProblem(value: unknown): string | null {
   return null;
 }
 
+const STATUS_NAMES: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 413: 'Payload Too Large', 415: 'Unsupported Media Type' };
+
 function errorBody(statusCode: number, message: string): ApiErrorBody {
-  return { statusCode, error: statusCode === 413 ? 'Payload Too Large' : 'Bad Request', message };
+  return { statusCode, error: STATUS_NAMES[statusCode] ?? 'Bad Request', message };
 }
