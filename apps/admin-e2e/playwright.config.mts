@@ -60,7 +60,7 @@ export default defineConfig({
         command: 'npx tsx tools/start.ts --skip-build',
         cwd: workspaceRoot,
         // Every test signs up a new tenant: more than the default 10 auth calls a minute.
-        env: { API_PORT: '3301', SANDBOX_PORT: '4301', AUTH_RATE_LIMIT_PER_MINUTE: '1000', META_CALLS_PER_ADDRESS_PER_MINUTE: '1000', WABA_DATA_DIR: dataDir },
+        env: { API_PORT: '3301', SANDBOX_PORT: '4301', AUTH_RATE_LIMIT_PER_MINUTE: '1000', META_CALLS_PER_ADDRESS_PER_MINUTE: '1000', LOGIN_ATTEMPTS_PER_ACCOUNT_PER_15_MINUTES: '1000', WABA_DATA_DIR: dataDir },
         url: 'http://localhost:3301/api/health',
         timeout: 120_000,
         reuseExistingServer: !process.env['CI'],

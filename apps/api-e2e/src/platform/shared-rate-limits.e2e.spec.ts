@@ -30,4 +30,22 @@ describe('rate limits shared between instances', () => {
     // Behind the load balancer (TRUST_PROXY=1) another client is another address, not the proxy's.
     expect((await login(a, '198.51.100.20')).status).toBe(401);
   });
+
+  it('slows sign-in attempts on one account from many addresses, without locking out another account', async () => {
+    const sprayed = await startTestApp({ LOGIN_ATTEMPTS_PER_ACCOUNT_PER_15_MINUTES: '3', TRUST_PROXY: '1', REDIS_KEY_PREFIX: isolatedRedisPrefix('spray'), MONGODB_URI: a.databaseUri });
+    try {
+      const attempt = (email: string, address: string) =>
+        new TestBrowser(sprayed.server).visit().then((browser) => browser.send('post', '/api/auth/login', { email, password: 'wrong password 123' }, { 'X-Forwarded-For': address }));
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await attempt('target@example.com', `203.0.113.${10 + i}`)).status);
+      expect(statuses).toEqual([401, 401, 401]);
+      const slowed = await attempt('TARGET@example.com', '203.0.113.99');
+      expect(slowed.status).toBe(429);
+      expect(Number(slowed.headers['retry-after'])).toBeGreaterThan(0);
+      expect(slowed.body.message).toMatch(/^Too many sign-in attempts for this account\. Try again in \d+ minutes\.$/);
+      expect((await attempt('someone-else@example.com', '203.0.113.99')).status).toBe(401);
+    } finally {
+      await sprayed.close();
+    }
+  });
 });

@@ -38,6 +38,7 @@ export async function startTestApp(settings: Record<string, string> = {}): Promi
     LOG_LEVEL: 'info',
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
     META_CALLS_PER_TENANT_PER_MINUTE: '10000',
+    LOGIN_ATTEMPTS_PER_ACCOUNT_PER_15_MINUTES: '10000',
     META_CALLS_PER_ADDRESS_PER_MINUTE: '10000',
     TOKEN_ENCRYPTION_KEYS: `test:${Buffer.alloc(32, 9).toString('base64')}`,
     // A background token sweep would consume faults other tests aim at the sandbox; suites that test it turn it on.

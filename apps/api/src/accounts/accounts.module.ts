@@ -39,10 +39,10 @@ import { User, UserSchema } from './user.schema';
     ]),
     // Counters in Redis, so the limit holds across every instance behind the load balancer.
     ThrottlerModule.forRootAsync({
-      inject: [ApiConfig],
-      useFactory: (config: ApiConfig) => ({
+      inject: [ApiConfig, SharedThrottlerStorage],
+      useFactory: (config: ApiConfig, storage: SharedThrottlerStorage) => ({
         throttlers: [{ name: 'auth', ttl: 60_000, limit: config.AUTH_RATE_LIMIT_PER_MINUTE }],
-        storage: new SharedThrottlerStorage(config),
+        storage,
       }),
     }),
     AuditModule,

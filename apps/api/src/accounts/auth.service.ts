@@ -7,11 +7,12 @@ import { newCsrfToken } from '../common/auth/csrf';
 import { sha256Hex } from '../common/crypto/sha256';
 import { Clock } from '../common/clock/clock';
 import { isDuplicateKey } from '../common/errors/all-exceptions.filter';
-import { ConflictError, InvalidRequestError, UnauthorizedError } from '../common/errors/domain-errors';
+import { ConflictError, TooManyRequestsError, InvalidRequestError, UnauthorizedError } from '../common/errors/domain-errors';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { AccountsRepository, type AccountRecord, type UserRecord } from './accounts.repository';
 import { OperatorGrantsRepository } from './operator-grants.repository';
 import { PasswordHasher } from './password-hasher';
+import { SharedThrottlerStorage } from '../redis/shared-throttler-storage';
 
 /** What the controller needs to set the two cookies after sign-up or login. */
 export interface IssuedSession {
@@ -23,6 +24,8 @@ export interface IssuedSession {
 
 /** A live session as the guard and the socket gateway see it. */
 export type ResolvedSession = TenantContext & { csrfHash: string; expiresAt: Date };
+
+const LOGIN_WINDOW_MS = 15 * 60_000;
 
 @Injectable()
 export class AuthService {
@@ -36,6 +39,7 @@ export class AuthService {
     private readonly clock: Clock,
     private readonly config: ApiConfig,
     private readonly realtime: RealtimePublisher,
+    private readonly attempts: SharedThrottlerStorage,
   ) {}
 
   /**
@@ -55,6 +59,7 @@ export class AuthService {
   }
 
   async login(request: LoginRequest): Promise<IssuedSession> {
+    await this.limitAttemptsOn(request.email);
     const user = await this.repository.findUserByEmail(request.email);
     const valid = user
       ? await this.hasher.verify(user.passwordHash, request.password)
@@ -62,6 +67,20 @@ export class AuthService {
     const account = user && valid ? await this.repository.findAccount(user.accountId) : null;
     if (!user || !account) throw new UnauthorizedError('Email or password is incorrect');
     return this.issueSession(user, account);
+  }
+
+  /**
+   * Sign-in attempts per account, whatever address they come from (spraying one account from many
+   * addresses is slowed), next to the per-address limit on the route: users behind one proxy
+   * address do not lock each other out.
+   */
+  private async limitAttemptsOn(email: string): Promise<void> {
+    const limit = this.config.LOGIN_ATTEMPTS_PER_ACCOUNT_PER_15_MINUTES;
+    const record = await this.attempts.increment(`login:account:${sha256Hex(email.trim().toLowerCase())}`, LOGIN_WINDOW_MS, limit, LOGIN_WINDOW_MS, 'login-account');
+    if (record.totalHits > limit || record.isBlocked) {
+      const seconds = Math.max(1, Math.ceil(record.isBlocked ? record.timeToBlockExpire : record.timeToExpire));
+      throw new TooManyRequestsError(`Too many sign-in attempts for this account. Try again in ${Math.ceil(seconds / 60)} minutes.`, seconds);
+    }
   }
 
   /** Ends the session and closes its sockets, on every instance. */

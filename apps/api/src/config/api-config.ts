@@ -65,6 +65,12 @@ export class ApiConfig {
   @Min(1)
   AUTH_RATE_LIMIT_PER_MINUTE = 10;
 
+  /** Failed or not, sign-in attempts on one account per 15 minutes, from any address. */
+  @Transform(toInt)
+  @IsInt({ message: 'LOGIN_ATTEMPTS_PER_ACCOUNT_PER_15_MINUTES must be an integer' })
+  @Min(1)
+  LOGIN_ATTEMPTS_PER_ACCOUNT_PER_15_MINUTES = 20;
+
   /** Requests per minute and tenant to the routes that call Meta (connect, import, manual add, refresh). */
   @Transform(toInt)
   @IsInt({ message: 'META_CALLS_PER_TENANT_PER_MINUTE must be an integer' })

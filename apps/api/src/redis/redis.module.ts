@@ -6,6 +6,7 @@ import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nest
 import Redis from 'ioredis';
 import { ApiConfig } from '../config/api-config';
 import { redisOptions } from './redis-connection';
+import { SharedThrottlerStorage } from './shared-throttler-storage';
 
 @Injectable()
 export class RedisClient implements OnApplicationShutdown {
@@ -45,5 +46,8 @@ export class RedisClient implements OnApplicationShutdown {
 }
 
 @Global()
-@Module({ providers: [RedisClient], exports: [RedisClient] })
+@Module({
+  providers: [RedisClient, { provide: SharedThrottlerStorage, inject: [ApiConfig], useFactory: (config: ApiConfig) => new SharedThrottlerStorage(config) }],
+  exports: [RedisClient, SharedThrottlerStorage],
+})
 export class RedisModule {}

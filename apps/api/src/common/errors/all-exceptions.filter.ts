@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { ApiErrorBody } from '@waba/contracts';
 import type { Response } from 'express';
-import { DomainError } from './domain-errors';
+import { DomainError, TooManyRequestsError } from './domain-errors';
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'Bad Request',
@@ -32,6 +32,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.warn(`Database unavailable: ${(exception as Error).message}`);
     }
     if (response.headersSent) return;
+    if (exception instanceof TooManyRequestsError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     response.status(body.statusCode).json(body);
   }
 

@@ -34,3 +34,14 @@ export class UpstreamError extends DomainError {
 export class ServiceUnavailableError extends DomainError {
   readonly status = 503;
 }
+
+/** Too many attempts; `retryAfterSeconds` becomes the Retry-After header. */
+export class TooManyRequestsError extends DomainError {
+  readonly status = 429;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

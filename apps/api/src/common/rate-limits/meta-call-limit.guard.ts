@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, HttpException, Injectable, SetMetadata, UseGuards, applyDecorators } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { ApiConfig } from '../../config/api-config';
+import { SharedThrottlerStorage } from '../../redis/shared-throttler-storage';
 import type { AuthenticatedRequest } from '../auth/auth.decorators';
 
 const WINDOW_MS = 60_000;
@@ -18,7 +18,7 @@ export const LimitMetaCalls = (action: string) => applyDecorators(SetMetadata(LI
 @Injectable()
 export class MetaCallLimitGuard implements CanActivate {
   constructor(
-    @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
+    private readonly storage: SharedThrottlerStorage,
     private readonly reflector: Reflector,
     private readonly config: ApiConfig,
   ) {}
