@@ -61,4 +61,14 @@ describe('retention clean-ups', () => {
     expect(await names('webhook_deliveries')).toEqual(['yesterday']);
     expect(await names('tenant_events')).toEqual(['31 days old']);
   });
+
+  it('deletes expired sessions and keeps live ones', async () => {
+    const accountId = new Types.ObjectId();
+    await db().collection('sessions').insertMany([
+      { label: 'expired', tokenHash: 's1', csrfHash: 'c1', accountId, userId: accountId, role: 'owner', expiresAt: ago(1000) },
+      { label: 'live', tokenHash: 's2', csrfHash: 'c2', accountId, userId: accountId, role: 'owner', expiresAt: ago(-3600_000) },
+    ]);
+    await run('session-retention');
+    expect(await names('sessions')).toEqual(['live']);
+  });
 });

@@ -2,7 +2,9 @@
  * Tenants ("accounts"), their users and invitations, browser sessions and operator grants. Owns
  * the global SessionGuard that every other module relies on for the caller's tenant.
  */
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { Clock } from '../common/clock/clock';
+import { ScheduledTasks } from '../jobs/scheduled-tasks';
 import { APP_GUARD } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -63,4 +65,16 @@ import { User, UserSchema } from './user.schema';
   ],
   exports: [AuthService, OperatorGrantsService],
 })
-export class AccountsModule {}
+export class AccountsModule implements OnModuleInit {
+  constructor(
+    private readonly tasks: ScheduledTasks,
+    private readonly repository: AccountsRepository,
+    private readonly clock: Clock,
+    private readonly config: ApiConfig,
+  ) {}
+
+  /** Expired sessions are refused already; the clean-up only keeps the collection small. */
+  onModuleInit(): void {
+    this.tasks.register('session-retention', this.config.RETENTION_INTERVAL_MINUTES * 60_000, async () => ({ sessions: await this.repository.deleteExpiredSessions(this.clock.now()) }));
+  }
+}

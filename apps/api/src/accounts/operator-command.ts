@@ -11,6 +11,8 @@ import { DomainError } from '../common/errors/domain-errors';
 import { loadApiConfig, type ApiConfig } from '../config/api-config';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
+import { JobsModule } from '../jobs/jobs.module';
+import { RedisModule } from '../redis/redis.module';
 import { AccountsModule } from './accounts.module';
 import { OperatorGrantsService } from './operator-grants.service';
 
@@ -25,7 +27,7 @@ export const OPERATOR_USAGE = [
 @Module({})
 class OperatorCommandModule {
   static forRoot(config: ApiConfig): DynamicModule {
-    return { module: OperatorCommandModule, imports: [ConfigModule.forRoot(config), CommonModule, DatabaseModule, AccountsModule] };
+    return { module: OperatorCommandModule, imports: [ConfigModule.forRoot(config), CommonModule, DatabaseModule, RedisModule, JobsModule, AccountsModule] };
   }
 }
 
