@@ -63,7 +63,9 @@ export class TokenCheckService {
     const debug = verdict.debug;
     const targets = grantedWabaTargets(debug);
     // Without `target_ids` (meta-platform.md §11) the grant cannot be compared; keep what we knew.
-    if (targets) {
+    // The WABAs connected with a credential are among those it was granted; only when one of those
+    // left the grant can a connected one be lost (a query per credential is what a sweep cannot afford).
+    if (targets && connection.grantedWabaIds.some((id) => !targets.includes(id))) {
       const lost = (await this.phoneNumbers.connectedWabaIdsOf(connection.accountId, connection.id)).filter((id) => !targets.includes(id));
       if (lost.length) return this.markNeedsReauth(connection, `Meta no longer grants access to WhatsApp Business Account ${lost.join(', ')}`, options);
     }
