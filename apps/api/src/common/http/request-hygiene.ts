@@ -58,7 +58,7 @@ export function jsonProblem(value: unknown): string | null {
     const { value: current, depth } = stack.pop() as { value: unknown; depth: number };
     if (typeof current === 'string') {
       if (LONE_SURROGATE.test(current)) return 'The request contains text that is not valid Unicode';
-    } else if (current && typeof current === 'object') {
+    } else if (Array.isArray(current) || isPlainObject(current)) {
       if (depth >= MAX_JSON_DEPTH) return `The request body is nested too deeply (more than ${MAX_JSON_DEPTH} levels)`;
       for (const [key, child] of Object.entries(current)) {
         if (LONE_SURROGATE.test(key)) return 'The request contains text that is not valid Unicode';
@@ -70,6 +70,13 @@ export function jsonProblem(value: unknown): string | null {
 }
 
 const STATUS_NAMES: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 413: 'Payload Too Large', 415: 'Unsupported Media Type' };
+
+/** What the JSON and form parsers build; a raw body (the webhook's Buffer) is bytes, not a tree to walk. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
 
 function errorBody(statusCode: number, message: string): ApiErrorBody {
   return { statusCode, error: STATUS_NAMES[statusCode] ?? 'Bad Request', message };
