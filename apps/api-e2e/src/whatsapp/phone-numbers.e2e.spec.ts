@@ -78,8 +78,12 @@ describe('phone numbers: status, active number, refresh, disconnect, reconnect, 
     expect(again.wabas[0].numbers.find((n) => n.displayPhone === '+1 555-010-0142')?.registration).toBe('registered');
     expect(ourApp()).toBe(true);
 
-    const audit = (await tenant.browser.get('/api/audit-log')).body as Array<{ action: string }>;
+    const audit = (await tenant.browser.get('/api/audit-log')).body as Array<{ action: string; actorName: string | null }>;
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['phone_number.connected', 'phone_number.disconnected', 'waba.disconnected', 'waba.subscribed']));
+    // Each entry names the person who acted.
+    const byPerson = audit.filter((a) => ['phone_number.disconnected', 'waba.disconnected'].includes(a.action));
+    expect(byPerson.length).toBeGreaterThan(0);
+    expect(byPerson.map((a) => a.actorName)).toEqual(byPerson.map(() => tenant.session.user.name));
   });
 
   it('adds a number by hand only after Meta confirms the token, the WABA and the number', async () => {

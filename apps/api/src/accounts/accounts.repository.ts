@@ -29,6 +29,7 @@ export interface SessionRecord {
   role: UserRole;
   csrfHash: string;
   expiresAt: Date;
+  userName: string | null;
 }
 
 /** The only code that touches the accounts, users and sessions collections. */
@@ -106,6 +107,7 @@ export class AccountsRepository {
           role: found.role,
           csrfHash: found.csrfHash,
           expiresAt: found.expiresAt,
+          userName: found.userName ?? null,
         }
       : null;
   }

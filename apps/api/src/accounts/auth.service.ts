@@ -97,7 +97,7 @@ export class AuthService {
     const session = await this.repository.findLiveSession(sha256Hex(sessionToken), this.clock.now());
     if (!session) return null;
     const operator = await this.operatorGrants.isOperator(session.userId);
-    return { accountId: session.accountId, userId: session.userId, role: session.role, sessionId: session.id, operator, csrfHash: session.csrfHash, expiresAt: session.expiresAt };
+    return { accountId: session.accountId, userId: session.userId, userName: session.userName, role: session.role, sessionId: session.id, operator, csrfHash: session.csrfHash, expiresAt: session.expiresAt };
   }
 
   async currentSession(tenant: TenantContext): Promise<SessionView> {
@@ -152,6 +152,7 @@ export class AuthService {
       accountId: account.id,
       role: user.role,
       expiresAt,
+      userName: user.name,
     });
     return { sessionToken, csrfToken, expiresAt, view: { user: toUserView(user), account: toAccountView(account) } };
   }

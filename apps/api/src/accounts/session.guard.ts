@@ -41,7 +41,7 @@ export class SessionGuard implements CanActivate {
       throw new ForbiddenError('Only operators may see this');
     }
 
-    request.tenant = { accountId: session.accountId, userId: session.userId, role: session.role, sessionId: session.sessionId, operator: session.operator };
+    request.tenant = { accountId: session.accountId, userId: session.userId, userName: session.userName, role: session.role, sessionId: session.sessionId, operator: session.operator };
     return true;
   }
 }

@@ -25,6 +25,10 @@ export class Session {
 
   @Prop({ required: true, index: true })
   expiresAt!: Date;
+
+  /** The user's name when the session began, so the audit log names who acted without a lookup. */
+  @Prop({ type: String, default: null })
+  userName!: string | null;
 }
 
 export type SessionDocument = HydratedDocument<Session>;

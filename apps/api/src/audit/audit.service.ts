@@ -5,7 +5,7 @@ import { Clock } from '../common/clock/clock';
 import { AuditRepository } from './audit.repository';
 
 /** Actor of an audit entry: a signed-in user, or the system acting for a tenant. */
-export type AuditActor = Pick<TenantContext, 'accountId'> & { userId?: string; name?: string };
+export type AuditActor = Pick<TenantContext, 'accountId'> & Partial<Pick<TenantContext, 'userId' | 'userName'>> & { name?: string };
 
 @Injectable()
 export class AuditService {
@@ -17,7 +17,7 @@ export class AuditService {
   async record(actor: AuditActor, action: string, target: string, details?: string): Promise<void> {
     await this.repository.insert(actor.accountId, {
       userId: actor.userId ?? null,
-      actorName: actor.name ?? (actor.userId ? null : 'system'),
+      actorName: actor.name ?? actor.userName ?? (actor.userId ? null : 'system'),
       action,
       target,
       details: details ?? null,

@@ -247,7 +247,8 @@ export class PhoneNumbersService {
     if (!owner) return;
     await this.repository.updateWaba(accountId, wabaId, { state: 'revoked', subscribed: false });
     await this.credentials.markRevoked(accountId, String(owner.connectionId), reason);
-    await this.audit.record({ accountId }, 'waba.revoked', `WABA ${wabaId}`, reason);
+    // Only Meta's webhooks (PARTNER_REMOVED, PARTNER_APP_UNINSTALLED) revoke a WABA.
+    await this.audit.record({ accountId, name: 'Meta webhook' }, 'waba.revoked', `WABA ${wabaId}`, reason);
     this.events.publish(accountId, { type: 'whatsapp.changed', reason: 'revoked' });
   }
 

@@ -142,7 +142,7 @@ export class TokenCheckService {
       },
       { kind: 'extended', expiresAt },
     );
-    await this.audit.record({ accountId: connection.accountId }, 'connection.extended', `Meta connection ${connection.id}`, expiresAt ? `expires ${expiresAt.toISOString()}` : 'never expires');
+    await this.audit.record({ accountId: connection.accountId, name: 'Credential check' }, 'connection.extended', `Meta connection ${connection.id}`, expiresAt ? `expires ${expiresAt.toISOString()}` : 'never expires');
     return outcome;
   }
 
@@ -155,7 +155,7 @@ export class TokenCheckService {
     const outcome: CheckOutcome = { kind: 'needs_reauth', reason };
     if (options.dryRun) return outcome;
     await this.save(connection, { status: 'needs_reauth', lastError: reason, lastCheckedAt: this.clock.now(), checkFailures: 0, lastCheckFailure: null, nextCheckAt: null }, outcome);
-    await this.audit.record({ accountId: connection.accountId }, 'connection.needs_reauth', `Meta connection ${connection.id}`, reason);
+    await this.audit.record({ accountId: connection.accountId, name: 'Credential check' }, 'connection.needs_reauth', `Meta connection ${connection.id}`, reason);
     return outcome;
   }
 

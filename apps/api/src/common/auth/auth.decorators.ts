@@ -10,6 +10,8 @@ export interface TenantContext {
   sessionId: string;
   /** Operators (granted by the operator command, read on every request) also see cross-tenant webhook problems. */
   operator: boolean;
+  /** Who the user is, for the audit log (null for sessions older than the field). */
+  userName?: string | null;
 }
 
 export type AuthenticatedRequest = Request & { tenant?: TenantContext };
