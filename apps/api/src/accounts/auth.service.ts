@@ -76,11 +76,8 @@ export class AuthService {
    */
   private async limitAttemptsOn(email: string): Promise<void> {
     const limit = this.config.LOGIN_ATTEMPTS_PER_ACCOUNT_PER_15_MINUTES;
-    const record = await this.attempts.increment(`login:account:${sha256Hex(email.trim().toLowerCase())}`, LOGIN_WINDOW_MS, limit, LOGIN_WINDOW_MS, 'login-account');
-    if (record.totalHits > limit || record.isBlocked) {
-      const seconds = Math.max(1, Math.ceil(record.isBlocked ? record.timeToBlockExpire : record.timeToExpire));
-      throw new TooManyRequestsError(`Too many sign-in attempts for this account. Try again in ${Math.ceil(seconds / 60)} minutes.`, seconds);
-    }
+    const seconds = await this.attempts.secondsToWait(`login:account:${sha256Hex(email.trim().toLowerCase())}`, limit, LOGIN_WINDOW_MS, 'login-account');
+    if (seconds !== null) throw new TooManyRequestsError(`Too many sign-in attempts for this account. Try again in ${Math.ceil(seconds / 60)} minutes.`, seconds);
   }
 
   /** Ends the session and closes its sockets, on every instance. */

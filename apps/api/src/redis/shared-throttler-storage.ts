@@ -36,6 +36,16 @@ export class SharedThrottlerStorage implements ThrottlerStorage, OnModuleDestroy
     return this.local.increment(key, ttl, limit, blockDuration, throttlerName);
   }
 
+  /**
+   * Counts one attempt on `key`: null while within `limit` per `windowMs`, else how many seconds
+   * to wait (the key stays blocked for one window once over the limit).
+   */
+  async secondsToWait(key: string, limit: number, windowMs: number, name: string): Promise<number | null> {
+    const record = await this.increment(key, windowMs, limit, windowMs, name);
+    if (record.totalHits <= limit && !record.isBlocked) return null;
+    return Math.max(1, Math.ceil(record.isBlocked ? record.timeToBlockExpire : record.timeToExpire));
+  }
+
   onModuleDestroy(): void {
     this.local.onApplicationShutdown();
     this.connection.disconnect();

@@ -1,9 +1,9 @@
-import { CanActivate, ExecutionContext, HttpException, Injectable, SetMetadata, UseGuards, applyDecorators } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, SetMetadata, UseGuards, applyDecorators } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Response } from 'express';
 import { ApiConfig } from '../../config/api-config';
 import { SharedThrottlerStorage } from '../../redis/shared-throttler-storage';
 import type { AuthenticatedRequest } from '../auth/auth.decorators';
+import { TooManyRequestsError } from '../errors/domain-errors';
 
 const WINDOW_MS = 60_000;
 const LIMITED_ACTION = 'waba:metaCallAction';
@@ -31,15 +31,9 @@ export class MetaCallLimitGuard implements CanActivate {
       { key: `meta:address:${request.ip ?? 'unknown'}`, limit: this.config.META_CALLS_PER_ADDRESS_PER_MINUTE, who: 'your network address' },
     ];
     for (const { key, limit, who } of limits) {
-      const record = await this.storage.increment(key, WINDOW_MS, limit, WINDOW_MS, 'meta');
-      if (record.totalHits > limit || record.isBlocked) {
-        const seconds = Math.max(1, Math.ceil(record.isBlocked ? record.timeToBlockExpire : record.timeToExpire));
-        context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(seconds));
-        throw new HttpException(
-          { message: `Too many requests to Meta from ${who} (${action}): at most ${limit} a minute. Try again in ${seconds} seconds.` },
-          429,
-        );
-      }
+      const seconds = await this.storage.secondsToWait(key, limit, WINDOW_MS, 'meta');
+      // The exception filter turns the wait into the Retry-After header.
+      if (seconds !== null) throw new TooManyRequestsError(`Too many requests to Meta from ${who} (${action}): at most ${limit} a minute. Try again in ${seconds} seconds.`, seconds);
     }
     return true;
   }
