@@ -7,6 +7,7 @@ import type { Queue } from 'bullmq';
 import type { NextFunction, Request, Response } from 'express';
 import { AuthService } from '../accounts/auth.service';
 import { SESSION_COOKIE } from '../accounts/session-cookies';
+import { isOwnOrigin } from '../common/http/origins';
 import type { ApiConfig } from '../config/api-config';
 import { QUEUE_NAMES } from './job-queues';
 
@@ -45,8 +46,7 @@ function operatorsOnly(auth: AuthService, config: ApiConfig) {
 
 function sameOrigin(request: Request, publicUrl: string): boolean {
   const origin = request.get('origin') ?? originOf(request.get('referer'));
-  const loopback = (url: string) => url.replace('://127.0.0.1', '://localhost');
-  return origin !== undefined && loopback(origin) === loopback(new URL(publicUrl).origin);
+  return origin !== undefined && isOwnOrigin(origin, publicUrl);
 }
 
 function originOf(url: string | undefined): string | undefined {

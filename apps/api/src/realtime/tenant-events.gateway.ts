@@ -4,6 +4,7 @@ import type { Socket } from 'socket.io';
 import { AuthService } from '../accounts/auth.service';
 import { SESSION_COOKIE } from '../accounts/session-cookies';
 import { Clock } from '../common/clock/clock';
+import { isOwnOrigin } from '../common/http/origins';
 import { ApiConfig } from '../config/api-config';
 import { sessionRoom, tenantRoom, userRoom } from './realtime-rooms';
 
@@ -29,7 +30,7 @@ export class TenantEventsGateway implements OnGatewayConnection, OnGatewayDiscon
   async handleConnection(socket: Socket): Promise<void> {
     const origin = socket.handshake.headers.origin;
     // Browsers always send Origin on WebSocket/XHR; refusing foreign ones stops cross-site hijacking.
-    if (origin && origin !== this.config.publicUrl && !isLoopbackOrigin(origin, this.config.publicUrl)) {
+    if (origin && !isOwnOrigin(origin, this.config.publicUrl)) {
       socket.disconnect(true);
       return;
     }
@@ -66,12 +67,6 @@ export class TenantEventsGateway implements OnGatewayConnection, OnGatewayDiscon
     timer.unref();
     this.expiryTimers.set(socket.id, timer);
   }
-}
-
-/** `localhost` and `127.0.0.1` name the same machine; accept either for a loopback public URL. */
-function isLoopbackOrigin(origin: string, publicUrl: string): boolean {
-  const normalize = (url: string) => url.replace('://127.0.0.1', '://localhost');
-  return normalize(origin) === normalize(publicUrl);
 }
 
 /** The session cookie from a raw Cookie header; a value that is not valid percent-encoding is kept as it came (and matches no session). */
