@@ -1,14 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
+import { startApiProcess } from '../../api-e2e/src/support/api-process';
 import { seedRoutableNumber } from '../../api-e2e/src/support/webhook-fixtures';
 import { APP_SECRET, inboundMessage, signed } from '../../api-e2e/src/support/webhook-payloads';
-import { freePort, startFerretDb, type LaunchedDatabase } from '../../../tools/database/database-launcher';
+import { startFerretDb, type LaunchedDatabase } from '../../../tools/database/database-launcher';
 import { launchRedis, type LaunchedRedis } from '../../../tools/redis/redis-launcher';
 import { createAdminUser } from './support/admin-user';
-
-const ROOT = resolve(__dirname, '../../..');
 
 /**
  * Behind a load balancer: the browser holds its socket on one http instance, Meta's webhook
@@ -30,32 +28,19 @@ test.describe('several instances', () => {
   });
 
   async function start(role: 'http' | 'worker', uri: string): Promise<string> {
-    const port = await freePort();
-    const url = `http://localhost:${port}`;
-    const child = spawn(process.execPath, ['dist/apps/api/main.js'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        INSTANCE_ROLE: role,
-        API_PORT: String(port),
-        PUBLIC_URL: url,
-        MONGODB_URI: uri,
-        REDIS_URL: redis.url,
-        REDIS_KEY_PREFIX: 'instances-e2e',
-        META_APP_SECRET: APP_SECRET,
-        TOKEN_ENCRYPTION_KEYS: `e2e:${Buffer.alloc(32, 4).toString('base64')}`,
-        TOKEN_CHECK_ENABLED: 'false',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const settings = {
+      MONGODB_URI: uri,
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: 'instances-e2e',
+      META_APP_SECRET: APP_SECRET,
+      TOKEN_ENCRYPTION_KEYS: `e2e:${Buffer.alloc(32, 4).toString('base64')}`,
+      TOKEN_CHECK_ENABLED: 'false',
+      LOG_LEVEL: 'warn',
+    };
+    // On localhost, the browser's origin and cookies match the public URL.
+    const { child, url } = await startApiProcess(role, settings, 'localhost');
     children.push(child);
-    await new Promise<void>((ready, fail) => {
-      let output = '';
-      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()).includes(role === 'http' ? 'listening on' : 'worker running') && ready());
-      child.once('exit', (code) => fail(new Error(`${role} exited with ${code}: ${output}`)));
-    });
-    return url;
+    return url ?? '';
   }
 
   test('a webhook taken by one http instance and applied by a worker appears live in a browser on another', async ({ page }) => {

@@ -1,23 +1,16 @@
 import type { TenantRealtimeEvent } from '@waba/contracts';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { io } from 'socket.io-client';
-import { freePort, startFerretDb, type LaunchedDatabase } from '../../../../tools/database/database-launcher';
+import { startFerretDb, type LaunchedDatabase } from '../../../../tools/database/database-launcher';
 import { launchRedis, type LaunchedRedis } from '../../../../tools/redis/redis-launcher';
+import { API_MAIN, startApiProcess, type ApiProcess } from '../support/api-process';
 import { countWhere, distinctValues, seedRoutableNumber } from '../support/webhook-fixtures';
 import { postDelivery, waitUntil } from '../support/webhook-delivery';
-import { APP_SECRET, inboundMessage, signed } from '../support/webhook-payloads';
+import { APP_SECRET, inboundMessage } from '../support/webhook-payloads';
 
-const ROOT = resolve(__dirname, '../../../..');
-const API_MAIN = resolve(ROOT, 'dist/apps/api/main.js');
-
-interface Instance {
-  role: 'http' | 'worker';
-  child: ChildProcess;
-  url?: string;
-}
+type Instance = ApiProcess & { role: 'http' | 'worker' };
 
 /**
  * Several real processes, as behind a load balancer: two `http` and two `worker` instances of the
@@ -43,26 +36,7 @@ describe('several instances: http and worker processes sharing one database and 
   });
 
   async function start(role: 'http' | 'worker'): Promise<Instance> {
-    const port = await freePort();
-    const child = spawn(process.execPath, [API_MAIN], {
-      cwd: ROOT,
-      env: { ...process.env, ...settings(), INSTANCE_ROLE: role, API_PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const instance: Instance = { role, child, url: role === 'http' ? `http://127.0.0.1:${port}` : undefined };
-    const ready = role === 'http' ? `listening on` : 'worker running';
-    await new Promise<void>((resolveReady, reject) => {
-      let output = '';
-      const timer = setTimeout(() => reject(new Error(`${role} did not start: ${output}`)), 30_000);
-      child.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes(ready)) {
-          clearTimeout(timer);
-          resolveReady();
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`${role} exited with ${code}: ${output}`)));
-    });
+    const instance = { role, ...(await startApiProcess(role, settings())) };
     instances.push(instance);
     return instance;
   }
