@@ -23,7 +23,7 @@ import { existsSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { resolve } from 'node:path';
 import mongoose, { Types } from 'mongoose';
-import { TokenCipher } from '../../apps/api/src/common/crypto/token-cipher';
+import { TokenCipher, tokenBinding } from '../../apps/api/src/common/crypto/token-cipher';
 import type { ApiConfig } from '../../apps/api/src/config/api-config';
 import { launchDatabase, withDatabaseName } from '../database/database-launcher';
 import { launchRedis } from '../redis/redis-launcher';
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
         tokens.slice(i, i + 2000).map((token, j) => ({
           accountId,
           tokenFingerprint: `bench-${i + j}`,
-          encryptedToken: cipher.encrypt(token),
+          encryptedToken: cipher.encrypt(token, tokenBinding(String(accountId), `bench-${i + j}`)),
           source: 'manual',
           tokenType: 'SYSTEM_USER',
           scopes: [],

@@ -7,7 +7,7 @@ import { io } from 'socket.io-client';
 import { startFerretDb } from '../../../../tools/database/database-launcher';
 import { APP_ID, APP_SECRET, VERSION } from '../../../meta-sandbox/src/testing/sandbox-harness';
 import { Clock } from '../../../api/src/common/clock/clock';
-import { TokenCipher } from '../../../api/src/common/crypto/token-cipher';
+import { TokenCipher, tokenBinding } from '../../../api/src/common/crypto/token-cipher';
 import { TOKEN_CHECKS_QUEUE } from '../../../api/src/jobs/job-queues';
 import { TokenCheckRunner } from '../../../api/src/token-refresh/token-check-jobs';
 import { wabaIdOf, type Sandbox } from '../support/meta-sandbox';
@@ -63,9 +63,9 @@ describe('token check: debug_token, extension, reconnect, and what never means r
     expect(run.counts).toMatchObject({ checked: 1, extended: 1 });
     const after = await stored();
     expect(after?.['tokenFingerprint']).not.toBe(before?.['tokenFingerprint']);
-    expect(String(after?.['encryptedToken'])).toMatch(/^v1\.test\./);
+    expect(String(after?.['encryptedToken'])).toMatch(/^v2\.test\./);
     expect(String(after?.['encryptedToken'])).not.toContain(old);
-    const fresh = api.app.get(TokenCipher).decrypt(String(after?.['encryptedToken']));
+    const fresh = api.app.get(TokenCipher).decrypt(String(after?.['encryptedToken']), tokenBinding(String(after?.['accountId']), String(after?.['tokenFingerprint'])));
     expect(fresh).not.toBe(old);
     expect((await sandbox.client().debugToken(fresh)).is_valid).toBe(true);
 

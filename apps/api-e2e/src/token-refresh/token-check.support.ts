@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { Types, type Connection } from 'mongoose';
 import { APP_ID, APP_SECRET, VERSION } from '../../../meta-sandbox/src/testing/sandbox-harness';
 import { Clock } from '../../../api/src/common/clock/clock';
-import { TokenCipher } from '../../../api/src/common/crypto/token-cipher';
+import { TokenCipher, tokenBinding } from '../../../api/src/common/crypto/token-cipher';
 import { ApiConfig } from '../../../api/src/config/api-config';
 import { TOKEN_CHECKS_QUEUE } from '../../../api/src/jobs/job-queues';
 import { TokenSweepService, type SweepOptions } from '../../../api/src/token-refresh/token-sweep.service';
@@ -90,7 +90,7 @@ export async function connectBySignup(api: TestApp, sandbox: Sandbox, tenant: Si
 async function storedToken(api: TestApp, sessionId: string): Promise<string> {
   const session = await db(api).collection('onboarding_sessions').findOne({ _id: new Types.ObjectId(sessionId) });
   const connection = await db(api).collection('meta_connections').findOne({ _id: session?.['connectionId'] });
-  return api.app.get(TokenCipher).decrypt(String(connection?.['encryptedToken']));
+  return api.app.get(TokenCipher).decrypt(String(connection?.['encryptedToken']), tokenBinding(String(connection?.['accountId']), String(connection?.['tokenFingerprint'])));
 }
 
 export async function connectionOf(tenant: SignedInTenant) {
@@ -110,7 +110,7 @@ export async function insertDueCredentials(api: TestApp, sandbox: Sandbox, count
       body.tokens.map((token, i) => ({
         accountId,
         tokenFingerprint: `bulk-${i}-${token.slice(-12)}`,
-        encryptedToken: cipher.encrypt(token),
+        encryptedToken: cipher.encrypt(token, tokenBinding(String(accountId), `bulk-${i}-${token.slice(-12)}`)),
         source: 'manual',
         tokenType: 'SYSTEM_USER',
         scopes: [],

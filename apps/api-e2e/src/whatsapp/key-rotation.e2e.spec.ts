@@ -34,13 +34,13 @@ describe('rotating the token-encryption key', () => {
       const dryRun = await cli.get(KeyRotationService).rotate({ dryRun: true });
       expect(dryRun.tokens.reencrypted).toBe(1);
       const db = api.app.get<Connection>(getConnectionToken());
-      expect(String((await db.collection('meta_connections').findOne({}))?.['encryptedToken'])).toMatch(/^v1\.test\./);
+      expect(String((await db.collection('meta_connections').findOne({}))?.['encryptedToken'])).toMatch(/^v2\.test\./);
 
       const summary = await cli.get(KeyRotationService).rotate({ dryRun: false });
       expect(summary.tokens).toEqual({ reencrypted: 1, current: 0, changedMeanwhile: 0 });
       expect(summary.pins).toEqual({ reencrypted: 1, current: 0, changedMeanwhile: 0 });
-      expect(String((await db.collection('meta_connections').findOne({}))?.['encryptedToken'])).toMatch(/^v1\.k2\./);
-      expect(String((await db.collection('phone_numbers').findOne({ phoneNumberId: deliveries }))?.['encryptedPin'])).toMatch(/^v1\.k2\./);
+      expect(String((await db.collection('meta_connections').findOne({}))?.['encryptedToken'])).toMatch(/^v2\.k2\./);
+      expect(String((await db.collection('phone_numbers').findOne({ phoneNumberId: deliveries }))?.['encryptedPin'])).toMatch(/^v2\.k2\./);
       expect((await cli.get(KeyRotationService).rotate({ dryRun: false })).tokens.current).toBe(1);
     } finally {
       await cli.close();

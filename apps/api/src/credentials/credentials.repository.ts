@@ -8,6 +8,8 @@ export interface ConnectionRecord {
   id: string;
   accountId: string;
   encryptedToken: string;
+  /** The token's SHA-256: what the ciphertext is bound to (with the tenant). */
+  tokenFingerprint: string;
   source: ConnectionSource;
   tokenType: string | null;
   scopes: string[];
@@ -20,7 +22,6 @@ export interface ConnectionRecord {
 }
 
 export type ConnectionGrant = Omit<ConnectionRecord, 'id' | 'accountId' | 'status' | 'lastCheckedAt' | 'lastError'> & {
-  tokenFingerprint: string;
   metaUserId: string | null;
   createdBy: string | null;
   checkedAt: Date;
@@ -68,9 +69,9 @@ export class CredentialsRepository {
   }
 
   /** For the key-rotation command: every stored token, across tenants. */
-  async *allEncryptedTokens(): AsyncGenerator<{ id: string; encryptedToken: string }> {
-    for await (const doc of this.connections.find({}, { encryptedToken: 1 }).lean().cursor()) {
-      yield { id: String(doc._id), encryptedToken: doc.encryptedToken };
+  async *allEncryptedTokens(): AsyncGenerator<{ id: string; accountId: string; tokenFingerprint: string; encryptedToken: string }> {
+    for await (const doc of this.connections.find({}, { accountId: 1, tokenFingerprint: 1, encryptedToken: 1 }).lean().cursor()) {
+      yield { id: String(doc._id), accountId: String(doc.accountId), tokenFingerprint: doc.tokenFingerprint, encryptedToken: doc.encryptedToken };
     }
   }
 
@@ -85,6 +86,7 @@ function toRecord(doc: MetaConnection & { _id: Types.ObjectId }): ConnectionReco
     id: String(doc._id),
     accountId: String(doc.accountId),
     encryptedToken: doc.encryptedToken,
+    tokenFingerprint: doc.tokenFingerprint,
     source: doc.source,
     tokenType: doc.tokenType,
     scopes: doc.scopes,

@@ -3,8 +3,8 @@ import type { ConnectionSource, ConnectionView } from '@waba/contracts';
 import type { DebugTokenData } from '@waba/meta-graph';
 import { sha256Hex } from '../common/crypto/sha256';
 import { Clock } from '../common/clock/clock';
-import { TokenCipher } from '../common/crypto/token-cipher';
-import { NotFoundError } from '../common/errors/domain-errors';
+import { TokenCipher, tokenBinding } from '../common/crypto/token-cipher';
+import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
 import { nextCheckAfterGrant } from '../token-refresh/check-schedule';
 import { CredentialsRepository, type ConnectionRecord } from './credentials.repository';
 
@@ -26,9 +26,10 @@ export class CredentialsService {
     debug: DebugTokenData,
     grantedWabaIds: string[],
   ): Promise<ConnectionRecord> {
+    const tokenFingerprint = sha256Hex(token);
     return this.repository.upsertGrant(actor.accountId, {
-      tokenFingerprint: sha256Hex(token),
-      encryptedToken: this.cipher.encrypt(token),
+      tokenFingerprint,
+      encryptedToken: this.cipher.encrypt(token, tokenBinding(actor.accountId, tokenFingerprint)),
       source,
       tokenType: debug.type ?? null,
       scopes: debug.scopes ?? [],
@@ -45,7 +46,12 @@ export class CredentialsService {
   async tokenOf(accountId: string, connectionId: string): Promise<string> {
     const connection = await this.repository.find(accountId, connectionId);
     if (!connection) throw new NotFoundError('The Meta connection no longer exists; connect WhatsApp again');
-    return this.cipher.decrypt(connection.encryptedToken);
+    try {
+      return this.cipher.decrypt(connection.encryptedToken, tokenBinding(accountId, connection.tokenFingerprint));
+    } catch {
+      // Altered, copied from another record, or under a key this instance lacks: never use it.
+      throw new ConflictError('The stored Meta credential cannot be read (it was altered, belongs to another record, or its encryption key is missing); connect WhatsApp again to replace it');
+    }
   }
 
   async views(accountId: string, connectionIds: string[]): Promise<Map<string, ConnectionView>> {

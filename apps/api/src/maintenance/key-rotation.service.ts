@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TokenCipher } from '../common/crypto/token-cipher';
+import { pinBinding, TokenCipher, tokenBinding, type SecretBinding } from '../common/crypto/token-cipher';
 import { CredentialsRepository } from '../credentials/credentials.repository';
 import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 
@@ -10,8 +10,9 @@ export interface RotationSummary {
 }
 
 /**
- * Re-encrypts every stored Meta token and PIN under the active key. Each write is a
- * compare-and-swap on the old ciphertext, so a secret replaced meanwhile is left alone.
+ * Re-encrypts every stored Meta token and PIN under the active key, in the current format (bound to
+ * its record). Each write is a compare-and-swap on the old ciphertext, so a secret replaced
+ * meanwhile is left alone.
  */
 @Injectable()
 export class KeyRotationService {
@@ -29,27 +30,38 @@ export class KeyRotationService {
     };
     const rotateAll = async (
       kind: 'tokens' | 'pins',
-      items: AsyncIterable<{ id: string; secret: string }>,
+      items: AsyncIterable<{ id: string; secret: string; binding: SecretBinding }>,
       replace: (id: string, previous: string, next: string) => Promise<boolean>,
     ) => {
       for await (const item of items) {
         const counts = summary[kind];
-        if (this.cipher.keyIdOf(item.secret) === this.cipher.activeKeyId) {
+        if (this.cipher.isCurrent(item.secret)) {
           counts.current++;
           continue;
         }
-        const next = this.cipher.reencrypt(item.secret);
+        const next = this.cipher.reencrypt(item.secret, item.binding);
         if (options.dryRun || (await replace(item.id, item.secret, next))) counts.reencrypted++;
         else counts.changedMeanwhile++;
         if ((counts.reencrypted + counts.changedMeanwhile) % 100 === 0) options.progress?.(`${kind}: ${counts.reencrypted} re-encrypted`);
       }
     };
-    await rotateAll('tokens', mapSecrets(this.credentials.allEncryptedTokens(), (t) => t.encryptedToken), (id, a, b) => this.credentials.replaceEncryptedToken(id, a, b));
-    await rotateAll('pins', mapSecrets(this.phoneNumbers.allEncryptedPins(), (p) => p.encryptedPin), (id, a, b) => this.phoneNumbers.replaceEncryptedPin(id, a, b));
+    await rotateAll(
+      'tokens',
+      mapSecrets(this.credentials.allEncryptedTokens(), (t) => ({ secret: t.encryptedToken, binding: tokenBinding(t.accountId, t.tokenFingerprint) })),
+      (id, a, b) => this.credentials.replaceEncryptedToken(id, a, b),
+    );
+    await rotateAll(
+      'pins',
+      mapSecrets(this.phoneNumbers.allEncryptedPins(), (p) => ({ secret: p.encryptedPin, binding: pinBinding(p.accountId, p.phoneNumberId) })),
+      (id, a, b) => this.phoneNumbers.replaceEncryptedPin(id, a, b),
+    );
     return summary;
   }
 }
 
-async function* mapSecrets<T extends { id: string }>(source: AsyncIterable<T>, secretOf: (item: T) => string): AsyncGenerator<{ id: string; secret: string }> {
-  for await (const item of source) yield { id: item.id, secret: secretOf(item) };
+async function* mapSecrets<T extends { id: string }>(
+  source: AsyncIterable<T>,
+  secretOf: (item: T) => { secret: string; binding: SecretBinding },
+): AsyncGenerator<{ id: string; secret: string; binding: SecretBinding }> {
+  for await (const item of source) yield { id: item.id, ...secretOf(item) };
 }

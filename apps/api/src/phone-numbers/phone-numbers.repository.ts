@@ -147,9 +147,9 @@ export class PhoneNumbersRepository {
   }
 
   /** For the key-rotation command: every stored PIN, across tenants. */
-  async *allEncryptedPins(): AsyncGenerator<{ id: string; encryptedPin: string }> {
-    for await (const doc of this.numbers.find({ encryptedPin: { $ne: null } }, { encryptedPin: 1 }).lean().cursor()) {
-      if (doc.encryptedPin) yield { id: String(doc._id), encryptedPin: doc.encryptedPin };
+  async *allEncryptedPins(): AsyncGenerator<{ id: string; accountId: string; phoneNumberId: string; encryptedPin: string }> {
+    for await (const doc of this.numbers.find({ encryptedPin: { $ne: null } }, { accountId: 1, phoneNumberId: 1, encryptedPin: 1 }).lean().cursor()) {
+      if (doc.encryptedPin) yield { id: String(doc._id), accountId: String(doc.accountId), phoneNumberId: doc.phoneNumberId, encryptedPin: doc.encryptedPin };
     }
   }
 

@@ -14,7 +14,7 @@ import { AuditService } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { Clock } from '../common/clock/clock';
 import { DomainEvents } from '../common/events/domain-events';
-import { TokenCipher } from '../common/crypto/token-cipher';
+import { pinBinding, TokenCipher } from '../common/crypto/token-cipher';
 import { InvalidRequestError, NotFoundError } from '../common/errors/domain-errors';
 import { CredentialsService } from '../credentials/credentials.service';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
@@ -147,8 +147,9 @@ export class PhoneNumbersService {
         await this.repository.updateNumber(tenant.accountId, record.phoneNumberId, { registration: 'not_needed' });
       } else {
         // The PIN is stored before Meta sees it: if we crash after Meta accepted it, we still know it.
-        const pin = record.encryptedPin ? this.cipher.decrypt(record.encryptedPin) : String(randomInt(0, 1_000_000)).padStart(6, '0');
-        await this.repository.updateNumber(tenant.accountId, record.phoneNumberId, { encryptedPin: this.cipher.encrypt(pin), registration: 'pending' });
+        const binding = pinBinding(tenant.accountId, record.phoneNumberId);
+        const pin = record.encryptedPin ? this.cipher.decrypt(record.encryptedPin, binding) : String(randomInt(0, 1_000_000)).padStart(6, '0');
+        await this.repository.updateNumber(tenant.accountId, record.phoneNumberId, { encryptedPin: this.cipher.encrypt(pin, binding), registration: 'pending' });
         try {
           // Exactly one attempt: Meta allows 10 per 72 hours (error 133016), so no automatic retry.
           await this.graph.registerPhone(token, record.phoneNumberId, pin);

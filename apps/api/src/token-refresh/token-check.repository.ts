@@ -14,6 +14,7 @@ export interface CheckedConnection {
   id: string;
   accountId: string;
   encryptedToken: string;
+  tokenFingerprint: string;
   source: ConnectionSource;
   tokenType: string | null;
   grantedWabaIds: string[];
@@ -127,6 +128,7 @@ function toChecked(doc: ConnectionDoc): CheckedConnection {
     id: String(doc._id),
     accountId: String(doc.accountId),
     encryptedToken: doc.encryptedToken,
+    tokenFingerprint: doc.tokenFingerprint,
     source: doc.source,
     tokenType: doc.tokenType,
     grantedWabaIds: doc.grantedWabaIds ?? [],

@@ -4,7 +4,7 @@ import { MetaGraphClient, MetaGraphError, type DebugTokenData } from '@waba/meta
 import { sha256Hex } from '../common/crypto/sha256';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
-import { TokenCipher } from '../common/crypto/token-cipher';
+import { TokenCipher, tokenBinding } from '../common/crypto/token-cipher';
 import { CredentialsService, grantedWabaTargets } from '../credentials/credentials.service';
 import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
@@ -52,7 +52,7 @@ export class TokenCheckService {
   async check(connection: CheckedConnection, options: { dryRun: boolean }): Promise<CheckOutcome> {
     let token: string;
     try {
-      token = this.cipher.decrypt(connection.encryptedToken);
+      token = this.cipher.decrypt(connection.encryptedToken, tokenBinding(connection.accountId, connection.tokenFingerprint));
     } catch (error) {
       return { kind: 'failed', reason: `stored token cannot be decrypted: ${(error as Error).message}`, retryable: false };
     }
@@ -133,7 +133,7 @@ export class TokenCheckService {
       connection,
       {
         ...facts,
-        encryptedToken: this.cipher.encrypt(exchanged.access_token),
+        encryptedToken: this.cipher.encrypt(exchanged.access_token, tokenBinding(connection.accountId, sha256Hex(exchanged.access_token))),
         tokenFingerprint: sha256Hex(exchanged.access_token),
         expiresAt,
         status: healthOf(expiresAt, now),
