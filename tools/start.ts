@@ -8,7 +8,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { launchPersistentDatabase, withDatabaseName, type PersistentDatabase } from './database/database-launcher';
 import { dataFolder, ensureDataFolder, loadOrCreateEncryptionKeys, resetDataFolder } from './launcher/data-folder';
 import { ensureMachinePackage, REDIS_SERVER } from './launcher/prerequisites';
@@ -38,6 +39,9 @@ let stopping = false;
 async function main(): Promise<void> {
   if (!process.argv.includes('--skip-build')) build();
   ensureDataFolder(folder);
+  // Each run's output replaces the last run's (the folder keeps data, not history).
+  rmSync(folder.logs, { recursive: true, force: true });
+  mkdirSync(folder.logs, { mode: 0o700 });
   const other = runningLauncher(folder);
   if (other) throw new Error(`npm start is already running on ${folder.root} (pid ${other.pid}, ${other.apiUrl}); stop it first or set WABA_DATA_DIR to another folder`);
   const leftovers = await stopLeftoverProcesses(folder);
@@ -95,6 +99,7 @@ async function main(): Promise<void> {
   log(`  Database:     ${database.description}`);
   log(`  Redis:        ${redis.description}`);
   log(`  Data:         ${folder.root} (kept across restarts; \`npm run reset\` or \`npm start -- --fresh\` starts empty)`);
+  log(`  Logs:         ${folder.logs} (this run's API and sandbox output, also shown here)`);
   log('Press Ctrl+C to stop.');
 }
 
@@ -129,6 +134,7 @@ function encryptionKeys(): string {
 
 function superviseNode(name: string, script: string, env: Record<string, string>): SupervisedProcess {
   return superviseProcess({
+    logFile: join(folder.logs, `${name}.log`),
     name,
     command: process.execPath,
     args: [script],

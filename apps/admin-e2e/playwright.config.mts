@@ -15,10 +15,14 @@ const workspaceRoot = resolve(import.meta.dirname, '../..');
 const resultsDir = resolve(workspaceRoot, 'test-results');
 const externalBaseUrl = process.env['E2E_BASE_URL'];
 // `tools/start.ts` keeps its state in a data folder: the tests' own, empty one, never `.data/`.
-const dataDir = process.env['WABA_DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'waba-e2e-data-'));
+// Set in the environment, so the test workers (which load this file again) see the same folder:
+// the secret scan (zz-secret-scan.spec.ts) reads the API's log and the sandbox's world there.
+if (!externalBaseUrl) process.env['WABA_DATA_DIR'] ??= mkdtempSync(join(tmpdir(), 'waba-e2e-data-'));
+const dataDir = process.env['WABA_DATA_DIR'] ?? '';
 
 export default defineConfig({
   testDir: './src',
+  globalSetup: './src/global-setup.ts',
   // Failure screenshots and traces, plus the overview screenshot every run keeps.
   outputDir: resolve(resultsDir, 'admin-e2e'),
   fullyParallel: false,

@@ -19,6 +19,8 @@ export interface DataFolder {
   keyFile: string;
   /** Written by a running `npm start`; see runtime-file.ts. */
   runtimeFile: string;
+  /** The API's and the sandbox's output of the current run (`api.log`, `meta-sandbox.log`), also on the console. */
+  logs: string;
 }
 
 export function dataFolder(env: NodeJS.ProcessEnv = process.env): DataFolder {
@@ -30,6 +32,7 @@ export function dataFolder(env: NodeJS.ProcessEnv = process.env): DataFolder {
     sandboxWorld: join(root, 'sandbox', 'world.json'),
     keyFile: join(root, 'token-encryption-keys'),
     runtimeFile: join(root, 'runtime.json'),
+    logs: join(root, 'logs'),
   };
 }
 

@@ -4,6 +4,7 @@
  * here ever deletes data: restarting means the same command, port and data folder.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
 
 export interface BackoffPolicy {
   initialMs: number;
@@ -53,6 +54,8 @@ export interface SupervisedProcessOptions {
   env: NodeJS.ProcessEnv;
   log: Log;
   backoff?: BackoffPolicy;
+  /** Also appends the child's output here (it still reaches the console). */
+  logFile?: string;
   /** Runs after every (re)start, e.g. to record the new pid. */
   onStarted?: (child: ChildProcess) => void;
 }
@@ -72,8 +75,12 @@ export function superviseProcess(options: SupervisedProcessOptions): SupervisedP
   let stopping = false;
   let pendingRestart: NodeJS.Timeout | undefined;
 
+  const logFile: WriteStream | undefined = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+
   const start = () => {
-    child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'inherit', 'inherit'] });
+    child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', logFile ? 'pipe' : 'inherit', logFile ? 'pipe' : 'inherit'] });
+    child.stdout?.on('data', (chunk: Buffer) => (process.stdout.write(chunk), logFile?.write(chunk)));
+    child.stderr?.on('data', (chunk: Buffer) => (process.stderr.write(chunk), logFile?.write(chunk)));
     const startedAt = Date.now();
     backoff.started();
     child.once('error', (error) => options.log(`${options.name} could not be started: ${error.message}`));
@@ -105,6 +112,7 @@ export function superviseProcess(options: SupervisedProcessOptions): SupervisedP
       stopping = true;
       clearTimeout(pendingRestart);
       await stopChild(child, graceMs);
+      await new Promise<void>((done) => (logFile ? logFile.end(done) : done()));
     },
   };
 }

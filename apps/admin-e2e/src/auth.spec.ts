@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { createAdminUser, expectOverviewOf, fillLogin, logOut, signUp } from './support/admin-user';
 
 test.describe('tenant admin authentication', () => {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { randomUUID } from 'node:crypto';
 import { createAdminUser, signUp } from './support/admin-user';
 import { consentInPopup, createSandboxBusiness, sendMessageWebhook } from './support/sandbox';

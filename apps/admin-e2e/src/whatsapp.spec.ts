@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { createAdminUser, signUp } from './support/admin-user';
 import { consentInPopup, createSandboxBusiness, createSandboxToken, SANDBOX_URL } from './support/sandbox';
 import { numberRow, openWhatsapp, pickAndConnect, picker, screenshot } from './support/whatsapp';

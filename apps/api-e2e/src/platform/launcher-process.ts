@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { RuntimeInfo } from '../../../../tools/launcher/runtime-file';
 import { grantConsent, type Sandbox } from '../../../meta-sandbox/src/testing/sandbox-harness';
+import { runSecretScan } from '../support/run-secret-scan';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
 
@@ -42,6 +43,7 @@ export class LauncherProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const launcher = new LauncherProcess(child, options);
+    runSecretScan.watchProcess(child, launcher.apiUrl);
     await launcher.waitForLine('WABA Connect is running', 150_000);
     return launcher;
   }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { freePort } from '../../../../tools/database/database-launcher';
+import { runSecretScan } from './run-secret-scan';
 
 const ROOT = resolve(__dirname, '../../../..');
 export const API_MAIN = resolve(ROOT, 'dist/apps/api/main.js');
@@ -23,6 +24,7 @@ export async function startApiProcess(role: 'http' | 'worker', settings: Record<
     env: { ...process.env, ...settings, INSTANCE_ROLE: role, API_PORT: String(port), PUBLIC_URL: url },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  runSecretScan.watchProcess(child, role === 'http' ? url : undefined);
   const ready = role === 'http' ? 'listening on' : 'worker running';
   await new Promise<void>((resolveReady, reject) => {
     let output = '';

@@ -1,4 +1,5 @@
 import { APP_ID, APP_SECRET, CONFIG_ID, grantConsent, startSandbox, VERSION, type ConsentResult, type Sandbox } from '../../../meta-sandbox/src/testing/sandbox-harness';
+import { runSecretScan } from './run-secret-scan';
 import { startTestApp, type TestApp } from './test-app';
 
 export { grantConsent, phoneIdOf, wabaIdOf, type Sandbox } from '../../../meta-sandbox/src/testing/sandbox-harness';
@@ -6,6 +7,7 @@ export { grantConsent, phoneIdOf, wabaIdOf, type Sandbox } from '../../../meta-s
 /** The API wired to a real Meta sandbox (in-process, port 0), as `npm start` wires them. */
 export async function startApiWithSandbox(settings: Record<string, string> = {}): Promise<{ api: TestApp; sandbox: Sandbox }> {
   const sandbox = await startSandbox();
+  runSecretScan.watchSandbox(sandbox.world);
   const api = await startTestApp({
     META_GRAPH_URL: sandbox.baseUrl,
     META_DIALOG_URL: sandbox.baseUrl,

@@ -28,6 +28,9 @@ export interface Leak {
   excerpt: string;
 }
 
+/** Request body fields that carry a secret when the API accepts them (a password chosen, a token pasted, a code). */
+export const SECRET_REQUEST_FIELDS = ['password', 'currentPassword', 'newPassword', 'accessToken', 'token', 'code'];
+
 /** Shorter values would match by chance (ids, timestamps) unless bounded by non-alphanumerics. */
 const SHORT = 12;
 
@@ -172,6 +175,11 @@ export class ExchangeRecorder {
     const body = response.text ?? (response.body === undefined ? '' : JSON.stringify(response.body));
     this.exchanges.push({ where: `${label} → ${response.status}`, text: `${response.status}\n${headers}\n\n${body}`, allowed });
     return response;
+  }
+
+  /** Forgets the recorded exchanges (once scanned); the secrets stay registered. */
+  clear(): void {
+    this.exchanges.length = 0;
   }
 
   /** Records anything else the suite received: a socket event, a fetch body. */

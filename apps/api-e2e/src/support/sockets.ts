@@ -2,6 +2,7 @@ import type { TenantRealtimeEvent } from '@waba/contracts';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
+import { runSecretScan } from './run-secret-scan';
 import type { TestBrowser } from './test-browser';
 
 export interface LiveSocket {
@@ -26,6 +27,7 @@ export async function openSocket(server: Server, browser: TestBrowser): Promise<
   const socket = io(url, { path: '/socket.io', transports: ['websocket'], reconnection: false, extraHeaders: { Cookie: cookie } });
   const events: TenantRealtimeEvent[] = [];
   socket.on('tenant-event', (event: TenantRealtimeEvent) => events.push(event));
+  socket.onAny((name: string, ...payload: unknown[]) => runSecretScan.recordText(`socket event ${name}`, JSON.stringify(payload)));
   const closed = new Promise<string>((resolve) => socket.on('disconnect', (reason) => resolve(reason)));
   await new Promise<void>((resolve, reject) => {
     socket.on('connect', () => resolve());

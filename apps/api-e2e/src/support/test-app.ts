@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { createApiApp } from '../../../api/src/app/create-api-app';
 import { loadApiConfig } from '../../../api/src/config/api-config';
+import { runSecretScan } from './run-secret-scan';
 import { isolatedRedisPrefix, isolatedTestDatabaseUri, testRedisUrl } from '../../../../tools/database/test-database';
 
 /** Every log line the app wrote, so tests can prove secrets never reach the logs. */
@@ -51,6 +52,7 @@ export async function startTestApp(settings: Record<string, string> = {}): Promi
   });
   const app = await createApiApp(config, { logDestination: logs });
   await app.init();
+  runSecretScan.watchApp(app.getHttpServer() as Server, logs, config);
   const connection = app.get<Connection>(getConnectionToken());
   const clearData = async () => {
     await Promise.all(Object.values(connection.collections).map((collection) => collection.deleteMany({})));

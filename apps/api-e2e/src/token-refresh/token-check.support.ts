@@ -16,6 +16,7 @@ import { TOKEN_CHECKS_QUEUE } from '../../../api/src/jobs/job-queues';
 import { TokenSweepService, type SweepOptions } from '../../../api/src/token-refresh/token-sweep.service';
 import { embeddedSignup, phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
 import type { TestApp } from '../support/test-app';
+import { runSecretScan } from '../support/run-secret-scan';
 import type { SignedInTenant } from '../support/tenants';
 
 export const CLI = resolve(__dirname, '../../../../dist/apps/api/cli.js');
@@ -162,6 +163,7 @@ function processEnv(api: TestApp, sandbox: Sandbox, env: Record<string, string>)
 function spawnBuilt(file: string, args: string[], env: NodeJS.ProcessEnv): CliRun {
   if (!existsSync(file)) throw new Error(`${file} is missing: build the API first (npx nx build api; npm test does it)`);
   const child = spawn(process.execPath, [file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  runSecretScan.watchProcess(child);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
