@@ -9,6 +9,7 @@
  */
 import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { mongo } from 'mongoose';
@@ -84,6 +85,17 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 10 ms). */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** p50/p99 of (appliedAt - receivedAt) over the deliveries received since `since`: the 200 to applied. */
 async function applyDelays(uri: string, since: Date): Promise<{ p50: number; p99: number; count: number }> {
   const client = await mongo.MongoClient.connect(uri);
@@ -146,7 +158,7 @@ async function main(): Promise<void> {
     const baselineUri = withDatabaseName(database.uri, `bench_baseline_${Date.now()}`);
     const basePort = await freePort();
     // Node itself (not npx) so that killing the child stops the server.
-    startProcess(process.execPath, ['--import', 'tsx', 'tools/bench/baseline-webhook-server.ts', String(basePort), baselineUri, SECRET], {});
+    const baseline = startProcess(process.execPath, ['--import', 'tsx', 'tools/bench/baseline-webhook-server.ts', String(basePort), baselineUri, SECRET], {});
     const baselineUrl = `http://127.0.0.1:${basePort}`;
     await waitForHttp(baselineUrl);
 
@@ -173,12 +185,17 @@ async function main(): Promise<void> {
       const ours = `ours, 1 http + ${workers} worker${workers > 1 ? 's' : ''}`;
 
       for (const kind of kinds) {
-        const figures: Record<string, { rps: number; p50: number; p99: number; errors: number }> = {};
+        const figures: Record<string, { rps: number; p50: number; p99: number; errors: number; cpuMs: number }> = {};
         for (const [name, url] of [[ours, ourUrl], ['node:http baseline', baselineUrl]] as const) {
           const isOurs = name === ours;
           await run(url, kind, ids, { connections: 10, rate: 100 }); // warm-up
           if (isOurs) await secondsUntilInboxEmpty(apiUri);
+          // CPU per request of the process answering (the http instance, or the baseline): what
+          // saturation throughput follows on a machine this busy, and what noise moves least.
+          const answering = isOurs ? processes[0].pid : baseline.pid;
+          const cpuBefore = cpuSeconds(answering);
           const saturated = await run(url, kind, ids, { connections: 50 });
+          const cpuMs = ((cpuSeconds(answering) - cpuBefore) * 1000) / Math.max(1, saturated.requests.total);
           // Ours applies after the 200: how long the backlog takes to drain once the load stops
           // (the fixed-rate run then starts from an empty inbox, as after any burst).
           const drainedAfterSaturation = isOurs ? await secondsUntilInboxEmpty(apiUri) : null;
@@ -186,11 +203,12 @@ async function main(): Promise<void> {
           const fixed = await run(url, kind, ids, { connections: 30, rate: 300 });
           const drainedAfterFixed = isOurs ? await secondsUntilInboxEmpty(apiUri) : null;
           const delays = isOurs ? await applyDelays(apiUri, fixedStarted) : null;
-          figures[name] = { rps: saturated.requests.average, p50: fixed.latency.p50, p99: fixed.latency.p99, errors: fixed.non2xx + fixed.errors + saturated.non2xx + saturated.errors };
+          figures[name] = { rps: saturated.requests.average, p50: fixed.latency.p50, p99: fixed.latency.p99, errors: fixed.non2xx + fixed.errors + saturated.non2xx + saturated.errors, cpuMs };
           rows.push({
             payload: kind,
             target: name,
             'req/s at saturation': Math.round(saturated.requests.average),
+            'CPU ms/req (answering process)': Number(cpuMs.toFixed(3)),
             'p50 ms @300/s': fixed.latency.p50,
             'p99 ms @300/s': fixed.latency.p99,
             'sent @300/s': fixed.requests.total,
@@ -202,7 +220,7 @@ async function main(): Promise<void> {
         }
         const a = figures[ours];
         const b = figures['node:http baseline'];
-        rows.push({ payload: kind, target: `ratio (${workers}w)/baseline`, 'req/s at saturation': Number((a.rps / b.rps).toFixed(2)), 'p50 ms @300/s': Number((a.p50 / Math.max(b.p50, 1)).toFixed(2)), 'p99 ms @300/s': Number((a.p99 / Math.max(b.p99, 1)).toFixed(2)) });
+        rows.push({ payload: kind, target: `ratio (${workers}w)/baseline`, 'req/s at saturation': Number((a.rps / b.rps).toFixed(2)), 'CPU ms/req (answering process)': Number((a.cpuMs / Math.max(b.cpuMs, 0.001)).toFixed(2)), 'p50 ms @300/s': Number((a.p50 / Math.max(b.p50, 1)).toFixed(2)), 'p99 ms @300/s': Number((a.p99 / Math.max(b.p99, 1)).toFixed(2)) });
       }
       const archived = await countDocuments(apiUri, 'webhook_deliveries', {});
       const applied = await countDocuments(apiUri, 'webhook_deliveries', { status: 'applied' });

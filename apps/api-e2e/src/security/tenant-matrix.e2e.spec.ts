@@ -225,7 +225,9 @@ const QUEUE_DASHBOARD: Array<{ method: 'get' | 'put'; path: string; headers?: Re
 ];
 
 function accessOf(route: AppRoute): Access {
-  if (route.handler === 'express') return route.method === 'ALL' ? 'middleware' : 'public';
+  // The webhook receiver runs ahead of Nest (apps/api/src/webhooks/webhook-receiver.ts) and checks Meta's signature itself.
+  if (route.handler === 'express:receiveWebhook') return 'signature';
+  if (route.handler.startsWith('express:')) return route.method === 'ALL' ? 'middleware' : 'public';
   if (route.isPublic) return route.skipCsrf ? 'signature' : 'public';
   if (route.operatorOnly) return 'operator';
   if (route.roles) return route.roles.includes('admin') ? 'session' : 'owner';

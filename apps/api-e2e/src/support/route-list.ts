@@ -12,7 +12,7 @@ export interface AppRoute {
   path: string;
   /** Path parameter names, in order. */
   params: string[];
-  /** `Controller.handler`, or `express` for routes registered on the HTTP adapter directly (Swagger). */
+  /** `Controller.handler`, or `express:<function>` for routes registered on the HTTP adapter directly (Swagger, the webhook receiver). */
   handler: string;
   isPublic: boolean;
   skipCsrf: boolean;
@@ -68,22 +68,22 @@ export function listAppRoutes(app: INestApplication, globalPrefix = 'api'): AppR
       }
     }
   }
-  for (const { method, path } of expressRoutes(app)) {
+  for (const { method, path, handlerName } of expressRoutes(app)) {
     const key = `${method} ${path}`;
     if (routes.has(key)) continue;
     // Not a Nest handler: no guard runs, so it is public whatever it serves.
-    routes.set(key, { key, method, path, params: [...path.matchAll(/:(\w+)/g)].map((m) => m[1]), handler: 'express', isPublic: true, skipCsrf: true, roles: null, operatorOnly: false });
+    routes.set(key, { key, method, path, params: [...path.matchAll(/:(\w+)/g)].map((m) => m[1]), handler: `express:${handlerName}`, isPublic: true, skipCsrf: true, roles: null, operatorOnly: false });
   }
   return [...routes.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
 interface RouterLayer {
-  route?: { path: string | string[]; methods: Record<string, boolean> };
+  route?: { path: string | string[]; methods: Record<string, boolean>; stack?: Array<{ name?: string }> };
   name?: string;
 }
 
 /** The route layers of the Express router (Express 5: `app.router`; 4: `app._router`). */
-export function expressRoutes(app: INestApplication): Array<{ method: string; path: string }> {
+export function expressRoutes(app: INestApplication): Array<{ method: string; path: string; handlerName: string }> {
   const instance = app.getHttpAdapter().getInstance() as { router?: { stack: RouterLayer[] }; _router?: { stack: RouterLayer[] } };
   const stack = (instance.router ?? instance._router)?.stack ?? [];
   return stack.flatMap((layer) => {
@@ -91,7 +91,9 @@ export function expressRoutes(app: INestApplication): Array<{ method: string; pa
     const methods = Object.keys(layer.route.methods).filter((m) => m !== '_all');
     // `app.all()` layers (Nest's middleware for `forRoutes('*')`) answer every method: one entry.
     const all = layer.route.methods['_all'] === true || METHODS.every((m) => methods.includes(m.toLowerCase()));
-    return [layer.route.path].flat().flatMap((path) => (all ? [{ method: 'ALL', path }] : methods.map((m) => ({ method: m.toUpperCase(), path }))));
+    // The route's last function answers (the ones before it parse the body).
+    const handlerName = layer.route.stack?.at(-1)?.name || '<anonymous>';
+    return [layer.route.path].flat().flatMap((path) => (all ? [{ method: 'ALL', path, handlerName }] : methods.map((m) => ({ method: m.toUpperCase(), path, handlerName }))));
   });
 }
 

@@ -2,22 +2,24 @@ import { BadRequestException, ValidationPipe, type INestApplication, type Valida
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json, raw, urlencoded } from 'express';
+import { json, raw, urlencoded, type Express } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
 import { bodyParserErrors, checkJsonBody, readCookies } from '../common/http/request-hygiene';
 import { mountQueueDashboard } from '../jobs/queue-dashboard';
 import { RedisIoAdapter } from '../realtime/redis-io.adapter';
+import { WebhookIngestService } from '../webhooks/webhook-ingest.service';
+import { WEBHOOK_PATH, webhookReceiver } from '../webhooks/webhook-receiver';
 import type { ApiConfig } from '../config/api-config';
 import { AppModule, type AppModuleOptions } from './app.module';
 
 /** Builds the fully configured API (not yet listening); shared by main.ts and the e2e tests. */
 export async function createApiApp(config: ApiConfig, options: AppModuleOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { bufferLogs: true, bodyParser: false });
-  // Webhooks keep their raw bytes (the signature covers them) and may be 3 MB, Meta's maximum;
-  // everything else is small JSON.
-  app.use('/api/webhooks/whatsapp', raw({ type: () => true, limit: '3mb' }));
+  // Meta's deliveries first, as an express route ahead of Nest's pipeline (webhook-receiver.ts):
+  // raw bytes (the signature covers them), up to 3 MB, Meta's maximum; everything else is small JSON.
+  (app.getHttpAdapter().getInstance() as Express).post(WEBHOOK_PATH, raw({ type: () => true, limit: '3mb' }), bodyParserErrors, webhookReceiver(app.get(WebhookIngestService)));
   app.use(json({ limit: '100kb' }));
   app.use(urlencoded({ extended: false, limit: '100kb' }));
   // Refused here, with our error shape: a parser failure would otherwise surface as a 404 or a 500.

@@ -1,10 +1,13 @@
-import { Controller, ForbiddenException, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, ForbiddenException, Get, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { Public, SkipCsrf } from '../common/auth/auth.decorators';
 import { WebhookIngestService } from './webhook-ingest.service';
 
-/** Meta's webhook endpoint for every tenant (the seed's path). Authenticated by signature, not session. */
+/**
+ * Meta's webhook endpoint for every tenant (the seed's path): the verification handshake. Deliveries
+ * (POST) are taken by webhook-receiver.ts, ahead of Nest's pipeline.
+ */
 @ApiExcludeController()
 @Public()
 @SkipCsrf()
@@ -18,12 +21,5 @@ export class WebhooksController {
     const answer = this.ingest.verifyHandshake(mode, token, challenge);
     if (answer === null) throw new ForbiddenException('The verify token does not match');
     response.status(200).type('text/plain').send(answer);
-  }
-
-  @Post()
-  @HttpCode(200)
-  async receive(@Req() request: Request, @Headers('x-hub-signature-256') signature: string | undefined): Promise<void> {
-    const body: unknown = request.body;
-    await this.ingest.ingest(Buffer.isBuffer(body) ? body : Buffer.alloc(0), signature);
   }
 }

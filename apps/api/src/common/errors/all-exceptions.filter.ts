@@ -20,38 +20,45 @@ const STATUS_NAMES: Record<number, string> = {
 /** Maps every error to `ApiErrorBody`; unexpected errors are logged and never leak details. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
-    const response = host.switchToHttp().getResponse<Response>();
-    const body = this.toBody(exception);
-    if (body.statusCode >= 500 && body.statusCode !== 503) {
-      this.logger.error({ err: exception }, 'Unhandled error');
-    } else if (body.statusCode === 503) {
-      this.logger.warn(`Database unavailable: ${(exception as Error).message}`);
-    }
-    if (response.headersSent) return;
-    if (exception instanceof TooManyRequestsError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
-    response.status(body.statusCode).json(body);
+    sendError(exception, host.switchToHttp().getResponse<Response>());
   }
+}
 
-  private toBody(exception: unknown): ApiErrorBody {
-    if (exception instanceof DomainError) return body(exception.status, exception.message);
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const payload = exception.getResponse();
-      if (typeof payload === 'object' && payload !== null) {
-        const { message, details } = payload as { message?: string | string[]; details?: string[] };
-        if (Array.isArray(message)) return body(status, message.join('; '), message);
-        return body(status, message ?? exception.message, details);
-      }
-      return body(status, String(payload));
-    }
-    if (isDatabaseUnavailable(exception)) return body(503, 'The database is unavailable; try again shortly');
-    if (isDuplicateKey(exception)) return body(409, 'This record already exists');
-    return body(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
+const logger = new Logger('Errors');
+
+/**
+ * The one mapping from an error to its answer: for the filter, and for the express handlers that
+ * run ahead of Nest's pipeline (the webhook endpoint, see webhooks/webhook-receiver.ts).
+ */
+export function sendError(exception: unknown, response: Response): void {
+  const body = toBody(exception);
+  if (body.statusCode >= 500 && body.statusCode !== 503) {
+    logger.error({ err: exception }, 'Unhandled error');
+  } else if (body.statusCode === 503) {
+    logger.warn(`Database unavailable: ${(exception as Error).message}`);
   }
+  if (response.headersSent) return;
+  if (exception instanceof TooManyRequestsError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+  response.status(body.statusCode).json(body);
+}
+
+function toBody(exception: unknown): ApiErrorBody {
+  if (exception instanceof DomainError) return body(exception.status, exception.message);
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const payload = exception.getResponse();
+    if (typeof payload === 'object' && payload !== null) {
+      const { message, details } = payload as { message?: string | string[]; details?: string[] };
+      if (Array.isArray(message)) return body(status, message.join('; '), message);
+      return body(status, message ?? exception.message, details);
+    }
+    return body(status, String(payload));
+  }
+  if (isDatabaseUnavailable(exception)) return body(503, 'The database is unavailable; try again shortly');
+  if (isDuplicateKey(exception)) return body(409, 'This record already exists');
+  return body(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
 }
 
 function body(statusCode: number, message: string, details?: string[]): ApiErrorBody {
