@@ -19,7 +19,6 @@ export function progressBar(task: string, enabled: boolean): Progress {
     barsize: 30,
     barCompleteChar: '#',
     barIncompleteChar: '.',
-    hideCursor: true,
     noTTYOutput: true,
     notTTYSchedule: 2000,
   });
