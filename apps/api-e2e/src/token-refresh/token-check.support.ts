@@ -19,6 +19,8 @@ import type { SignedInTenant } from '../support/tenants';
 export { CLI, type CliRun };
 
 export const MAIN = resolve(__dirname, '../../../../dist/apps/api/main.js');
+/** The keys the test app encrypts with (support/test-app.ts). */
+export const TEST_KEYS = `test:${Buffer.alloc(32, 9).toString('base64')}`;
 
 export function db(api: TestApp): Connection {
   return api.app.get<Connection>(getConnectionToken());
