@@ -1,11 +1,11 @@
 /**
  * Benchmark of the token sweep (not a test): N credentials in the Meta sandbox with latency added
- * to every Graph call, swept by the real command (`dist/apps/api/cli.js tokens-check`, which queues
+ * to every Graph call, swept by the real command (`dist/apps/api/cli.js tokens check`, which queues
  * one BullMQ job per credential and runs its own worker): once by one process, once by two at the
  * same time sharing the queue (so two workers split the jobs). Prints time per sweep, calls per
- * second, peak memory of each process, and a baseline measured in the same run: the sandbox's raw
- * `debug_token` throughput at the same latency and total concurrency, without our jobs and
- * database writes.
+ * second, peak memory of each process (its VmHWM, read from /proc while it runs), and a baseline
+ * measured in the same run: the sandbox's raw `debug_token` throughput at the same latency and
+ * total concurrency, without our jobs and database writes.
  *
  *   npx nx run-many -t build -p api meta-sandbox
  *   npx tsx tools/bench/token-sweep.ts [--count 10000] [--latency-ms 50] [--concurrency 20] [--sqlite]
@@ -19,7 +19,7 @@
 import { MetaGraphClient } from '../../libs/meta-graph/src';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { resolve } from 'node:path';
 import mongoose, { Types } from 'mongoose';
@@ -90,14 +90,28 @@ interface SweepRun {
   counts: Record<string, number>;
 }
 
+/** The kernel's high-water mark of a process's resident memory (VmHWM), or 0 once it has gone. */
+function peakRssOf(pid: number): number {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 async function runSweep(env: NodeJS.ProcessEnv, concurrency: number): Promise<SweepRun> {
-  const child = spawn(process.execPath, [...(process.env['BENCH_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []), API_CLI, 'tokens-check', '--json', '--concurrency', String(concurrency)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env['BENCH_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []), API_CLI, 'tokens', 'check', '--json', '--concurrency', String(concurrency)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  // Sampled from outside, so the command itself carries no benchmark code; the mark only grows, the last reading is the peak.
+  let peakRssBytes = 0;
+  const sampler = setInterval(() => (peakRssBytes = Math.max(peakRssBytes, peakRssOf(child.pid ?? 0))), 50);
   const code = await new Promise<number | null>((resolveExit) => child.on('exit', resolveExit));
+  clearInterval(sampler);
   const line = stdout.split('\n').find((l) => l.startsWith('{'));
-  if (!line) throw new Error(`tokens-check exited with ${code} and no summary: ${stdout}`);
-  return JSON.parse(line) as SweepRun;
+  if (!line) throw new Error(`tokens check exited with ${code} and no summary: ${stdout}`);
+  return { ...(JSON.parse(line) as Omit<SweepRun, 'peakRssBytes'>), peakRssBytes };
 }
 
 /** The same debug_token calls straight from a Graph client, `concurrency` at a time: the ceiling. */

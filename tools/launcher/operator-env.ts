@@ -1,5 +1,5 @@
 /**
- * The environment for an operator command (`tokens-check`, `rotate-key`): settings already in the
+ * The environment for an operator command (`npm run cli -- …`, tools/operator.ts): settings already in the
  * environment win (production sets them as for the API); a running `npm start` on the data folder
  * fills in the rest from its runtime file, the key from its own 0600 file.
  */

@@ -1,8 +1,6 @@
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { runOperatorCommand } from '../../../api/src/accounts/operator-command';
 import { OperatorGrantsService } from '../../../api/src/accounts/operator-grants.service';
-import { ApiConfig } from '../../../api/src/config/api-config';
 import { makeOperator, revokeOperator } from '../support/operators';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { TestBrowser } from '../support/test-browser';
@@ -60,27 +58,5 @@ describe('operator rights', () => {
     expect(await service.revokeOperator(tenant.email)).toBe(true);
     expect(await service.revokeOperator(tenant.email)).toBe(false);
   });
-
-  it('the operator command line grants, lists and revokes', async () => {
-    const tenant = await createTenant(api.server, 'Cli Co');
-    const config = api.app.get(ApiConfig);
-    const env = { MONGODB_URI: config.MONGODB_URI, REDIS_URL: config.REDIS_URL, REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX, TOKEN_ENCRYPTION_KEYS: config.TOKEN_ENCRYPTION_KEYS };
-    const out: string[] = [];
-    const io = { env, print: (line: string) => out.push(line), printError: (line: string) => out.push(`! ${line}`) };
-
-    expect(await runOperatorCommand('grant-operator', [tenant.email], io)).toBe(0);
-    expect((await tenant.browser.get(OPERATOR_ROUTE)).status).toBe(200);
-    expect(await runOperatorCommand('operators', [], io)).toBe(0);
-    expect(await runOperatorCommand('revoke-operator', [tenant.email], io)).toBe(0);
-    expect((await tenant.browser.get(OPERATOR_ROUTE)).status).toBe(403);
-    expect(await runOperatorCommand('grant-operator', ['nobody@example.com'], io)).toBe(1);
-    expect(await runOperatorCommand('grant-operator', [], io)).toBe(2);
-    expect(out).toEqual([
-      `${tenant.email} is now an operator.`,
-      expect.stringContaining(`${tenant.email}\tCli Co Owner\tCli Co\tsince `),
-      `${tenant.email} is no longer an operator.`,
-      expect.stringMatching(/^! No user has the email nobody@example.com/),
-      expect.stringMatching(/^! grant-operator needs exactly one email address/),
-    ]);
-  });
+  // The operator command line itself (grant, list, revoke as a separate process): platform/cli.e2e.spec.ts.
 });

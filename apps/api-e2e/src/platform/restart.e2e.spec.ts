@@ -68,7 +68,7 @@ describeWhenBuilt('npm start keeps its data across restarts and crashes (tools/s
 
   it('runs an operator command against the running npm start with no settings of its own', () => {
     const env = launcherEnv(options);
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'tools/operator.ts', 'tokens-check', '--dry-run', '--all', '--json'], {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'tools/operator.ts', 'tokens', 'check', '--dry-run', '--all', '--json'], {
       cwd: WORKSPACE_ROOT,
       env,
       encoding: 'utf8',

@@ -1,26 +1,25 @@
 // Factories for the token-check suites: credentials connected through the API, credentials
-// inserted in bulk, a movable clock, the built CLI and worker instances as separate processes.
+// inserted in bulk, a movable clock, the built CLI and worker instances as separate processes
+// (support/operator-cli.ts).
 import { getQueueToken } from '@nestjs/bullmq';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { OnboardingSessionView, WhatsAppStatusView } from '@waba/contracts';
 import type { Queue } from 'bullmq';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Types, type Connection } from 'mongoose';
-import { APP_ID, APP_SECRET, VERSION } from '../../../meta-sandbox/src/testing/sandbox-harness';
 import { Clock } from '../../../api/src/common/clock/clock';
 import { TokenCipher, tokenBinding } from '../../../api/src/common/crypto/token-cipher';
-import { ApiConfig } from '../../../api/src/config/api-config';
 import { TOKEN_CHECKS_QUEUE } from '../../../api/src/jobs/job-queues';
 import { TokenSweepService, type SweepOptions } from '../../../api/src/token-refresh/token-sweep.service';
 import { embeddedSignup, phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
+import { CLI, processEnv, spawnBuilt, type CliRun } from '../support/operator-cli';
 import type { TestApp } from '../support/test-app';
-import { runSecretScan } from '../support/run-secret-scan';
 import type { SignedInTenant } from '../support/tenants';
 
-export const CLI = resolve(__dirname, '../../../../dist/apps/api/cli.js');
+export { CLI, type CliRun };
+
 export const MAIN = resolve(__dirname, '../../../../dist/apps/api/main.js');
+/** The keys the test app encrypts with (support/test-app.ts). */
 export const TEST_KEYS = `test:${Buffer.alloc(32, 9).toString('base64')}`;
 
 export function db(api: TestApp): Connection {
@@ -137,44 +136,9 @@ export async function debugCalls(sandbox: Sandbox): Promise<Record<string, numbe
   return (await sandbox.control<{ calls: Record<string, number> }>('GET', '/tokens/debug-calls')).body.calls;
 }
 
-export interface CliRun {
-  child: ChildProcess;
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-/** The test app's database, Redis (and key prefix: the same queues) and sandbox, for a separate process. */
-function processEnv(api: TestApp, sandbox: Sandbox, env: Record<string, string>): NodeJS.ProcessEnv {
-  const config = api.app.get(ApiConfig);
-  return {
-    PATH: process.env['PATH'] ?? '',
-    MONGODB_URI: api.databaseUri,
-    REDIS_URL: config.REDIS_URL,
-    REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX,
-    TOKEN_ENCRYPTION_KEYS: TEST_KEYS,
-    META_GRAPH_URL: sandbox.baseUrl,
-    META_DIALOG_URL: sandbox.baseUrl,
-    META_APP_ID: APP_ID,
-    META_APP_SECRET: APP_SECRET,
-    META_API_VERSION: VERSION,
-    ...env,
-  };
-}
-
-function spawnBuilt(file: string, args: string[], env: NodeJS.ProcessEnv): CliRun {
-  if (!existsSync(file)) throw new Error(`${file} is missing: build the API first (npx nx build api; npm test does it)`);
-  const child = spawn(process.execPath, [file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  runSecretScan.watchProcess(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolveRun) => child.on('exit', (code) => resolveRun({ code, stdout, stderr })));
-  return { child, done };
-}
-
-/** `cli.js tokens-check` as its own process (its own Nest context), against the test's database, Redis and sandbox. */
+import { TokenCipher, tokenBinding } from '../../../api/src/common/crypto/token-cipher';
 export function runTokensCheck(api: TestApp, sandbox: Sandbox, args: string[], env: Record<string, string> = {}): CliRun {
-  return spawnBuilt(CLI, ['tokens-check', ...args], processEnv(api, sandbox, env));
+  return spawnBuilt(CLI, ['tokens', 'check', ...args], processEnv(api, sandbox, env));
 }
 
 /** `main.js` with INSTANCE_ROLE=worker, the token-check schedule on; resolves once it runs. */

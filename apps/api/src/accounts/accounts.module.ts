@@ -63,7 +63,7 @@ import { User, UserSchema } from './user.schema';
     PasswordHasher,
     { provide: APP_GUARD, useClass: SessionGuard },
   ],
-  exports: [AuthService, OperatorGrantsService],
+  exports: [AuthService, OperatorGrantsService, AccountsRepository],
 })
 export class AccountsModule implements OnModuleInit {
   constructor(

@@ -55,6 +55,12 @@ export class AccountsRepository {
     return found ? toAccount(found) : null;
   }
 
+  /** Every tenant, oldest first (the operator command's `tenants list`). */
+  async listAccounts(): Promise<AccountRecord[]> {
+    const found = await this.accounts.find({}).sort({ createdAt: 1 }).lean();
+    return found.map(toAccount);
+  }
+
   /** Undoes a sign-up whose account could not be written. */
   async deleteUser(accountId: string, userId: string): Promise<void> {
     await this.users.deleteOne({ _id: new Types.ObjectId(userId), accountId: new Types.ObjectId(accountId) });

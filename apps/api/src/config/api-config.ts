@@ -184,7 +184,7 @@ export class ApiConfig {
   @Min(1)
   TOKEN_CHECK_INTERVAL_SECONDS = 60;
 
-  /** Token-check jobs one worker instance runs at the same time (`tokens-check --concurrency` for its own worker). */
+  /** Token-check jobs one worker instance runs at the same time (`tokens check --concurrency` for its own worker). */
   @Transform(toInt)
   @IsInt({ message: 'TOKEN_CHECK_CONCURRENCY must be an integer' })
   @Min(1)

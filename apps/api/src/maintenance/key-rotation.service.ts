@@ -22,46 +22,41 @@ export class KeyRotationService {
     private readonly phoneNumbers: PhoneNumbersRepository,
   ) {}
 
-  async rotate(options: { dryRun: boolean; progress?: (line: string) => void }): Promise<RotationSummary> {
+  /** `progress` is called after each secret with how many are done of how many there are. */
+  async rotate(options: { dryRun: boolean; progress?: (done: number, total: number) => void }): Promise<RotationSummary> {
     const summary: RotationSummary = {
       activeKeyId: this.cipher.activeKeyId,
       tokens: { reencrypted: 0, current: 0, changedMeanwhile: 0 },
       pins: { reencrypted: 0, current: 0, changedMeanwhile: 0 },
     };
-    const rotateAll = async (
-      kind: 'tokens' | 'pins',
-      items: AsyncIterable<{ id: string; secret: string; binding: SecretBinding }>,
-      replace: (id: string, previous: string, next: string) => Promise<boolean>,
-    ) => {
-      for await (const item of items) {
+    // Read first (ids and ciphertexts only), so the progress has a total; each write still compares.
+    const tokens = await collect(this.credentials.allEncryptedTokens(), (t) => ({ id: t.id, secret: t.encryptedToken, binding: tokenBinding(t.accountId, t.tokenFingerprint) }));
+    const pins = await collect(this.phoneNumbers.allEncryptedPins(), (p) => ({ id: p.id, secret: p.encryptedPin, binding: pinBinding(p.accountId, p.phoneNumberId) }));
+    const total = tokens.length + pins.length;
+    let done = 0;
+    const rotateAll = async (kind: 'tokens' | 'pins', items: StoredSecret[], replace: (id: string, previous: string, next: string) => Promise<boolean>) => {
+      for (const item of items) {
         const counts = summary[kind];
-        if (this.cipher.isCurrent(item.secret)) {
-          counts.current++;
-          continue;
-        }
-        const next = this.cipher.reencrypt(item.secret, item.binding);
-        if (options.dryRun || (await replace(item.id, item.secret, next))) counts.reencrypted++;
+        if (this.cipher.isCurrent(item.secret)) counts.current++;
+        else if (options.dryRun || (await replace(item.id, item.secret, this.cipher.reencrypt(item.secret, item.binding)))) counts.reencrypted++;
         else counts.changedMeanwhile++;
-        if ((counts.reencrypted + counts.changedMeanwhile) % 100 === 0) options.progress?.(`${kind}: ${counts.reencrypted} re-encrypted`);
+        options.progress?.(++done, total);
       }
     };
-    await rotateAll(
-      'tokens',
-      mapSecrets(this.credentials.allEncryptedTokens(), (t) => ({ secret: t.encryptedToken, binding: tokenBinding(t.accountId, t.tokenFingerprint) })),
-      (id, a, b) => this.credentials.replaceEncryptedToken(id, a, b),
-    );
-    await rotateAll(
-      'pins',
-      mapSecrets(this.phoneNumbers.allEncryptedPins(), (p) => ({ secret: p.encryptedPin, binding: pinBinding(p.accountId, p.phoneNumberId) })),
-      (id, a, b) => this.phoneNumbers.replaceEncryptedPin(id, a, b),
-    );
+    await rotateAll('tokens', tokens, (id, a, b) => this.credentials.replaceEncryptedToken(id, a, b));
+    await rotateAll('pins', pins, (id, a, b) => this.phoneNumbers.replaceEncryptedPin(id, a, b));
     return summary;
   }
 }
 
-async function* mapSecrets<T extends { id: string }>(
-  source: AsyncIterable<T>,
-  secretOf: (item: T) => { secret: string; binding: SecretBinding },
-): AsyncGenerator<{ id: string; secret: string; binding: SecretBinding }> {
-  for await (const item of source) yield { id: item.id, ...secretOf(item) };
+interface StoredSecret {
+  id: string;
+  secret: string;
+  binding: SecretBinding;
+}
+
+async function collect<T>(source: AsyncIterable<T>, map: (item: T) => StoredSecret): Promise<StoredSecret[]> {
+  const items: StoredSecret[] = [];
+  for await (const item of source) items.push(map(item));
+  return items;
 }

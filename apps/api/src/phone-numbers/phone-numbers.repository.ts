@@ -146,6 +146,13 @@ export class PhoneNumbersRepository {
     return candidates.find((n) => n.displayPhone.replace(/\D/g, '') === digits) ?? null;
   }
 
+  /** For the operator command's `tenants list`: the owner and state of every WABA and number (ids only). */
+  async ownersAndStates(): Promise<{ wabas: Array<{ accountId: string; state: string }>; numbers: Array<{ accountId: string; state: string }> }> {
+    const [wabas, numbers] = await Promise.all([this.wabas.find({}, { accountId: 1, state: 1 }).lean(), this.numbers.find({}, { accountId: 1, state: 1 }).lean()]);
+    const owned = (doc: { accountId: Types.ObjectId; state: string }) => ({ accountId: String(doc.accountId), state: doc.state });
+    return { wabas: wabas.map(owned), numbers: numbers.map(owned) };
+  }
+
   /** For the key-rotation command: every stored PIN, across tenants. */
   async *allEncryptedPins(): AsyncGenerator<{ id: string; accountId: string; phoneNumberId: string; encryptedPin: string }> {
     for await (const doc of this.numbers.find({ encryptedPin: { $ne: null } }, { accountId: 1, phoneNumberId: 1, encryptedPin: 1 }).lean().cursor()) {

@@ -168,7 +168,7 @@ export class TokenCheckRunner {
       if (outcome.kind === 'rate_limited') return await this.defer(job, token, await this.backoff.backOff(connection, outcome.retryAfterMs));
       if (outcome.kind === 'failed') {
         const attempt = job.attemptsMade + 1;
-        // A token the sweep read may have been re-encrypted since (cli.js rotate-key): the retry reads it afresh.
+        // A token the sweep read may have been re-encrypted since (cli.js keys rotate): the retry reads it afresh.
         const last = (!outcome.retryable && !fromSweep) || attempt >= (job.opts.attempts ?? 1);
         this.logger.warn(`Token check of connection ${connection.id} failed (attempt ${attempt}${last ? ', not retried' : ''}): ${outcome.reason}`);
         if (!last) throw new Error(outcome.reason);

@@ -2,7 +2,7 @@
  * TokenRefresh: keeps every Meta credential alive. Checks due credentials with `debug_token`,
  * extends expiring ones, marks dead ones `needs_reauth` and tells the tenant (product.md flow 5).
  * Each check is a BullMQ job (token-check-jobs.ts), queued by the sweep's schedule or by
- * `cli.js tokens-check`; `forRole` adds the worker and the schedule in processes whose
+ * `cli.js tokens check`; `forRole` adds the worker and the schedule in processes whose
  * INSTANCE_ROLE runs jobs.
  */
 import { DynamicModule, Module } from '@nestjs/common';

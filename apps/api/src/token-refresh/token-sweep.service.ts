@@ -32,7 +32,7 @@ export interface SweepSummary {
 const emptyCounts = (): TokenCheckCounts => ({ checked: 0, healthy: 0, extended: 0, needsReauth: 0, failed: 0, deferred: 0 });
 
 /**
- * The token check on demand (`cli.js tokens-check`). A real run queues the same check jobs as the
+ * The token check on demand (`cli.js tokens check`). A real run queues the same check jobs as the
  * schedule (token-check-jobs.ts), runs a worker of its own while it waits, so it works without
  * any worker instance, and counts what each job returned, whoever ran it. A credential whose WABA
  * is rate-limited is counted deferred: its job waits the limit out after the run has ended.

@@ -82,9 +82,11 @@ export class WebhookApplication {
     const toApply: DeliveryPlan[] = [];
     for (const [i, { entry, plan, record }] of planned.entries()) {
       if (!archived[i]) {
-        // These bytes were archived before: by this same acceptance (a crash or requeue: go on), or it is a duplicate.
-        if ((await this.repository.archivedAcceptId(entry._id)) !== entry.acceptId) continue;
-        await this.repository.updateArchivedOutcome(entry._id, record);
+        // These bytes were archived before: by this same acceptance (a crash, requeue or replay: go on), or it is a duplicate.
+        const stored = await this.repository.archivedOutcome(entry._id);
+        if (stored?.acceptId !== entry.acceptId) continue;
+        // An unchanged outcome is not written again, so re-applying an applied delivery changes nothing.
+        if (stored.status !== record.status || stored.unroutableIds.join() !== record.unroutableIds.join()) await this.repository.updateArchivedOutcome(entry._id, record);
       }
       if (plan) toApply.push(plan);
     }

@@ -53,3 +53,18 @@ export function parseWebhookEnvelope(rawBody: string): WebhookEnvelope | null {
     return null;
   }
 }
+
+/** The WABA and number ids a delivery names, as routing reads them (webhook-applier.service.ts). */
+export function idsNamedBy(envelope: WebhookEnvelope): { wabaIds: string[]; phoneNumberIds: string[] } {
+  const wabaIds = new Set<string>();
+  const phoneNumberIds = new Set<string>();
+  for (const entry of envelope.entry ?? []) {
+    if (entry.id) wabaIds.add(entry.id);
+    for (const change of entry.changes ?? []) {
+      const value = (change.value ?? {}) as MessagesValue & AccountUpdateValue;
+      if (value.waba_info?.waba_id) wabaIds.add(value.waba_info.waba_id);
+      if (value.metadata?.phone_number_id) phoneNumberIds.add(value.metadata.phone_number_id);
+    }
+  }
+  return { wabaIds: [...wabaIds], phoneNumberIds: [...phoneNumberIds] };
+}

@@ -13,6 +13,7 @@ import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
+import { StoredDeliveriesService } from './stored-deliveries.service';
 import { TenantEvent, TenantEventSchema, WebhookDelivery, WebhookDeliverySchema, WebhookInboxEntry, WebhookInboxEntrySchema } from './webhook-records.schema';
 import { WebhookApplication } from './webhook-application.service';
 import { WebhookApplier } from './webhook-applier.service';
@@ -32,7 +33,8 @@ import { WebhooksRepository } from './webhooks.repository';
     RealtimeModule,
   ],
   controllers: [WebhooksController, EventsController],
-  providers: [WebhooksRepository, WebhookIngestService, WebhookJobs, WebhookApplication, WebhookApplier, EventsService],
+  providers: [WebhooksRepository, WebhookIngestService, WebhookJobs, WebhookApplication, WebhookApplier, EventsService, StoredDeliveriesService],
+  exports: [StoredDeliveriesService],
 })
 export class WebhooksModule implements OnModuleInit {
   /** With the webhook worker in processes whose INSTANCE_ROLE runs jobs. */

@@ -42,9 +42,22 @@ export class WebhooksRepository {
     return insertUnordered(this.deliveries.collection, deliveries.map((d) => ({ ...d, _id: new Types.ObjectId() })));
   }
 
-  /** Which acceptance archived these bytes (to tell a resumed entry from a duplicate). Rare: scans. */
-  async archivedAcceptId(bodySha256: string): Promise<string | null> {
-    return (await this.deliveries.findOne({ bodySha256 }, { acceptId: 1 }).lean())?.acceptId ?? null;
+  /** Which acceptance archived these bytes and with what outcome (to tell a resumed entry from a duplicate). Rare: scans. */
+  async archivedOutcome(bodySha256: string): Promise<Pick<WebhookDelivery, 'acceptId' | 'status' | 'unroutableIds'> | null> {
+    return this.deliveries.findOne({ bodySha256 }, { acceptId: 1, status: 1, unroutableIds: 1 }).lean();
+  }
+
+  /** One archived delivery by the id operators see (`WebhookDeliveryView.id`); null for an unknown or malformed id. */
+  async findArchivedDelivery(id: string): Promise<(ArchivedDelivery & { id: string }) | null> {
+    if (!/^[a-f0-9]{24}$/i.test(id)) return null;
+    const found = await this.deliveries.findById(id).lean();
+    return found ? { ...found, id: String(found._id) } : null;
+  }
+
+  /** Deliveries kept as unroutable, newest first, with their bodies (the operator command reads the ids they name). */
+  async listUnroutableDeliveries(limit: number): Promise<Array<ArchivedDelivery & { id: string }>> {
+    const found = await this.deliveries.find({ status: 'unroutable' }).sort({ receivedAt: -1 }).limit(limit).lean();
+    return found.map((d) => ({ ...d, id: String(d._id) }));
   }
 
   /** Records a resumed delivery's new outcome (an unroutable one that could now be applied). Rare. */
