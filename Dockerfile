@@ -5,6 +5,8 @@
 # (package.json's allowScripts denies them all; prebuilt optional packages do the work).
 FROM node:24-bookworm-slim AS build
 WORKDIR /src
+# No Nx daemon or cloud inside a one-off build.
+ENV NX_DAEMON=false NX_NO_CLOUD=true
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
