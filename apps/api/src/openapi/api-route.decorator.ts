@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiOperation, ApiResponse } from '@nestjs/swagger';
-import type { ReferenceObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { ReferenceObject } from '@nestjs/swagger';
 import type contractSchemas from './contract-schemas.json';
 
 /** A type exported by `libs/contracts`; the generated file lists them, so a typo does not compile. */
