@@ -1,14 +1,16 @@
 /**
  * `npm test`: builds the apps, then runs every suite — jest (api, api-e2e, libs, sandbox),
- * vitest (admin) and Playwright (admin-e2e, real chromium) — and ends with one line
- * `N passed, N failed` totalled over all of them. Exits non-zero when anything failed.
- * Installs redis-server and chromium first when they are missing and we are root.
+ * vitest (admin) and Playwright (admin-e2e, real chromium) — then the API and API e2e suites a
+ * second time on the maintained Node LTS the container image runs (tools/maintained-node.ts),
+ * and ends with one line `N passed, N failed` totalled over all of them. Exits non-zero when
+ * anything failed. Installs redis-server and chromium first when they are missing and we are root.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { CHROMIUM, ensureMachinePackage, REDIS_SERVER } from './launcher/prerequisites';
+import { ensureMaintainedNode, MAINTAINED_NODE_MAJOR } from './maintained-node';
 
 const root = resolve(__dirname, '..');
 const results = join(root, 'test-results');
@@ -39,8 +41,33 @@ function settle(name: string, status: number, passed: number, failed: number, se
 function jestSuites(): SuiteResult {
   const out = join(results, 'jest.json');
   const { status, seconds } = run('npx', ['jest', '-c', 'jest.config.cts', '--ci', '--json', `--outputFile=${out}`]);
+  return jestResult('jest', out, status, seconds);
+}
+
+function jestResult(name: string, out: string, status: number, seconds: number): SuiteResult {
   const report = readJson<{ numPassedTests: number; numFailedTests: number }>(out);
-  return settle('jest', status, report?.numPassedTests ?? 0, report?.numFailedTests ?? 0, seconds);
+  return settle(name, status, report?.numPassedTests ?? 0, report?.numFailedTests ?? 0, seconds);
+}
+
+/**
+ * The API's unit and e2e suites again on the container image's Node major. Its bin folder leads
+ * PATH, so the API processes and tools the tests start run on it too.
+ */
+function maintainedNodeSuites(): SuiteResult {
+  const name = `jest node${MAINTAINED_NODE_MAJOR}`;
+  let node: string;
+  try {
+    node = ensureMaintainedNode(log);
+  } catch (error) {
+    log(`Node ${MAINTAINED_NODE_MAJOR} not installed: ${(error as Error).message}`);
+    return { name: `${name} (not run: no Node ${MAINTAINED_NODE_MAJOR})`, passed: 0, failed: 1, seconds: 0 };
+  }
+  const out = join(results, `jest-node${MAINTAINED_NODE_MAJOR}.json`);
+  const jest = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
+  const { status, seconds } = run(node, [jest, '-c', 'jest.config.cts', '--selectProjects', 'api', 'api-e2e', '--ci', '--json', `--outputFile=${out}`], {
+    PATH: `${dirname(node)}${delimiter}${process.env['PATH'] ?? ''}`,
+  });
+  return jestResult(name, out, status, seconds);
 }
 
 function vitestSuites(): SuiteResult {
@@ -86,11 +113,12 @@ function main(): void {
   if (build.status !== 0) suites.push({ name: 'playwright (not run: build failed)', passed: 0, failed: 1, seconds: 0 });
   else if (noChromium) suites.push({ name: 'playwright (not run: no chromium)', passed: 0, failed: 1, seconds: 0 });
   else suites.push(playwrightSuites());
+  suites.push(maintainedNodeSuites());
 
   const passed = suites.reduce((sum, s) => sum + s.passed, 0);
   const failed = suites.reduce((sum, s) => sum + s.failed, 0);
-  console.log('\nSuite        passed  failed  seconds');
-  for (const s of suites) console.log(`${s.name.padEnd(12)} ${String(s.passed).padStart(6)}  ${String(s.failed).padStart(6)}  ${s.seconds.toFixed(0).padStart(7)}`);
+  console.log('\nSuite          passed  failed  seconds');
+  for (const s of suites) console.log(`${s.name.padEnd(14)} ${String(s.passed).padStart(6)}  ${String(s.failed).padStart(6)}  ${s.seconds.toFixed(0).padStart(7)}`);
   const line = `${passed} passed, ${failed} failed`;
   writeFileSync(join(results, 'summary.txt'), `${line}\n`);
   console.log(line);

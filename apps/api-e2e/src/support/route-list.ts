@@ -1,6 +1,6 @@
 import { METHODS } from 'node:http';
 import { RequestMethod, type INestApplication, type Type } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { IS_PUBLIC, OPERATOR_ONLY, REQUIRED_ROLES, SKIP_CSRF } from '../../../api/src/common/auth/auth.decorators';
 
@@ -18,6 +18,8 @@ export interface AppRoute {
   skipCsrf: boolean;
   roles: string[] | null;
   operatorOnly: boolean;
+  /** Class names of the guards the route itself adds (`@UseGuards`), beyond the global ones. */
+  guards: string[];
 }
 
 const joinPath = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).filter(Boolean).join('/')}`;
@@ -62,6 +64,7 @@ export function listAppRoutes(app: INestApplication, globalPrefix = 'api'): AppR
               skipCsrf: metadataOf<boolean>(SKIP_CSRF, handler, controller) === true,
               roles: metadataOf<string[]>(REQUIRED_ROLES, handler, controller) ?? null,
               operatorOnly: metadataOf<boolean>(OPERATOR_ONLY, handler, controller) === true,
+              guards: [controller, handler].flatMap((target) => (Reflect.getMetadata(GUARDS_METADATA, target) as Array<{ name: string }> | undefined) ?? []).map((guard) => guard.name),
             });
           }
         }
@@ -72,7 +75,7 @@ export function listAppRoutes(app: INestApplication, globalPrefix = 'api'): AppR
     const key = `${method} ${path}`;
     if (routes.has(key)) continue;
     // Not a Nest handler: no guard runs, so it is public whatever it serves.
-    routes.set(key, { key, method, path, params: [...path.matchAll(/:(\w+)/g)].map((m) => m[1]), handler: `express:${handlerName}`, isPublic: true, skipCsrf: true, roles: null, operatorOnly: false });
+    routes.set(key, { key, method, path, params: [...path.matchAll(/:(\w+)/g)].map((m) => m[1]), handler: `express:${handlerName}`, isPublic: true, skipCsrf: true, roles: null, operatorOnly: false, guards: [] });
   }
   return [...routes.values()].sort((a, b) => a.key.localeCompare(b.key));
 }

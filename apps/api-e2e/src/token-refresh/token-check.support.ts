@@ -136,7 +136,7 @@ export async function debugCalls(sandbox: Sandbox): Promise<Record<string, numbe
   return (await sandbox.control<{ calls: Record<string, number> }>('GET', '/tokens/debug-calls')).body.calls;
 }
 
-import { TokenCipher, tokenBinding } from '../../../api/src/common/crypto/token-cipher';
+/** `cli.js tokens check` as its own process (its own Nest context), against the test's database, Redis and sandbox. */
 export function runTokensCheck(api: TestApp, sandbox: Sandbox, args: string[], env: Record<string, string> = {}): CliRun {
   return spawnBuilt(CLI, ['tokens', 'check', ...args], processEnv(api, sandbox, env));
 }

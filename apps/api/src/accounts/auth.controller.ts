@@ -7,6 +7,7 @@ import { ApiConfig } from '../config/api-config';
 import { CurrentTenant, Public, type TenantContext } from '../common/auth/auth.decorators';
 import { AuthService } from './auth.service';
 import { clearSessionCookies, SESSION_COOKIE, setSessionCookies } from './session-cookies';
+import { ApiRoute } from '../openapi/api-route.decorator';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -18,6 +19,7 @@ export class AuthController {
 
   @Public()
   @UseGuards(ThrottlerGuard)
+  @ApiRoute({ summary: 'Create an account (tenant) and its owner, and sign in', description: 'Sets the session and CSRF cookies.', status: 201, returns: 'SessionView', errors: [400, 403, 409, 429, 503] })
   @Post('signup')
   async signUp(@Body() body: SignUpRequest, @Res({ passthrough: true }) response: Response): Promise<SessionView> {
     const session = await this.auth.signUp(body);
@@ -27,6 +29,7 @@ export class AuthController {
 
   @Public()
   @UseGuards(ThrottlerGuard)
+  @ApiRoute({ summary: 'Sign in with email and password', description: 'Sets the session and CSRF cookies. Limited per address and per account.', returns: 'SessionView', errors: [400, 401, 403, 429, 503] })
   @Post('login')
   @HttpCode(200)
   async login(@Body() body: LoginRequest, @Res({ passthrough: true }) response: Response): Promise<SessionView> {
@@ -35,6 +38,7 @@ export class AuthController {
     return session.view;
   }
 
+  @ApiRoute({ summary: 'Sign out: ends this session and its sockets on every instance', status: 204, returns: null, errors: [401, 403, 503] })
   @Post('logout')
   @HttpCode(204)
   async logout(@CurrentTenant() tenant: TenantContext, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
@@ -44,12 +48,14 @@ export class AuthController {
 
   /** Rate limited like login: it checks a password. */
   @UseGuards(ThrottlerGuard)
+  @ApiRoute({ summary: 'Change your password; your other sessions end', status: 204, returns: null, errors: [400, 401, 403, 429, 503] })
   @Post('password')
   @HttpCode(204)
   changePassword(@CurrentTenant() tenant: TenantContext, @Body() body: ChangePasswordRequest): Promise<void> {
     return this.auth.changePassword(tenant, body);
   }
 
+  @ApiRoute({ summary: 'Who is signed in, and in which account', returns: 'SessionView', errors: [401, 503] })
   @Get('me')
   me(@CurrentTenant() tenant: TenantContext): Promise<SessionView> {
     return this.auth.currentSession(tenant);

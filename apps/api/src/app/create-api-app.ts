@@ -1,13 +1,13 @@
 import { BadRequestException, ValidationPipe, type INestApplication, type ValidationError } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, raw, urlencoded, type Express } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
 import { bodyParserErrors, checkJsonBody, readCookies } from '../common/http/request-hygiene';
 import { mountQueueDashboard } from '../jobs/queue-dashboard';
+import { serveOpenApiDocument } from '../openapi/openapi-document';
 import { RedisIoAdapter } from '../realtime/redis-io.adapter';
 import { WebhookIngestService } from '../webhooks/webhook-ingest.service';
 import { WEBHOOK_PATH, webhookReceiver } from '../webhooks/webhook-receiver';
@@ -58,11 +58,7 @@ export async function createApiApp(config: ApiConfig, options: AppModuleOptions 
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle('WABA Connect API').setDescription('Tenant admin API and Meta webhooks').setVersion('1').build(),
-  );
-  SwaggerModule.setup('api/docs', app, document);
+  serveOpenApiDocument(app);
   return app;
 }
 

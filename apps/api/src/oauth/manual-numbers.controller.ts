@@ -4,6 +4,7 @@ import { ManualPhoneNumberRequest, type PhoneNumberView } from '@waba/contracts'
 import { CurrentTenant, type TenantContext } from '../common/auth/auth.decorators';
 import { OnboardingService } from './onboarding.service';
 import { LimitMetaCalls } from '../common/rate-limits/meta-call-limit.guard';
+import { ApiRoute } from '../openapi/api-route.decorator';
 
 /** The seed's manual add, kept; credentials are verified with Meta before anything is saved. */
 @ApiTags('whatsapp')
@@ -11,6 +12,7 @@ import { LimitMetaCalls } from '../common/rate-limits/meta-call-limit.guard';
 export class ManualNumbersController {
   constructor(private readonly onboarding: OnboardingService) {}
 
+  @ApiRoute({ summary: 'Add a number by hand (the seed\'s endpoint); Meta verifies the token and the number first', status: 201, returns: 'PhoneNumberView', errors: [400, 401, 403, 409, 429, 502, 503] })
   @Post()
   @LimitMetaCalls('manual add')
   add(@CurrentTenant() tenant: TenantContext, @Body() body: ManualPhoneNumberRequest): Promise<PhoneNumberView> {

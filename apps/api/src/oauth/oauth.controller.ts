@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   ConfirmSelectionRequest,
   DisconnectRequest,
@@ -17,6 +17,7 @@ import { OnboardingService } from './onboarding.service';
 import { WhatsAppOAuthGuard } from './whatsapp-oauth.guard';
 import type { RedirectGrant } from './whatsapp-oauth.strategy';
 import { LimitMetaCalls } from '../common/rate-limits/meta-call-limit.guard';
+import { ApiErrorResponse, ApiRoute } from '../openapi/api-route.decorator';
 
 /** Connect WhatsApp: both consent flows, the picker, status and disconnect (the seed's paths kept). */
 @ApiTags('whatsapp')
@@ -29,6 +30,7 @@ export class OAuthController {
   ) {}
 
   /** What the SPA needs to load the SDK and run Embedded Signup. */
+  @ApiRoute({ summary: 'What the SPA needs to load Meta\'s SDK and run Embedded Signup', returns: 'EmbeddedSignupConfigView', errors: [401, 503] })
   @Get('embedded-signup/config')
   embeddedSignupConfig(): EmbeddedSignupConfigView {
     return {
@@ -41,6 +43,7 @@ export class OAuthController {
     };
   }
 
+  @ApiRoute({ summary: 'Exchange the Embedded Signup code and discover what Meta granted', description: 'Send the code at once: it lives 30 seconds.', status: 201, returns: 'OnboardingSessionView', errors: [400, 401, 403, 429, 502, 503] })
   @Post('embedded-signup')
   @LimitMetaCalls('Embedded Signup')
   fromEmbeddedSignup(@CurrentTenant() tenant: TenantContext, @Body() body: EmbeddedSignupRequest): Promise<OnboardingSessionView> {
@@ -48,6 +51,11 @@ export class OAuthController {
   }
 
   /** Redirect flow, step 1: a full-page navigation here is answered with a 302 to Meta's dialog. */
+  @ApiOperation({ summary: "Redirect flow, step 1: answers with a redirect to Meta's consent dialog", description: 'A full-page navigation, not an XHR call.' })
+  @ApiResponse({ status: 302, description: "Redirect to Meta's consent dialog (Location)", headers: { Location: { description: "Meta's dialog, with client_id, redirect_uri, state and config_id", schema: { type: 'string' } } } })
+  @ApiErrorResponse(401)
+  @ApiErrorResponse(429)
+  @ApiErrorResponse(503)
   @Get('oauth/start')
   @UseGuards(WhatsAppOAuthGuard)
   // Below: decorators apply bottom-up, so the limit is checked before passport runs.
@@ -57,6 +65,7 @@ export class OAuthController {
   }
 
   /** Redirect flow, step 2 (the seed's contract): the callback page posts `{ code, state }`. */
+  @ApiRoute({ summary: 'Redirect flow, step 2 (the seed\'s endpoint): exchange the callback\'s code for this tenant\'s state', status: 201, returns: 'OnboardingSessionView', errors: [400, 401, 403, 429, 502, 503] })
   @Post('oauth')
   @UseGuards(WhatsAppOAuthGuard)
   @LimitMetaCalls('code exchange')
@@ -64,28 +73,33 @@ export class OAuthController {
     return this.onboarding.fromRedirect(tenant, (request.user as RedirectGrant).accessToken);
   }
 
+  @ApiRoute({ summary: 'Connected WABAs, numbers and credential health (the seed\'s endpoint)', returns: 'WhatsAppStatusView', errors: [401, 503] })
   @Get('oauth/status')
   status(@CurrentTenant() tenant: TenantContext): Promise<WhatsAppStatusView> {
     return this.phoneNumbers.status(tenant);
   }
 
+  @ApiRoute({ summary: 'Import from Meta: discover what a pasted token can manage', status: 201, returns: 'OnboardingSessionView', errors: [400, 401, 403, 429, 502, 503] })
   @Post('import')
   @LimitMetaCalls('import')
   importFromToken(@CurrentTenant() tenant: TenantContext, @Body() body: ImportFromTokenRequest): Promise<OnboardingSessionView> {
     return this.onboarding.importFromToken(tenant, body.accessToken);
   }
 
+  @ApiRoute({ summary: 'An onboarding session: the WABAs and numbers to pick from', returns: 'OnboardingSessionView', errors: [401, 404, 503] })
   @Get('onboarding/:sessionId')
   session(@CurrentTenant() tenant: TenantContext, @Param('sessionId') sessionId: string): Promise<OnboardingSessionView> {
     return this.onboarding.getSession(tenant, sessionId);
   }
 
+  @ApiRoute({ summary: 'Connect the picked numbers: subscribe the WABA, register each number', returns: 'OnboardingSessionView', errors: [400, 401, 403, 404, 503] })
   @Post('onboarding/:sessionId/confirm')
   @HttpCode(200)
   confirm(@CurrentTenant() tenant: TenantContext, @Param('sessionId') sessionId: string, @Body() body: ConfirmSelectionRequest): Promise<OnboardingSessionView> {
     return this.onboarding.confirm(tenant, sessionId, body.phoneNumberIds);
   }
 
+  @ApiRoute({ summary: 'Disconnect a number or a whole WABA (the seed\'s endpoint)', returns: 'WhatsAppStatusView', errors: [400, 401, 403, 404, 503] })
   @Post('disconnect')
   @HttpCode(200)
   disconnect(@CurrentTenant() tenant: TenantContext, @Body() body: DisconnectRequest): Promise<WhatsAppStatusView> {

@@ -4,17 +4,20 @@ import type { PhoneNumberView, WhatsAppStatusView } from '@waba/contracts';
 import { CurrentTenant, type TenantContext } from '../common/auth/auth.decorators';
 import { PhoneNumbersService } from './phone-numbers.service';
 import { LimitMetaCalls } from '../common/rate-limits/meta-call-limit.guard';
+import { ApiRoute } from '../openapi/api-route.decorator';
 
 @ApiTags('phone-numbers')
 @Controller('phone-numbers')
 export class PhoneNumbersController {
   constructor(private readonly phoneNumbers: PhoneNumbersService) {}
 
+  @ApiRoute({ summary: 'Your WABAs and numbers', returns: 'WhatsAppStatusView', errors: [401, 503] })
   @Get()
   list(@CurrentTenant() tenant: TenantContext): Promise<WhatsAppStatusView> {
     return this.phoneNumbers.status(tenant);
   }
 
+  @ApiRoute({ summary: 'Make a connected number the active one', returns: 'PhoneNumberView', errors: [400, 401, 403, 404, 503] })
   @Post(':phoneNumberId/active')
   @HttpCode(200)
   selectActive(@CurrentTenant() tenant: TenantContext, @Param('phoneNumberId') phoneNumberId: string): Promise<PhoneNumberView> {
@@ -22,6 +25,7 @@ export class PhoneNumbersController {
   }
 
   /** "Test connection": refresh the number's data from Meta. */
+  @ApiRoute({ summary: "Test connection: read the number's data from Meta again", returns: 'PhoneNumberView', errors: [400, 401, 403, 404, 429, 503] })
   @Post(':phoneNumberId/refresh')
   @LimitMetaCalls('refresh')
   @HttpCode(200)
@@ -29,6 +33,7 @@ export class PhoneNumbersController {
     return this.phoneNumbers.refresh(tenant, phoneNumberId);
   }
 
+  @ApiRoute({ summary: 'Disconnect one number', returns: 'WhatsAppStatusView', errors: [401, 403, 404, 503] })
   @Post(':phoneNumberId/disconnect')
   @HttpCode(200)
   disconnect(@CurrentTenant() tenant: TenantContext, @Param('phoneNumberId') phoneNumberId: string): Promise<WhatsAppStatusView> {
