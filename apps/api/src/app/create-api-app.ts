@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
 import { bodyParserErrors, checkJsonBody, readCookies } from '../common/http/request-hygiene';
 import { mountQueueDashboard } from '../jobs/queue-dashboard';
+import { PUBLIC_METRICS_PATH } from '../metrics/metrics.module';
 import { RedisIoAdapter } from '../realtime/redis-io.adapter';
 import type { ApiConfig } from '../config/api-config';
 import { AppModule, type AppModuleOptions } from './app.module';
@@ -26,7 +27,8 @@ export async function createApiApp(config: ApiConfig, options: AppModuleOptions 
   // Realtime events from any instance or worker reach this instance's sockets through Redis.
   app.useWebSocketAdapter(new RedisIoAdapter(app, config));
   app.useLogger(app.get(Logger));
-  app.setGlobalPrefix('api');
+  // /metrics (when METRICS_ON_PUBLIC_PORT) sits at the root, where Prometheus looks by default.
+  app.setGlobalPrefix('api', { exclude: [PUBLIC_METRICS_PATH] });
   app.disable('x-powered-by');
   // Embedded Signup loads Meta's SDK (or the sandbox's) from another origin; the SDK frames and
   // calls Meta's dialog and Graph origins.
@@ -54,7 +56,6 @@ export async function createApiApp(config: ApiConfig, options: AppModuleOptions 
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,

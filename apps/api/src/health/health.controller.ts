@@ -1,6 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { HealthView } from '@waba/contracts';
+import type { HealthView, ProbeView } from '@waba/contracts';
 import type { Response } from 'express';
 import { Public } from '../common/auth/auth.decorators';
 import { HealthService } from './health.service';
@@ -17,5 +17,23 @@ export class HealthController {
     const view = await this.health.check();
     if (view.status === 'down') response.status(503);
     return view;
+  }
+
+  /** Liveness for orchestrators: 200 while the process answers. Also on METRICS_PORT. */
+  @Public()
+  @Get('live')
+  async live(@Res({ passthrough: true }) response: Response): Promise<ProbeView> {
+    const { status, body } = await this.health.liveness();
+    response.status(status);
+    return body;
+  }
+
+  /** Readiness for load balancers: 503 while the database or Redis does not answer, or while draining. Also on METRICS_PORT. */
+  @Public()
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) response: Response): Promise<ProbeView> {
+    const { status, body } = await this.health.readiness();
+    response.status(status);
+    return body;
   }
 }
