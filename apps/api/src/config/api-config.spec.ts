@@ -41,6 +41,8 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ ...REQUIRED, METRICS_PORT: '70000' })).toThrow(/METRICS_PORT must be between 1 and 65535/);
     expect(() => loadApiConfig({ ...REQUIRED, METRICS_PORT: '3000' })).toThrow(/METRICS_PORT must differ from API_PORT/);
     expect(() => loadApiConfig({ ...REQUIRED, METRICS_ON_PUBLIC_PORT: 'maybe' })).toThrow(/METRICS_ON_PUBLIC_PORT must be true or false/);
+    expect(loadApiConfig(REQUIRED).SHUTDOWN_DELAY_MS).toBe(0);
+    expect(() => loadApiConfig({ ...REQUIRED, SHUTDOWN_DELAY_MS: '600000' })).toThrow(/SHUTDOWN_DELAY_MS must be at most 120000/);
   });
 
   it('checks the encryption keys', () => {

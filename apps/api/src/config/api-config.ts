@@ -35,6 +35,16 @@ export class ApiConfig {
   @IsBoolean({ message: 'METRICS_ON_PUBLIC_PORT must be true or false' })
   METRICS_ON_PUBLIC_PORT = false;
 
+  /**
+   * On SIGTERM, keep serving this long with readiness already 503 before closing the port, so a
+   * load balancer stops sending requests first (set it to its probe interval times its threshold).
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'SHUTDOWN_DELAY_MS must be an integer' })
+  @Min(0)
+  @Max(120_000, { message: 'SHUTDOWN_DELAY_MS must be at most 120000' })
+  SHUTDOWN_DELAY_MS = 0;
+
   /** MongoDB connection string, database name included. */
   @IsString()
   @IsNotEmpty({ message: 'MONGODB_URI is required (npm start sets it from the database launcher)' })

@@ -1,8 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, Logger, NestMiddleware, OnModuleDestroy } from '@nestjs/common';
-import { DiscoveryService } from '@nestjs/core';
+import { DiscoveryService, HttpAdapterHost } from '@nestjs/core';
 import { WorkerHost } from '@nestjs/bullmq';
 import type { Worker } from 'bullmq';
 import type { NextFunction, Request, Response } from 'express';
+import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A request or job still running after this long no longer holds the shutdown up. */
@@ -20,7 +21,10 @@ export class Draining implements OnModuleDestroy, BeforeApplicationShutdown {
   private started = false;
   private inFlight = 0;
 
-  constructor(private readonly discovery: DiscoveryService) {}
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
 
   get draining(): boolean {
     return this.started;
@@ -32,6 +36,10 @@ export class Draining implements OnModuleDestroy, BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.started = true;
+    // Connections close once their current response is sent, instead of idling for the
+    // keep-alive timeout (5 s) before the server can close: clients reconnect to another instance.
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    if (server) server.keepAliveTimeout = 1;
     const workers = this.workers();
     this.logger.log(`Draining${signal ? ` on ${signal}` : ''}: ${this.inFlight} request(s) in flight, ${workers.length} job worker(s) finishing their jobs`);
     const done = Promise.all([Promise.all(workers.map((worker) => worker.close())), this.requestsAnswered()]);

@@ -6,6 +6,7 @@
 import { MiddlewareConsumer, Module, NestModule, OnModuleInit } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { ApiConfig } from '../config/api-config';
 import { MetricsPortServer } from '../metrics/metrics-port.server';
 import { Draining, InFlightRequests } from './draining';
 import { HealthController } from './health.controller';
@@ -16,7 +17,10 @@ export const READINESS_PATH = '/api/health/ready';
 
 @Module({
   // Failed probes are answered with their reasons; logging each one would repeat every few seconds.
-  imports: [TerminusModule.forRoot({ logger: false }), DiscoveryModule],
+  imports: [
+    TerminusModule.forRootAsync({ inject: [ApiConfig], useFactory: (config: ApiConfig) => ({ logger: false, gracefulShutdownTimeoutMs: config.SHUTDOWN_DELAY_MS }) }),
+    DiscoveryModule,
+  ],
   controllers: [HealthController],
   providers: [HealthService, Draining, InFlightRequests],
 })
