@@ -27,8 +27,8 @@ export async function createApiApp(config: ApiConfig, options: AppModuleOptions 
   // Realtime events from any instance or worker reach this instance's sockets through Redis.
   app.useWebSocketAdapter(new RedisIoAdapter(app, config));
   app.useLogger(app.get(Logger));
-  // /metrics (when METRICS_ON_PUBLIC_PORT) sits at the root, where Prometheus looks by default.
-  app.setGlobalPrefix('api', { exclude: [PUBLIC_METRICS_PATH] });
+  // /metrics (only with METRICS_ON_PUBLIC_PORT) sits at the root, where Prometheus looks by default.
+  app.setGlobalPrefix('api', config.METRICS_ON_PUBLIC_PORT ? { exclude: [PUBLIC_METRICS_PATH] } : {});
   app.disable('x-powered-by');
   // Embedded Signup loads Meta's SDK (or the sandbox's) from another origin; the SDK frames and
   // calls Meta's dialog and Graph origins.

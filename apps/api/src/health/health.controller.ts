@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { HealthView, ProbeView } from '@waba/contracts';
 import type { Response } from 'express';
 import { Public } from '../common/auth/auth.decorators';
-import { HealthService } from './health.service';
+import { HealthService, type ProbeAnswer } from './health.service';
 
 @ApiTags('health')
 @Controller('health')
@@ -22,18 +22,20 @@ export class HealthController {
   /** Liveness for orchestrators: 200 while the process answers. Also on METRICS_PORT. */
   @Public()
   @Get('live')
-  async live(@Res({ passthrough: true }) response: Response): Promise<ProbeView> {
-    const { status, body } = await this.health.liveness();
-    response.status(status);
-    return body;
+  live(@Res({ passthrough: true }) response: Response): Promise<ProbeView> {
+    return answer(response, this.health.liveness());
   }
 
   /** Readiness for load balancers: 503 while the database or Redis does not answer, or while draining. Also on METRICS_PORT. */
   @Public()
   @Get('ready')
-  async ready(@Res({ passthrough: true }) response: Response): Promise<ProbeView> {
-    const { status, body } = await this.health.readiness();
-    response.status(status);
-    return body;
+  ready(@Res({ passthrough: true }) response: Response): Promise<ProbeView> {
+    return answer(response, this.health.readiness());
   }
+}
+
+async function answer(response: Response, probe: Promise<ProbeAnswer>): Promise<ProbeView> {
+  const { status, body } = await probe;
+  response.status(status);
+  return body;
 }
