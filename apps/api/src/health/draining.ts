@@ -47,7 +47,7 @@ export class Draining implements OnModuleDestroy, BeforeApplicationShutdown {
     if ((await Promise.race([done, limit])) === 'limit') this.logger.warn(`Draining: still busy after ${DRAIN_LIMIT_MS} ms, shutting down anyway`);
   }
 
-  /** Counts the HTTP requests being answered (drain-middleware below). */
+  /** Counts the HTTP requests being answered (InFlightRequests, below, calls it for each). */
   track(response: Response): void {
     this.inFlight++;
     response.once('close', () => this.inFlight--);
