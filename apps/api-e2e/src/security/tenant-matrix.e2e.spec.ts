@@ -50,6 +50,8 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'ALL /api$': { access: 'middleware', variants: () => [], expect: {} },
 
   'GET /api/health': publicPage(),
+  'GET /api/health/live': publicPage(),
+  'GET /api/health/ready': publicPage(),
   'GET /api/docs': publicPage(),
   'GET /api/docs/': publicPage(),
   'GET /api/docs/index.html': publicPage(),

@@ -21,6 +21,7 @@ import { ApiConfig } from '../config/api-config';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { HealthModule } from '../health/health.module';
+import { MetricsModule } from '../metrics/metrics.module';
 
 export interface AppModuleOptions {
   /** Where JSON log lines go (stdout by default); tests capture them here. */
@@ -41,6 +42,7 @@ export class AppModule implements NestModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config.LOG_LEVEL, options.logDestination)),
         CommonModule,
+        MetricsModule.forRoot(config),
         DatabaseModule,
         RedisModule,
         JobsModule,
@@ -54,7 +56,7 @@ export class AppModule implements NestModule {
         TokenRefreshModule.forRole(config),
         WebhooksModule.forRole(config),
         ...(config.runsJobs ? [ScheduledTasksWorkerModule] : []),
-        ...(config.servesHttp && existsSync(spaDir) ? [ServeStaticModule.forRoot({ rootPath: spaDir, exclude: ['/api/{*path}', '/socket.io/{*path}'] })] : []),
+        ...(config.servesHttp && existsSync(spaDir) ? [ServeStaticModule.forRoot({ rootPath: spaDir, exclude: ['/api/{*path}', '/socket.io/{*path}', '/metrics'] })] : []),
       ],
     };
   }

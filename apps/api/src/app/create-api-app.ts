@@ -8,6 +8,7 @@ import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
 import { bodyParserErrors, checkJsonBody, readCookies } from '../common/http/request-hygiene';
 import { mountQueueDashboard } from '../jobs/queue-dashboard';
 import { serveOpenApiDocument } from '../openapi/openapi-document';
+import { PUBLIC_METRICS_PATH } from '../metrics/metrics.module';
 import { RedisIoAdapter } from '../realtime/redis-io.adapter';
 import { WebhookIngestService } from '../webhooks/webhook-ingest.service';
 import { WEBHOOK_PATH, webhookReceiver } from '../webhooks/webhook-receiver';
@@ -28,7 +29,8 @@ export async function createApiApp(config: ApiConfig, options: AppModuleOptions 
   // Realtime events from any instance or worker reach this instance's sockets through Redis.
   app.useWebSocketAdapter(new RedisIoAdapter(app, config));
   app.useLogger(app.get(Logger));
-  app.setGlobalPrefix('api');
+  // /metrics (only with METRICS_ON_PUBLIC_PORT) sits at the root, where Prometheus looks by default.
+  app.setGlobalPrefix('api', config.METRICS_ON_PUBLIC_PORT ? { exclude: [PUBLIC_METRICS_PATH] } : {});
   app.disable('x-powered-by');
   // Embedded Signup loads Meta's SDK (or the sandbox's) from another origin; the SDK frames and
   // calls Meta's dialog and Graph origins.
@@ -56,7 +58,6 @@ export async function createApiApp(config: ApiConfig, options: AppModuleOptions 
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.enableShutdownHooks();
 
   serveOpenApiDocument(app);
   return app;

@@ -31,6 +31,20 @@ describe('loadApiConfig', () => {
     expect(config.secureCookies).toBe(true);
   });
 
+  it('keeps metrics off the public port unless told, and wants a metrics port of its own', () => {
+    const plain = loadApiConfig(REQUIRED);
+    expect(plain.METRICS_PORT).toBeUndefined();
+    expect(plain.METRICS_ON_PUBLIC_PORT).toBe(false);
+    const set = loadApiConfig({ ...REQUIRED, METRICS_PORT: '9464', METRICS_ON_PUBLIC_PORT: 'true' });
+    expect(set.METRICS_PORT).toBe(9464);
+    expect(set.METRICS_ON_PUBLIC_PORT).toBe(true);
+    expect(() => loadApiConfig({ ...REQUIRED, METRICS_PORT: '70000' })).toThrow(/METRICS_PORT must be between 1 and 65535/);
+    expect(() => loadApiConfig({ ...REQUIRED, METRICS_PORT: '3000' })).toThrow(/METRICS_PORT must differ from API_PORT/);
+    expect(() => loadApiConfig({ ...REQUIRED, METRICS_ON_PUBLIC_PORT: 'maybe' })).toThrow(/METRICS_ON_PUBLIC_PORT must be true or false/);
+    expect(loadApiConfig(REQUIRED).SHUTDOWN_DELAY_MS).toBe(0);
+    expect(() => loadApiConfig({ ...REQUIRED, SHUTDOWN_DELAY_MS: '600000' })).toThrow(/SHUTDOWN_DELAY_MS must be at most 120000/);
+  });
+
   it('checks the encryption keys', () => {
     expect(() => loadApiConfig({ ...REQUIRED, TOKEN_ENCRYPTION_KEYS: 'k1:c2hvcnQ=' })).toThrow(/key "k1" must be 32 bytes/);
     expect(() => loadApiConfig({ ...REQUIRED, TOKEN_ENCRYPTION_ACTIVE_KEY: 'k9' })).toThrow(/"k9" is not one of TOKEN_ENCRYPTION_KEYS/);

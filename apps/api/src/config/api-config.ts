@@ -18,6 +18,33 @@ export class ApiConfig {
   @Max(65535)
   API_PORT = 3000;
 
+  /**
+   * A private port for Prometheus and the orchestrator: `/metrics`, `/api/health/live` and
+   * `/api/health/ready`, nothing else. The only way a worker exposes metrics (it has no public port).
+   * Unset: no such listener.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'METRICS_PORT must be an integer' })
+  @Min(1, { message: 'METRICS_PORT must be between 1 and 65535' })
+  @Max(65535, { message: 'METRICS_PORT must be between 1 and 65535' })
+  METRICS_PORT?: number;
+
+  /** Also serve `/metrics` on the public port (http instances); off by default, as metrics name queues, endpoints and counts. */
+  @Transform(toBool)
+  @IsBoolean({ message: 'METRICS_ON_PUBLIC_PORT must be true or false' })
+  METRICS_ON_PUBLIC_PORT = false;
+
+  /**
+   * On SIGTERM, keep serving this long with readiness already 503 before closing the port, so a
+   * load balancer stops sending requests first (set it to its probe interval times its threshold).
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'SHUTDOWN_DELAY_MS must be an integer' })
+  @Min(0)
+  @Max(120_000, { message: 'SHUTDOWN_DELAY_MS must be at most 120000' })
+  SHUTDOWN_DELAY_MS = 0;
+
   /** MongoDB connection string, database name included. */
   @IsString()
   @IsNotEmpty({ message: 'MONGODB_URI is required (npm start sets it from the database launcher)' })
@@ -277,6 +304,12 @@ function encryptionKeyProblems(config: ApiConfig): string[] {
   return problems;
 }
 
+/** Settings that are valid alone but not together. */
+function portProblems(config: ApiConfig): string[] {
+  const clash = config.METRICS_PORT !== undefined && config.METRICS_PORT === config.API_PORT;
+  return clash ? [`METRICS_PORT must differ from API_PORT (${config.API_PORT}): the metrics port is private`] : [];
+}
+
 /** Settings live mode needs given explicitly: their defaults are the sandbox's public values. */
 const LIVE_REQUIRED = ['META_APP_ID', 'META_APP_SECRET', 'META_CONFIG_ID', 'META_WEBHOOK_VERIFY_TOKEN', 'META_GRAPH_URL', 'META_DIALOG_URL', 'META_SDK_URL', 'PUBLIC_URL'] as const;
 const LIVE_HTTPS = ['META_GRAPH_URL', 'META_DIALOG_URL', 'META_SDK_URL', 'PUBLIC_URL'] as const;
@@ -304,7 +337,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv | Record<string, string | u
   const picked = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const config = plainToInstance(ApiConfig, picked);
   const errors = validateSync(config, { whitelist: true });
-  const messages = errors.flatMap((error) => Object.values(error.constraints ?? {})).concat(encryptionKeyProblems(config), liveModeProblems(config, picked));
+  const messages = errors.flatMap((error) => Object.values(error.constraints ?? {})).concat(encryptionKeyProblems(config), liveModeProblems(config, picked), portProblems(config));
   if (messages.length > 0) {
     throw new InvalidConfigError(`Invalid configuration: ${messages.join('; ')}`);
   }

@@ -1,7 +1,10 @@
 /** Meta credentials (tokens) per tenant, encrypted at rest; used by onboarding and phone numbers. */
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { Clock } from '../common/clock/clock';
 import { TokenCipher } from '../common/crypto/token-cipher';
+import { MetricsService } from '../metrics/metrics.service';
+import { expiryBuckets } from './credential-metrics';
 import { CredentialsRepository } from './credentials.repository';
 import { CredentialsService } from './credentials.service';
 import { MetaConnection, MetaConnectionSchema } from './meta-connection.schema';
@@ -12,4 +15,18 @@ import { MetaConnection, MetaConnectionSchema } from './meta-connection.schema';
   // The model too: the token check keeps its claim queries in its own repository.
   exports: [CredentialsService, CredentialsRepository, TokenCipher, MongooseModule],
 })
-export class CredentialsModule {}
+export class CredentialsModule implements OnModuleInit {
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly repository: CredentialsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    // Read at scrape time: two small reads, no bookkeeping on every status change.
+    this.metrics.onScrape('credentials', async () => {
+      const [byStatus, expiries] = await Promise.all([this.repository.countByStatus(), this.repository.usableExpiries()]);
+      this.metrics.credentialCounts(byStatus, expiryBuckets(expiries, this.clock.now()));
+    });
+  }
+}

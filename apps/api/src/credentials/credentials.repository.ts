@@ -68,6 +68,18 @@ export class CredentialsRepository {
     );
   }
 
+  /** For the metrics (at scrape): how many credentials are in each state; one aggregation. */
+  async countByStatus(): Promise<Partial<Record<ConnectionStatus, number>>> {
+    const groups = await this.connections.aggregate<{ _id: ConnectionStatus; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }]);
+    return Object.fromEntries(groups.map((g) => [g._id, g.count]));
+  }
+
+  /** For the metrics: the expiry (null: never) of every credential still in use, and nothing else of it. */
+  async usableExpiries(): Promise<Array<Date | null>> {
+    const found = await this.connections.find({ status: { $in: ['active', 'expiring'] } }, { _id: 0, expiresAt: 1 }).lean();
+    return found.map((doc) => doc.expiresAt ?? null);
+  }
+
   /** For the key-rotation command: every stored token, across tenants. */
   async *allEncryptedTokens(): AsyncGenerator<{ id: string; accountId: string; tokenFingerprint: string; encryptedToken: string }> {
     for await (const doc of this.connections.find({}, { accountId: 1, tokenFingerprint: 1, encryptedToken: 1 }).lean().cursor()) {

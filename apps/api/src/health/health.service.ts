@@ -1,9 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import type { DependencyHealth, HealthView } from '@waba/contracts';
+import { HealthCheckService, HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
+import type { DependencyHealth, HealthView, ProbeView } from '@waba/contracts';
 import type { Connection } from 'mongoose';
 import { ApiConfig } from '../config/api-config';
 import { RedisClient } from '../redis/redis.module';
+import { Draining } from './draining';
+
+/** A probe's answer: 200 with `ok`, 503 with the failing checks. */
+export interface ProbeAnswer {
+  status: 200 | 503;
+  body: ProbeView;
+}
 
 @Injectable()
 export class HealthService {
@@ -11,7 +19,37 @@ export class HealthService {
     @InjectConnection() private readonly connection: Connection,
     private readonly redis: RedisClient,
     private readonly config: ApiConfig,
+    private readonly terminus: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly drain: Draining,
   ) {}
+
+  /** Liveness: the process answers; no dependency is asked (a restart would not bring them back). */
+  liveness(): Promise<ProbeAnswer> {
+    return this.probe([]);
+  }
+
+  /** Readiness: the database and Redis answer within DATABASE_TIMEOUT_MS and the instance is not shutting down. */
+  readiness(): Promise<ProbeAnswer> {
+    const latency = (key: 'database' | 'redis', ping: () => Promise<number | null>) => async () => {
+      const ms = await ping();
+      return ms === null ? this.indicators.check(key).down({ message: `no answer within ${this.config.DATABASE_TIMEOUT_MS} ms` }) : this.indicators.check(key).up({ latencyMs: ms });
+    };
+    return this.probe([
+      () => (this.drain.draining ? this.indicators.check('draining').down({ message: 'shutting down: finishing requests and jobs' }) : this.indicators.check('draining').up()),
+      latency('database', () => this.pingDatabase()),
+      latency('redis', () => this.redis.ping(this.config.DATABASE_TIMEOUT_MS)),
+    ]);
+  }
+
+  private async probe(checks: HealthIndicatorFunction[]): Promise<ProbeAnswer> {
+    try {
+      return { status: 200, body: (await this.terminus.check(checks)) as ProbeView };
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) return { status: 503, body: error.getResponse() as ProbeView };
+      throw error;
+    }
+  }
 
   async check(): Promise<HealthView> {
     const [database, redis] = await Promise.all([this.pingDatabase(), this.redis.ping(this.config.DATABASE_TIMEOUT_MS)]);

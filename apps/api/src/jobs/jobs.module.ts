@@ -5,14 +5,17 @@
  */
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ApiConfig } from '../config/api-config';
 import { bullConnection } from '../redis/redis-connection';
 import { DEFAULT_JOB_OPTIONS, QUEUE_NAMES } from './job-queues';
+import { JobMetrics } from './job-metrics';
 import { ScheduledTasks, ScheduledTasksProcessor } from './scheduled-tasks';
 
 @Global()
 @Module({
   imports: [
+    DiscoveryModule,
     BullModule.forRootAsync({
       inject: [ApiConfig],
       useFactory: (config: ApiConfig) => ({ connection: bullConnection(config), prefix: `${config.REDIS_KEY_PREFIX}:jobs` }),
@@ -25,7 +28,7 @@ import { ScheduledTasks, ScheduledTasksProcessor } from './scheduled-tasks';
       }),
     ),
   ],
-  providers: [ScheduledTasks],
+  providers: [ScheduledTasks, JobMetrics],
   exports: [BullModule, ScheduledTasks],
 })
 export class JobsModule {}

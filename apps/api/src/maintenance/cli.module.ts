@@ -6,6 +6,7 @@ import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { JobsModule } from '../jobs/jobs.module';
 import { MetaModule } from '../meta/meta.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { RedisModule } from '../redis/redis.module';
 import { TokenRefreshModule } from '../token-refresh/token-refresh.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
@@ -21,7 +22,7 @@ export class CliModule {
   static forRoot(config: ApiConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), CommonModule, DatabaseModule, RedisModule, JobsModule, MetaModule, AccountsModule, WebhooksModule, MaintenanceModule, TokenRefreshModule],
+      imports: [ConfigModule.forRoot(config), CommonModule, MetricsModule.forRoot(config, { privatePort: false }), DatabaseModule, RedisModule, JobsModule, MetaModule, AccountsModule, WebhooksModule, MaintenanceModule, TokenRefreshModule],
     };
   }
 }

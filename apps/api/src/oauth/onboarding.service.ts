@@ -14,6 +14,7 @@ import { sha256Hex } from '../common/crypto/sha256';
 import { Clock } from '../common/clock/clock';
 import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError, UpstreamError } from '../common/errors/domain-errors';
 import { CredentialsService } from '../credentials/credentials.service';
+import { MetricsService, type OnboardingFlow } from '../metrics/metrics.service';
 import { PhoneNumbersService, type NumberOutcome, type SelectedWaba } from '../phone-numbers/phone-numbers.service';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { DiscoveryService } from './discovery.service';
@@ -21,6 +22,8 @@ import type { DiscoveredNumber } from './oauth-records.schema';
 import { OAuthRepository, type OnboardingSessionRecord } from './oauth.repository';
 
 const SESSION_TTL_MS = 60 * 60 * 1000;
+/** The metrics' name of the flow a session came from (`manual` is "import from Meta"). */
+const ONBOARDING_FLOW: Record<ConnectionSource, OnboardingFlow> = { embedded_signup: 'embedded_signup', oauth: 'oauth', manual: 'import' };
 
 /** From a consent (or a pasted token) to connected numbers: exchange, discover, pick, connect. */
 @Injectable()
@@ -34,24 +37,27 @@ export class OnboardingService {
     private readonly audit: AuditService,
     private readonly events: RealtimePublisher,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Embedded Signup: the SDK's code is exchanged without `redirect_uri`, as Meta requires. */
-  async fromEmbeddedSignup(tenant: TenantContext, request: EmbeddedSignupRequest): Promise<OnboardingSessionView> {
-    await this.refuseReusedCode(tenant, request.code);
-    const exchanged = await this.graph.exchangeCode({ code: request.code }).catch(rethrowAsDomainError('Meta refused the authorization code'));
-    const hints = request.sessionInfo?.wabaId ? [request.sessionInfo.wabaId] : [];
-    return this.startFromToken(tenant, exchanged.access_token, 'embedded_signup', hints);
+  fromEmbeddedSignup(tenant: TenantContext, request: EmbeddedSignupRequest): Promise<OnboardingSessionView> {
+    return this.metrics.onboarding('embedded_signup', 'consent', async () => {
+      await this.refuseReusedCode(tenant, request.code);
+      const exchanged = await this.graph.exchangeCode({ code: request.code }).catch(rethrowAsDomainError('Meta refused the authorization code'));
+      const hints = request.sessionInfo?.wabaId ? [request.sessionInfo.wabaId] : [];
+      return this.startFromToken(tenant, exchanged.access_token, 'embedded_signup', hints);
+    });
   }
 
   /** Redirect flow: passport-facebook already exchanged the code with the identical redirect_uri. */
   fromRedirect(tenant: TenantContext, accessToken: string): Promise<OnboardingSessionView> {
-    return this.startFromToken(tenant, accessToken, 'oauth', []);
+    return this.metrics.onboarding('oauth', 'consent', () => this.startFromToken(tenant, accessToken, 'oauth', []));
   }
 
   /** "Import from Meta": the same discovery and picker for a token pasted by the tenant. */
   importFromToken(tenant: TenantContext, accessToken: string): Promise<OnboardingSessionView> {
-    return this.startFromToken(tenant, accessToken, 'manual', []);
+    return this.metrics.onboarding('import', 'consent', () => this.startFromToken(tenant, accessToken, 'manual', []));
   }
 
   async refuseReusedCode(tenant: TenantContext, code: string): Promise<void> {
@@ -66,6 +72,12 @@ export class OnboardingService {
 
   async confirm(tenant: TenantContext, sessionId: string, phoneNumberIds: string[]): Promise<OnboardingSessionView> {
     const session = await this.requireSession(tenant, sessionId);
+    // Outcome `completed` or `partial` (some picked numbers did not connect), as the session says.
+    return this.metrics.onboarding(ONBOARDING_FLOW[session.source], 'confirm', () => this.connectPicked(tenant, session, phoneNumberIds), (view) => view.status);
+  }
+
+  private async connectPicked(tenant: TenantContext, session: OnboardingSessionRecord, phoneNumberIds: string[]): Promise<OnboardingSessionView> {
+    const sessionId = String(session._id);
     if (session.expiresAt <= this.clock.now()) throw new InvalidRequestError('This onboarding session has expired; connect again');
     const unknown = phoneNumberIds.filter((id) => !session.numbers.some((n) => n.phoneNumberId === id));
     if (unknown.length) throw new InvalidRequestError(`Number ${unknown.join(', ')} is not part of this onboarding`);
@@ -89,7 +101,11 @@ export class OnboardingService {
    * The seed's manual add, verified first: the token must be valid, must reach the WABA, and the
    * number must belong to that WABA. Then it connects like a picked number.
    */
-  async addManually(tenant: TenantContext, request: ManualPhoneNumberRequest): Promise<PhoneNumberView> {
+  addManually(tenant: TenantContext, request: ManualPhoneNumberRequest): Promise<PhoneNumberView> {
+    return this.metrics.onboarding('manual_add', 'connect', () => this.verifyAndConnect(tenant, request));
+  }
+
+  private async verifyAndConnect(tenant: TenantContext, request: ManualPhoneNumberRequest): Promise<PhoneNumberView> {
     const { debug, wabas } = await this.discovery.discover(request.accessToken, [request.wabaId]).catch(rethrowAsDomainError('Meta did not accept these credentials'));
     const waba = wabas.find((w) => w.id === request.wabaId);
     if (!waba) throw new ForbiddenError(`This access token cannot manage WhatsApp Business Account ${request.wabaId}`);

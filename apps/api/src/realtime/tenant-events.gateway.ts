@@ -6,6 +6,7 @@ import { SESSION_COOKIE } from '../accounts/session-cookies';
 import { Clock } from '../common/clock/clock';
 import { isOwnOrigin } from '../common/http/origins';
 import { ApiConfig } from '../config/api-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { sessionRoom, tenantRoom, userRoom } from './realtime-rooms';
 
 /** setTimeout's longest delay (about 24.8 days); longer sessions re-arm the timer. */
@@ -25,6 +26,7 @@ export class TenantEventsGateway implements OnGatewayConnection, OnGatewayDiscon
     private readonly auth: AuthService,
     private readonly config: ApiConfig,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   async handleConnection(socket: Socket): Promise<void> {
@@ -47,10 +49,15 @@ export class TenantEventsGateway implements OnGatewayConnection, OnGatewayDiscon
       socket.disconnect(true);
       return;
     }
+    if (!socket.connected) return;
+    // Counted once signed in and in its rooms; handleDisconnect takes it off again.
+    (socket.data as { counted?: boolean }).counted = true;
+    this.metrics.socketOpened();
     this.closeAt(socket, session.expiresAt);
   }
 
   handleDisconnect(socket: Socket): void {
+    if ((socket.data as { counted?: boolean }).counted) this.metrics.socketClosed();
     clearTimeout(this.expiryTimers.get(socket.id));
     this.expiryTimers.delete(socket.id);
   }

@@ -3,6 +3,7 @@ import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promi
 import { GroupCommit } from '../common/batching/group-commit';
 import { Clock } from '../common/clock/clock';
 import { isDatabaseUnavailable } from '../common/errors/all-exceptions.filter';
+import { MetricsService } from '../metrics/metrics.service';
 import { WebhookApplier, type DeliveryPlan } from './webhook-applier.service';
 import { parseWebhookEnvelope } from './webhook-payloads';
 import { WebhooksRepository, type ArchivedDelivery, type InboxRecord } from './webhooks.repository';
@@ -28,6 +29,7 @@ export class WebhookApplication {
     private readonly repository: WebhooksRepository,
     private readonly applier: WebhookApplier,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Applying gives way (up to MAX_YIELD_MS per batch) while this says the endpoint is busy storing. */
@@ -47,6 +49,7 @@ export class WebhookApplication {
     const record: ArchivedDelivery = { ...archiveRecord(delivery.entry, null, this.clock.now(), delivery.attempt), error: `Applying failed ${delivery.attempt} times: ${error.message}` };
     if (!(await this.repository.archiveDeliveries([record]))[0]) await this.repository.updateArchivedOutcome(delivery.entry._id, record);
     await this.repository.deleteInboxEntries([delivery.entry._id]);
+    this.metrics.webhookDelivery('rejected');
   }
 
   /**
@@ -80,18 +83,26 @@ export class WebhookApplication {
     );
     const archived = await this.repository.archiveDeliveries(planned.map((p) => p.record));
     const toApply: DeliveryPlan[] = [];
+    const outcomes: Array<{ entry: InboxRecord; outcome: 'applied' | 'unroutable' | 'duplicate' }> = [];
     for (const [i, { entry, plan, record }] of planned.entries()) {
       if (!archived[i]) {
         // These bytes were archived before: by this same acceptance (a crash, requeue or replay: go on), or it is a duplicate.
         const stored = await this.repository.archivedOutcome(entry._id);
-        if (stored?.acceptId !== entry.acceptId) continue;
+        if (stored?.acceptId !== entry.acceptId) {
+          outcomes.push({ entry, outcome: 'duplicate' });
+          continue;
+        }
         // An unchanged outcome is not written again, so re-applying an applied delivery changes nothing.
         if (stored.status !== record.status || stored.unroutableIds.join() !== record.unroutableIds.join()) await this.repository.updateArchivedOutcome(entry._id, record);
       }
       if (plan) toApply.push(plan);
+      if (record.status === 'applied' || record.status === 'unroutable') outcomes.push({ entry, outcome: record.status });
     }
     await this.applier.execute(toApply);
     await this.repository.deleteInboxEntries(deliveries.map((d) => d.entry._id));
+    // Counted once the batch is through: a batch that fails is retried and counted then.
+    const appliedAt = this.clock.now().getTime();
+    for (const { entry, outcome } of outcomes) this.metrics.webhookApplied(outcome, (appliedAt - entry.receivedAt.getTime()) / 1000);
   }
 
   /** Waits while deliveries are being stored (answering Meta comes first), but not forever. */

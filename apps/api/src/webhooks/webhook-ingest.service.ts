@@ -7,6 +7,7 @@ import { Clock } from '../common/clock/clock';
 import { sha256Hex } from '../common/crypto/sha256';
 import { UnauthorizedError } from '../common/errors/domain-errors';
 import { ApiConfig } from '../config/api-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { parseWebhookEnvelope } from './webhook-payloads';
 import { archiveRecord, WebhookApplication } from './webhook-application.service';
 import { WebhookJobs } from './webhook-jobs';
@@ -28,6 +29,7 @@ export class WebhookIngestService {
     application: WebhookApplication,
     private readonly config: ApiConfig,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {
     // Answering Meta comes first: applying (when this process also runs jobs) waits while deliveries are being stored.
     application.yieldTo(() => this.inbox.inFlight > 0);
@@ -40,7 +42,9 @@ export class WebhookIngestService {
 
   /** Resolves once the delivery is durably stored (or known); throws when the signature is wrong. */
   async ingest(rawBody: Buffer, signature: string | undefined): Promise<void> {
+    const started = performance.now();
     if (!verifyWebhookSignature(rawBody, signature, this.config.META_APP_SECRET)) {
+      this.metrics.webhookDelivery('invalid_signature');
       throw new UnauthorizedError(signature ? 'The X-Hub-Signature-256 signature does not match the body' : 'The X-Hub-Signature-256 header is missing');
     }
     const entry: InboxRecord = {
@@ -51,16 +55,21 @@ export class WebhookIngestService {
       acceptId: randomUUID(),
     };
     // Malformed JSON is archived as rejected and acknowledged: Meta would otherwise resend it for 7 days.
+    this.metrics.webhookDelivery('received');
     if (!parseWebhookEnvelope(entry.rawBody)) {
       await this.repository.archiveDeliveries([archiveRecord(entry, null, null)]);
-      return;
+      this.metrics.webhookDelivery('rejected');
+    } else {
+      await this.inbox.add(entry);
     }
-    await this.inbox.add(entry);
+    this.metrics.webhookIngested((performance.now() - started) / 1000);
   }
 
   /** One insert for the deliveries that arrived together; the new ones are then queued (not awaited). */
   private async store(entries: InboxRecord[]): Promise<boolean[]> {
     const stored = await this.repository.insertInboxEntries(entries);
+    // Not stored: the same bytes are already in the inbox (Meta resent them before they were applied).
+    this.metrics.webhookDelivery('duplicate', stored.filter((isNew) => !isNew).length);
     void this.jobs.enqueue(entries.filter((_, i) => stored[i]));
     return stored;
   }

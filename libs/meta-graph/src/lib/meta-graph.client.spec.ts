@@ -1,4 +1,4 @@
-import { MetaGraphClient, MetaGraphConfig } from './meta-graph.client';
+import { MetaGraphClient, MetaGraphConfig, type GraphAttempt } from './meta-graph.client';
 import { MetaGraphError } from './graph-errors';
 
 const config: MetaGraphConfig = {
@@ -72,5 +72,22 @@ describe('MetaGraphClient.exchangeForLongLivedToken', () => {
     const systemUser = await urlsOf({ expiresIn60Days: true });
     expect(systemUser.searchParams.get('set_token_expires_in_60_days')).toBe('true');
     expect(systemUser.searchParams.get('fb_exchange_token')).toBe('EAAold');
+  });
+});
+
+describe('MetaGraphClient observer', () => {
+  it('reports every attempt by path template, outcome and Meta code, never by id', async () => {
+    const answers = [
+      new Response(JSON.stringify({ error: { message: 'Service temporarily unavailable', type: 'OAuthException', code: 2 } }), { status: 503 }),
+      new Response(JSON.stringify({ data: [] }), { status: 200 }),
+    ];
+    const attempts: GraphAttempt[] = [];
+    const client = new MetaGraphClient(config, { fetch: async () => answers.shift() as Response, sleep: async () => undefined, observe: (a) => attempts.push(a) });
+    await client.listPhoneNumbers('EAAtoken', '410000000000123');
+    expect(attempts.map(({ endpoint, outcome, code }) => ({ endpoint, outcome, code }))).toEqual([
+      { endpoint: 'GET /{waba-id}/phone_numbers', outcome: 'temporary', code: 2 },
+      { endpoint: 'GET /{waba-id}/phone_numbers', outcome: 'ok', code: undefined },
+    ]);
+    expect(JSON.stringify(attempts)).not.toContain('410000000000123');
   });
 });

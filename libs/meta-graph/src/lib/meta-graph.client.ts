@@ -2,7 +2,7 @@
 // Tenant tokens travel in the Authorization header with an `appsecret_proof`; failures become
 // `MetaGraphError`s classified by code; only `temporary` failures are retried, with a bound.
 import { expandFields, FieldSpec } from './field-expansion';
-import { classifyGraphError, GraphErrorClass, MetaGraphError } from './graph-errors';
+import { classifyGraphError, GraphErrorClass, GraphErrorKind, MetaGraphError } from './graph-errors';
 import {
   AccessTokenResult,
   BusinessSummary,
@@ -42,6 +42,19 @@ export interface MetaGraphClientDeps {
   sleep?: (ms: number) => Promise<void>;
   /** In [0, 1); drives backoff jitter. */
   random?: () => number;
+  /** Told about every HTTP attempt once it is answered or failed (metrics); must not throw. */
+  observe?: (attempt: GraphAttempt) => void;
+}
+
+/** One HTTP attempt of a Graph call, for metrics: the route names no ids, tokens or secrets. */
+export interface GraphAttempt {
+  /** `GET /{waba-id}/phone_numbers`: the method and the path template, without the version. */
+  endpoint: string;
+  /** `ok`, or the failure's class (`temporary` for timeouts and network errors). */
+  outcome: 'ok' | GraphErrorKind;
+  /** Meta's error code, when Meta gave one. */
+  code?: number;
+  durationMs: number;
 }
 
 export const PHONE_NUMBER_FIELDS = [
@@ -89,7 +102,8 @@ type TokenAuth = { kind: 'tenant' | 'app'; value: string };
 
 interface GraphCall {
   method: 'GET' | 'POST' | 'DELETE';
-  path: string;
+  /** The path template (`{waba-id}/phone_numbers`) filled with its ids by `graphPath`. */
+  path: GraphPath;
   query?: Record<string, string | undefined>;
   body?: Record<string, unknown>;
   auth?: TokenAuth;
@@ -103,6 +117,7 @@ export class MetaGraphClient {
   private readonly fetchImpl: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly observe: (attempt: GraphAttempt) => void;
 
   constructor(
     private readonly config: MetaGraphConfig,
@@ -111,6 +126,7 @@ export class MetaGraphClient {
     this.fetchImpl = deps.fetch ?? ((input, init) => fetch(input, init));
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = deps.random ?? Math.random;
+    this.observe = deps.observe ?? (() => undefined);
   }
 
   dialogUrl(options: DialogUrlOptions): string {
@@ -132,7 +148,7 @@ export class MetaGraphClient {
   exchangeCode(input: { code: string; redirectUri?: string }): Promise<AccessTokenResult> {
     return this.call<AccessTokenResult>({
       method: 'GET',
-      path: 'oauth/access_token',
+      path: graphPath('oauth/access_token'),
       query: {
         client_id: this.config.appId,
         client_secret: this.config.appSecret,
@@ -150,7 +166,7 @@ export class MetaGraphClient {
   exchangeForLongLivedToken(token: string, options: { expiresIn60Days?: boolean } = {}): Promise<AccessTokenResult> {
     return this.call<AccessTokenResult>({
       method: 'GET',
-      path: 'oauth/access_token',
+      path: graphPath('oauth/access_token'),
       query: {
         grant_type: 'fb_exchange_token',
         client_id: this.config.appId,
@@ -166,7 +182,7 @@ export class MetaGraphClient {
   async debugToken(token: string): Promise<DebugTokenData> {
     const result = await this.call<{ data: DebugTokenData }>({
       method: 'GET',
-      path: 'debug_token',
+      path: graphPath('debug_token'),
       query: { input_token: token },
       auth: { kind: 'app', value: `${this.config.appId}|${this.config.appSecret}` },
       secrets: [token],
@@ -176,28 +192,28 @@ export class MetaGraphClient {
 
   /** `client_business_id` is answered for business (BISU) tokens; pass other fields for other tokens. */
   getMe(token: string, fields: readonly string[] = ['id', 'name', 'client_business_id']): Promise<MeResult> {
-    return this.tenantGet<MeResult>(token, 'me', { fields: fields.join(',') });
+    return this.tenantGet<MeResult>(token, graphPath('me'), { fields: fields.join(',') });
   }
 
   listBusinesses(token: string): Promise<GraphList<BusinessSummary>> {
-    return this.listAll(token, 'me/businesses', { fields: 'id,name' });
+    return this.listAll(token, graphPath('me/businesses'), { fields: 'id,name' });
   }
 
   listOwnedWabas(token: string, businessId: string): Promise<GraphList<WabaSummary>> {
-    return this.listAll(token, `${segment(businessId)}/owned_whatsapp_business_accounts`, {
+    return this.listAll(token, graphPath('{business-id}/owned_whatsapp_business_accounts', businessId), {
       fields: WABA_SUMMARY_FIELDS,
     });
   }
 
   listClientWabas(token: string, businessId: string): Promise<GraphList<WabaSummary>> {
-    return this.listAll(token, `${segment(businessId)}/client_whatsapp_business_accounts`, {
+    return this.listAll(token, graphPath('{business-id}/client_whatsapp_business_accounts', businessId), {
       fields: WABA_SUMMARY_FIELDS,
     });
   }
 
   /** One call for the WABA and, by field expansion, its numbers (`phone_numbers.data`). */
   getWaba(token: string, wabaId: string, fields: FieldSpec[] = WABA_FIELDS): Promise<Waba> {
-    return this.tenantGet(token, segment(wabaId), { fields: expandFields(fields) });
+    return this.tenantGet(token, graphPath('{waba-id}', wabaId), { fields: expandFields(fields) });
   }
 
   listPhoneNumbers(
@@ -205,7 +221,7 @@ export class MetaGraphClient {
     wabaId: string,
     fields: readonly string[] = PHONE_NUMBER_FIELDS,
   ): Promise<GraphList<PhoneNumber>> {
-    return this.listAll(token, `${segment(wabaId)}/phone_numbers`, { fields: fields.join(',') });
+    return this.listAll(token, graphPath('{waba-id}/phone_numbers', wabaId), { fields: fields.join(',') });
   }
 
   getPhoneNumber(
@@ -213,14 +229,14 @@ export class MetaGraphClient {
     phoneNumberId: string,
     fields: readonly string[] = PHONE_NUMBER_FIELDS,
   ): Promise<PhoneNumber> {
-    return this.tenantGet(token, segment(phoneNumberId), { fields: fields.join(',') });
+    return this.tenantGet(token, graphPath('{phone-number-id}', phoneNumberId), { fields: fields.join(',') });
   }
 
   /** Subscribe our app to the WABA's webhooks; with `override`, also redirect them (subscribe first). */
   subscribeApp(token: string, wabaId: string, override?: CallbackOverride): Promise<GraphSuccess> {
     return this.call({
       method: 'POST',
-      path: `${segment(wabaId)}/subscribed_apps`,
+      path: graphPath('{waba-id}/subscribed_apps', wabaId),
       auth: { kind: 'tenant', value: token },
       body: override
         ? { override_callback_uri: override.callbackUri, verify_token: override.verifyToken }
@@ -230,13 +246,13 @@ export class MetaGraphClient {
   }
 
   listSubscribedApps(token: string, wabaId: string): Promise<GraphList<SubscribedApp>> {
-    return this.listAll(token, `${segment(wabaId)}/subscribed_apps`, {});
+    return this.listAll(token, graphPath('{waba-id}/subscribed_apps', wabaId), {});
   }
 
   unsubscribeApp(token: string, wabaId: string): Promise<GraphSuccess> {
     return this.call({
       method: 'DELETE',
-      path: `${segment(wabaId)}/subscribed_apps`,
+      path: graphPath('{waba-id}/subscribed_apps', wabaId),
       auth: { kind: 'tenant', value: token },
     });
   }
@@ -245,7 +261,7 @@ export class MetaGraphClient {
   registerPhone(token: string, phoneNumberId: string, pin: string): Promise<GraphSuccess> {
     return this.call({
       method: 'POST',
-      path: `${segment(phoneNumberId)}/register`,
+      path: graphPath('{phone-number-id}/register', phoneNumberId),
       auth: { kind: 'tenant', value: token },
       body: { messaging_product: 'whatsapp', pin },
       secrets: [pin],
@@ -257,7 +273,7 @@ export class MetaGraphClient {
   deregisterPhone(token: string, phoneNumberId: string): Promise<GraphSuccess> {
     return this.call({
       method: 'POST',
-      path: `${segment(phoneNumberId)}/deregister`,
+      path: graphPath('{phone-number-id}/deregister', phoneNumberId),
       auth: { kind: 'tenant', value: token },
       maxRetries: 0,
     });
@@ -266,7 +282,7 @@ export class MetaGraphClient {
   setTwoStepPin(token: string, phoneNumberId: string, pin: string): Promise<GraphSuccess> {
     return this.call({
       method: 'POST',
-      path: segment(phoneNumberId),
+      path: graphPath('{phone-number-id}', phoneNumberId),
       auth: { kind: 'tenant', value: token },
       body: { pin },
       secrets: [pin],
@@ -274,7 +290,7 @@ export class MetaGraphClient {
   }
 
   /** Every page of a list edge, following `paging.cursors.after` while `paging.next` says more follow. */
-  private async listAll<T>(token: string, path: string, query: Record<string, string>): Promise<GraphList<T>> {
+  private async listAll<T>(token: string, path: GraphPath, query: Record<string, string>): Promise<GraphList<T>> {
     const data: T[] = [];
     let after: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -286,7 +302,7 @@ export class MetaGraphClient {
     return { data };
   }
 
-  private tenantGet<T>(token: string, path: string, query?: Record<string, string>): Promise<T> {
+  private tenantGet<T>(token: string, path: GraphPath, query?: Record<string, string>): Promise<T> {
     return this.call<T>({ method: 'GET', path, query, auth: { kind: 'tenant', value: token } });
   }
 
@@ -305,10 +321,25 @@ export class MetaGraphClient {
     }
   }
 
+  /** One HTTP attempt, reported to the observer with its outcome and duration. */
   private async attempt<T>(call: GraphCall): Promise<T> {
-    const endpoint = `${call.method} /${this.config.apiVersion}/${call.path}`;
+    const started = Date.now();
+    const endpoint = `${call.method} /${call.path.template}`;
+    try {
+      const result = await this.send<T>(call);
+      this.observe({ endpoint, outcome: 'ok', durationMs: Date.now() - started });
+      return result;
+    } catch (error) {
+      const failure = error instanceof MetaGraphError ? error : undefined;
+      this.observe({ endpoint, outcome: failure?.kind ?? 'unknown', code: failure?.code, durationMs: Date.now() - started });
+      throw error;
+    }
+  }
+
+  private async send<T>(call: GraphCall): Promise<T> {
+    const endpoint = `${call.method} /${this.config.apiVersion}/${call.path.value}`;
     const secrets = [this.config.appSecret, ...(call.secrets ?? []), ...(call.auth ? [call.auth.value] : [])];
-    const url = new URL(`${trimSlash(this.config.graphBaseUrl)}/${this.config.apiVersion}/${call.path}`);
+    const url = new URL(`${trimSlash(this.config.graphBaseUrl)}/${this.config.apiVersion}/${call.path.value}`);
     for (const [key, value] of Object.entries(call.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, value);
     }
@@ -387,8 +418,16 @@ function redact(message: string, secrets: string[]): string {
     .reduce((text, secret) => text.split(secret).join('[redacted]'), message);
 }
 
-function segment(id: string): string {
-  return encodeURIComponent(id);
+interface GraphPath {
+  /** `{waba-id}/phone_numbers`: what metrics name the endpoint by. */
+  template: string;
+  /** `1234/phone_numbers`: the path sent. */
+  value: string;
+}
+
+/** A path from its template; the one `{…}` placeholder (our paths have at most one) takes the id, encoded. */
+function graphPath(template: string, id?: string): GraphPath {
+  return { template, value: id === undefined ? template : template.replace(/\{[^}]+\}/, encodeURIComponent(id)) };
 }
 
 function trimSlash(url: string): string {

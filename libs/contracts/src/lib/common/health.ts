@@ -16,3 +16,21 @@ export interface HealthView {
   role: 'http' | 'worker' | 'all';
   uptimeSeconds: number;
 }
+
+/** One dependency of a probe (`database`, `redis`, `draining`) as @nestjs/terminus reports it. */
+export interface ProbeCheck {
+  status: 'up' | 'down';
+  message?: string;
+  [detail: string]: unknown;
+}
+
+/**
+ * `/api/health/live` and `/api/health/ready` (terminus's result): `ok` with HTTP 200, else
+ * `error` with HTTP 503 and the failing checks under `error`.
+ */
+export interface ProbeView {
+  status: 'ok' | 'error' | 'shutting_down';
+  info?: Record<string, ProbeCheck>;
+  error?: Record<string, ProbeCheck>;
+  details: Record<string, ProbeCheck>;
+}
