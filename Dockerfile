@@ -29,5 +29,5 @@ USER node
 EXPOSE 3000
 # Workers serve no HTTP: their check passes while the process runs (compose disables it for them).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=40s --retries=3 \
-  CMD ["node", "-e", "if (process.env.INSTANCE_ROLE === 'worker') process.exit(0); fetch('http://127.0.0.1:' + (process.env.API_PORT || 3000) + '/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "if (process.env.INSTANCE_ROLE === 'worker') process.exit(0); fetch('http://127.0.0.1:' + (process.env.API_PORT || 3000) + '/api/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "main.js"]
