@@ -4,3 +4,4 @@ export * from './lib/common/health';
 export * from './lib/whatsapp/whatsapp.dto';
 export * from './lib/whatsapp/realtime-events';
 export * from './lib/whatsapp/events.dto';
+export * from './lib/whatsapp/status';

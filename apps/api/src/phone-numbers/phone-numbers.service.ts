@@ -58,6 +58,7 @@ export class PhoneNumbersService {
       subscribed: waba.subscribed,
       state: waba.state,
       connection: connections.get(String(waba.connectionId)) ?? null,
+      restriction: null,
       numbers: numbers.filter((n) => n.wabaId === waba.wabaId).map(toPhoneNumberView),
     }));
     const active = numbers.find((n) => n.isActive && n.state === 'connected');
@@ -310,6 +311,7 @@ export function toPhoneNumberView(number: PhoneNumberRecord): PhoneNumberView {
     codeVerificationStatus: number.codeVerificationStatus,
     messagingLimit: number.messagingLimit,
     platformType: number.platformType,
+    metaStatus: number.metaStatus,
     state: number.state,
     registration: number.registration,
     isActive: number.isActive,

@@ -182,8 +182,9 @@ export class WebhookApplier {
   private planQualityUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | undefined, value: QualityUpdateValue, key: string): Promise<string[]> {
     const limit = value.max_daily_conversations_per_business ?? value.current_limit;
     const quality = qualityFromEvent(value.event);
+    const metaStatus = metaStatusFromEvent(value.event);
     return this.planNumberUpdate(plan, routes, entryId, value.display_phone_number, {
-      change: { ...(limit ? { messagingLimit: limit } : {}), ...(quality ? { qualityRating: quality } : {}) },
+      change: { ...(limit ? { messagingLimit: limit } : {}), ...(quality ? { qualityRating: quality } : {}), ...(metaStatus ? { metaStatus } : {}) },
       key: `quality:${key}`,
       type: 'phone_number.quality',
       title: (displayPhone) => `Quality update for ${displayPhone}: ${value.event ?? 'changed'}`,
@@ -260,6 +261,13 @@ function memo<V>(cache: Map<string, Promise<V>>, key: string, load: () => Promis
 function fromUnix(seconds: string | undefined, fallback: Date): Date {
   const value = Number(seconds);
   return Number.isFinite(value) && value > 0 ? new Date(value * 1000) : fallback;
+}
+
+/** Meta marks a flagged number's `status` FLAGGED until quality recovers (UNFLAGGED). */
+function metaStatusFromEvent(event: string | undefined): string | null {
+  if (event === 'FLAGGED') return 'FLAGGED';
+  if (event === 'UNFLAGGED') return 'CONNECTED';
+  return null;
 }
 
 /** FLAGGED / UNFLAGGED events say the quality moved; the rating itself comes from a refresh. */

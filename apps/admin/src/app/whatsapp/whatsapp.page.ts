@@ -19,6 +19,7 @@ import { MatCardModule } from '@angular/material/card';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router } from '@angular/router';
 import type { AuditEntryView, OnboardingSessionView, PhoneNumberView, WabaView } from '@waba/contracts';
+import { deriveNumberStatus, deriveWabaStatus, describeTokenHealth, wabaNeedsReconnect } from '@waba/contracts/status';
 import { CLOCK } from '../core/clock';
 import { ApiError, messageOf } from '../core/http/api-error';
 import { NotificationService } from '../core/notify/notification.service';
@@ -30,10 +31,9 @@ import { BROWSER_NAVIGATE } from './browser-navigate';
 import { EmbeddedSignupService } from './embedded-signup.service';
 import { stepName } from './embedded-signup-message';
 import { ImportTokenFormComponent } from './import-token-form.component';
-import { metaWords, qualityLabel, registrationLabel, stateLabel } from './labels';
+import { metaWords, qualityLabel, registrationLabel } from './labels';
 import { ManualNumberFormComponent } from './manual-number-form.component';
 import { OnboardingPickerComponent } from './onboarding-picker.component';
-import { describeTokenHealth, wabaNeedsReconnect } from './token-health';
 import { OAUTH_START_URL, WhatsappService } from './whatsapp.service';
 import { WhatsappStateService } from './whatsapp-state.service';
 
@@ -92,7 +92,6 @@ export class WhatsappPage implements OnInit {
   protected readonly rowMessages = signal<Readonly<Record<string, { tone: 'good' | 'bad'; text: string }>>>({});
 
   protected readonly qualityLabel = qualityLabel;
-  protected readonly stateLabel = stateLabel;
   protected readonly registrationLabel = registrationLabel;
   protected readonly metaWords = metaWords;
 
@@ -127,6 +126,14 @@ export class WhatsappPage implements OnInit {
 
   protected health(waba: WabaView) {
     return describeTokenHealth(waba.connection, this.now());
+  }
+
+  protected wabaStatus(waba: WabaView) {
+    return deriveWabaStatus(waba, this.now());
+  }
+
+  protected numberStatus(number: PhoneNumberView, waba: WabaView) {
+    return deriveNumberStatus(number, waba, this.now());
   }
 
   protected needsReconnect(waba: WabaView): boolean {
