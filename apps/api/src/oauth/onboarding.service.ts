@@ -56,7 +56,7 @@ export class OnboardingService {
 
   async refuseReusedCode(tenant: TenantContext, code: string): Promise<void> {
     if (!(await this.repository.recordCodeUse(tenant.accountId, sha256Hex(code), this.clock.now()))) {
-      throw new InvalidRequestError('This authorization code was already used; connect again');
+      throw new InvalidRequestError('This authorization code was already used; connect again', { code: 'oauth_code_used' });
     }
   }
 
@@ -66,7 +66,7 @@ export class OnboardingService {
 
   async confirm(tenant: TenantContext, sessionId: string, phoneNumberIds: string[]): Promise<OnboardingSessionView> {
     const session = await this.requireSession(tenant, sessionId);
-    if (session.expiresAt <= this.clock.now()) throw new InvalidRequestError('This onboarding session has expired; connect again');
+    if (session.expiresAt <= this.clock.now()) throw new InvalidRequestError('This onboarding session has expired; connect again', { code: 'onboarding_expired' });
     const unknown = phoneNumberIds.filter((id) => !session.numbers.some((n) => n.phoneNumberId === id));
     if (unknown.length) throw new InvalidRequestError(`Number ${unknown.join(', ')} is not part of this onboarding`);
 
@@ -183,8 +183,8 @@ export function rethrowAsDomainError(context: string): (error: unknown) => never
   return (error: unknown) => {
     if (!(error instanceof MetaGraphError)) throw error;
     const detail = `${context}: ${error.message}`;
-    if (error.kind === 'invalid' || error.kind === 'credential') throw new InvalidRequestError(detail);
-    if (error.kind === 'permission') throw new ForbiddenError(detail);
-    throw new UpstreamError(`${detail} (try again shortly)`);
+    if (error.kind === 'invalid' || error.kind === 'credential') throw new InvalidRequestError(detail, { cause: error });
+    if (error.kind === 'permission') throw new ForbiddenError(detail, { cause: error });
+    throw new UpstreamError(`${detail} (try again shortly)`, { cause: error });
   };
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { codeOfMetaError, describeError } from '@waba/contracts';
 import type {
   ConnectionSource,
   DisconnectRequest,
@@ -193,7 +194,9 @@ export class PhoneNumbersService {
         if (connection) this.events.publish(tenant.accountId, { type: 'connection.updated', connection });
       }
       await this.repository.updateNumber(tenant.accountId, phoneNumberId, { lastError: message });
-      throw new InvalidRequestError(message);
+      // A stored credential Meta refuses needs the consent again, not a newly pasted token.
+      const code = error instanceof MetaGraphError && error.kind === 'credential' ? 'meta_credential_rejected' : undefined;
+      throw new InvalidRequestError(message, { cause: error, code });
     }
     const updated = await this.markNumber(tenant.accountId, phoneNumberId, { ...factsOf(fresh), lastRefreshedAt: this.clock.now(), lastError: null });
     return toPhoneNumberView(updated ?? number);
@@ -291,11 +294,14 @@ export function factsOf(number: GraphPhoneNumber): NumberFacts {
   };
 }
 
-/** A person-readable reason; MetaGraphError messages carry no secrets. */
+/**
+ * A person-readable reason, stored as a number's or credential's last error and shown to the
+ * tenant: the catalogue's words (libs/contracts error-catalogue.ts), never Graph's raw text.
+ */
 export function describeGraphError(error: unknown): string {
   if (error instanceof MetaGraphError) {
-    if (error.code === 133016) return 'Meta allows 10 registration attempts per 72 hours and this number reached the limit; try again after 72 hours';
-    return `${error.message} (Meta error ${error.code ?? 'unknown'}${error.subcode ? `/${error.subcode}` : ''})`;
+    const words = describeError(codeOfMetaError(error.code), error.code);
+    return `${words.message.replace(/\.$/, '')}. ${words.action}`;
   }
   throw error;
 }

@@ -18,7 +18,7 @@ const META_ID = /^\d{1,32}$/;
   selector: 'app-manual-number-form',
   imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, FormErrorComponent],
   template: `
-    <app-form-error [message]="submission.error()" [details]="submission.errorDetails()" />
+    <app-form-error [message]="submission.error()" [details]="submission.errorDetails()" [failure]="submission.failure()" />
     <form class="app-form" [formGroup]="form" (ngSubmit)="submit()" novalidate aria-labelledby="manual-heading">
       <mat-form-field appearance="outline">
         <mat-label>Phone number ID</mat-label>
