@@ -59,7 +59,7 @@ export class PhoneNumbersService {
       subscribed: waba.subscribed,
       state: waba.state,
       connection: connections.get(String(waba.connectionId)) ?? null,
-      restriction: null,
+      restriction: waba.restriction ? { event: waba.restriction.event, explanation: waba.restriction.explanation, at: new Date(waba.restriction.at).toISOString() } : null,
       numbers: numbers.filter((n) => n.wabaId === waba.wabaId).map(toPhoneNumberView),
     }));
     const active = numbers.find((n) => n.isActive && n.state === 'connected');
@@ -254,6 +254,14 @@ export class PhoneNumbersService {
     // Only Meta's webhooks (PARTNER_REMOVED, PARTNER_APP_UNINSTALLED) revoke a WABA.
     await this.audit.record({ accountId, name: 'Meta webhook' }, 'waba.revoked', `WABA ${wabaId}`, reason);
     this.events.publish(accountId, { type: 'whatsapp.changed', reason: 'revoked' });
+  }
+
+  /** Meta restricted or warned the account (ACCOUNT_RESTRICTION, ACCOUNT_VIOLATION, DISABLED_UPDATE): its card says so. */
+  async restrictWaba(accountId: string, wabaId: string, restriction: { event: string; explanation: string; at: Date }): Promise<void> {
+    if (!(await this.repository.findWaba(accountId, wabaId))) return;
+    await this.repository.updateWaba(accountId, wabaId, { restriction });
+    await this.audit.record({ accountId, name: 'Meta webhook' }, 'waba.restricted', `WABA ${wabaId}`, restriction.explanation);
+    this.events.publish(accountId, { type: 'whatsapp.changed', reason: 'restricted' });
   }
 
   private async ensureActiveNumber(accountId: string): Promise<void> {
