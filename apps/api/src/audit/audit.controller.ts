@@ -10,7 +10,12 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  list(@CurrentTenant() tenant: TenantContext, @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number): Promise<AuditEntryView[]> {
-    return this.audit.list(tenant, limit);
+  list(
+    @CurrentTenant() tenant: TenantContext,
+    @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number,
+    /** Entries to skip, newest first: the SPA pages with it. */
+    @Query('offset', new DefaultValuePipe(0), ParseIntPipe) offset: number,
+  ): Promise<AuditEntryView[]> {
+    return this.audit.list(tenant, limit, offset);
   }
 }

@@ -48,6 +48,8 @@ export interface SignupNotice {
 
 type Panel = 'manual' | 'import' | null;
 
+const AUDIT_PAGE_SIZE = 10;
+
 /** Connect WhatsApp, pick numbers, and look after the connected ones. */
 @Component({
   selector: 'app-whatsapp-page',
@@ -88,6 +90,9 @@ export class WhatsappPage implements OnInit {
   protected readonly panel = signal<Panel>(null);
   protected readonly audit = signal<AuditEntryView[]>([]);
   protected readonly auditError = signal<string | null>(null);
+  /** Activity is paged (newest first), so a long history never makes the page endless. */
+  protected readonly auditPage = signal(0);
+  protected readonly auditHasMore = signal(false);
   protected readonly busy = signal<ReadonlySet<string>>(new Set());
   protected readonly rowMessages = signal<Readonly<Record<string, { tone: 'good' | 'bad'; text: string }>>>({});
 
@@ -284,9 +289,25 @@ export class WhatsappPage implements OnInit {
     return this.busy().has(key);
   }
 
+  protected auditPageTo(page: number): void {
+    this.auditPage.set(Math.max(0, page));
+    void this.loadAudit();
+  }
+
+  /** Who acted: the person's name, or what acted for the tenant ("Meta webhook", "operator command" ...). */
+  protected actorOf(entry: AuditEntryView): string {
+    if (!entry.actorName || entry.actorName === 'system') {
+      return 'WABA Connect (automatic)';
+    }
+    return entry.actorName.charAt(0).toUpperCase() + entry.actorName.slice(1);
+  }
+
   protected async loadAudit(): Promise<void> {
     try {
-      this.audit.set(await this.api.auditLog(100));
+      // One more than a page tells whether an older page exists.
+      const entries = await this.api.auditLog(AUDIT_PAGE_SIZE + 1, this.auditPage() * AUDIT_PAGE_SIZE);
+      this.audit.set(entries.slice(0, AUDIT_PAGE_SIZE));
+      this.auditHasMore.set(entries.length > AUDIT_PAGE_SIZE);
       this.auditError.set(null);
     } catch (error) {
       this.auditError.set(messageOf(error));
