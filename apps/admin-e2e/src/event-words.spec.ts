@@ -19,6 +19,8 @@ test.describe('Events in words', () => {
     const card = wabaCard(page, business.name);
     await expect(card.getByTestId('waba-status')).toContainText('Restricted by Meta');
     await expect(card.getByTestId('waba-status')).toContainText('may not start new conversations');
+    // Screen readers hear which account the button acts on (issue 15 item 10).
+    await expect(card.getByRole('button', { name: `Disconnect WABA ${business.name}`, exact: true })).toBeVisible();
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events' }).click();
     const events = page.getByRole('list', { name: 'Events' });

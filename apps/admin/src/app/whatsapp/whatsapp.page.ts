@@ -133,6 +133,10 @@ export class WhatsappPage implements OnInit {
     return describeTokenHealth(waba.connection, this.now());
   }
 
+  protected wabaName(waba: WabaView): string {
+    return waba.name ?? `WhatsApp Business Account ${waba.wabaId}`;
+  }
+
   protected wabaStatus(waba: WabaView) {
     return deriveWabaStatus(waba, this.now());
   }
@@ -270,7 +274,7 @@ export class WhatsappPage implements OnInit {
   }
 
   protected async disconnectWaba(waba: WabaView): Promise<void> {
-    const name = waba.name ?? `WhatsApp Business Account ${waba.wabaId}`;
+    const name = this.wabaName(waba);
     const ok = await this.confirmation.ask({
       title: `Disconnect ${name}?`,
       message: `All ${waba.numbers.length} of its numbers stop working with WABA Connect and our app unsubscribes from the account. History is kept; you can reconnect later.`,

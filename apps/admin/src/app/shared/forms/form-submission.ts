@@ -22,13 +22,14 @@ export class FormSubmission {
     if (this.pending()) {
       return;
     }
+    // A new attempt: the last attempt's error no longer describes the form.
+    this.clearError();
     if (form.invalid) {
       form.markAllAsTouched();
       focusFirstInvalidField(this.host);
       return;
     }
     this.pending.set(true);
-    this.clearError();
     try {
       await send();
     } catch (error) {
