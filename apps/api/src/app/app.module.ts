@@ -39,7 +39,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerParams(config.LOG_LEVEL, options.logDestination)),
+        LoggerModule.forRoot(loggerParams(config.LOG_LEVEL, options.logDestination, config.logFormat)),
         CommonModule,
         DatabaseModule,
         RedisModule,
