@@ -80,6 +80,8 @@ async function main(): Promise<void> {
     META_GRAPH_URL: sandboxUrl,
     META_DIALOG_URL: sandboxUrl,
     META_SDK_URL: `${sandboxUrl}/sdk.js`,
+    // A person reads these logs: one readable line per request (the API logs JSON in production).
+    LOG_FORMAT: process.env['LOG_FORMAT'] ?? (process.env['NODE_ENV'] === 'production' ? 'json' : 'pretty'),
   };
   running.sandbox = superviseNode('meta-sandbox', 'dist/apps/meta-sandbox/main.js', {
     ...meta,

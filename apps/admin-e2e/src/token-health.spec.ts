@@ -26,7 +26,7 @@ test.describe('Token health', () => {
 
     await revokeSandboxToken(token);
     await row.getByRole('button', { name: `Test connection of ${business.displayPhone}` }).click();
-    await expect(row.getByRole('status')).toContainText('Meta could not be reached for this number');
+    await expect(row.getByRole('status')).toContainText('Meta no longer accepts the stored credential for this number');
 
     const banner = page.getByRole('alert').filter({ hasText: 'Reconnect needed.' });
     await expect(banner).toBeVisible();

@@ -24,9 +24,9 @@ test.describe('Connect WhatsApp', () => {
 
     await pickAndConnect(page, ['+1 555-010-0199', '+1 555-010-0177']);
 
-    for (const phone of ['+1 555-010-0199', '+1 555-010-0177']) {
-      await expect(numberRow(page, phone)).toContainText('Connected');
-    }
+    await expect(numberRow(page, '+1 555-010-0199')).toContainText('Connected');
+    // The demo world's 0177 has a low quality rating: connected, but shown as Flagged (issue 15 item 1).
+    await expect(numberRow(page, '+1 555-010-0177')).toContainText('Flagged');
     await expect(numberRow(page, '+1 555-010-0142')).toHaveCount(0);
     await expect(page.getByRole('region', { name: 'Activity' })).toContainText('connected');
     await page.getByRole('button', { name: 'Done' }).click();

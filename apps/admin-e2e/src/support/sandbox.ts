@@ -90,3 +90,9 @@ export async function createSandboxToken(business: SandboxBusiness): Promise<str
 export async function revokeSandboxToken(token: string): Promise<void> {
   await control('/tokens/revoke', { token });
 }
+
+/** Asks the sandbox to send one signed webhook of any kind (quality, account update ...) to the API. */
+export async function sendWebhook(event: Record<string, unknown> & { type: string }): Promise<void> {
+  const result = await control<{ deliveries: unknown[]; skipped: unknown[] }>('/webhooks', { events: [event] });
+  expect(result.skipped, 'the sandbox skipped the webhook').toEqual([]);
+}

@@ -37,3 +37,18 @@ export async function screenshot(page: Page, testInfo: TestInfo, name: string): 
   await page.screenshot({ path, fullPage: true });
   await testInfo.attach(name, { path, contentType: 'image/png' });
 }
+
+/** The manual add (phone number ID, WABA ID, token), waiting until the number's row shows up. */
+export async function addNumberByHand(page: Page, ids: { phoneNumberId: string; wabaId: string; displayPhone: string }, token: string): Promise<void> {
+  await page.getByRole('button', { name: 'Add a number by hand' }).first().click();
+  await page.getByLabel('Phone number ID').fill(ids.phoneNumberId);
+  await page.getByLabel('WhatsApp Business Account ID').fill(ids.wabaId);
+  await page.getByRole('textbox', { name: 'Access token', exact: true }).fill(token);
+  await page.getByRole('button', { name: 'Add number' }).click();
+  await expect(numberRow(page, ids.displayPhone)).toBeVisible();
+}
+
+/** A WABA's card in the connected list, found by its name. */
+export function wabaCard(page: Page, name: string): Locator {
+  return page.locator('mat-card').filter({ has: page.getByRole('heading', { name, exact: true }) });
+}

@@ -69,6 +69,7 @@ export function createPhoneNumber(overrides: Partial<PhoneNumberView> = {}): Pho
     codeVerificationStatus: 'VERIFIED',
     messagingLimit: 'TIER_2K',
     platformType: 'CLOUD_API',
+    metaStatus: 'CONNECTED',
     state: 'connected',
     registration: 'not_needed',
     isActive: false,
@@ -89,6 +90,7 @@ export function createWaba(overrides: Partial<WabaView> = {}): WabaView {
     subscribed: true,
     state: 'connected',
     connection: createConnection(),
+    restriction: null,
     numbers: [],
     ...overrides,
   };

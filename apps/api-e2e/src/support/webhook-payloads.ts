@@ -41,6 +41,21 @@ export function statuses(wabaId: string, phoneNumberId: string, items: Array<{ i
 }
 
 /** PARTNER_* events: `entry[].id` is the partner's business, the client's WABA is in `waba_info`. */
+/** A customer reacting to one of our messages with an emoji (Meta's `reaction` message type). */
+export function reactionMessage(wabaId: string, phoneNumberId: string, id: string, emoji: string): object {
+  return envelope(wabaId, [
+    {
+      field: 'messages',
+      value: {
+        messaging_product: 'whatsapp',
+        metadata: { display_phone_number: '15550100199', phone_number_id: phoneNumberId },
+        contacts: [{ profile: { name: 'Dana Lee' }, wa_id: '447700900123' }],
+        messages: [{ from: '447700900123', id, timestamp: '1767225600', type: 'reaction', reaction: { message_id: 'wamid.OURS', emoji } }],
+      },
+    },
+  ]);
+}
+
 export function accountUpdate(wabaId: string, event: string, partnerBusinessId = '700000000000099'): object {
   return envelope(partnerBusinessId, [{ field: 'account_update', value: { event, waba_info: { waba_id: wabaId, owner_business_id: '700000000000003' } } }], 1767226000);
 }

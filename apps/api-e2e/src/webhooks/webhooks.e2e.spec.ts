@@ -1,5 +1,5 @@
 import { getConnectionToken } from '@nestjs/mongoose';
-import type { EventsPageView, OnboardingSessionView, WhatsAppStatusView } from '@waba/contracts';
+import { deriveWabaStatus, type EventsPageView, type OnboardingSessionView, type WhatsAppStatusView } from '@waba/contracts';
 import type { Connection } from 'mongoose';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -11,7 +11,7 @@ import { TestBrowser } from '../support/test-browser';
 import { embeddedSignup, phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
 import { makeOperator } from '../support/operators';
 import { useApiWithSandbox } from '../support/suite';
-import { accountUpdate, inboundMessage, nameUpdate, qualityUpdate, signed, statuses } from '../support/webhook-payloads';
+import { accountUpdate, inboundMessage, nameUpdate, qualityUpdate, reactionMessage, signed, statuses } from '../support/webhook-payloads';
 
 const OPERATOR = 'ops@wabaconnect.example';
 
@@ -162,7 +162,26 @@ describe('Meta webhooks: verified, durable, deduplicated, routed', () => {
     const status = (await tenant.browser.get('/api/integrations/whatsapp/oauth/status')).body as WhatsAppStatusView;
     expect(status.wabas[0]).toMatchObject({ state: 'revoked' });
     expect(status.wabas[0].connection?.status).toBe('revoked');
-    expect((await events(tenant, '?types=account.update')).items[0].title).toBe('Account update: PARTNER_APP_UNINSTALLED');
+    expect((await events(tenant, '?types=account.update')).items[0].title).toBe('WABA Connect app removed');
+  });
+
+  it('words ACCOUNT_RESTRICTION and marks the WABA restricted, which its numbers then show', async () => {
+    const tenant = await connectedTenant();
+    const wabaId = wabaIdOf(sandbox, 'Acme Bakery');
+    await deliver(accountUpdate(wabaId, 'ACCOUNT_RESTRICTION'));
+    const event = (await events(tenant, '?types=account.update')).items[0];
+    expect(event).toMatchObject({ title: 'Meta restricted the account', wabaId });
+    expect(event.detail).toContain('may not start new conversations');
+    const status = (await tenant.browser.get('/api/integrations/whatsapp/oauth/status')).body as WhatsAppStatusView;
+    expect(status.wabas[0].restriction).toMatchObject({ event: 'ACCOUNT_RESTRICTION' });
+    expect(deriveWabaStatus(status.wabas[0], Date.now()).label).toBe('Restricted by Meta');
+  });
+
+  it('shows the emoji of a reaction', async () => {
+    const tenant = await connectedTenant();
+    const wabaId = wabaIdOf(sandbox, 'Acme Bakery');
+    await deliver(reactionMessage(wabaId, phoneIdOf(sandbox, '+1 555-010-0199'), 'wamid.REACT1', '👍'));
+    expect((await events(tenant, '?types=message.received')).items[0].detail).toBe('Reacted 👍');
   });
 
   it('updates quality, messaging limit and display name from account-level webhooks', async () => {
@@ -171,7 +190,10 @@ describe('Meta webhooks: verified, durable, deduplicated, routed', () => {
     await deliver(qualityUpdate(wabaId, '15550100199', 'FLAGGED', 'TIER_250'));
     await deliver(nameUpdate(wabaId, '15550100199', 'APPROVED', 'Acme Bakery & Co'));
     const number = ((await tenant.browser.get('/api/phone-numbers')).body as WhatsAppStatusView).wabas[0].numbers[0];
-    expect(number).toMatchObject({ qualityRating: 'RED', messagingLimit: 'TIER_250', nameStatus: 'APPROVED', verifiedName: 'Acme Bakery & Co' });
+    expect(number).toMatchObject({ qualityRating: 'RED', metaStatus: 'FLAGGED', messagingLimit: 'TIER_250', nameStatus: 'APPROVED', verifiedName: 'Acme Bakery & Co' });
+    const quality = (await events(tenant, '?types=phone_number.quality')).items[0];
+    expect(quality.title).toMatch(/flagged for low quality$/);
+    expect(quality.detail).toContain('250 customers a day');
   });
 
   it("routes a number's messages only to the tenant it is connected to now, not to a former one", async () => {

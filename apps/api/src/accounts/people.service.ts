@@ -114,7 +114,7 @@ export class PeopleService {
         await this.invitations.release(claimed.id);
         throw error;
       });
-    await this.audit.record({ accountId: account.id, userId: user.id }, 'invitation.accepted', user.email, `as ${user.role}, invited by ${claimed.invitedByName}`);
+    await this.audit.record({ accountId: account.id, userId: user.id, userName: user.name }, 'invitation.accepted', user.email, `as ${user.role}, invited by ${claimed.invitedByName}`);
     return this.auth.issueSession(user, account);
   }
 

@@ -40,7 +40,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerParams(config.LOG_LEVEL, options.logDestination)),
+        LoggerModule.forRoot(loggerParams(config.LOG_LEVEL, options.logDestination, config.logFormat)),
         CommonModule,
         MetricsModule.forRoot(config),
         DatabaseModule,

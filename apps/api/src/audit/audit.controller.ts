@@ -13,7 +13,12 @@ export class AuditController {
   @ApiRoute({ summary: "Your account's audit log, newest first", returns: ['AuditEntryView'], errors: [400, 401, 503] })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: 'How many entries (default 100)' })
   @Get()
-  list(@CurrentTenant() tenant: TenantContext, @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number): Promise<AuditEntryView[]> {
-    return this.audit.list(tenant, limit);
+  list(
+    @CurrentTenant() tenant: TenantContext,
+    @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number,
+    /** Entries to skip, newest first: the SPA pages with it. */
+    @Query('offset', new DefaultValuePipe(0), ParseIntPipe) offset: number,
+  ): Promise<AuditEntryView[]> {
+    return this.audit.list(tenant, limit, offset);
   }
 }

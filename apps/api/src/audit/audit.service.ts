@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuditEntryView } from '@waba/contracts';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { Clock } from '../common/clock/clock';
+import { InvalidRequestError } from '../common/errors/domain-errors';
 import { AuditRepository } from './audit.repository';
 
 /** Actor of an audit entry: a signed-in user, or the system acting for a tenant. */
@@ -25,7 +26,8 @@ export class AuditService {
     });
   }
 
-  list(tenant: TenantContext, limit = 100): Promise<AuditEntryView[]> {
-    return this.repository.list(tenant.accountId, Math.min(Math.max(limit, 1), 500));
+  list(tenant: TenantContext, limit = 100, offset = 0): Promise<AuditEntryView[]> {
+    if (offset < 0 || offset > 100_000) throw new InvalidRequestError('offset must be between 0 and 100000');
+    return this.repository.list(tenant.accountId, Math.min(Math.max(limit, 1), 500), offset);
   }
 }

@@ -113,6 +113,22 @@ export class ApiConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' })
   LOG_LEVEL = 'info';
 
+  /**
+   * `json` (one JSON object a line, for log collectors) or `pretty` (one readable line per request,
+   * for a person at a terminal; `npm start` sets it). NODE_ENV=production always logs JSON.
+   */
+  @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be json or pretty' })
+  LOG_FORMAT: 'json' | 'pretty' = 'json';
+
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
+
+  /** The log format in effect: production is JSON whatever LOG_FORMAT says. */
+  get logFormat(): 'json' | 'pretty' {
+    return this.NODE_ENV === 'production' ? 'json' : this.LOG_FORMAT;
+  }
+
   /** Folder of the built SPA, served at `/` when it exists. */
   @IsString()
   SPA_DIR = 'dist/apps/admin/browser';

@@ -26,13 +26,18 @@ export class DiscoveryService {
 
   async discover(token: string, hintedWabaIds: string[] = []): Promise<Discovery> {
     const debug = await this.graph.debugToken(token);
-    if (!debug.is_valid) throw new InvalidRequestError('Meta says this access token is not valid; connect again');
+    if (!debug.is_valid) throw new InvalidRequestError('Meta says this access token is not valid', {
+        code: 'meta_token_invalid',
+        support: debug.error ? { metaCode: debug.error.code, ...(debug.error.subcode ? { metaSubcode: debug.error.subcode } : {}) } : {},
+      });
     // debug_token answers for any app's token; one issued to another app cannot be used (nor renewed) by ours.
     if (debug.app_id !== this.config.META_APP_ID) {
-      throw new InvalidRequestError('This access token belongs to another Meta app, not to WABA Connect: create a system-user token for our app, or connect through Meta instead');
+      throw new InvalidRequestError('This access token belongs to another Meta app, not to WABA Connect: create a system-user token for our app, or connect through Meta instead', {
+        code: 'meta_token_other_app',
+      });
     }
     if (!hasWabaManagementScope(debug)) {
-      throw new ForbiddenError('The permission whatsapp_business_management was not granted; connect again and allow it');
+      throw new ForbiddenError('The permission whatsapp_business_management was not granted; connect again and allow it', { code: 'meta_permission_missing' });
     }
 
     const targets = grantedWabaTargets(debug);

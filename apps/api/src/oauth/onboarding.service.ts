@@ -62,7 +62,7 @@ export class OnboardingService {
 
   async refuseReusedCode(tenant: TenantContext, code: string): Promise<void> {
     if (!(await this.repository.recordCodeUse(tenant.accountId, sha256Hex(code), this.clock.now()))) {
-      throw new InvalidRequestError('This authorization code was already used; connect again');
+      throw new InvalidRequestError('This authorization code was already used; connect again', { code: 'oauth_code_used' });
     }
   }
 
@@ -78,7 +78,7 @@ export class OnboardingService {
 
   private async connectPicked(tenant: TenantContext, session: OnboardingSessionRecord, phoneNumberIds: string[]): Promise<OnboardingSessionView> {
     const sessionId = String(session._id);
-    if (session.expiresAt <= this.clock.now()) throw new InvalidRequestError('This onboarding session has expired; connect again');
+    if (session.expiresAt <= this.clock.now()) throw new InvalidRequestError('This onboarding session has expired; connect again', { code: 'onboarding_expired' });
     const unknown = phoneNumberIds.filter((id) => !session.numbers.some((n) => n.phoneNumberId === id));
     if (unknown.length) throw new InvalidRequestError(`Number ${unknown.join(', ')} is not part of this onboarding`);
 
@@ -199,8 +199,8 @@ export function rethrowAsDomainError(context: string): (error: unknown) => never
   return (error: unknown) => {
     if (!(error instanceof MetaGraphError)) throw error;
     const detail = `${context}: ${error.message}`;
-    if (error.kind === 'invalid' || error.kind === 'credential') throw new InvalidRequestError(detail);
-    if (error.kind === 'permission') throw new ForbiddenError(detail);
-    throw new UpstreamError(`${detail} (try again shortly)`);
+    if (error.kind === 'invalid' || error.kind === 'credential') throw new InvalidRequestError(detail, { cause: error });
+    if (error.kind === 'permission') throw new ForbiddenError(detail, { cause: error });
+    throw new UpstreamError(`${detail} (try again shortly)`, { cause: error });
   };
 }

@@ -79,7 +79,7 @@ export class PhoneNumbersRepository {
       .lean();
   }
 
-  async updateWaba(accountId: string, wabaId: string, patch: Partial<Pick<WhatsAppBusinessAccount, 'subscribed' | 'state' | 'disconnectedAt'>>): Promise<void> {
+  async updateWaba(accountId: string, wabaId: string, patch: Partial<Pick<WhatsAppBusinessAccount, 'subscribed' | 'state' | 'disconnectedAt' | 'restriction'>>): Promise<void> {
     await this.wabas.updateOne({ wabaId, accountId: new Types.ObjectId(accountId) }, { $set: patch });
   }
 

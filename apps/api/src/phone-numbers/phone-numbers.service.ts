@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { codeOfMetaError, describeError } from '@waba/contracts';
 import type {
   ConnectionSource,
   DisconnectRequest,
@@ -58,6 +59,7 @@ export class PhoneNumbersService {
       subscribed: waba.subscribed,
       state: waba.state,
       connection: connections.get(String(waba.connectionId)) ?? null,
+      restriction: waba.restriction ? { event: waba.restriction.event, explanation: waba.restriction.explanation, at: new Date(waba.restriction.at).toISOString() } : null,
       numbers: numbers.filter((n) => n.wabaId === waba.wabaId).map(toPhoneNumberView),
     }));
     const active = numbers.find((n) => n.isActive && n.state === 'connected');
@@ -193,7 +195,9 @@ export class PhoneNumbersService {
         if (connection) this.events.publish(tenant.accountId, { type: 'connection.updated', connection });
       }
       await this.repository.updateNumber(tenant.accountId, phoneNumberId, { lastError: message });
-      throw new InvalidRequestError(message);
+      // A stored credential Meta refuses needs the consent again, not a newly pasted token.
+      const code = error instanceof MetaGraphError && error.kind === 'credential' ? 'meta_credential_rejected' : undefined;
+      throw new InvalidRequestError(message, { cause: error, code });
     }
     const updated = await this.markNumber(tenant.accountId, phoneNumberId, { ...factsOf(fresh), lastRefreshedAt: this.clock.now(), lastError: null });
     return toPhoneNumberView(updated ?? number);
@@ -253,6 +257,14 @@ export class PhoneNumbersService {
     this.events.publish(accountId, { type: 'whatsapp.changed', reason: 'revoked' });
   }
 
+  /** Meta restricted or warned the account (ACCOUNT_RESTRICTION, ACCOUNT_VIOLATION, DISABLED_UPDATE): its card says so. */
+  async restrictWaba(accountId: string, wabaId: string, restriction: { event: string; explanation: string; at: Date }): Promise<void> {
+    if (!(await this.repository.findWaba(accountId, wabaId))) return;
+    await this.repository.updateWaba(accountId, wabaId, { restriction });
+    await this.audit.record({ accountId, name: 'Meta webhook' }, 'waba.restricted', `WABA ${wabaId}`, restriction.explanation);
+    this.events.publish(accountId, { type: 'whatsapp.changed', reason: 'restricted' });
+  }
+
   private async ensureActiveNumber(accountId: string): Promise<void> {
     if (await this.repository.hasActiveNumber(accountId)) return;
     const first = (await this.repository.listNumbers(accountId)).find((n) => n.state === 'connected');
@@ -291,11 +303,14 @@ export function factsOf(number: GraphPhoneNumber): NumberFacts {
   };
 }
 
-/** A person-readable reason; MetaGraphError messages carry no secrets. */
+/**
+ * A person-readable reason, stored as a number's or credential's last error and shown to the
+ * tenant: the catalogue's words (libs/contracts error-catalogue.ts), never Graph's raw text.
+ */
 export function describeGraphError(error: unknown): string {
   if (error instanceof MetaGraphError) {
-    if (error.code === 133016) return 'Meta allows 10 registration attempts per 72 hours and this number reached the limit; try again after 72 hours';
-    return `${error.message} (Meta error ${error.code ?? 'unknown'}${error.subcode ? `/${error.subcode}` : ''})`;
+    const words = describeError(codeOfMetaError(error.code), error.code);
+    return `${words.message.replace(/\.$/, '')}. ${words.action}`;
   }
   throw error;
 }
@@ -311,6 +326,7 @@ export function toPhoneNumberView(number: PhoneNumberRecord): PhoneNumberView {
     codeVerificationStatus: number.codeVerificationStatus,
     messagingLimit: number.messagingLimit,
     platformType: number.platformType,
+    metaStatus: number.metaStatus,
     state: number.state,
     registration: number.registration,
     isActive: number.isActive,

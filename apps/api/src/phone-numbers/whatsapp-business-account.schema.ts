@@ -33,6 +33,10 @@ export class WhatsAppBusinessAccount {
 
   @Prop({ type: Date, default: null })
   disconnectedAt!: Date | null;
+
+  /** Meta's last restriction or violation (account_update), shown on the WABA's card; null when none. */
+  @Prop({ type: Object, default: null })
+  restriction!: { event: string; explanation: string; at: Date } | null;
 }
 
 export const WhatsAppBusinessAccountSchema = SchemaFactory.createForClass(WhatsAppBusinessAccount);

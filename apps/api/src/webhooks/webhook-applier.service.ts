@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { TenantEventType } from '@waba/contracts';
+import { describeAccountUpdate, describeMessagingLimit, describeQualityEvent, type TenantEventType } from '@waba/contracts';
 import { Clock } from '../common/clock/clock';
 import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
@@ -14,7 +14,10 @@ const REVOKING_EVENTS = new Set(['PARTNER_APP_UNINSTALLED', 'PARTNER_REMOVED']);
 
 /** A change to a WABA or number, applied in delivery order; each sets values, so doing it again is harmless. */
 type NumberChange = Parameters<PhoneNumbersService['applyMetaChange']>[2];
-type NumberAction = { kind: 'revoke-waba'; accountId: string; wabaId: string; reason: string } | { kind: 'number-change'; accountId: string; phoneNumberId: string; change: NumberChange };
+type NumberAction =
+  | { kind: 'revoke-waba'; accountId: string; wabaId: string; reason: string }
+  | { kind: 'restrict-waba'; accountId: string; wabaId: string; restriction: { event: string; explanation: string; at: Date } }
+  | { kind: 'number-change'; accountId: string; phoneNumberId: string; change: NumberChange };
 
 /** What one delivery will write, worked out from reads only. */
 export interface DeliveryPlan {
@@ -79,6 +82,7 @@ export class WebhookApplier {
   async execute(plans: DeliveryPlan[]): Promise<void> {
     for (const action of plans.flatMap((p) => p.actions)) {
       if (action.kind === 'revoke-waba') await this.phoneNumbers.revokeWaba(action.accountId, action.wabaId, action.reason);
+      else if (action.kind === 'restrict-waba') await this.phoneNumbers.restrictWaba(action.accountId, action.wabaId, action.restriction);
       else await this.phoneNumbers.applyMetaChange(action.accountId, action.phoneNumberId, action.change);
     }
     const created = await this.repository.insertEvents(plans.flatMap((p) => p.events));
@@ -121,7 +125,7 @@ export class WebhookApplier {
           key: `message:${message.id}`,
           type: 'message.received',
           title: `Message from ${name ? `${name} (+${message.from})` : `+${message.from ?? 'unknown'}`}`,
-          detail: message.type === 'text' ? (message.text?.body ?? null) : `[${message.type ?? 'message'}]`,
+          detail: messageDetail(message),
           phoneNumberId,
           wabaId,
           occurredAt: fromUnix(message.timestamp, now),
@@ -159,20 +163,23 @@ export class WebhookApplier {
     if (!wabaId || !owner) return wabaId ? [wabaId] : ['unknown'];
     const event = value.event ?? 'UNKNOWN';
     const now = this.clock.now();
+    const words = describeAccountUpdate(event);
+    const occurredAt = entryTime ? new Date(entryTime * 1000) : now;
     if (REVOKING_EVENTS.has(event)) {
-      const reason = `Meta reported ${event}${value.disconnection_info?.reason ? ` (${value.disconnection_info.reason})` : ''}`;
+      const reason = `${words.title}${value.disconnection_info?.reason ? ` (${value.disconnection_info.reason.toLowerCase().replace(/_/g, ' ')})` : ''}`;
       plan.actions.push({ kind: 'revoke-waba', accountId: owner.accountId, wabaId, reason });
     }
+    if (words.restricts) plan.actions.push({ kind: 'restrict-waba', accountId: owner.accountId, wabaId, restriction: { event, explanation: words.meaning, at: occurredAt } });
     plan.events.push({
       accountId: owner.accountId,
       event: tenantEvent({
         key: `account:${key}`,
         type: 'account.update',
-        title: `Account update: ${event}`,
-        detail: REVOKING_EVENTS.has(event) ? 'Access to this WhatsApp Business Account was removed; reconnect to restore it' : null,
+        title: words.title,
+        detail: words.meaning,
         phoneNumberId: null,
         wabaId,
-        occurredAt: entryTime ? new Date(entryTime * 1000) : now,
+        occurredAt,
         receivedAt: now,
       }),
     });
@@ -182,12 +189,13 @@ export class WebhookApplier {
   private planQualityUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | undefined, value: QualityUpdateValue, key: string): Promise<string[]> {
     const limit = value.max_daily_conversations_per_business ?? value.current_limit;
     const quality = qualityFromEvent(value.event);
+    const metaStatus = metaStatusFromEvent(value.event);
     return this.planNumberUpdate(plan, routes, entryId, value.display_phone_number, {
-      change: { ...(limit ? { messagingLimit: limit } : {}), ...(quality ? { qualityRating: quality } : {}) },
+      change: { ...(limit ? { messagingLimit: limit } : {}), ...(quality ? { qualityRating: quality } : {}), ...(metaStatus ? { metaStatus } : {}) },
       key: `quality:${key}`,
       type: 'phone_number.quality',
-      title: (displayPhone) => `Quality update for ${displayPhone}: ${value.event ?? 'changed'}`,
-      detail: limit ? `Messaging limit ${limit}` : null,
+      title: (displayPhone) => `${displayPhone}: ${describeQualityEvent(value.event).title}`,
+      detail: `${describeQualityEvent(value.event).meaning}${limit ? ` Messaging limit now: ${describeMessagingLimit(limit)}.` : ''}`,
     });
   }
 
@@ -238,6 +246,13 @@ export class WebhookApplier {
   }
 }
 
+/** A message's text; a reaction shows its emoji (an empty emoji means the reaction was removed). */
+function messageDetail(message: NonNullable<MessagesValue['messages']>[number]): string | null {
+  if (message.type === 'text') return message.text?.body ?? null;
+  if (message.type === 'reaction') return message.reaction?.emoji ? `Reacted ${message.reaction.emoji}` : 'Removed a reaction';
+  return `[${message.type ?? 'message'}]`;
+}
+
 /** A tenant event; only received messages carry a message id, only status events their statuses. */
 function tenantEvent(event: Omit<NewTenantEvent, 'messageId'> & Partial<Pick<NewTenantEvent, 'messageId'>>): NewTenantEvent {
   return { messageId: null, ...event };
@@ -260,6 +275,13 @@ function memo<V>(cache: Map<string, Promise<V>>, key: string, load: () => Promis
 function fromUnix(seconds: string | undefined, fallback: Date): Date {
   const value = Number(seconds);
   return Number.isFinite(value) && value > 0 ? new Date(value * 1000) : fallback;
+}
+
+/** Meta marks a flagged number's `status` FLAGGED until quality recovers (UNFLAGGED). */
+function metaStatusFromEvent(event: string | undefined): string | null {
+  if (event === 'FLAGGED') return 'FLAGGED';
+  if (event === 'UNFLAGGED') return 'CONNECTED';
+  return null;
 }
 
 /** FLAGGED / UNFLAGGED events say the quality moved; the rating itself comes from a refresh. */

@@ -20,7 +20,7 @@ export interface WebhookChange {
 export interface MessagesValue {
   metadata?: { phone_number_id?: string; display_phone_number?: string };
   contacts?: Array<{ wa_id?: string; profile?: { name?: string } }>;
-  messages?: Array<{ id?: string; from?: string; timestamp?: string; type?: string; text?: { body?: string } }>;
+  messages?: Array<{ id?: string; from?: string; timestamp?: string; type?: string; text?: { body?: string }; reaction?: { message_id?: string; emoji?: string } }>;
   statuses?: Array<{ id?: string; status?: string; timestamp?: string; recipient_id?: string; errors?: Array<{ code?: number; title?: string; message?: string }> }>;
 }
 

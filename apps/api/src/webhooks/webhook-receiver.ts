@@ -16,7 +16,7 @@ export function webhookReceiver(ingest: WebhookIngestService): RequestHandler {
     const body: unknown = request.body;
     ingest.ingest(Buffer.isBuffer(body) ? body : Buffer.alloc(0), request.header('x-hub-signature-256')).then(
       () => response.status(200).end(),
-      (error: unknown) => sendError(error, response),
+      (error: unknown) => sendError(error, response, request),
     );
   };
 }

@@ -3,11 +3,12 @@ import { HttpTestingController, provideHttpClientTesting, type TestRequest } fro
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import type { EventsPageView, TenantEventView } from '@waba/contracts';
-import { apiError, createSession, createTenantEvent } from '../../testing/factories';
+import { apiError, createConnection, createPhoneNumber, createSession, createStatus, createTenantEvent, createWaba } from '../../testing/factories';
 import { provideFakeRealtime } from '../../testing/realtime';
 import { apiErrorInterceptor } from '../core/http/api-error.interceptor';
 import { RealtimeService } from '../core/realtime/realtime.service';
 import { SessionService } from '../core/session/session.service';
+import { WhatsappStateService } from '../whatsapp/whatsapp-state.service';
 import { EventsPage } from './events.page';
 
 describe('EventsPage', () => {
@@ -74,6 +75,28 @@ describe('EventsPage', () => {
 
     expect(titles()).toEqual(['Just now', 'Older']);
     expect(root().querySelector('.mat-mdc-paginator-range-label')?.textContent).toContain('of 31');
+  });
+
+  it('places a late delivery of an older event by the time shown, not on top', async () => {
+    await render(page([createTenantEvent({ title: 'Noon', occurredAt: '2026-01-01T12:00:00.000Z' })]), notOperator);
+
+    TestBed.inject(RealtimeService).dispatch({ type: 'event.created', event: createTenantEvent({ title: 'Morning', occurredAt: '2026-01-01T08:00:00.000Z' }) });
+    await fixture.whenStable();
+
+    expect(titles()).toEqual(['Noon', 'Morning']);
+  });
+
+  it("names the number and the WABA instead of their ids, with the number's status", async () => {
+    const number = createPhoneNumber({ phoneNumberId: '101', wabaId: '900', displayPhone: '+1 555-010-0199', verifiedName: 'Acme Bakery' });
+    await render(page([createTenantEvent({ phoneNumberId: '101', wabaId: '900' })]), notOperator);
+    TestBed.inject(WhatsappStateService).set(
+      createStatus([createWaba({ wabaId: '900', name: 'Acme Marketing', numbers: [number], connection: createConnection({ status: 'needs_reauth' }) })]),
+    );
+    await fixture.whenStable();
+
+    const names = root().querySelector('li.event .names')?.textContent?.replace(/\s+/g, ' ').trim();
+    expect(names).toBe('+1 555-010-0199 (Acme Bakery) · Acme Marketing Reconnect needed');
+    expect(names).not.toContain('101');
   });
 
   it('keeps a later page in place when an event arrives, and offers the newest', async () => {

@@ -7,7 +7,11 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { TenantEventType, TenantEventView, WebhookDeliveryView } from '@waba/contracts';
 import { ApiError, messageOf } from '../core/http/api-error';
 import { RealtimeService } from '../core/realtime/realtime.service';
+import { deriveNumberStatus, type DerivedStatus } from '@waba/contracts/status';
+import { CLOCK } from '../core/clock';
 import { FormErrorComponent } from '../shared/ui/form-error.component';
+import { StatusBadgeComponent } from '../shared/ui/status-badge.component';
+import { WhatsappStateService } from '../whatsapp/whatsapp-state.service';
 import { EVENT_TYPE_LABELS, EVENT_TYPES, EventsService } from './events.service';
 
 const PAGE_SIZE = 25;
@@ -15,13 +19,16 @@ const PAGE_SIZE = 25;
 /** What Meta told us about the tenant's numbers, newest first, live. */
 @Component({
   selector: 'app-events-page',
-  imports: [DatePipe, MatButtonModule, MatChipsModule, MatPaginatorModule, MatProgressBarModule, FormErrorComponent],
+  imports: [DatePipe, MatButtonModule, MatChipsModule, MatPaginatorModule, MatProgressBarModule, FormErrorComponent, StatusBadgeComponent],
   templateUrl: './events.page.html',
   styleUrl: './events.page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class EventsPage implements OnInit {
   private readonly api = inject(EventsService);
+  /** The tenant's WABAs and numbers (kept loaded by the shell): names instead of ids. */
+  private readonly whatsapp = inject(WhatsappStateService);
+  private readonly now = inject(CLOCK);
 
   protected readonly typeLabels = EVENT_TYPE_LABELS;
   protected readonly types = EVENT_TYPES;
@@ -55,8 +62,21 @@ export class EventsPage implements OnInit {
     return this.typeLabels[type] ?? type;
   }
 
-  protected idsOf(event: TenantEventView): string {
-    return [event.phoneNumberId && `Number ${event.phoneNumberId}`, event.wabaId && `WABA ${event.wabaId}`].filter(Boolean).join(' · ');
+  /** "+1 555-010-0199 (Acme Bakery) · Acme Bakery Marketing"; an id only for what is no longer known here. */
+  protected namesOf(event: TenantEventView): string {
+    const wabas = this.whatsapp.wabas();
+    const number = event.phoneNumberId ? wabas.flatMap((w) => w.numbers).find((n) => n.phoneNumberId === event.phoneNumberId) : undefined;
+    const waba = wabas.find((w) => w.wabaId === (number?.wabaId ?? event.wabaId));
+    const numberName = number ? `${number.displayPhone}${number.verifiedName ? ` (${number.verifiedName})` : ''}` : event.phoneNumberId && `Number ${event.phoneNumberId}`;
+    const wabaName = waba ? (waba.name ?? 'WhatsApp Business Account') : event.wabaId && `WhatsApp Business Account ${event.wabaId}`;
+    return [numberName, wabaName].filter(Boolean).join(' · ');
+  }
+
+  /** The number's (or else the WABA's numbers') status today, from the one derivation. */
+  protected statusOf(event: TenantEventView): DerivedStatus | null {
+    const waba = this.whatsapp.wabas().find((w) => w.numbers.some((n) => n.phoneNumberId === event.phoneNumberId) || w.wabaId === event.wabaId);
+    const number = waba?.numbers.find((n) => n.phoneNumberId === event.phoneNumberId);
+    return waba && number ? deriveNumberStatus(number, waba, this.now()) : null;
   }
 
   protected setFilter(value: TenantEventType[] | null | undefined): void {
@@ -104,7 +124,8 @@ export class EventsPage implements OnInit {
     }
     this.total.update((total) => total + 1);
     if (this.page() === 1) {
-      this.items.update((items) => [event, ...items].slice(0, this.pageSize()));
+      // Newest first by the time shown: a late delivery of an older event takes its place, not the top.
+      this.items.update((items) => [event, ...items].sort(byOccurredAtDesc).slice(0, this.pageSize()));
     } else {
       this.newSinceLoad.update((count) => count + 1);
     }
@@ -120,4 +141,8 @@ export class EventsPage implements OnInit {
       }
     }
   }
+}
+
+function byOccurredAtDesc(a: TenantEventView, b: TenantEventView): number {
+  return Date.parse(b.occurredAt) - Date.parse(a.occurredAt);
 }

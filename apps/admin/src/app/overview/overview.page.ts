@@ -3,9 +3,12 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { RouterLink } from '@angular/router';
 import type { HealthView } from '@waba/contracts';
+import { deriveNumberStatus } from '@waba/contracts/status';
+import { CLOCK } from '../core/clock';
 import { messageOf } from '../core/http/api-error';
 import { SessionService } from '../core/session/session.service';
 import { StatusBadgeComponent } from '../shared/ui/status-badge.component';
+import { WhatsappStateService } from '../whatsapp/whatsapp-state.service';
 import { OverviewService } from './overview.service';
 
 @Component({
@@ -18,12 +21,18 @@ import { OverviewService } from './overview.service';
 export class OverviewPage implements OnInit {
   private readonly overview = inject(OverviewService);
   private readonly session = inject(SessionService);
+  private readonly whatsapp = inject(WhatsappStateService);
+  private readonly now = inject(CLOCK);
 
   protected readonly user = this.session.user;
   protected readonly account = this.session.account;
   protected readonly health = signal<HealthView | null>(null);
   protected readonly healthError = signal<string | null>(null);
   protected readonly checking = signal(false);
+  /** Every connected-or-not number with the one derived status (the shell keeps the state loaded). */
+  protected readonly numbers = computed(() =>
+    this.whatsapp.wabas().flatMap((waba) => waba.numbers.map((number) => ({ number, status: deriveNumberStatus(number, waba, this.now()) }))),
+  );
   protected readonly databaseUp = computed(() => this.health()?.database.status === 'up');
 
   ngOnInit(): void {

@@ -13,7 +13,7 @@ import { SettingsService } from './settings.service';
   selector: 'app-change-password-form',
   imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, FormErrorComponent],
   template: `
-    <app-form-error [message]="submission.error()" [details]="submission.errorDetails()" />
+    <app-form-error [message]="submission.error()" [details]="submission.errorDetails()" [failure]="submission.failure()" />
     <form #formDirective="ngForm" class="app-form" [formGroup]="form" (ngSubmit)="submit(formDirective)" novalidate aria-labelledby="password-heading">
       <mat-form-field appearance="outline">
         <mat-label>Current password</mat-label>

@@ -13,7 +13,7 @@ import { WhatsappService } from './whatsapp.service';
   selector: 'app-import-token-form',
   imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, FormErrorComponent],
   template: `
-    <app-form-error [message]="submission.error()" [details]="submission.errorDetails()" />
+    <app-form-error [message]="submission.error()" [details]="submission.errorDetails()" [failure]="submission.failure()" />
     <form class="app-form" [formGroup]="form" (ngSubmit)="submit()" novalidate aria-labelledby="import-heading">
       <mat-form-field appearance="outline">
         <mat-label>Access token</mat-label>
@@ -43,8 +43,10 @@ export class ImportTokenFormComponent {
   protected async submit(): Promise<void> {
     await this.submission.run(this.form, async () => {
       const accessToken = this.form.getRawValue().accessToken.trim();
+      const view = await this.api.importFromToken(accessToken);
+      // Cleared once Meta accepted it; after a failure it stays, so the person can correct it.
       this.form.reset();
-      this.discovered.emit(await this.api.importFromToken(accessToken));
+      this.discovered.emit(view);
     });
   }
 }

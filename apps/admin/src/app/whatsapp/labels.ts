@@ -1,32 +1,13 @@
-import type { NumberAvailability, PhoneNumberState, RegistrationState } from '@waba/contracts';
-import type { StatusTone } from '../shared/ui/status-badge.component';
+import type { NumberAvailability, RegistrationState } from '@waba/contracts';
+import { describeQuality, type StatusTone } from '@waba/contracts/status';
 
 export interface Label {
   label: string;
   tone: StatusTone;
 }
 
-const QUALITY: Record<string, Label> = {
-  GREEN: { label: 'Quality: high', tone: 'good' },
-  YELLOW: { label: 'Quality: medium', tone: 'warn' },
-  RED: { label: 'Quality: low', tone: 'bad' },
-};
-
-/** Meta's quality rating (GREEN / YELLOW / RED / UNKNOWN) in words. */
-export function qualityLabel(rating: string | null): Label {
-  return (rating && QUALITY[rating.toUpperCase()]) || { label: 'Quality: unknown', tone: 'neutral' };
-}
-
-const STATES: Record<PhoneNumberState, Label> = {
-  connected: { label: 'Connected', tone: 'good' },
-  pending: { label: 'Connecting…', tone: 'warn' },
-  failed: { label: 'Failed', tone: 'bad' },
-  disconnected: { label: 'Disconnected', tone: 'neutral' },
-};
-
-export function stateLabel(state: PhoneNumberState): Label {
-  return STATES[state] ?? { label: state, tone: 'neutral' };
-}
+/** Meta's quality rating in words (derived once, in libs/contracts status.ts). */
+export const qualityLabel: (rating: string | null) => Label = describeQuality;
 
 const REGISTRATION: Record<RegistrationState, string> = {
   registered: 'Registered for Cloud API',

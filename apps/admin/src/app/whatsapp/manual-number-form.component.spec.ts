@@ -28,7 +28,7 @@ describe('ManualNumberFormComponent', () => {
     type(byId<HTMLInputElement>(fixture, 'manual-access-token'), 'EAAG-secret');
   }
 
-  it('sends the IDs and token, and forgets the token as soon as it is sent', async () => {
+  it('sends the IDs and token, and empties the form once the number is added', async () => {
     const fixture = render();
     const added = vi.fn();
     fixture.componentInstance.added.subscribe(added);
@@ -37,15 +37,14 @@ describe('ManualNumberFormComponent', () => {
     buttonNamed(fixture, 'Add number').click();
     const request = backend.expectOne('/api/settings/phone-numbers');
     expect(request.request.body).toEqual({ phoneNumberId: '111', wabaId: '222', accessToken: 'EAAG-secret' });
-    await fixture.whenStable();
-    expect(byId<HTMLInputElement>(fixture, 'manual-access-token').value).toBe('');
 
     const number = createPhoneNumber({ phoneNumberId: '111' });
     request.flush(number, { status: 201, statusText: 'Created' });
     await vi.waitFor(() => expect(added).toHaveBeenCalledWith(number));
+    expect(byId<HTMLInputElement>(fixture, 'manual-access-token').value).toBe('');
   });
 
-  it("shows Meta's refusal and does not keep the token", async () => {
+  it("shows Meta's refusal and keeps the token so it can be corrected; the next attempt clears the banner", async () => {
     const fixture = render();
     fill(fixture);
 
@@ -58,8 +57,28 @@ describe('ManualNumberFormComponent', () => {
       await fixture.whenStable();
       expect(alertText(fixture)).toContain('This access token cannot manage WhatsApp Business Account 222');
     });
-    expect(byId<HTMLInputElement>(fixture, 'manual-access-token').value).toBe('');
+    expect(byId<HTMLInputElement>(fixture, 'manual-access-token').value).toBe('EAAG-secret');
     expect(byId<HTMLInputElement>(fixture, 'manual-phone-number-id').value).toBe('111');
+
+    // The next attempt is refused before sending (bad ID): the old server error is not shown with it.
+    type(byId<HTMLInputElement>(fixture, 'manual-waba-id'), 'abc');
+    buttonNamed(fixture, 'Add number').click();
+    await fixture.whenStable();
+    expect(alertText(fixture)).not.toContain('This access token cannot manage');
+  });
+
+  it('says a 10 000-digit ID is too long, not that it must be digits', async () => {
+    const fixture = render();
+    fill(fixture);
+    type(byId<HTMLInputElement>(fixture, 'manual-phone-number-id'), '1'.repeat(10_000));
+
+    buttonNamed(fixture, 'Add number').click();
+    await fixture.whenStable();
+
+    backend.expectNone('/api/settings/phone-numbers');
+    const text = (fixture.nativeElement as HTMLElement).textContent ?? '';
+    expect(text).toContain('That phone number ID is too long: Meta IDs have at most 32 digits.');
+    expect(text).not.toContain('Enter the phone number ID (digits only).');
   });
 
   it('checks that the IDs are numeric before sending anything', async () => {

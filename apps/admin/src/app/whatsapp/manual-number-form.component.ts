@@ -8,7 +8,9 @@ import { FormSubmission } from '../shared/forms/form-submission';
 import { FormErrorComponent } from '../shared/ui/form-error.component';
 import { WhatsappService } from './whatsapp.service';
 
-const META_ID = /^\d{1,32}$/;
+const DIGITS = /^\d+$/;
+/** Meta ids are at most 32 digits (the API's META_ID rule in libs/contracts). */
+const META_ID_MAX = 32;
 
 /**
  * The seed's manual add: IDs and a token copied from Meta Business Settings, verified by the API
@@ -18,27 +20,27 @@ const META_ID = /^\d{1,32}$/;
   selector: 'app-manual-number-form',
   imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, FormErrorComponent],
   template: `
-    <app-form-error [message]="submission.error()" [details]="submission.errorDetails()" />
+    <app-form-error [message]="submission.error()" [details]="submission.errorDetails()" [failure]="submission.failure()" />
     <form class="app-form" [formGroup]="form" (ngSubmit)="submit()" novalidate aria-labelledby="manual-heading">
       <mat-form-field appearance="outline">
         <mat-label>Phone number ID</mat-label>
         <input matInput id="manual-phone-number-id" formControlName="phoneNumberId" inputmode="numeric" autocomplete="off" required />
         <mat-hint>In WhatsApp Manager › Phone numbers; digits only.</mat-hint>
         @if (form.controls.phoneNumberId.invalid) {
-          <mat-error>Enter the phone number ID (digits only).</mat-error>
+          <mat-error>{{ idProblem('phoneNumberId', 'phone number ID') }}</mat-error>
         }
       </mat-form-field>
       <mat-form-field appearance="outline">
         <mat-label>WhatsApp Business Account ID</mat-label>
         <input matInput id="manual-waba-id" formControlName="wabaId" inputmode="numeric" autocomplete="off" required />
         @if (form.controls.wabaId.invalid) {
-          <mat-error>Enter the WhatsApp Business Account ID (digits only).</mat-error>
+          <mat-error>{{ idProblem('wabaId', 'WhatsApp Business Account ID') }}</mat-error>
         }
       </mat-form-field>
       <mat-form-field appearance="outline">
         <mat-label>Access token</mat-label>
         <input matInput id="manual-access-token" type="password" formControlName="accessToken" autocomplete="off" required />
-        <mat-hint>A system-user token with whatsapp_business_management. It is sent once and not kept here.</mat-hint>
+        <mat-hint>A system-user token with whatsapp_business_management. The field is emptied once the number is added.</mat-hint>
         @if (form.controls.accessToken.invalid) {
           <mat-error>Paste the access token.</mat-error>
         }
@@ -60,18 +62,25 @@ export class ManualNumberFormComponent {
   readonly added = output<PhoneNumberView>();
 
   protected readonly form = inject(NonNullableFormBuilder).group({
-    phoneNumberId: ['', [Validators.required, Validators.pattern(META_ID)]],
-    wabaId: ['', [Validators.required, Validators.pattern(META_ID)]],
+    phoneNumberId: ['', [Validators.required, Validators.maxLength(META_ID_MAX), Validators.pattern(DIGITS)]],
+    wabaId: ['', [Validators.required, Validators.maxLength(META_ID_MAX), Validators.pattern(DIGITS)]],
     accessToken: ['', [Validators.required, Validators.maxLength(4096)]],
     displayPhone: ['', [Validators.maxLength(40)]],
   });
   protected readonly submission = new FormSubmission(inject<ElementRef<HTMLElement>>(ElementRef).nativeElement);
 
+  /** Says which rule an ID breaks: empty, too long, or not only digits. */
+  protected idProblem(field: 'phoneNumberId' | 'wabaId', name: string): string {
+    const errors = this.form.controls[field].errors ?? {};
+    if (errors['required']) return `Enter the ${name}.`;
+    if (errors['maxlength']) return `That ${name} is too long: Meta IDs have at most ${META_ID_MAX} digits.`;
+    return `Enter the ${name} (digits only).`;
+  }
+
   protected async submit(): Promise<void> {
     await this.submission.run(this.form, async () => {
       const { phoneNumberId, wabaId, accessToken, displayPhone } = this.form.getRawValue();
-      // The token is sent once and never kept: the field is emptied before the answer comes.
-      this.form.controls.accessToken.reset('');
+      // The token stays in the field until Meta accepted it, so a refusal can be corrected without pasting again.
       const number = await this.api.addManually({
         phoneNumberId: phoneNumberId.trim(),
         wabaId: wabaId.trim(),

@@ -1,10 +1,10 @@
 import { computed, DestroyRef, effect, inject, Injectable, signal, untracked } from '@angular/core';
 import type { ConnectionView, PhoneNumberView, TenantRealtimeEvent, WhatsAppStatusView } from '@waba/contracts';
+import { wabaNeedsReconnect } from '@waba/contracts/status';
 import { CLOCK } from '../core/clock';
 import { messageOf } from '../core/http/api-error';
 import { RealtimeService } from '../core/realtime/realtime.service';
 import { SessionService } from '../core/session/session.service';
-import { wabaNeedsReconnect } from './token-health';
 import { WhatsappService } from './whatsapp.service';
 
 /**

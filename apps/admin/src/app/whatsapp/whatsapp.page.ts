@@ -19,6 +19,7 @@ import { MatCardModule } from '@angular/material/card';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router } from '@angular/router';
 import type { AuditEntryView, OnboardingSessionView, PhoneNumberView, WabaView } from '@waba/contracts';
+import { deriveNumberStatus, deriveWabaStatus, describeTokenHealth, wabaNeedsReconnect } from '@waba/contracts/status';
 import { CLOCK } from '../core/clock';
 import { ApiError, messageOf } from '../core/http/api-error';
 import { NotificationService } from '../core/notify/notification.service';
@@ -30,10 +31,9 @@ import { BROWSER_NAVIGATE } from './browser-navigate';
 import { EmbeddedSignupService } from './embedded-signup.service';
 import { stepName } from './embedded-signup-message';
 import { ImportTokenFormComponent } from './import-token-form.component';
-import { metaWords, qualityLabel, registrationLabel, stateLabel } from './labels';
+import { metaWords, qualityLabel, registrationLabel } from './labels';
 import { ManualNumberFormComponent } from './manual-number-form.component';
 import { OnboardingPickerComponent } from './onboarding-picker.component';
-import { describeTokenHealth, wabaNeedsReconnect } from './token-health';
 import { OAUTH_START_URL, WhatsappService } from './whatsapp.service';
 import { WhatsappStateService } from './whatsapp-state.service';
 
@@ -47,6 +47,8 @@ export interface SignupNotice {
 }
 
 type Panel = 'manual' | 'import' | null;
+
+const AUDIT_PAGE_SIZE = 10;
 
 /** Connect WhatsApp, pick numbers, and look after the connected ones. */
 @Component({
@@ -88,11 +90,13 @@ export class WhatsappPage implements OnInit {
   protected readonly panel = signal<Panel>(null);
   protected readonly audit = signal<AuditEntryView[]>([]);
   protected readonly auditError = signal<string | null>(null);
+  /** Activity is paged (newest first), so a long history never makes the page endless. */
+  protected readonly auditPage = signal(0);
+  protected readonly auditHasMore = signal(false);
   protected readonly busy = signal<ReadonlySet<string>>(new Set());
   protected readonly rowMessages = signal<Readonly<Record<string, { tone: 'good' | 'bad'; text: string }>>>({});
 
   protected readonly qualityLabel = qualityLabel;
-  protected readonly stateLabel = stateLabel;
   protected readonly registrationLabel = registrationLabel;
   protected readonly metaWords = metaWords;
 
@@ -127,6 +131,18 @@ export class WhatsappPage implements OnInit {
 
   protected health(waba: WabaView) {
     return describeTokenHealth(waba.connection, this.now());
+  }
+
+  protected wabaName(waba: WabaView): string {
+    return waba.name ?? `WhatsApp Business Account ${waba.wabaId}`;
+  }
+
+  protected wabaStatus(waba: WabaView) {
+    return deriveWabaStatus(waba, this.now());
+  }
+
+  protected numberStatus(number: PhoneNumberView, waba: WabaView) {
+    return deriveNumberStatus(number, waba, this.now());
   }
 
   protected needsReconnect(waba: WabaView): boolean {
@@ -258,7 +274,7 @@ export class WhatsappPage implements OnInit {
   }
 
   protected async disconnectWaba(waba: WabaView): Promise<void> {
-    const name = waba.name ?? `WhatsApp Business Account ${waba.wabaId}`;
+    const name = this.wabaName(waba);
     const ok = await this.confirmation.ask({
       title: `Disconnect ${name}?`,
       message: `All ${waba.numbers.length} of its numbers stop working with WABA Connect and our app unsubscribes from the account. History is kept; you can reconnect later.`,
@@ -277,9 +293,25 @@ export class WhatsappPage implements OnInit {
     return this.busy().has(key);
   }
 
+  protected auditPageTo(page: number): void {
+    this.auditPage.set(Math.max(0, page));
+    void this.loadAudit();
+  }
+
+  /** Who acted: the person's name, or what acted for the tenant ("Meta webhook", "operator command" ...). */
+  protected actorOf(entry: AuditEntryView): string {
+    if (!entry.actorName || entry.actorName === 'system') {
+      return 'WABA Connect (automatic)';
+    }
+    return entry.actorName.charAt(0).toUpperCase() + entry.actorName.slice(1);
+  }
+
   protected async loadAudit(): Promise<void> {
     try {
-      this.audit.set(await this.api.auditLog(100));
+      // One more than a page tells whether an older page exists.
+      const entries = await this.api.auditLog(AUDIT_PAGE_SIZE + 1, this.auditPage() * AUDIT_PAGE_SIZE);
+      this.audit.set(entries.slice(0, AUDIT_PAGE_SIZE));
+      this.auditHasMore.set(entries.length > AUDIT_PAGE_SIZE);
       this.auditError.set(null);
     } catch (error) {
       this.auditError.set(messageOf(error));

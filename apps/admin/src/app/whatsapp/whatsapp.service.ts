@@ -76,7 +76,7 @@ export class WhatsappService {
     return firstValueFrom(this.http.post<PhoneNumberView>('/api/settings/phone-numbers', request));
   }
 
-  auditLog(limit = 100): Promise<AuditEntryView[]> {
-    return firstValueFrom(this.http.get<AuditEntryView[]>('/api/audit-log', { params: { limit } }));
+  auditLog(limit = 100, offset = 0): Promise<AuditEntryView[]> {
+    return firstValueFrom(this.http.get<AuditEntryView[]>('/api/audit-log', { params: { limit, offset } }));
   }
 }

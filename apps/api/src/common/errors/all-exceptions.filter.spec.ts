@@ -1,6 +1,8 @@
 import { BadRequestException, type ArgumentsHost } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import { MetaGraphError } from '@waba/meta-graph';
 import { AllExceptionsFilter, isDatabaseUnavailable } from './all-exceptions.filter';
-import { ConflictError, NotFoundError } from './domain-errors';
+import { ConflictError, InvalidRequestError, NotFoundError } from './domain-errors';
 
 function respond(exception: unknown): { status: number; body: Record<string, unknown> } {
   const captured = { status: 0, body: {} as Record<string, unknown> };
@@ -14,7 +16,8 @@ function respond(exception: unknown): { status: number; body: Record<string, unk
       captured.body = body;
     },
   };
-  const host = { getType: () => 'http', switchToHttp: () => ({ getResponse: () => response }) } as unknown as ArgumentsHost;
+  const request = { id: 'req-7' };
+  const host = { getType: () => 'http', switchToHttp: () => ({ getResponse: () => response, getRequest: () => request }) } as unknown as ArgumentsHost;
   new AllExceptionsFilter().catch(exception, host);
   return captured;
 }
@@ -26,6 +29,22 @@ describe('AllExceptionsFilter', () => {
       body: { statusCode: 404, error: 'Not Found', message: 'Phone number not found' },
     });
     expect(respond(new ConflictError('taken')).status).toBe(409);
+  });
+
+  it("names the error class of a Meta refusal and keeps Meta's code, trace id and our request id for support", () => {
+    const meta = new MetaGraphError({ kind: 'credential', retryable: false, code: 190, subcode: 460, fbtraceId: 'AbC123', message: 'Graph GET /v25.0/1 failed: (#190) expired', endpoint: 'GET /v25.0/1' });
+    const { status, body } = respond(new InvalidRequestError('Meta could not be reached for this number: Graph GET /v25.0/1 failed', { cause: meta }));
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      code: 'meta_token_invalid',
+      support: { metaCode: 190, metaSubcode: 460, fbtraceId: 'AbC123', requestId: 'req-7', technical: 'Meta could not be reached for this number: Graph GET /v25.0/1 failed' },
+    });
+  });
+
+  it("gives the throttler's 429 the rate-limited class instead of its class name", () => {
+    const { status, body } = respond(new ThrottlerException());
+    expect(status).toBe(429);
+    expect(body['code']).toBe('rate_limited');
   });
 
   it('keeps validation details', () => {

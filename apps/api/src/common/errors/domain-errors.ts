@@ -1,9 +1,25 @@
+import type { ApiErrorCode, ErrorSupportInfo } from '@waba/contracts';
+
+export interface DomainErrorOptions {
+  /** The error class the SPA's catalogue (libs/contracts error-catalogue.ts) words; from `cause` when Meta refused. */
+  code?: ApiErrorCode;
+  /** The MetaGraphError behind it: its code, subcode and trace id go to "details for support". */
+  cause?: unknown;
+  support?: ErrorSupportInfo;
+}
+
 /** Errors services throw; the global exception filter maps each kind to one HTTP status. */
 export abstract class DomainError extends Error {
   abstract readonly status: number;
-  constructor(message: string) {
+  readonly code?: ApiErrorCode;
+  readonly support?: ErrorSupportInfo;
+  readonly cause?: unknown;
+  constructor(message: string, options: DomainErrorOptions = {}) {
     super(message);
     this.name = new.target.name;
+    this.cause = options.cause;
+    this.code = options.code;
+    this.support = options.support;
   }
 }
 

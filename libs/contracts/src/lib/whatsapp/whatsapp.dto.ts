@@ -189,6 +189,8 @@ export interface PhoneNumberView {
   codeVerificationStatus: string | null;
   messagingLimit: string | null;
   platformType: string | null;
+  /** Meta's own status of the number (CONNECTED, FLAGGED, RESTRICTED, BANNED ...), as last seen. */
+  metaStatus: string | null;
   state: PhoneNumberState;
   registration: RegistrationState;
   isActive: boolean;
@@ -205,7 +207,17 @@ export interface WabaView {
   subscribed: boolean;
   state: 'connected' | 'disconnected' | 'revoked';
   connection: ConnectionView | null;
+  /** Meta restricted or warned the account (ACCOUNT_RESTRICTION, ACCOUNT_VIOLATION, DISABLED_UPDATE); null when not. */
+  restriction: WabaRestrictionView | null;
   numbers: PhoneNumberView[];
+}
+
+export interface WabaRestrictionView {
+  /** Meta's account_update event, e.g. ACCOUNT_RESTRICTION. */
+  event: string;
+  /** What it means for the business, in words. */
+  explanation: string;
+  at: string;
 }
 
 /** `GET /api/integrations/whatsapp/oauth/status` (the seed's contract). */

@@ -28,6 +28,26 @@ describe('toApiError', () => {
     expect(error.details).toEqual([]);
   });
 
+  it("words a classified error from the catalogue and keeps the API's text and Meta's code for support", () => {
+    const body: ApiErrorBody = {
+      ...apiBody(400, 'Import: Graph GET /v25.0/debug_token failed: (#190) Error validating access token'),
+      code: 'meta_token_invalid',
+      support: { metaCode: 190, fbtraceId: 'AbC', requestId: 'req-1' },
+    };
+    const error = toApiError(failed(400, body));
+
+    expect(error.message).toBe('Meta does not accept this access token: it has expired, was revoked, or was copied incompletely.');
+    expect(error.message).not.toMatch(/Graph|190/);
+    expect(error.action).toContain('Create a new system-user token');
+    expect(error.support).toEqual({ metaCode: 190, fbtraceId: 'AbC', requestId: 'req-1', technical: body.message });
+  });
+
+  it('never shows the throttler class name', () => {
+    const error = toApiError(failed(429, { ...apiBody(429, 'ThrottlerException: Too Many Requests'), code: 'rate_limited' }));
+
+    expect(error.message).toBe('Too many attempts in a short time.');
+  });
+
   it('keeps the per-field details of a validation error', () => {
     const details = ['email must be a valid email address', 'password must be at least 10 characters long'];
     const error = toApiError(failed(400, apiBody(400, `Invalid request: ${details.join('; ')}`, details)));

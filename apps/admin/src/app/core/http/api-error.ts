@@ -1,5 +1,6 @@
 import { HttpErrorResponse } from '@angular/common/http';
 import type { ApiErrorBody } from '@waba/contracts';
+import { describeError, type ApiErrorCode, type ErrorSupportInfo } from '@waba/contracts/errors';
 
 /**
  * What every failed API call turns into once it has passed the error interceptor:
@@ -15,6 +16,10 @@ export class ApiError extends Error {
     readonly details: readonly string[] = [],
     /** The raw response, for the rare caller that needs its body. */
     readonly response?: HttpErrorResponse,
+    /** The error class, what the person can do, and the raw facts for "Details for support". */
+    readonly code?: ApiErrorCode,
+    readonly action?: string,
+    readonly support?: ErrorSupportInfo,
   ) {
     super(message);
   }
@@ -41,8 +46,28 @@ export function toApiError(response: HttpErrorResponse): ApiError {
     return new ApiError(0, CANNOT_REACH_SERVER, [], response);
   }
   const body = readApiErrorBody(response.error);
+  const { code, support } = readClass(response.error);
+  if (code && code !== 'validation_failed') {
+    // The catalogue's words; the API's own text (which may quote Meta) stays behind "Details for support".
+    const words = describeError(code, support?.metaCode);
+    const technical = support?.technical ?? body?.message;
+    return new ApiError(response.status, words.message, body?.details ?? [], response, code, words.action, {
+      ...support,
+      ...(technical ? { technical } : {}),
+    });
+  }
   const message = body?.message ?? fallbackMessage(response.status);
-  return new ApiError(response.status, message, body?.details ?? [], response);
+  return new ApiError(response.status, message, body?.details ?? [], response, code, undefined, support);
+}
+
+function readClass(value: unknown): { code?: ApiErrorCode; support?: ErrorSupportInfo } {
+  const body = typeof value === 'string' ? parseJson(value) : value;
+  if (!isRecord(body)) {
+    return {};
+  }
+  const code = typeof body['code'] === 'string' ? (body['code'] as ApiErrorCode) : undefined;
+  const support = isRecord(body['support']) ? (body['support'] as ErrorSupportInfo) : undefined;
+  return { code, support };
 }
 
 function fallbackMessage(status: number): string {

@@ -1,6 +1,6 @@
 import { signal } from '@angular/core';
 import type { AbstractControl } from '@angular/forms';
-import { detailsOf, messageOf } from '../../core/http/api-error';
+import { ApiError, detailsOf, messageOf } from '../../core/http/api-error';
 import { focusFirstInvalidField } from './focus-first-invalid';
 
 /**
@@ -12,6 +12,8 @@ export class FormSubmission {
   readonly pending = signal(false);
   readonly error = signal<string | null>(null);
   readonly errorDetails = signal<readonly string[]>([]);
+  /** The failure itself, for the error banner's action and "Details for support". */
+  readonly failure = signal<ApiError | null>(null);
 
   constructor(private readonly host: HTMLElement) {}
 
@@ -20,21 +22,28 @@ export class FormSubmission {
     if (this.pending()) {
       return;
     }
+    // A new attempt: the last attempt's error no longer describes the form.
+    this.clearError();
     if (form.invalid) {
       form.markAllAsTouched();
       focusFirstInvalidField(this.host);
       return;
     }
     this.pending.set(true);
-    this.error.set(null);
-    this.errorDetails.set([]);
     try {
       await send();
     } catch (error) {
       this.error.set(messageOf(error));
       this.errorDetails.set(detailsOf(error));
+      this.failure.set(error instanceof ApiError ? error : null);
     } finally {
       this.pending.set(false);
     }
+  }
+
+  clearError(): void {
+    this.error.set(null);
+    this.errorDetails.set([]);
+    this.failure.set(null);
   }
 }

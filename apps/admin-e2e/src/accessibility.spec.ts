@@ -1,0 +1,68 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/fixtures';
+import { createAdminUser, signUp } from './support/admin-user';
+import { createSandboxBusiness, createSandboxToken } from './support/sandbox';
+import { addNumberByHand, openWhatsapp } from './support/whatsapp';
+
+/** Serious and critical axe violations on the page as it is now, as "rule: target" lines (empty when none). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .flatMap((violation) => violation.nodes.map((node) => `${violation.id} (${violation.impact}): ${node.target.join(' ')}`));
+}
+
+const VIEWPORTS = [
+  { name: 'desktop', viewport: { width: 1280, height: 800 } },
+  { name: 'phone', viewport: { width: 390, height: 844 } },
+];
+
+/** Issue 15: axe on every page of the SPA, desktop and phone: no serious or critical violation. */
+for (const { name, viewport } of VIEWPORTS) {
+  test.describe(`Accessibility (${name})`, () => {
+    test.use({ viewport });
+
+    test('the signed-out pages have no serious or critical violations', async ({ page }) => {
+      for (const [path, heading] of [
+        ['/login', 'Log in'],
+        ['/signup', 'Create your account'],
+        ['/invite?token=not-a-real-invitation', null],
+      ] as const) {
+        await page.goto(path);
+        if (heading) await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+        else await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+        expect(await seriousViolations(page), path).toEqual([]);
+      }
+    });
+
+    test('the signed-in pages, with a connected number, have no serious or critical violations', async ({ page }) => {
+      await signUp(page, createAdminUser());
+      await expect(page).toHaveURL(/\/overview$/);
+      const business = await createSandboxBusiness('E2E Axe');
+      await openWhatsapp(page);
+      await addNumberByHand(page, business, await createSandboxToken(business));
+      await page.getByRole('button', { name: 'Add a number by hand' }).first().click();
+      expect(await seriousViolations(page), '/whatsapp').toEqual([]);
+
+      // The picker, opened by importing a second business with its token.
+      const second = await createSandboxBusiness('E2E Axe Picker');
+      await page.getByRole('button', { name: 'Import with an access token' }).first().click();
+      await page.getByRole('region', { name: 'Import with an access token' }).getByRole('textbox', { name: 'Access token', exact: true }).fill(await createSandboxToken(second));
+      await page.getByRole('button', { name: 'Find my numbers' }).click();
+      await expect(page.getByRole('heading', { name: 'Choose the numbers to connect' })).toBeVisible();
+      expect(await seriousViolations(page), '/whatsapp?onboarding').toEqual([]);
+
+      for (const [path, heading] of [
+        ['/overview', /^Welcome/],
+        ['/events', 'Events'],
+        ['/settings', 'Settings'],
+        ['/integrations/whatsapp/callback?code=not-a-code&state=not-a-state', null],
+      ] as const) {
+        await page.goto(path);
+        await expect(heading ? page.getByRole('heading', { level: 1, name: heading }) : page.getByRole('heading', { level: 1 })).toBeVisible();
+        expect(await seriousViolations(page), path).toEqual([]);
+      }
+    });
+  });
+}
