@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { ConnectionSource, ConnectionStatus } from '@waba/contracts';
 import { Model, Types, type FilterQuery } from 'mongoose';
+import { withWriteRetries } from '../common/errors/transient-writes';
 import { MetaConnection } from '../credentials/meta-connection.schema';
 
 /** Statuses the check works on; needs_reauth and revoked wait for the tenant to reconnect. */
@@ -81,12 +82,13 @@ export class TokenCheckRepository {
   }
 
   async complete(id: string, result: CheckResult): Promise<void> {
-    await this.connections.updateOne({ _id: new Types.ObjectId(id) }, { $set: result });
+    // Meta was asked already: a write the database refuses for now is tried again, not the whole check.
+    await withWriteRetries(() => this.connections.updateOne({ _id: new Types.ObjectId(id) }, { $set: result }));
   }
 
   /** A check that failed for good: one more failure in a row, retried at `nextCheckAt`; status and token untouched. */
   async recordFailure(id: string, failure: string, nextCheckAt: Date): Promise<void> {
-    await this.connections.updateOne({ _id: new Types.ObjectId(id) }, { $set: { lastCheckFailure: failure, nextCheckAt }, $inc: { checkFailures: 1 } });
+    await withWriteRetries(() => this.connections.updateOne({ _id: new Types.ObjectId(id) }, { $set: { lastCheckFailure: failure, nextCheckAt }, $inc: { checkFailures: 1 } }));
   }
 
   /** Credentials saved before the check existed have no `nextCheckAt` field at all: due now. */
