@@ -2,6 +2,7 @@ import type { CreatedInvitationView, SessionView } from '@waba/contracts';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { SmtpInbox } from '../support/smtp-inbox';
+import { urlOf } from '../support/sockets';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { TestBrowser } from '../support/test-browser';
 import { createTenant, createTwoTenants, type SignedInTenant } from '../support/tenants';
@@ -78,6 +79,9 @@ describe('invitations', () => {
   it('two tabs accepting the same link at once: exactly one user', async () => {
     const owner = await createTenant(api.server);
     const invitation = await invite(owner, newEmail('race'));
+    // Listening first: supertest would otherwise open and close the server per request, and the
+    // second of two simultaneous requests can meet the first one's close (ECONNRESET).
+    urlOf(api.server);
     const results = await Promise.all([accept(api, tokenOf(invitation), 'Tab One'), accept(api, tokenOf(invitation), 'Tab Two')]);
     expect(results.map((r) => r.response.status).sort()).toEqual([201, 410]);
     expect((await owner.browser.get('/api/accounts/users')).body).toHaveLength(2);
