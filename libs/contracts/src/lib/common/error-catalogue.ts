@@ -97,7 +97,7 @@ const BY_CODE: Record<ApiErrorCode, ErrorWords> = {
   internal: { message: 'Something went wrong on our side.', action: 'Try again; if it keeps happening, contact support with the details below.' },
 };
 
-/** Meta codes with more to say than their class (meta-platform.md §7.2 lists them). */
+/** Meta codes with more to say than their class (the classes: libs/meta-graph/src/lib/graph-errors.ts). */
 const BY_META_CODE: Record<number, ErrorWords> = {
   368: { message: 'Meta temporarily blocked this account for a policy violation.', action: 'See WhatsApp Manager for the reason; wait before trying again.' },
   131047: { message: 'More than 24 hours have passed since the customer last wrote.', action: 'Send an approved template message instead.' },
