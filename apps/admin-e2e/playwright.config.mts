@@ -19,6 +19,9 @@ const externalBaseUrl = process.env['E2E_BASE_URL'];
 // the secret scan (zz-secret-scan.spec.ts) reads the API's log and the sandbox's world there.
 if (!externalBaseUrl) process.env['WABA_DATA_DIR'] ??= mkdtempSync(join(tmpdir(), 'waba-e2e-data-'));
 const dataDir = process.env['WABA_DATA_DIR'] ?? '';
+// Other ports when two checkouts run the browser tests at once.
+const apiPort = process.env['E2E_API_PORT'] ?? '3301';
+const sandboxPort = process.env['E2E_SANDBOX_PORT'] ?? '4301';
 
 export default defineConfig({
   testDir: './src',
@@ -36,7 +39,7 @@ export default defineConfig({
     ['json', { outputFile: process.env['PLAYWRIGHT_JSON_OUTPUT_NAME'] ?? resolve(resultsDir, 'playwright.json') }],
   ],
   use: {
-    baseURL: externalBaseUrl ?? 'http://localhost:3301',
+    baseURL: externalBaseUrl ?? `http://localhost:${apiPort}`,
     browserName: 'chromium',
     viewport: { width: 1280, height: 800 },
     screenshot: 'only-on-failure',
@@ -64,8 +67,8 @@ export default defineConfig({
         command: 'npx tsx tools/start.ts --skip-build',
         cwd: workspaceRoot,
         // Every test signs up a new tenant: more than the default 10 auth calls a minute.
-        env: { API_PORT: '3301', SANDBOX_PORT: '4301', AUTH_RATE_LIMIT_PER_MINUTE: '1000', META_CALLS_PER_ADDRESS_PER_MINUTE: '1000', LOGIN_ATTEMPTS_PER_ACCOUNT_PER_15_MINUTES: '1000', WABA_DATA_DIR: dataDir },
-        url: 'http://localhost:3301/api/health',
+        env: { API_PORT: apiPort, SANDBOX_PORT: sandboxPort, AUTH_RATE_LIMIT_PER_MINUTE: '1000', META_CALLS_PER_ADDRESS_PER_MINUTE: '1000', LOGIN_ATTEMPTS_PER_ACCOUNT_PER_15_MINUTES: '1000', WABA_DATA_DIR: dataDir },
+        url: `http://localhost:${apiPort}/api/health`,
         timeout: 120_000,
         reuseExistingServer: !process.env['CI'],
         stderr: 'pipe',

@@ -2,7 +2,7 @@ import { expect, type Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 
 /** The Meta sandbox that `tools/start.ts` runs for the browser tests (see playwright.config.mts). */
-export const SANDBOX_URL = process.env['E2E_SANDBOX_URL'] ?? 'http://localhost:4301';
+export const SANDBOX_URL = process.env['E2E_SANDBOX_URL'] ?? `http://localhost:${process.env['E2E_SANDBOX_PORT'] ?? '4301'}`;
 
 async function control<T>(path: string, body: unknown): Promise<T> {
   const response = await fetch(`${SANDBOX_URL}/_sandbox${path}`, {
