@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { WebhookDeliveryStatus } from '@waba/contracts';
 import { NotFoundError } from '../common/errors/domain-errors';
 import { WebhookApplication } from './webhook-application.service';
-import { idsNamedBy, parseWebhookEnvelope } from './webhook-payloads';
+import { idsNamedBy, parseWebhookBody } from '@waba/meta-graph';
 import { WebhooksRepository } from './webhooks.repository';
 
 export interface UnroutableDelivery {
@@ -34,7 +34,7 @@ export class StoredDeliveriesService {
   async listUnroutable(limit: number): Promise<UnroutableDelivery[]> {
     const found = await this.repository.listUnroutableDeliveries(limit);
     return found.map((d) => {
-      const envelope = parseWebhookEnvelope(d.rawBody);
+      const envelope = parseWebhookBody(d.rawBody);
       return {
         id: d.id,
         receivedAt: d.receivedAt,

@@ -5,7 +5,7 @@ import { Clock } from '../common/clock/clock';
 import { isDatabaseUnavailable } from '../common/errors/all-exceptions.filter';
 import { MetricsService } from '../metrics/metrics.service';
 import { WebhookApplier, type DeliveryPlan } from './webhook-applier.service';
-import { parseWebhookEnvelope } from './webhook-payloads';
+import { parseWebhookBody } from '@waba/meta-graph';
 import { WebhooksRepository, type ArchivedDelivery, type InboxRecord } from './webhooks.repository';
 
 /** Deliveries applied together (one archive insert, one events insert, one inbox delete). */
@@ -76,7 +76,7 @@ export class WebhookApplication {
     const now = this.clock.now();
     const planned = await Promise.all(
       deliveries.map(async ({ entry, attempt }) => {
-        const envelope = parseWebhookEnvelope(entry.rawBody);
+        const envelope = parseWebhookBody(entry.rawBody);
         const plan = envelope ? await this.applier.plan(envelope, entry._id, routes) : null;
         return { entry, plan, record: archiveRecord(entry, plan, now, attempt) };
       }),

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { describeAccountUpdate, describeMessagingLimit, describeQualityEvent, type TenantEventType } from '@waba/contracts';
+import { readWebhookEntries, type ReceivedMessage, type ReceivedStatus, type ReceivedWebhook, type WebhookChangeContent } from '@waba/meta-graph';
 import { Clock } from '../common/clock/clock';
 import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
-import type { AccountUpdateValue, MessagesValue, NameUpdateValue, QualityUpdateValue, WebhookChange, WebhookEnvelope } from './webhook-payloads';
 import { WebhooksRepository, type NewTenantEvent } from './webhooks.repository';
 
 /** Status order for one message; a status never moves back (a late `delivered` after `read`). */
@@ -67,10 +67,10 @@ export class WebhookApplier {
     return new RouteLookup(this.numbers);
   }
 
-  async plan(envelope: WebhookEnvelope, deliveryKey: string, routes: RouteLookup): Promise<DeliveryPlan> {
+  async plan(envelope: ReceivedWebhook, deliveryKey: string, routes: RouteLookup): Promise<DeliveryPlan> {
     const plan: DeliveryPlan = { unroutableIds: [], events: [], actions: [] };
-    for (const [e, entry] of (envelope.entry ?? []).entries()) {
-      for (const [c, change] of (entry.changes ?? []).entries()) {
+    for (const [e, entry] of readWebhookEntries(envelope).entries()) {
+      for (const [c, change] of entry.changes.entries()) {
         const missing = await this.planChange(plan, routes, entry.id, entry.time, change, `${deliveryKey}:${e}:${c}`);
         for (const id of missing) if (!plan.unroutableIds.includes(id)) plan.unroutableIds.push(id);
       }
@@ -90,25 +90,24 @@ export class WebhookApplier {
   }
 
   /** Returns the ids nobody owns when the change could not be routed (empty when planned). */
-  private planChange(plan: DeliveryPlan, routes: RouteLookup, entryId: string | undefined, entryTime: number | undefined, change: WebhookChange, key: string): Promise<string[]> {
-    const value = change.value ?? {};
-    switch (change.field) {
+  private planChange(plan: DeliveryPlan, routes: RouteLookup, entryId: string | null, entryTime: number | null, change: WebhookChangeContent, key: string): Promise<string[]> {
+    switch (change.kind) {
       case 'messages':
-        return this.planMessages(plan, routes, entryId, value as MessagesValue, key);
-      case 'account_update':
-        return this.planAccountUpdate(plan, routes, entryId, entryTime, value as AccountUpdateValue, key);
-      case 'phone_number_quality_update':
-        return this.planQualityUpdate(plan, routes, entryId, value as QualityUpdateValue, key);
-      case 'phone_number_name_update':
-        return this.planNameUpdate(plan, routes, entryId, value as NameUpdateValue, key);
+        return this.planMessages(plan, routes, entryId, change, key);
+      case 'account-update':
+        return this.planAccountUpdate(plan, routes, entryId, entryTime, change, key);
+      case 'quality-update':
+        return this.planQualityUpdate(plan, routes, entryId, change, key);
+      case 'name-update':
+        return this.planNameUpdate(plan, routes, entryId, change, key);
       default:
         return Promise.resolve([]); // fields we do not subscribe to are acknowledged and ignored
     }
   }
 
   /** Routed by `metadata.phone_number_id`, falling back to the WABA in `entry[].id`. */
-  private async planMessages(plan: DeliveryPlan, routes: RouteLookup, entryId: string | undefined, value: MessagesValue, key: string): Promise<string[]> {
-    const phoneNumberId = value.metadata?.phone_number_id ?? null;
+  private async planMessages(plan: DeliveryPlan, routes: RouteLookup, entryId: string | null, value: Extract<WebhookChangeContent, { kind: 'messages' }>, key: string): Promise<string[]> {
+    const phoneNumberId = value.phoneNumberId;
     const byNumber = phoneNumberId ? await routes.ownerOfNumber(phoneNumberId) : null;
     const byWaba = byNumber ? null : entryId ? await routes.ownerOfWaba(entryId) : null;
     const accountId = byNumber?.accountId ?? byWaba?.accountId;
@@ -116,9 +115,8 @@ export class WebhookApplier {
     const wabaId = byNumber?.wabaId ?? entryId ?? null;
     const now = this.clock.now();
 
-    for (const message of value.messages ?? []) {
-      if (!message.id) continue;
-      const name = value.contacts?.find((c) => c.wa_id === message.from)?.profile?.name;
+    for (const message of value.messages) {
+      const name = message.senderName;
       plan.events.push({
         accountId,
         event: tenantEvent({
@@ -134,10 +132,10 @@ export class WebhookApplier {
         }),
       });
     }
-    const statuses = (value.statuses ?? []).filter((status) => status.id && STATUS_RANK[status.status ?? '']);
+    const statuses = value.statuses.filter((status) => STATUS_RANK[status.status]);
     if (statuses.length) {
       const failed = statuses.filter((status) => status.status === 'failed');
-      const error = failed[0]?.errors?.[0];
+      const error = failed[0]?.errors[0];
       plan.events.push({
         accountId,
         event: tenantEvent({
@@ -149,7 +147,7 @@ export class WebhookApplier {
           wabaId,
           occurredAt: fromUnix(statuses[statuses.length - 1].timestamp, now),
           receivedAt: now,
-          statuses: statuses.map((status) => ({ messageId: status.id as string, status: status.status as string, rank: STATUS_RANK[status.status as string] })),
+          statuses: statuses.map((status) => ({ messageId: status.messageId, status: status.status, rank: STATUS_RANK[status.status] })),
         }),
       });
     }
@@ -157,8 +155,8 @@ export class WebhookApplier {
   }
 
   /** PARTNER_* events name the client's WABA in `value.waba_info.waba_id`, not in `entry[].id`. */
-  private async planAccountUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | undefined, entryTime: number | undefined, value: AccountUpdateValue, key: string): Promise<string[]> {
-    const wabaId = value.waba_info?.waba_id ?? entryId;
+  private async planAccountUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | null, entryTime: number | null, value: Extract<WebhookChangeContent, { kind: 'account-update' }>, key: string): Promise<string[]> {
+    const wabaId = value.wabaId ?? entryId;
     const owner = wabaId ? await routes.ownerOfWaba(wabaId) : null;
     if (!wabaId || !owner) return wabaId ? [wabaId] : ['unknown'];
     const event = value.event ?? 'UNKNOWN';
@@ -166,7 +164,7 @@ export class WebhookApplier {
     const words = describeAccountUpdate(event);
     const occurredAt = entryTime ? new Date(entryTime * 1000) : now;
     if (REVOKING_EVENTS.has(event)) {
-      const reason = `${words.title}${value.disconnection_info?.reason ? ` (${value.disconnection_info.reason.toLowerCase().replace(/_/g, ' ')})` : ''}`;
+      const reason = `${words.title}${value.disconnectionReason ? ` (${value.disconnectionReason.toLowerCase().replace(/_/g, ' ')})` : ''}`;
       plan.actions.push({ kind: 'revoke-waba', accountId: owner.accountId, wabaId, reason });
     }
     if (words.restricts) plan.actions.push({ kind: 'restrict-waba', accountId: owner.accountId, wabaId, restriction: { event, explanation: words.meaning, at: occurredAt } });
@@ -186,11 +184,11 @@ export class WebhookApplier {
     return [];
   }
 
-  private planQualityUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | undefined, value: QualityUpdateValue, key: string): Promise<string[]> {
-    const limit = value.max_daily_conversations_per_business ?? value.current_limit;
+  private planQualityUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | null, value: Extract<WebhookChangeContent, { kind: 'quality-update' }>, key: string): Promise<string[]> {
+    const limit = value.messagingLimit;
     const quality = qualityFromEvent(value.event);
     const metaStatus = metaStatusFromEvent(value.event);
-    return this.planNumberUpdate(plan, routes, entryId, value.display_phone_number, {
+    return this.planNumberUpdate(plan, routes, entryId, value.displayPhoneNumber, {
       change: { ...(limit ? { messagingLimit: limit } : {}), ...(quality ? { qualityRating: quality } : {}), ...(metaStatus ? { metaStatus } : {}) },
       key: `quality:${key}`,
       type: 'phone_number.quality',
@@ -199,14 +197,14 @@ export class WebhookApplier {
     });
   }
 
-  private planNameUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | undefined, value: NameUpdateValue, key: string): Promise<string[]> {
+  private planNameUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | null, value: Extract<WebhookChangeContent, { kind: 'name-update' }>, key: string): Promise<string[]> {
     const approved = value.decision === 'APPROVED';
-    return this.planNumberUpdate(plan, routes, entryId, value.display_phone_number, {
-      change: { nameStatus: value.decision ?? null, ...(approved && value.requested_verified_name ? { verifiedName: value.requested_verified_name } : {}) },
+    return this.planNumberUpdate(plan, routes, entryId, value.displayPhoneNumber, {
+      change: { nameStatus: value.decision, ...(approved && value.requestedName ? { verifiedName: value.requestedName } : {}) },
       key: `name:${key}`,
       type: 'phone_number.name',
-      title: () => `Display name ${value.requested_verified_name ?? ''} ${value.decision?.toLowerCase() ?? 'updated'}`.replace(/\s+/g, ' '),
-      detail: value.rejection_reason ?? null,
+      title: () => `Display name ${value.requestedName ?? ''} ${value.decision?.toLowerCase() ?? 'updated'}`.replace(/\s+/g, ' '),
+      detail: value.rejectionReason,
     });
   }
 
@@ -214,8 +212,8 @@ export class WebhookApplier {
   private async planNumberUpdate(
     plan: DeliveryPlan,
     routes: RouteLookup,
-    entryId: string | undefined,
-    displayPhoneNumber: string | undefined,
+    entryId: string | null,
+    displayPhoneNumber: string | null,
     update: { change: NumberChange; key: string; type: TenantEventType; title: (displayPhone: string) => string; detail: string | null },
   ): Promise<string[]> {
     const target = await this.numberOf(routes, entryId, displayPhoneNumber);
@@ -238,7 +236,7 @@ export class WebhookApplier {
     return [];
   }
 
-  private async numberOf(routes: RouteLookup, wabaId: string | undefined, displayPhoneNumber: string | undefined) {
+  private async numberOf(routes: RouteLookup, wabaId: string | null, displayPhoneNumber: string | null) {
     const owner = wabaId ? await routes.ownerOfWaba(wabaId) : null;
     if (!wabaId || !owner || !displayPhoneNumber) return null;
     const number = await this.numbers.findNumberByDisplay(owner.accountId, wabaId, displayPhoneNumber);
@@ -247,9 +245,9 @@ export class WebhookApplier {
 }
 
 /** A message's text; a reaction shows its emoji (an empty emoji means the reaction was removed). */
-function messageDetail(message: NonNullable<MessagesValue['messages']>[number]): string | null {
-  if (message.type === 'text') return message.text?.body ?? null;
-  if (message.type === 'reaction') return message.reaction?.emoji ? `Reacted ${message.reaction.emoji}` : 'Removed a reaction';
+function messageDetail(message: ReceivedMessage): string | null {
+  if (message.type === 'text') return message.text;
+  if (message.type === 'reaction') return message.reactionEmoji ? `Reacted ${message.reactionEmoji}` : 'Removed a reaction';
   return `[${message.type ?? 'message'}]`;
 }
 
@@ -259,10 +257,10 @@ function tenantEvent(event: Omit<NewTenantEvent, 'messageId'> & Partial<Pick<New
 }
 
 /** "Message to +447700900123 delivered" for one status; "50 delivery updates: 48 delivered, 2 read" for a batch. */
-function statusTitle(statuses: NonNullable<MessagesValue['statuses']>): string {
-  if (statuses.length === 1) return `Message to +${statuses[0].recipient_id ?? 'unknown'} ${statuses[0].status}`;
+function statusTitle(statuses: ReceivedStatus[]): string {
+  if (statuses.length === 1) return `Message to +${statuses[0].recipientId ?? 'unknown'} ${statuses[0].status}`;
   const counts = new Map<string, number>();
-  for (const status of statuses) counts.set(status.status as string, (counts.get(status.status as string) ?? 0) + 1);
+  for (const status of statuses) counts.set(status.status, (counts.get(status.status) ?? 0) + 1);
   return `${statuses.length} delivery updates: ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}`;
 }
 
@@ -272,20 +270,19 @@ function memo<V>(cache: Map<string, Promise<V>>, key: string, load: () => Promis
   return found;
 }
 
-function fromUnix(seconds: string | undefined, fallback: Date): Date {
-  const value = Number(seconds);
-  return Number.isFinite(value) && value > 0 ? new Date(value * 1000) : fallback;
+function fromUnix(seconds: number | null, fallback: Date): Date {
+  return seconds ? new Date(seconds * 1000) : fallback;
 }
 
 /** Meta marks a flagged number's `status` FLAGGED until quality recovers (UNFLAGGED). */
-function metaStatusFromEvent(event: string | undefined): string | null {
+function metaStatusFromEvent(event: string | null): string | null {
   if (event === 'FLAGGED') return 'FLAGGED';
   if (event === 'UNFLAGGED') return 'CONNECTED';
   return null;
 }
 
 /** FLAGGED / UNFLAGGED events say the quality moved; the rating itself comes from a refresh. */
-function qualityFromEvent(event: string | undefined): string | null {
+function qualityFromEvent(event: string | null): string | null {
   if (event === 'FLAGGED') return 'RED';
   if (event === 'UNFLAGGED') return 'GREEN';
   return null;

@@ -8,7 +8,7 @@ import { sha256Hex } from '../common/crypto/sha256';
 import { UnauthorizedError } from '../common/errors/domain-errors';
 import { ApiConfig } from '../config/api-config';
 import { MetricsService } from '../metrics/metrics.service';
-import { parseWebhookEnvelope } from './webhook-payloads';
+import { parseWebhookBody } from '@waba/meta-graph';
 import { archiveRecord, WebhookApplication } from './webhook-application.service';
 import { WebhookJobs } from './webhook-jobs';
 import { WebhooksRepository, type InboxRecord } from './webhooks.repository';
@@ -56,7 +56,7 @@ export class WebhookIngestService {
     };
     // Malformed JSON is archived as rejected and acknowledged: Meta would otherwise resend it for 7 days.
     this.metrics.webhookDelivery('received');
-    if (!parseWebhookEnvelope(entry.rawBody)) {
+    if (!parseWebhookBody(entry.rawBody)) {
       await this.repository.archiveDeliveries([archiveRecord(entry, null, null)]);
       this.metrics.webhookDelivery('rejected');
     } else {

@@ -54,7 +54,7 @@ export function describeAccountUpdate(event: string): EventWords {
 }
 
 /** A `phone_number_quality_update` event (FLAGGED, UPGRADE ...) in words. */
-export function describeQualityEvent(event: string | undefined): EventWords {
+export function describeQualityEvent(event: string | null | undefined): EventWords {
   return (event && QUALITY_EVENTS[event]) || { title: event ? words(event) : 'quality changed', meaning: 'Meta reported a change to the quality or limit of this number.' };
 }
 
