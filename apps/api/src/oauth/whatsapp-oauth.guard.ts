@@ -6,7 +6,7 @@ import type { Request } from 'express';
 import { AuthGuard } from '@nestjs/passport';
 import { MetaGraphError } from '@waba/meta-graph';
 import type { AuthenticatedRequest } from '../common/auth/auth.decorators';
-import { InvalidRequestError, UpstreamError } from '../common/errors/domain-errors';
+import { DomainError, InvalidRequestError, UpstreamError } from '../common/errors/domain-errors';
 import { OnboardingService, rethrowAsDomainError } from './onboarding.service';
 import { WHATSAPP_OAUTH } from './whatsapp-oauth.strategy';
 
@@ -34,16 +34,18 @@ export class WhatsAppOAuthGuard extends AuthGuard(WHATSAPP_OAUTH) {
   }
 
   override handleRequest<T>(error: unknown, user: T, info: { message?: string } | undefined): T {
-    if (error) throw toDomainError(error as Error & { oauthError?: unknown });
+    if (error) throw toDomainError(error as Error);
     if (!user) throw new InvalidRequestError(info?.message ?? 'The OAuth callback could not be verified; start the connection again');
     return user;
   }
 }
 
-function toDomainError(error: Error & { oauthError?: unknown }): Error {
-  if (error.oauthError instanceof MetaGraphError) {
+function toDomainError(error: Error): Error {
+  // The state store's refusals, already in words.
+  if (error instanceof DomainError) return error;
+  if (error instanceof MetaGraphError) {
     try {
-      rethrowAsDomainError('Meta refused the authorization code')(error.oauthError);
+      rethrowAsDomainError('Meta refused the authorization code')(error);
     } catch (mapped) {
       return mapped as Error;
     }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
+import type { StrategyCreatedStatic } from 'passport';
 import { Strategy as FacebookStrategy, type StrategyOptionsWithRequest } from 'passport-facebook';
 import type { AuthenticatedRequest } from '../common/auth/auth.decorators';
 import { ApiConfig } from '../config/api-config';
@@ -8,14 +9,6 @@ import { MetaGraphClient } from '@waba/meta-graph';
 import { OAuthStateService } from './oauth-state.service';
 
 export const WHATSAPP_OAUTH = 'whatsapp-oauth';
-
-interface OAuth2Exchange {
-  getOAuthAccessToken(
-    code: string,
-    params: { redirect_uri?: string },
-    callback: (error: Error | null, accessToken?: string, refreshToken?: string, results?: unknown) => void,
-  ): void;
-}
 
 /** What the strategy hands the controller after a successful code exchange. */
 export interface RedirectGrant {
@@ -30,14 +23,16 @@ export function callbackUrl(config: ApiConfig): string {
 /**
  * The redirect flow through passport-facebook, with Meta's (or the sandbox's) dialog and token
  * URLs from configuration, `config_id` instead of scopes, our tenant-bound state store, and no
- * profile fetch (discovery reads what it needs).
+ * profile fetch (discovery reads what it needs). The callback itself (a `code` to exchange) is
+ * handled here: the state is used up in our store and the code exchanged by our one Graph client
+ * (GET, the same redirect_uri, Meta's errors classified), not by passport-oauth2's HTTP client.
  */
 @Injectable()
 export class WhatsAppOAuthStrategy extends PassportStrategy(FacebookStrategy, WHATSAPP_OAUTH) {
   constructor(
     private readonly config: ApiConfig,
-    states: OAuthStateService,
-    graph: MetaGraphClient,
+    private readonly states: OAuthStateService,
+    private readonly graph: MetaGraphClient,
   ) {
     const version = config.META_API_VERSION;
     super({
@@ -53,22 +48,28 @@ export class WhatsAppOAuthStrategy extends PassportStrategy(FacebookStrategy, WH
           if (!req.tenant) return done(new Error('No tenant on the request'));
           states.issue(req.tenant).then((state) => done(null, state), done);
         },
-        verify: (req: AuthenticatedRequest, state: string, _meta: unknown, done: (err: Error | null, ok?: boolean, info?: unknown) => void) => {
-          if (!req.tenant) return done(new Error('No tenant on the request'));
-          states.consume(req.tenant, state).then(
-            () => done(null, true),
-            (error: Error) => done(null, false, { message: error.message }),
-          );
-        },
+        // Callbacks never reach passport-oauth2's own state check (see authenticate).
+        verify: (_req: unknown, _state: string, _meta: unknown, done: (err: Error | null, ok?: boolean) => void) => done(null, false),
       },
     } as StrategyOptionsWithRequest & Record<string, unknown>);
-    // The code exchange goes through our one Graph client (GET, same redirect_uri, classified errors).
-    (this as unknown as { _oauth2: OAuth2Exchange })._oauth2.getOAuthAccessToken = (code, params, callback) => {
-      graph.exchangeCode({ code, redirectUri: params.redirect_uri }).then(
-        (result) => callback(null, result.access_token, undefined, result),
-        (error: Error) => callback(error),
-      );
-    };
+  }
+
+  /** A request with a code is a callback (ours to finish); anything else goes to passport-facebook. */
+  override authenticate(req: Request & AuthenticatedRequest, options?: object): void {
+    const code = fieldOf(req, 'code');
+    if (!code || req.query?.['error'] || req.query?.['error_code']) return super.authenticate(req, options);
+    const strategy = this as unknown as StrategyCreatedStatic;
+    this.finishCallback(req, code).then(
+      (grant) => strategy.success(grant),
+      (error: unknown) => strategy.error(error),
+    );
+  }
+
+  private async finishCallback(req: AuthenticatedRequest & Request, code: string): Promise<RedirectGrant> {
+    if (!req.tenant) throw new Error('No tenant on the request');
+    await this.states.consume(req.tenant, fieldOf(req, 'state'));
+    const result = await this.graph.exchangeCode({ code, redirectUri: callbackUrl(this.config) });
+    return { accessToken: result.access_token };
   }
 
   /** Facebook Login for Business: the configuration id replaces scopes. */
@@ -76,7 +77,14 @@ export class WhatsAppOAuthStrategy extends PassportStrategy(FacebookStrategy, WH
     return { config_id: this.config.META_CONFIG_ID, override_default_response_type: 'true' };
   }
 
+  /** Passport's verify step; only reached through passport-facebook's own flow, which never gets this far here. */
   validate(_req: Request, accessToken: string): RedirectGrant {
     return { accessToken };
   }
+}
+
+/** A callback parameter from the posted body (our SPA) or the query string (a direct redirect). */
+function fieldOf(req: Request, name: 'code' | 'state'): string | undefined {
+  const value: unknown = (req.body as Record<string, unknown> | undefined)?.[name] ?? req.query?.[name];
+  return typeof value === 'string' && value ? value : undefined;
 }
