@@ -1,3 +1,4 @@
+export * from './lib/accounts/account-rules';
 export * from './lib/accounts/accounts.dto';
 export * from './lib/common/errors';
 export * from './lib/common/error-catalogue';

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { UserRole } from '@waba/contracts';
+import { roleInASentence, type UserRole } from '@waba/contracts';
 import { createTransport, type Transporter } from 'nodemailer';
 import { ApiConfig } from '../config/api-config';
 
@@ -33,7 +33,7 @@ export class InvitationMailer implements OnApplicationShutdown {
         to: email.to,
         subject: `${email.inviterName} invited you to ${email.accountName} on WABA Connect`,
         text: [
-          `${email.inviterName} invited you to join ${email.accountName} on WABA Connect as ${email.role === 'owner' ? 'an owner' : 'an admin'}.`,
+          `${email.inviterName} invited you to join ${email.accountName} on WABA Connect as ${roleInASentence(email.role)}.`,
           '',
           'Open this link to choose your name and password:',
           email.link,

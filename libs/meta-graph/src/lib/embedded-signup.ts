@@ -3,13 +3,16 @@
 
 export const EMBEDDED_SIGNUP_MESSAGE_TYPE = 'WA_EMBEDDED_SIGNUP';
 
-export type EmbeddedSignupFinishEvent =
-  | 'FINISH'
-  | 'FINISH_ONLY_WABA'
-  | 'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING'
-  | 'FINISH_OBO_MIGRATION'
-  | 'FINISH_GRANT_ONLY_API_ACCESS'
-  | 'ERROR';
+/** The `event` values of a successful finish, one per kind of onboarding. */
+export const EMBEDDED_SIGNUP_FINISH_EVENTS = [
+  'FINISH',
+  'FINISH_ONLY_WABA',
+  'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING',
+  'FINISH_OBO_MIGRATION',
+  'FINISH_GRANT_ONLY_API_ACCESS',
+] as const;
+export type EmbeddedSignupSuccessEvent = (typeof EMBEDDED_SIGNUP_FINISH_EVENTS)[number];
+export type EmbeddedSignupFinishEvent = EmbeddedSignupSuccessEvent | 'ERROR';
 
 export interface EmbeddedSignupFinishData {
   waba_id: string;

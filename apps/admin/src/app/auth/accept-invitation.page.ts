@@ -4,10 +4,10 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import type { InvitationPreview } from '@waba/contracts';
+import { roleInASentence, type InvitationPreview, type UserRole } from '@waba/contracts';
 import { messageOf } from '../core/http/api-error';
 import { FormSubmission } from '../shared/forms/form-submission';
-import { notBlank, PASSWORD_MIN_LENGTH } from '../shared/forms/validators';
+import { notBlank, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../shared/forms/validators';
 import { FormErrorComponent } from '../shared/ui/form-error.component';
 import { AuthLayoutComponent } from './auth-layout.component';
 import { InvitationService } from './invitation.service';
@@ -33,7 +33,7 @@ export class AcceptInvitationPage implements OnInit {
   protected readonly passwordMinLength = PASSWORD_MIN_LENGTH;
   protected readonly form = inject(NonNullableFormBuilder).group({
     name: ['', [Validators.required, notBlank, Validators.maxLength(100)]],
-    password: ['', [Validators.required, Validators.minLength(PASSWORD_MIN_LENGTH), Validators.maxLength(200), notBlank]],
+    password: ['', [Validators.required, Validators.minLength(PASSWORD_MIN_LENGTH), Validators.maxLength(PASSWORD_MAX_LENGTH), notBlank]],
   });
   protected readonly submission = new FormSubmission(inject<ElementRef<HTMLElement>>(ElementRef).nativeElement);
 
@@ -52,8 +52,8 @@ export class AcceptInvitationPage implements OnInit {
     }
   }
 
-  protected roleLabel(role: string): string {
-    return role === 'owner' ? 'an owner' : 'an admin';
+  protected roleLabel(role: UserRole): string {
+    return roleInASentence(role);
   }
 
   protected async submit(): Promise<void> {

@@ -6,7 +6,7 @@ import { MatInputModule } from '@angular/material/input';
 import { Router, RouterLink } from '@angular/router';
 import { SessionService } from '../core/session/session.service';
 import { FormSubmission } from '../shared/forms/form-submission';
-import { notBlank, PASSWORD_MIN_LENGTH } from '../shared/forms/validators';
+import { notBlank, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../shared/forms/validators';
 import { FormErrorComponent } from '../shared/ui/form-error.component';
 import { AuthLayoutComponent } from './auth-layout.component';
 
@@ -35,7 +35,7 @@ export class SignupPage {
     email: ['', [Validators.required, Validators.email, Validators.maxLength(254)]],
     password: [
       '',
-      [Validators.required, Validators.minLength(PASSWORD_MIN_LENGTH), Validators.maxLength(200), notBlank],
+      [Validators.required, Validators.minLength(PASSWORD_MIN_LENGTH), Validators.maxLength(PASSWORD_MAX_LENGTH), notBlank],
     ],
   });
   protected readonly submission = new FormSubmission(inject<ElementRef<HTMLElement>>(ElementRef).nativeElement);

@@ -4,7 +4,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { FormSubmission } from '../shared/forms/form-submission';
-import { notBlank, PASSWORD_MIN_LENGTH } from '../shared/forms/validators';
+import { notBlank, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../shared/forms/validators';
 import { FormErrorComponent } from '../shared/ui/form-error.component';
 import { SettingsService } from './settings.service';
 
@@ -51,7 +51,7 @@ export class ChangePasswordFormComponent {
   protected readonly passwordMinLength = PASSWORD_MIN_LENGTH;
   protected readonly form = inject(NonNullableFormBuilder).group({
     currentPassword: ['', [Validators.required, Validators.maxLength(200)]],
-    newPassword: ['', [Validators.required, Validators.minLength(PASSWORD_MIN_LENGTH), Validators.maxLength(200), notBlank]],
+    newPassword: ['', [Validators.required, Validators.minLength(PASSWORD_MIN_LENGTH), Validators.maxLength(PASSWORD_MAX_LENGTH), notBlank]],
   });
   protected readonly submission = new FormSubmission(inject<ElementRef<HTMLElement>>(ElementRef).nativeElement);
 

@@ -3,7 +3,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal } 
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatTableModule } from '@angular/material/table';
-import type { CreatedInvitationView, InvitationView, UserRole, UserView } from '@waba/contracts';
+import { roleInASentence, roleLabel, type CreatedInvitationView, type InvitationView, type UserRole, type UserView } from '@waba/contracts';
 import { detailsOf, messageOf } from '../core/http/api-error';
 import { NotificationService } from '../core/notify/notification.service';
 import { SessionService } from '../core/session/session.service';
@@ -11,8 +11,6 @@ import { FormErrorComponent } from '../shared/ui/form-error.component';
 import { ChangePasswordFormComponent } from './change-password-form.component';
 import { InviteUserFormComponent } from './invite-user-form.component';
 import { SettingsService } from './settings.service';
-
-const ROLE_LABELS: Record<UserRole, string> = { owner: 'Owner', admin: 'Admin' };
 
 @Component({
   selector: 'app-settings-page',
@@ -58,7 +56,7 @@ export class SettingsPage implements OnInit {
   }
 
   protected roleLabel(role: UserRole): string {
-    return ROLE_LABELS[role] ?? role;
+    return roleLabel(role);
   }
 
   protected onInvited(invitation: CreatedInvitationView): void {
@@ -82,7 +80,7 @@ export class SettingsPage implements OnInit {
       async () => {
         const updated = await this.settings.changeRole(user.id, select.value as UserRole);
         this.users.update((users) => users.map((u) => (u.id === updated.id ? updated : u)));
-        this.notifications.showSuccess(`${updated.name} is now ${updated.role === 'owner' ? 'an owner' : 'an admin'}.`);
+        this.notifications.showSuccess(`${updated.name} is now ${roleInASentence(updated.role)}.`);
         if (updated.id === this.currentUserId()) await this.session.load();
       },
       // Refused: the select goes back to the role the user still has.

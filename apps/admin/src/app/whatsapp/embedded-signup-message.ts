@@ -1,15 +1,5 @@
 import type { EmbeddedSignupEvent, EmbeddedSignupSessionInfo } from '@waba/contracts';
-
-/** The `type` of Meta's session-logging message (meta-platform.md §1.3). */
-export const EMBEDDED_SIGNUP_MESSAGE = 'WA_EMBEDDED_SIGNUP';
-
-const FINISH_EVENTS: readonly EmbeddedSignupEvent[] = [
-  'FINISH',
-  'FINISH_ONLY_WABA',
-  'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING',
-  'FINISH_OBO_MIGRATION',
-  'FINISH_GRANT_ONLY_API_ACCESS',
-];
+import { EMBEDDED_SIGNUP_FINISH_EVENTS, EMBEDDED_SIGNUP_MESSAGE_TYPE } from '@waba/meta-graph/embedded-signup';
 
 /** What one `WA_EMBEDDED_SIGNUP` message says, in our words. */
 export type SignupMessage =
@@ -26,12 +16,12 @@ export function readSignupMessage(event: Pick<MessageEvent, 'origin' | 'data'>, 
     return null;
   }
   const payload = parse(event.data);
-  if (!isRecord(payload) || payload['type'] !== EMBEDDED_SIGNUP_MESSAGE) {
+  if (!isRecord(payload) || payload['type'] !== EMBEDDED_SIGNUP_MESSAGE_TYPE) {
     return null;
   }
   const data = isRecord(payload['data']) ? payload['data'] : {};
   const name = payload['event'];
-  if (typeof name === 'string' && (FINISH_EVENTS as readonly string[]).includes(name)) {
+  if (typeof name === 'string' && (EMBEDDED_SIGNUP_FINISH_EVENTS as readonly string[]).includes(name)) {
     return { kind: 'finish', event: name as EmbeddedSignupEvent, sessionInfo: sessionInfoOf(name as EmbeddedSignupEvent, data) };
   }
   if (name === 'CANCEL' || name === 'ERROR') {

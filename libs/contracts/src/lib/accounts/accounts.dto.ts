@@ -1,9 +1,8 @@
 import { IsEmail, IsEnum, IsNotEmpty, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
-export enum UserRole {
-  Owner = 'owner',
-  Admin = 'admin',
-}
+import { PASSWORD_RULE, UserRole } from './account-rules';
+
+export { UserRole };
 
 /** How long an invitation link works. */
 export const INVITATION_TTL_DAYS = 7;
@@ -17,8 +16,8 @@ export class ChosenUserFields {
   name!: string;
 
   @IsString()
-  @MinLength(10, { message: 'password must be at least 10 characters long' })
-  @MaxLength(200)
+  @MinLength(PASSWORD_RULE.minLength, { message: `password must be at least ${PASSWORD_RULE.minLength} characters long` })
+  @MaxLength(PASSWORD_RULE.maxLength)
   @Matches(/\S/, { message: 'password must not be blank' })
   password!: string;
 }
@@ -87,8 +86,8 @@ export class ChangePasswordRequest {
   currentPassword!: string;
 
   @IsString()
-  @MinLength(10, { message: 'newPassword must be at least 10 characters long' })
-  @MaxLength(200)
+  @MinLength(PASSWORD_RULE.minLength, { message: `newPassword must be at least ${PASSWORD_RULE.minLength} characters long` })
+  @MaxLength(PASSWORD_RULE.maxLength)
   @Matches(/\S/, { message: 'newPassword must not be blank' })
   newPassword!: string;
 }

@@ -1,3 +1,4 @@
+import { EMBEDDED_SIGNUP_FINISH_EVENTS, type EmbeddedSignupSuccessEvent } from '@waba/meta-graph/embedded-signup';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -25,16 +26,12 @@ export type PhoneNumberState = 'pending' | 'connected' | 'failed' | 'disconnecte
 export type RegistrationState = 'registered' | 'not_needed' | 'pending' | 'failed';
 /** Whether the tenant may pick a number in the onboarding picker. */
 export type NumberAvailability = 'available' | 'connected_here' | 'taken';
-export type EmbeddedSignupEvent =
-  | 'FINISH'
-  | 'FINISH_ONLY_WABA'
-  | 'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING'
-  | 'FINISH_OBO_MIGRATION'
-  | 'FINISH_GRANT_ONLY_API_ACCESS';
+/** Which kind of Embedded Signup finished (Meta's finish events: libs/meta-graph embedded-signup.ts). */
+export type EmbeddedSignupEvent = EmbeddedSignupSuccessEvent;
 
 /** What the Embedded Signup `WA_EMBEDDED_SIGNUP` message reported; hints only, never trusted alone. */
 export class EmbeddedSignupSessionInfo {
-  @IsIn(['FINISH', 'FINISH_ONLY_WABA', 'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING', 'FINISH_OBO_MIGRATION', 'FINISH_GRANT_ONLY_API_ACCESS'], {
+  @IsIn(EMBEDDED_SIGNUP_FINISH_EVENTS, {
     message: 'sessionInfo.event must be a finish event of Embedded Signup',
   })
   event!: EmbeddedSignupEvent;

@@ -1,7 +1,10 @@
 import { AbstractControl, ValidationErrors } from '@angular/forms';
 
-/** The API's rule for passwords (`SignUpRequest`, `InviteAdminRequest`), checked here first for quick feedback. */
-export const PASSWORD_MIN_LENGTH = 10;
+import { PASSWORD_RULE } from '@waba/contracts';
+
+/** The API's password rule, checked here first for quick feedback. */
+export const PASSWORD_MIN_LENGTH = PASSWORD_RULE.minLength;
+export const PASSWORD_MAX_LENGTH = PASSWORD_RULE.maxLength;
 
 /** Rejects values made only of spaces, which `Validators.required` lets through. */
 export function notBlank(control: AbstractControl<string | null>): ValidationErrors | null {
