@@ -3,7 +3,8 @@ import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal } 
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatTableModule } from '@angular/material/table';
-import { roleInASentence, roleLabel, type CreatedInvitationView, type InvitationView, type UserRole, type UserView } from '@waba/contracts';
+import type { CreatedInvitationView, InvitationView, UserRole, UserView } from '@waba/contracts';
+import { roleInASentence, roleLabel } from '@waba/contracts/account-rules';
 import { detailsOf, messageOf } from '../core/http/api-error';
 import { NotificationService } from '../core/notify/notification.service';
 import { SessionService } from '../core/session/session.service';

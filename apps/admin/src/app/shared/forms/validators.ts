@@ -1,6 +1,6 @@
 import { AbstractControl, ValidationErrors } from '@angular/forms';
 
-import { PASSWORD_RULE } from '@waba/contracts';
+import { PASSWORD_RULE } from '@waba/contracts/account-rules';
 
 /** The API's password rule, checked here first for quick feedback. */
 export const PASSWORD_MIN_LENGTH = PASSWORD_RULE.minLength;
