@@ -172,8 +172,8 @@ function faultSection(): string {
     <form id="fault-form" novalidate>
       <label for="fault-endpoint">Graph endpoint</label>
       <select id="fault-endpoint" name="endpoint">${endpoints}</select>
-      <label for="fault-error">What Meta answers</label>
-      <select id="fault-error" name="error">${options(FAULT_ERRORS)}</select>
+      <label for="fault-answer">What Meta answers</label>
+      <select id="fault-answer" name="answer">${options(FAULT_ERRORS)}</select>
       <label for="fault-code">Another Graph error code (optional, replaces the choice above)</label>
       <input id="fault-code" name="code" type="number" min="0" step="1" inputmode="numeric">
       <label for="fault-subcode">Error subcode (optional)</label>
@@ -195,9 +195,8 @@ function faultSection(): string {
 function clockSection(view: ConsoleView): string {
   return `<section aria-labelledby="clock-heading">
     <h2 id="clock-heading">Move the clock</h2>
-    <p>Sandbox time: <time id="clock-now" datetime="${escapeHtml(view.clock.now)}">${escapeHtml(view.clock.now)}</time>
-      (<span id="clock-offset">the real time</span>). Every Meta rule reads it: token and code lifetimes, the 72-hour
-      register window; webhooks carry it.</p>
+    <p><span id="clock-line">Sandbox time: <time id="clock-now" datetime="${escapeHtml(view.clock.now)}">${escapeHtml(view.clock.now)}</time> (<span id="clock-offset">the real time</span>).</span>
+      Every Meta rule reads it: token and code lifetimes, the 72-hour register window; webhooks carry it.</p>
     <form id="clock-form" novalidate>
       <label for="clock-amount">Advance the clock by</label>
       <input id="clock-amount" name="amount" type="number" min="1" step="1" value="1" required inputmode="numeric">
@@ -368,7 +367,7 @@ const CONSOLE_SCRIPT = `(function () {
       await showFaults();
       return 'Cleared every pending fault: Graph answers normally again.';
     }
-    var choice = $('fault-error').value;
+    var choice = $('fault-answer').value;
     var code = whole('fault-code', undefined);
     var subcode = whole('fault-subcode', undefined);
     var latencyMs = whole('fault-latency', 0);

@@ -107,8 +107,11 @@ describe('demo console (/_sandbox) and its control routes', () => {
     }
     expect(html).toContain('<option value="GET /debug_token">');
     expect(html).toContain('"offsetMs":90000000');
-    for (const id of ['webhook-number', 'webhook-kind', 'token-select', 'fault-endpoint', 'fault-error', 'clock-amount']) {
+    for (const id of ['webhook-number', 'webhook-kind', 'token-select', 'fault-endpoint', 'fault-answer', 'clock-amount']) {
       expect(html).toContain(`<label for="${id}">`);
     }
+    // The script finds every control by id: one id used twice sends the wrong field's value.
+    const ids = [...html.matchAll(/ id="([^"]+)"/g)].map((match) => match[1]);
+    expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([]);
   });
 });
