@@ -54,6 +54,11 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 test.describe('Meta sandbox console', () => {
+  // A fault left pending by a failed test would break the specs after this one.
+  test.afterEach(async () => {
+    await fetch(`${SANDBOX_URL}/_sandbox/faults`, { method: 'DELETE' });
+  });
+
   test('webhooks sent from the console show up on the Events page', async ({ page }, testInfo) => {
     await signUp(page, createAdminUser());
     await expect(page).toHaveURL(/\/overview$/);
