@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { SandboxClock } from './common/sandbox-clock';
 import { ControlController } from './control/control.controller';
+import { TokenSummariesService } from './control/token-summaries.service';
 import { WorldAdminService } from './control/world-admin.service';
 import { DialogController } from './dialog/dialog.controller';
 import { SignupService } from './dialog/signup.service';
@@ -33,6 +34,7 @@ export class SandboxModule {
         WorldStore,
         WorldPersistence,
         WorldAdminService,
+        TokenSummariesService,
         AccessTokensService,
         AuthorizationCodesService,
         GraphAuthService,

@@ -1,9 +1,10 @@
-// Human pages of the control area: the demo world with links into both signup flows.
+// Human pages of the control area: the demo world with links into both signup flows, and the console.
 import { DEFAULT_GRAPH_API_VERSION } from '@waba/meta-graph';
 import { escapeHtml, htmlPage, scriptJson } from '../common/html';
 import { WorldStore } from '../world/world.store';
+import { ConsoleView, consoleSections } from './console-page';
 
-export function indexPage(world: WorldStore, options: { appId: string; configId: string; baseUrl: string }): string {
+export function indexPage(world: WorldStore, options: { appId: string; configId: string; baseUrl: string } & ConsoleView): string {
   const consentUrl =
     `/${DEFAULT_GRAPH_API_VERSION}/dialog/oauth?` +
     new URLSearchParams({
@@ -30,6 +31,7 @@ export function indexPage(world: WorldStore, options: { appId: string; configId:
       });
     })
     .join('');
+  const sections = consoleSections(world, options);
   return htmlPage(
     'Meta sandbox',
     `<h1>Meta sandbox</h1>
@@ -37,12 +39,19 @@ export function indexPage(world: WorldStore, options: { appId: string; configId:
         Graph <code>${escapeHtml(options.baseUrl)}/${DEFAULT_GRAPH_API_VERSION}/</code></p>
      <p><a class="button" href="${escapeHtml(consentUrl)}">Open the consent page</a>
         <a class="button" href="/_sandbox/popup-demo">Try the Embedded Signup popup</a></p>
-     <h2>Demo world</h2>
-     <table><tr><th>Business</th><th>WABA</th><th>Number</th><th>Status</th><th>Quality</th><th>Platform</th></tr>${rows}</table>
-     <p class="muted">Partner system-user token (for <code>client_whatsapp_business_accounts</code>):
-       <code>${escapeHtml(world.partnerToken.value)}</code></p>
+     ${sections.html}
+     <section aria-labelledby="world-heading">
+     <h2 id="world-heading">Demo world</h2>
+     <div class="scroll" role="region" aria-labelledby="world-heading" tabindex="0">
+     <table><tr><th scope="col">Business</th><th scope="col">WABA</th><th scope="col">Number</th><th scope="col">Status</th><th scope="col">Quality</th><th scope="col">Platform</th></tr>${rows}</table>
+     </div>
+     <p class="muted">The partner's system-user token (for <code>client_whatsapp_business_accounts</code>) is
+       <code>partnerSystemUserToken</code> in <a href="/_sandbox/world">/_sandbox/world</a>; no token value is shown here.</p>
      <p class="muted">JSON: <a href="/_sandbox/world">/_sandbox/world</a> · webhook log:
-       <a href="/_sandbox/webhooks/deliveries">/_sandbox/webhooks/deliveries</a></p>`,
+       <a href="/_sandbox/webhooks/deliveries">/_sandbox/webhooks/deliveries</a> · tokens:
+       <a href="/_sandbox/tokens">/_sandbox/tokens</a></p>
+     </section>`,
+    sections.script,
   );
 }
 

@@ -33,6 +33,7 @@ import {
   CreateTokensDto,
   CreateWabaDto,
   PhoneNumberChangesDto,
+  RevokeTokenDto,
   SendWebhooksDto,
   TokenActionDto,
   TokenGrantDto,
@@ -40,6 +41,7 @@ import {
   VerifyCallbackDto,
 } from './control.dto';
 import { callbackPage, indexPage, popupDemoPage } from './control-pages';
+import { TokenSummariesService } from './token-summaries.service';
 import { WorldAdminService } from './world-admin.service';
 
 /** The control API for tests and demos; JSON in and out, under `/_sandbox`. */
@@ -56,12 +58,14 @@ export class ControlController {
     private readonly webhooks: WebhookEventsService,
     private readonly sender: WebhookSenderService,
     private readonly callbacks: CallbackVerifierService,
+    private readonly summaries: TokenSummariesService,
   ) {}
 
   @Get()
   index(@Req() request: Request, @Res() response: Response): void {
     const baseUrl = this.options.publicUrl ?? `${request.protocol}://${request.get('host')}`;
-    response.type('html').send(indexPage(this.world, { ...this.options, baseUrl }));
+    const view = { baseUrl, tokens: this.summaries.list(), clock: { ...this.readClock(), offsetMs: this.clock.offset } };
+    response.type('html').send(indexPage(this.world, { ...this.options, ...view }));
   }
 
   @Get('callback')
@@ -160,6 +164,24 @@ export class ControlController {
   @HttpCode(200)
   revokeToken(@Body() body: TokenActionDto) {
     return this.tokens.describe(this.tokens.revoke(body.token, body.subcode ?? 458).value);
+  }
+
+  /** Tokens by fingerprint and last 4 characters, newest first (at most 200): what the console lists. */
+  @Get('tokens')
+  listTokens() {
+    return this.summaries.list();
+  }
+
+  @Post('tokens/:fingerprint/revoke')
+  @HttpCode(200)
+  revokeTokenByFingerprint(@Param('fingerprint') fingerprint: string, @Body() body: RevokeTokenDto) {
+    return this.summaries.revoke(fingerprint, body.subcode ?? 458);
+  }
+
+  @Post('tokens/:fingerprint/expire')
+  @HttpCode(200)
+  expireTokenByFingerprint(@Param('fingerprint') fingerprint: string) {
+    return this.summaries.expire(fingerprint);
   }
 
   @Get('faults')

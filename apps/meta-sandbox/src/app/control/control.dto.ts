@@ -16,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { GRAPH_ENDPOINTS } from '../graph/graph-faults.service';
+import { INBOUND_MESSAGE_TYPES, InboundMessageType } from '../webhooks/webhook-events.service';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -86,6 +87,12 @@ export class TokenActionDto {
   @IsOptional() @IsInt() subcode?: number;
 }
 
+/** Revoking a token the console names by fingerprint. */
+export class RevokeTokenDto {
+  /** The 190 subcode Graph answers from now on; default 458 (the business removed the app). */
+  @IsOptional() @IsInt() subcode?: number;
+}
+
 export class FaultErrorDto {
   /** Absent: answer an HTML gateway page with `httpStatus` and no Graph envelope. */
   @IsOptional() @IsInt() code?: number;
@@ -132,6 +139,8 @@ export class WebhookEventDto {
   @IsOptional() @IsString() from?: string;
   @IsOptional() @IsString() name?: string;
   @IsOptional() @IsString() text?: string;
+  @IsOptional() @IsIn(INBOUND_MESSAGE_TYPES) messageType?: InboundMessageType;
+  @IsOptional() @IsString() emoji?: string;
   @IsOptional() @IsString() messageId?: string;
   @IsOptional() @IsIn(['sent', 'delivered', 'read', 'failed', 'played'])
   status?: 'sent' | 'delivered' | 'read' | 'failed' | 'played';

@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import {
   AccountUpdateEvent,
+  InboundMessage,
   MessageStatusValue,
   WebhookEntry,
   WebhookPayload,
@@ -16,11 +17,15 @@ export interface WebhookEventInput {
   type: 'message' | 'status' | 'account_update' | 'phone_number_quality_update' | 'phone_number_name_update';
   phoneNumberId?: string;
   wabaId?: string;
-  /** message: sender's wa_id and profile name, and the text. */
+  /** message: sender's wa_id and profile name, and the text (a media message's caption). */
   from?: string;
   name?: string;
   text?: string;
-  /** status: which message, which state; failed statuses carry `errorCode`. */
+  /** message: what the customer sent; default `text`. */
+  messageType?: InboundMessageType;
+  /** reaction: the emoji (empty: the reaction was removed) and the reacted message (`messageId`). */
+  emoji?: string;
+  /** status: which message, which state; failed statuses carry `errorCode`. reaction: the message reacted to. */
   messageId?: string;
   status?: MessageStatusValue;
   recipientId?: string;
@@ -44,6 +49,10 @@ interface RoutedEvent {
   url: string;
   entry: WebhookEntry;
 }
+
+/** The inbound message types the sandbox can send (meta-platform.md §6.5). */
+export const INBOUND_MESSAGE_TYPES = ['text', 'reaction', 'image', 'video', 'audio', 'document', 'sticker', 'location'] as const;
+export type InboundMessageType = (typeof INBOUND_MESSAGE_TYPES)[number];
 
 const ACCOUNT_LEVEL = new Set(['account_update', 'phone_number_quality_update', 'phone_number_name_update']);
 
@@ -114,9 +123,7 @@ export class WebhookEventsService {
                 messaging_product: 'whatsapp',
                 metadata: metadataOf(phone),
                 contacts: [{ profile: { name: event.name ?? 'Dana Lee' }, wa_id: from }],
-                messages: [
-                  { from, id: newWamid(), timestamp: String(time), type: 'text', text: { body: event.text ?? 'Hello' } },
-                ],
+                messages: [inboundMessage(event, { from, id: newWamid(), timestamp: String(time) })],
               },
             },
           ],
@@ -219,6 +226,32 @@ export class WebhookEventsService {
     if (!waba) throw new BadRequestException('the event needs an existing wabaId');
     return waba;
   }
+}
+
+/**
+ * One inbound message of any type. `@waba/meta-graph` types only text messages, so the other
+ * shapes are built here and cast: they are what Meta sends (meta-platform.md §6.5).
+ */
+function inboundMessage(event: WebhookEventInput, head: { from: string; id: string; timestamp: string }): InboundMessage {
+  const type = event.messageType ?? 'text';
+  const media = (mimeType: string, extra: Record<string, unknown> = {}) => ({
+    id: String(Math.floor(Math.random() * 9e14) + 1e14),
+    mime_type: mimeType,
+    sha256: randomBytes(32).toString('base64'),
+    ...extra,
+  });
+  const caption = event.text === undefined ? {} : { caption: event.text };
+  const bodies: Record<InboundMessageType, Record<string, unknown>> = {
+    text: { text: { body: event.text ?? 'Hello' } },
+    reaction: { reaction: { message_id: event.messageId ?? newWamid(), emoji: event.emoji ?? '\u{1F44D}' } },
+    image: { image: media('image/jpeg', caption) },
+    video: { video: media('video/mp4', caption) },
+    audio: { audio: media('audio/ogg; codecs=opus', { voice: true }) },
+    document: { document: media('application/pdf', { filename: 'invoice.pdf', ...caption }) },
+    sticker: { sticker: media('image/webp', { animated: false }) },
+    location: { location: { latitude: 51.5072, longitude: -0.1276, name: 'Sandbox Cafe', address: '1 Example Street, London' } },
+  };
+  return { ...head, type, ...bodies[type] } as unknown as InboundMessage;
 }
 
 function metadataOf(phone: PhoneNumberRecord): { display_phone_number: string; phone_number_id: string } {
