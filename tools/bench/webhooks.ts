@@ -5,7 +5,8 @@
  * single inbound message and for a batch of 50 statuses. Prints both, and the ratio. Ours runs as
  * one `http` process and BENCH_WORKERS `worker` processes (default "1,2": both set-ups in turn),
  * with a private Redis; it also prints the time from the 200 to the delivery being applied and
- * how long the backlog takes to drain once the load stops.
+ * how long the backlog takes to drain once the load stops, and the CPU time applying costs per
+ * delivery in the workers and in the database server (CPU time holds up on a busy machine).
  */
 import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -83,6 +84,11 @@ function stopProcess(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 5000).unref();
   });
+}
+
+function profileArgs(): string[] {
+  const dir = process.env['BENCH_PROFILE_DIR'];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 10 ms). */
@@ -178,7 +184,8 @@ async function main(): Promise<void> {
       };
       const processes = [
         startProcess(process.execPath, ['dist/apps/api/main.js'], { ...settings, INSTANCE_ROLE: 'http', API_PORT: String(apiPort) }),
-        ...Array.from({ length: workers }, () => startProcess(process.execPath, ['dist/apps/api/main.js'], { ...settings, INSTANCE_ROLE: 'worker' })),
+        // BENCH_PROFILE_DIR: the workers write V8 CPU profiles there when they stop (open in Chrome DevTools).
+        ...Array.from({ length: workers }, () => startProcess(process.execPath, [...profileArgs(), 'dist/apps/api/main.js'], { ...settings, INSTANCE_ROLE: 'worker' })),
       ];
       const ourUrl = `http://127.0.0.1:${apiPort}`;
       await waitForHttp(`${ourUrl}/api/health`);
@@ -194,6 +201,8 @@ async function main(): Promise<void> {
           // saturation throughput follows on a machine this busy, and what noise moves least.
           const answering = isOurs ? processes[0].pid : baseline.pid;
           const cpuBefore = cpuSeconds(answering);
+          const workerCpuBefore = isOurs ? processes.slice(1).reduce((sum, p) => sum + cpuSeconds(p.pid), 0) : 0;
+          const databaseCpuBefore = cpuSeconds(database.pid);
           const saturated = await run(url, kind, ids, { connections: 50 });
           const cpuMs = ((cpuSeconds(answering) - cpuBefore) * 1000) / Math.max(1, saturated.requests.total);
           // Ours applies after the 200: how long the backlog takes to drain once the load stops
@@ -203,6 +212,10 @@ async function main(): Promise<void> {
           const fixed = await run(url, kind, ids, { connections: 30, rate: 300 });
           const drainedAfterFixed = isOurs ? await secondsUntilInboxEmpty(apiUri) : null;
           const delays = isOurs ? await applyDelays(apiUri, fixedStarted) : null;
+          // CPU time, not wall time: what applying costs per delivery holds up on a busy machine.
+          const deliveries = Math.max(1, saturated.requests.total + fixed.requests.total);
+          const workerCpuMs = isOurs ? ((processes.slice(1).reduce((sum, p) => sum + cpuSeconds(p.pid), 0) - workerCpuBefore) * 1000) / deliveries : null;
+          const databaseCpuMs = database.pid ? ((cpuSeconds(database.pid) - databaseCpuBefore) * 1000) / deliveries : null;
           figures[name] = { rps: saturated.requests.average, p50: fixed.latency.p50, p99: fixed.latency.p99, errors: fixed.non2xx + fixed.errors + saturated.non2xx + saturated.errors, cpuMs };
           rows.push({
             payload: kind,
@@ -216,6 +229,8 @@ async function main(): Promise<void> {
             '200→applied p50/p99 ms @300/s': delays ? `${delays.p50} / ${delays.p99}` : '',
             'drained after saturation (s)': drainedAfterSaturation ?? '',
             'drained after @300/s (s)': drainedAfterFixed ?? '',
+            'worker CPU ms/delivery': workerCpuMs === null ? '' : Number(workerCpuMs.toFixed(2)),
+            'database server CPU ms/delivery': databaseCpuMs === null ? '' : Number(databaseCpuMs.toFixed(2)),
           });
         }
         const a = figures[ours];

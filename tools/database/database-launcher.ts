@@ -18,6 +18,8 @@ export interface LaunchedDatabase {
   /** One line for people: which server, where. */
   description: string;
   stop(): Promise<void>;
+  /** The server's process, when we started it (benchmarks read its CPU time). */
+  readonly pid?: number;
   /** Embedded servers: `listener` runs when the server ends without `stop()` (a crash). */
   onExit?(listener: (reason: string) => void): void;
 }

@@ -1,5 +1,4 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { HydratedDocument } from 'mongoose';
 
 /** A tenant: one business using WABA Connect. */
 @Schema({ collection: 'accounts', timestamps: true })
@@ -10,5 +9,4 @@ export class Account {
   createdAt!: Date;
 }
 
-export type AccountDocument = HydratedDocument<Account>;
 export const AccountSchema = SchemaFactory.createForClass(Account);

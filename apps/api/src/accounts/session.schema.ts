@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { UserRole } from '@waba/contracts';
-import { Types, type HydratedDocument } from 'mongoose';
+import { Types } from 'mongoose';
 
 /**
  * A signed-in browser. Only hashes of the cookie token and of the CSRF token are stored, so a
@@ -31,5 +31,4 @@ export class Session {
   userName!: string | null;
 }
 
-export type SessionDocument = HydratedDocument<Session>;
 export const SessionSchema = SchemaFactory.createForClass(Session);

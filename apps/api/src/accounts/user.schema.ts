@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { UserRole } from '@waba/contracts';
-import { Types, type HydratedDocument } from 'mongoose';
+import { Types } from 'mongoose';
 
 /** An admin user of one tenant. Emails are unique across all tenants (they log in by email). */
 @Schema({ collection: 'users', timestamps: true })
@@ -23,5 +23,4 @@ export class User {
   createdAt!: Date;
 }
 
-export type UserDocument = HydratedDocument<User>;
 export const UserSchema = SchemaFactory.createForClass(User);

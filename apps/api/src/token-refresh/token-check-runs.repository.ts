@@ -3,8 +3,6 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { TokenCheckRun, type TokenCheckCounts, type TokenCheckTrigger } from './token-check-run.schema';
 
-export type TokenCheckRunRecord = TokenCheckRun & { id: string };
-
 /** The only code that touches `token_check_runs`. */
 @Injectable()
 export class TokenCheckRunsRepository {
@@ -22,10 +20,5 @@ export class TokenCheckRunsRepository {
 
   async finish(id: string, finishedAt: Date, counts: TokenCheckCounts, queued: number, error: string | null): Promise<void> {
     await this.runs.updateOne({ _id: new Types.ObjectId(id) }, { $set: { finishedAt, counts, queued, error } });
-  }
-
-  async latest(limit: number): Promise<TokenCheckRunRecord[]> {
-    const found = await this.runs.find().sort({ startedAt: -1 }).limit(limit).lean();
-    return found.map(({ _id, ...run }) => ({ ...run, id: String(_id) }));
   }
 }

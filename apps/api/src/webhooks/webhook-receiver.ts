@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { sendError } from '../common/errors/all-exceptions.filter';
+import { WEBHOOK_SIGNATURE_HEADER } from '@waba/meta-graph';
 import type { WebhookIngestService } from './webhook-ingest.service';
 
 export const WEBHOOK_PATH = '/api/webhooks/whatsapp';
@@ -14,7 +15,7 @@ export const WEBHOOK_PATH = '/api/webhooks/whatsapp';
 export function webhookReceiver(ingest: WebhookIngestService): RequestHandler {
   return function receiveWebhook(request: Request, response: Response) {
     const body: unknown = request.body;
-    ingest.ingest(Buffer.isBuffer(body) ? body : Buffer.alloc(0), request.header('x-hub-signature-256')).then(
+    ingest.ingest(Buffer.isBuffer(body) ? body : Buffer.alloc(0), request.header(WEBHOOK_SIGNATURE_HEADER)).then(
       () => response.status(200).end(),
       (error: unknown) => sendError(error, response, request),
     );

@@ -46,11 +46,6 @@ export class InvalidRequestError extends DomainError {
 export class UpstreamError extends DomainError {
   readonly status = 502;
 }
-/** We cannot take the request right now; the caller should retry (Meta does, for webhooks). */
-export class ServiceUnavailableError extends DomainError {
-  readonly status = 503;
-}
-
 /** Too many attempts; `retryAfterSeconds` becomes the Retry-After header. */
 export class TooManyRequestsError extends DomainError {
   readonly status = 429;
