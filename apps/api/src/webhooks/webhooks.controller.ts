@@ -6,7 +6,7 @@ import { Public, SkipCsrf } from '../common/auth/auth.decorators';
 import { WebhookIngestService } from './webhook-ingest.service';
 
 /**
- * Meta's webhook endpoint for every tenant (the seed's path): the verification handshake. Deliveries
+ * Meta's webhook endpoint for every tenant (a path the first version's contract fixed): the verification handshake. Deliveries
  * (POST) are taken by webhook-receiver.ts, ahead of Nest's pipeline.
  */
 @ApiTags('webhooks')

@@ -13,7 +13,7 @@ import {
 export interface BusinessRecord {
   id: string;
   name: string;
-  /** Set for businesses Meta refuses in the signup flow (meta-platform.md §11). */
+  /** Set for businesses Meta refuses in the signup flow (docs/meta-platform.md §11). */
   onboardingBlockedReason?: string;
 }
 

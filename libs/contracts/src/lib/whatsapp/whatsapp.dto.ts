@@ -62,7 +62,7 @@ export class EmbeddedSignupRequest {
   sessionInfo?: EmbeddedSignupSessionInfo;
 }
 
-/** `POST /api/integrations/whatsapp/oauth` (the seed's contract): the redirect flow's callback values. */
+/** `POST /api/integrations/whatsapp/oauth` (an original endpoint, kept as it was): the redirect flow's callback values. */
 export class OAuthCallbackRequest {
   @IsString()
   @IsNotEmpty({ message: 'code must not be empty' })
@@ -85,7 +85,7 @@ export class ConfirmSelectionRequest {
   phoneNumberIds!: string[];
 }
 
-/** The seed's manual add, `POST /api/settings/phone-numbers`; verified with Meta before saving. */
+/** The original manual add, `POST /api/settings/phone-numbers`; verified with Meta before saving. */
 export class ManualPhoneNumberRequest {
   @Matches(META_ID, { message: META_ID_MESSAGE('phoneNumberId') })
   phoneNumberId!: string;
@@ -112,7 +112,7 @@ export class ImportFromTokenRequest {
   accessToken!: string;
 }
 
-/** `POST /api/integrations/whatsapp/disconnect` (the seed's contract): a number, or a whole WABA. */
+/** `POST /api/integrations/whatsapp/disconnect` (an original endpoint, kept as it was): a number, or a whole WABA. */
 export class DisconnectRequest {
   @IsOptional()
   @Matches(META_ID, { message: META_ID_MESSAGE('wabaId') })
@@ -217,7 +217,7 @@ export interface WabaRestrictionView {
   at: string;
 }
 
-/** `GET /api/integrations/whatsapp/oauth/status` (the seed's contract). */
+/** `GET /api/integrations/whatsapp/oauth/status` (an original endpoint, kept as it was). */
 export interface WhatsAppStatusView {
   connected: boolean;
   activePhoneNumberId: string | null;
