@@ -1,0 +1,62 @@
+/**
+ * `npm run bench:store-ops`: what the webhook inbox's operations cost the database server, in CPU
+ * ms (from /proc, so a busy machine moves it little), at two inbox sizes. Written when drain times
+ * grew with the backlog: FerretDB 1.24 reads the whole collection for every delete, even one by
+ * `_id`, while a find by `_id` does not. An insert of 50 entries is the baseline.
+ */
+import { mongo } from 'mongoose';
+import { readFileSync } from 'node:fs';
+import { launchDatabase, withDatabaseName } from '../database/database-launcher';
+
+const BATCH = 50;
+const BODY = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { text: 'x'.repeat(400) } }] }] });
+
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function main(): Promise<void> {
+  const database = await launchDatabase({ log: () => undefined });
+  console.log(`database: ${database.description}`);
+  const client = await mongo.MongoClient.connect(withDatabaseName(database.uri, `bench_store_ops_${Date.now()}`));
+  const rows: Array<Record<string, string | number>> = [];
+  try {
+    for (const size of [200, 2000]) {
+      const inbox = client.db().collection<{ _id: string; rawBody: string; receivedAt: Date }>(`inbox_${size}`);
+      let next = 0;
+      const entries = (n: number) => Array.from({ length: n }, () => ({ _id: `delivery-${next++}`, rawBody: BODY, receivedAt: new Date() }));
+      await inbox.insertMany(entries(size));
+      const measure = async (operation: string, rounds: number, run: () => Promise<unknown>) => {
+        const before = cpuMs(database.pid);
+        for (let i = 0; i < rounds; i++) await run();
+        rows.push({ 'inbox size': size, operation, 'database CPU ms per entry': Number(((cpuMs(database.pid) - before) / (rounds * BATCH)).toFixed(3)) });
+      };
+      // Each round adds 50 entries and takes 50 away, so the inbox keeps its size.
+      await measure('insertMany of 50 (baseline)', 20, () => inbox.insertMany(entries(BATCH)));
+      let oldest = 0;
+      const takeBatch = () => Array.from({ length: BATCH }, () => `delivery-${oldest++}`);
+      await measure('findOne by _id, 50 times', 10, () => Promise.all(takeBatch().map((_id) => inbox.findOne({ _id }))));
+      oldest -= 10 * BATCH;
+      await measure('bulkWrite of 50 deleteOne by _id', 10, async () => {
+        await inbox.bulkWrite(takeBatch().map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
+        await inbox.insertMany(entries(BATCH));
+      });
+      await measure('one deleteMany, _id $in 50 ids', 10, async () => {
+        await inbox.deleteMany({ _id: { $in: takeBatch() } });
+        await inbox.insertMany(entries(BATCH));
+      });
+    }
+    console.table(rows);
+    console.log('(the delete rows include re-inserting 50 entries: compare them with the baseline row)');
+  } finally {
+    await client.close();
+    await database.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
