@@ -119,7 +119,8 @@ export class ManualNumberFormComponent {
         });
       } catch (error) {
         if (error instanceof ApiError && error.code === 'credential_choice_needed') {
-          this.conflict.set(error.message);
+          // The API's own sentence names the credential (its source and age); the catalogue's is generic.
+          this.conflict.set(error.support?.technical ?? error.message);
           this.choice.set(null);
           return;
         }
