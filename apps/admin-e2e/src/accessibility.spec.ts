@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { createAdminUser, signUp } from './support/admin-user';
-import { consentInPopup, createSandboxBusiness, createSandboxToken, SANDBOX_URL, sendWebhook } from './support/sandbox';
+import { addSandboxNumber, consentInPopup, createSandboxBusiness, createSandboxToken, sendWebhook } from './support/sandbox';
 import { addNumberByHand, numberRow, openWhatsapp, pickAndConnect } from './support/whatsapp';
 
 /** Serious and critical axe violations on the page as it is now, as "rule: target" lines (empty when none). */
@@ -74,13 +74,7 @@ for (const { name, viewport } of VIEWPORTS) {
       await pickAndConnect(page, [business.displayPhone]);
 
       // A second number, not on the Cloud API yet: adding it by hand asks which credential to keep.
-      const display = `+1 555-040-${viewport.width}`;
-      const created = await fetch(`${SANDBOX_URL}/_sandbox/phone-numbers`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ wabaId: business.wabaId, displayPhoneNumber: display, verifiedName: 'Axe second', registered: false }),
-      });
-      const second = ((await created.json()) as { id: string }).id;
+      const { phoneNumberId: second, displayPhone: display } = await addSandboxNumber(business, { displayPhone: `+1 555-040-${viewport.width}`, registered: false });
       await page.getByRole('button', { name: 'Add a number by hand' }).first().click();
       const panel = page.getByRole('region', { name: 'Add a number by hand' });
       await panel.getByLabel('Phone number ID').fill(second);
@@ -97,6 +91,8 @@ for (const { name, viewport } of VIEWPORTS) {
       await expect(row.getByLabel('Your password')).toBeVisible();
       expect(await seriousViolations(page), 'PIN prompt').toEqual([]);
 
+      // The "is connected" notice fades out first: behind the dialog's backdrop it would be dimmed below contrast.
+      await expect(page.locator('mat-snack-bar-container')).toHaveCount(0, { timeout: 10_000 });
       await sendWebhook({ type: 'phone_number_quality_update', phoneNumberId: second, event: 'FLAGGED' });
       await expect(row.getByTestId('number-status')).toContainText('Flagged');
       await page.getByRole('button', { name: `Make ${display} active` }).click();

@@ -1,20 +1,7 @@
 import { expect, test } from './support/fixtures';
 import { createAdminUser, signUp } from './support/admin-user';
-import { consentInPopup, createSandboxBusiness, createSandboxToken, SANDBOX_URL, sendWebhook, type SandboxBusiness } from './support/sandbox';
+import { addSandboxNumber, consentInPopup, createSandboxBusiness, createSandboxToken, sendWebhook } from './support/sandbox';
 import { addNumberByHand, numberRow, openWhatsapp, pickAndConnect, screenshot } from './support/whatsapp';
-
-/** One more number on a sandbox business's WABA; `registered: false` makes connecting register it (and set its PIN). */
-async function addSandboxNumber(business: SandboxBusiness, options: { registered?: boolean } = {}): Promise<SandboxBusiness> {
-  const displayPhone = `+1 555-030-${String(Math.floor(Math.random() * 9000) + 1000)}`;
-  const response = await fetch(`${SANDBOX_URL}/_sandbox/phone-numbers`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ wabaId: business.wabaId, displayPhoneNumber: displayPhone, verifiedName: `${business.name} second`, ...options }),
-  });
-  expect(response.ok, await response.clone().text()).toBe(true);
-  const { id } = (await response.json()) as { id: string };
-  return { ...business, phoneNumberId: id, displayPhone };
-}
 
 const activeBadge = (row: ReturnType<typeof numberRow>) => row.locator('app-status-badge', { hasText: /^Active$/ });
 

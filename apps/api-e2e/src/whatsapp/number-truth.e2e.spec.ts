@@ -1,8 +1,8 @@
-import type { AuditEntryView, EventsPageView, OnboardingSessionView, PhoneNumberView, WhatsAppStatusView } from '@waba/contracts';
+import type { AuditEntryView, EventsPageView, PhoneNumberView, WhatsAppStatusView } from '@waba/contracts';
 import request from 'supertest';
 import { TokenSweepService } from '../../../api/src/token-refresh/token-sweep.service';
 import { webhooksSettled } from '../support/jobs';
-import { embeddedSignup, phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
+import { connectNumbers, phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
 import { addInvitedUser } from '../support/people';
 import { useApiWithSandbox } from '../support/suite';
 import type { TestApp } from '../support/test-app';
@@ -21,12 +21,7 @@ describe('what a tenant sees of its numbers is true: the active number, manual c
 
   useApiWithSandbox((running) => ({ api, sandbox } = running));
 
-  async function connect(tenant: SignedInTenant, displayPhones: string[], business = 'Acme Bakery'): Promise<void> {
-    const { code, wabaId } = await embeddedSignup(sandbox, business);
-    const session = (await tenant.browser.post('/api/integrations/whatsapp/embedded-signup', { code, sessionInfo: { event: 'FINISH', wabaId } })).body as OnboardingSessionView;
-    const confirm = await tenant.browser.post(`/api/integrations/whatsapp/onboarding/${session.id}/confirm`, { phoneNumberIds: displayPhones.map((p) => phoneIdOf(sandbox, p)) });
-    expect(confirm.body.status).toBe('completed');
-  }
+  const connect = (tenant: SignedInTenant, displayPhones: string[], business?: string) => connectNumbers(sandbox, tenant, displayPhones, business);
 
   async function mintToken(business: string): Promise<string> {
     const owner = [...sandbox.world.businesses.values()].find((b) => b.name === business);
