@@ -2,8 +2,8 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { createAdminUser, signUp } from './support/admin-user';
-import { createSandboxBusiness, createSandboxToken } from './support/sandbox';
-import { addNumberByHand, openWhatsapp } from './support/whatsapp';
+import { addSandboxNumber, consentInPopup, createSandboxBusiness, createSandboxToken, sendWebhook } from './support/sandbox';
+import { addNumberByHand, numberRow, openWhatsapp, pickAndConnect } from './support/whatsapp';
 
 /** Serious and critical axe violations on the page as it is now, as "rule: target" lines (empty when none). */
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -63,6 +63,41 @@ for (const { name, viewport } of VIEWPORTS) {
         await expect(heading ? page.getByRole('heading', { level: 1, name: heading }) : page.getByRole('heading', { level: 1 })).toBeVisible();
         expect(await seriousViolations(page), path).toEqual([]);
       }
+    });
+
+    test("the WhatsApp page's questions (credential choice, PIN prompt, active-number warning) have no serious or critical violations", async ({ page }) => {
+      await signUp(page, createAdminUser());
+      await expect(page).toHaveURL(/\/overview$/);
+      const business = await createSandboxBusiness('E2E Axe Questions');
+      await openWhatsapp(page);
+      await consentInPopup(page, () => page.getByRole('button', { name: 'Connect WhatsApp' }).click(), business.name);
+      await pickAndConnect(page, [business.displayPhone]);
+
+      // A second number, not on the Cloud API yet: adding it by hand asks which credential to keep.
+      const { phoneNumberId: second, displayPhone: display } = await addSandboxNumber(business, { displayPhone: `+1 555-040-${viewport.width}`, registered: false });
+      await page.getByRole('button', { name: 'Add a number by hand' }).first().click();
+      const panel = page.getByRole('region', { name: 'Add a number by hand' });
+      await panel.getByLabel('Phone number ID').fill(second);
+      await panel.getByLabel('WhatsApp Business Account ID').fill(business.wabaId);
+      await panel.getByRole('textbox', { name: 'Access token', exact: true }).fill(await createSandboxToken(business));
+      await panel.getByRole('button', { name: 'Add number' }).click();
+      await expect(panel.getByRole('group', { name: 'Which credential should this account keep?' })).toBeVisible();
+      expect(await seriousViolations(page), 'credential choice').toEqual([]);
+      await panel.getByRole('radio', { name: /Keep the current credential/ }).check();
+      await panel.getByRole('button', { name: 'Add number with this choice' }).click();
+
+      const row = numberRow(page, display);
+      await row.getByRole('button', { name: `Reveal PIN of ${display}` }).click();
+      await expect(row.getByLabel('Your password')).toBeVisible();
+      expect(await seriousViolations(page), 'PIN prompt').toEqual([]);
+
+      // The "is connected" notice fades out first: behind the dialog's backdrop it would be dimmed below contrast.
+      await expect(page.locator('mat-snack-bar-container')).toHaveCount(0, { timeout: 10_000 });
+      await sendWebhook({ type: 'phone_number_quality_update', phoneNumberId: second, event: 'FLAGGED' });
+      await expect(row.getByTestId('number-status')).toContainText('Flagged');
+      await page.getByRole('button', { name: `Make ${display} active` }).click();
+      await expect(page.getByRole('alertdialog')).toBeVisible();
+      expect(await seriousViolations(page), 'active-number warning').toEqual([]);
     });
   });
 }

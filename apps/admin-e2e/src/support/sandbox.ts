@@ -43,6 +43,21 @@ export async function createSandboxBusiness(label: string): Promise<SandboxBusin
   return { name, businessId: business.id, wabaId: waba.id, phoneNumberId: phone.id, displayPhone };
 }
 
+/**
+ * One more number on a sandbox business's WABA, so a test can add it beside the first;
+ * `registered: false`: not on the Cloud API yet, so connecting registers it (and sets its PIN).
+ */
+export async function addSandboxNumber(business: SandboxBusiness, options: { displayPhone?: string; registered?: boolean } = {}): Promise<SandboxBusiness> {
+  const displayPhone = options.displayPhone ?? `+1 555-030-${String(Math.floor(Math.random() * 9000) + 1000)}`;
+  const phone = await control<{ id: string }>('/phone-numbers', {
+    wabaId: business.wabaId,
+    displayPhoneNumber: displayPhone,
+    verifiedName: `${business.name} second`,
+    ...(options.registered === undefined ? {} : { registered: options.registered }),
+  });
+  return { ...business, phoneNumberId: phone.id, displayPhone };
+}
+
 /** Asks the sandbox to send a signed `messages` webhook to the API, as Meta would. */
 export async function sendMessageWebhook(phoneNumberId: string, text: string): Promise<void> {
   const result = await control<{ deliveries: unknown[]; skipped: unknown[] }>('/webhooks', {

@@ -77,6 +77,7 @@ export function createPhoneNumber(overrides: Partial<PhoneNumberView> = {}): Pho
     lastError: null,
     lastRefreshedAt: null,
     connectedAt: '2026-01-01T00:00:00.000Z',
+    pinSet: false,
     ...overrides,
   };
 }

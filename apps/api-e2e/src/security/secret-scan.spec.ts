@@ -27,6 +27,21 @@ describe('the secret scanner itself', () => {
     expect(recorder.findLeaks(['state=stateValue1234567890']).map((l) => `${l.secret} @ ${l.where}`)).toEqual(['waba_session cookie @ me → 200', 'OAuth state @ log line 1']);
   });
 
+  it("allows a two-step PIN only in the answer of an owner's reveal", () => {
+    const secrets = new SecretRegistry();
+    const recorder = new ExchangeRecorder(secrets);
+    secrets.add('two-step PIN', '246810');
+    recorder.record('owner: POST /api/phone-numbers/123/pin/reveal', response(200, { phoneNumberId: '123', pin: '246810' }));
+    expect(recorder.findLeaks()).toEqual([]);
+    recorder.record('owner: POST /api/phone-numbers/123/refresh', response(200, { pin: '246810' }));
+    recorder.record('owner: POST /api/phone-numbers/123/pin/reveal', response(403, { message: 'no', pin: '246810' }));
+    expect(recorder.findLeaks(['revealed 246810']).map((l) => `${l.secret} @ ${l.where}`)).toEqual([
+      'two-step PIN @ owner: POST /api/phone-numbers/123/refresh → 200',
+      'two-step PIN @ owner: POST /api/phone-numbers/123/pin/reveal → 403',
+      'two-step PIN @ log line 1',
+    ]);
+  });
+
   it('scans thousands of secrets in one pass', () => {
     const secrets = new SecretRegistry();
     for (let i = 0; i < 5000; i++) secrets.add('csrf', `csrf-token-${i.toString().padStart(8, '0')}-value`);

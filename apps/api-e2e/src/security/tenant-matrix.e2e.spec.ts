@@ -139,6 +139,12 @@ const EXPECTATIONS: Record<string, Expectation> = {
     variants: (w) => w.victim.phoneNumberIds.map((id, i) => ({ name: `victim number ${i}`, params: { phoneNumberId: id } })),
     expect: { ...unsafe, otherTenant: 404 },
   },
+  // Owners only (the service refuses an admin in words, before anything is read); another tenant's number is not found.
+  'POST /api/phone-numbers/:phoneNumberId/pin/reveal': {
+    access: 'session',
+    variants: (w) => w.victim.phoneNumberIds.map((id, i) => ({ name: `victim number ${i}`, params: { phoneNumberId: id }, body: { password: `pw-${fresh()}-long-enough` } })),
+    expect: { ...unsafe, otherTenant: 404 },
+  },
   'POST /api/phone-numbers/:phoneNumberId/refresh': {
     access: 'session',
     variants: (w) => [{ name: 'victim number', params: { phoneNumberId: w.victim.phoneNumberIds[0] } }],

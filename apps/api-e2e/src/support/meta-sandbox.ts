@@ -1,5 +1,8 @@
 import { APP_ID, APP_SECRET, CONFIG_ID, grantConsent, startSandbox, VERSION, type ConsentResult, type Sandbox } from '../../../meta-sandbox/src/testing/sandbox-harness';
+import type { OnboardingSessionView } from '@waba/contracts';
+import { phoneIdOf } from '../../../meta-sandbox/src/testing/sandbox-harness';
 import { runSecretScan } from './run-secret-scan';
+import type { SignedInTenant } from './tenants';
 import { startTestApp, type TestApp } from './test-app';
 
 export { grantConsent, phoneIdOf, wabaIdOf, type Sandbox } from '../../../meta-sandbox/src/testing/sandbox-harness';
@@ -28,4 +31,13 @@ export async function embeddedSignup(sandbox: Sandbox, business = 'Acme Bakery',
   const finish = consent.messages.find((m) => m['type'] === 'WA_EMBEDDED_SIGNUP') as { data?: { waba_id?: string } } | undefined;
   if (!consent.code) throw new Error('the sandbox returned no code');
   return { code: consent.code, wabaId: finish?.data?.waba_id, consent };
+}
+
+/** Embedded Signup through the API, then the picker's confirm of `displayPhones`; the confirmed session. */
+export async function connectNumbers(sandbox: Sandbox, tenant: SignedInTenant, displayPhones: string[], business = 'Acme Bakery'): Promise<OnboardingSessionView> {
+  const { code, wabaId } = await embeddedSignup(sandbox, business);
+  const session = (await tenant.browser.post('/api/integrations/whatsapp/embedded-signup', { code, sessionInfo: { event: 'FINISH', wabaId } })).body as OnboardingSessionView;
+  const confirm = await tenant.browser.post(`/api/integrations/whatsapp/onboarding/${session.id}/confirm`, { phoneNumberIds: displayPhones.map((p) => phoneIdOf(sandbox, p)) });
+  if (confirm.body.status !== 'completed') throw new Error(`signup not completed: ${JSON.stringify(confirm.body)}`);
+  return confirm.body as OnboardingSessionView;
 }

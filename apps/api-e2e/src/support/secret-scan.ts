@@ -13,7 +13,8 @@
  *   expect(recorder.findLeaks(api.logs.lines)).toEqual([]);
  *
  * Secrets a response hands out on purpose are allowed in that response only: a Set-Cookie's value,
- * the `state` of a redirect to Meta's dialog. Everywhere else they are leaks.
+ * the `state` of a redirect to Meta's dialog, the two-step PIN of an owner's reveal. Everywhere
+ * else they are leaks.
  */
 import type { Server } from 'node:http';
 import type { Response } from 'supertest';
@@ -30,6 +31,9 @@ export interface Leak {
 
 /** Request body fields that carry a secret when the API accepts them (a password chosen, a token pasted, a code). */
 export const SECRET_REQUEST_FIELDS = ['password', 'currentPassword', 'newPassword', 'accessToken', 'token', 'code'];
+
+/** The one route whose answer hands out a two-step PIN (`POST /api/phone-numbers/:id/pin/reveal`). */
+const PIN_REVEAL_ROUTE = /POST \/api\/phone-numbers\/[^/\s]+\/pin\/reveal$/;
 
 /** Shorter values would match by chance (ids, timestamps) unless bounded by non-alphanumerics. */
 const SHORT = 12;
@@ -168,6 +172,12 @@ export class ExchangeRecorder {
     if (invitationToken && invitationToken.length >= 4) {
       this.secrets.add('invitation token', invitationToken);
       allowed.add(invitationToken);
+    }
+    // A number's two-step PIN leaves the API in one answer only: an owner's audited reveal.
+    const pin = (response.body as { pin?: unknown } | undefined)?.pin;
+    if (response.status === 200 && PIN_REVEAL_ROUTE.test(label) && typeof pin === 'string' && pin.length >= 4) {
+      this.secrets.add('two-step PIN', pin);
+      allowed.add(pin);
     }
     const headers = Object.entries(response.headers)
       .map(([name, value]) => `${name}: ${[value ?? ''].flat().join(', ')}`)

@@ -118,6 +118,13 @@ export class AuthService {
     await this.endSessionsOf(user.id, tenant.sessionId);
   }
 
+  /** The signed-in user typed their password again (to reveal a secret): true when it is theirs. */
+  async passwordMatches(tenant: TenantContext, password: string): Promise<boolean> {
+    const user = await this.repository.findUser(tenant.accountId, tenant.userId);
+    if (!user) throw new UnauthorizedError('Your session has ended; please log in again');
+    return this.hasher.verify(user.passwordHash, password);
+  }
+
   /** Every session of the user but `keepSessionId` ends now, and their sockets close on every instance. */
   async endSessionsOf(userId: string, keepSessionId?: string): Promise<void> {
     await this.repository.deleteSessionsOfUser(userId, keepSessionId);

@@ -8,6 +8,18 @@ import { AuditRepository } from './audit.repository';
 /** Actor of an audit entry: a signed-in user, or the system acting for a tenant. */
 export type AuditActor = Pick<TenantContext, 'accountId'> & Partial<Pick<TenantContext, 'userId' | 'userName'>> & { name?: string };
 
+/** What acts for a tenant when no person does; the audit log names it as the actor. */
+export const SYSTEM_ACTORS = {
+  metaWebhook: 'Meta webhook',
+  scheduledCheck: 'Scheduled check',
+  operatorCommand: 'Operator command',
+} as const;
+
+/** The system acting for one tenant, as an audit actor. */
+export function systemActor(accountId: string, name: (typeof SYSTEM_ACTORS)[keyof typeof SYSTEM_ACTORS]): AuditActor {
+  return { accountId, name };
+}
+
 @Injectable()
 export class AuditService {
   constructor(

@@ -19,9 +19,11 @@ export interface ConnectionRecord {
   status: ConnectionStatus;
   lastCheckedAt: Date | null;
   lastError: string | null;
+  /** When this credential was first stored (the schema's timestamps). */
+  savedAt: Date | null;
 }
 
-export type ConnectionGrant = Omit<ConnectionRecord, 'id' | 'accountId' | 'status' | 'lastCheckedAt' | 'lastError'> & {
+export type ConnectionGrant = Omit<ConnectionRecord, 'id' | 'accountId' | 'status' | 'lastCheckedAt' | 'lastError' | 'savedAt'> & {
   metaUserId: string | null;
   createdBy: string | null;
   checkedAt: Date;
@@ -108,5 +110,6 @@ function toRecord(doc: MetaConnection & { _id: Types.ObjectId }): ConnectionReco
     status: doc.status,
     lastCheckedAt: doc.lastCheckedAt,
     lastError: doc.lastError,
+    savedAt: (doc as { createdAt?: Date }).createdAt ?? null,
   };
 }

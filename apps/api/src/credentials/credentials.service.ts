@@ -54,6 +54,11 @@ export class CredentialsService {
     }
   }
 
+  /** The stored credential's facts (never its token), or null. */
+  find(accountId: string, connectionId: string): Promise<ConnectionRecord | null> {
+    return this.repository.find(accountId, connectionId);
+  }
+
   async views(accountId: string, connectionIds: string[]): Promise<Map<string, ConnectionView>> {
     const records = await this.repository.findMany(accountId, [...new Set(connectionIds)]);
     return new Map(records.map((r) => [r.id, toConnectionView(r)]));

@@ -18,6 +18,7 @@ import { OAuthState, OAuthStateSchema, OnboardingSession, OnboardingSessionSchem
 import { OAuthStateService } from './oauth-state.service';
 import { OAuthController } from './oauth.controller';
 import { OAuthRepository } from './oauth.repository';
+import { ManualNumbersService } from './manual-numbers.service';
 import { OnboardingService } from './onboarding.service';
 import { WhatsAppOAuthStrategy } from './whatsapp-oauth.strategy';
 
@@ -35,7 +36,7 @@ import { WhatsAppOAuthStrategy } from './whatsapp-oauth.strategy';
     RealtimeModule,
   ],
   controllers: [OAuthController, ManualNumbersController],
-  providers: [OAuthRepository, OAuthStateService, DiscoveryService, OnboardingService, WhatsAppOAuthStrategy],
+  providers: [OAuthRepository, OAuthStateService, DiscoveryService, OnboardingService, ManualNumbersService, WhatsAppOAuthStrategy],
 })
 export class OAuthModule implements OnModuleInit {
   constructor(

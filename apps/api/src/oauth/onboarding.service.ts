@@ -2,17 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type {
   ConnectionSource,
   EmbeddedSignupRequest,
-  ManualPhoneNumberRequest,
   OnboardingSessionView,
   PhoneNumberState,
-  PhoneNumberView,
 } from '@waba/contracts';
 import { MetaGraphClient, MetaGraphError, type PhoneNumber as GraphPhoneNumber, type Waba } from '@waba/meta-graph';
 import { AuditService } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { sha256Hex } from '../common/crypto/sha256';
 import { Clock } from '../common/clock/clock';
-import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError, UpstreamError } from '../common/errors/domain-errors';
+import { ForbiddenError, InvalidRequestError, NotFoundError, UpstreamError } from '../common/errors/domain-errors';
 import { CredentialsService } from '../credentials/credentials.service';
 import { MetricsService, type OnboardingFlow } from '../metrics/metrics.service';
 import { PhoneNumbersService, type NumberOutcome, type SelectedWaba } from '../phone-numbers/phone-numbers.service';
@@ -95,29 +93,6 @@ export class OnboardingService {
     const view = await this.toView(tenant, saved);
     this.events.publish(tenant.accountId, { type: 'onboarding.updated', session: view });
     return view;
-  }
-
-  /**
-   * The seed's manual add, verified first: the token must be valid, must reach the WABA, and the
-   * number must belong to that WABA. Then it connects like a picked number.
-   */
-  addManually(tenant: TenantContext, request: ManualPhoneNumberRequest): Promise<PhoneNumberView> {
-    return this.metrics.onboarding('manual_add', 'connect', () => this.verifyAndConnect(tenant, request));
-  }
-
-  private async verifyAndConnect(tenant: TenantContext, request: ManualPhoneNumberRequest): Promise<PhoneNumberView> {
-    const { debug, wabas } = await this.discovery.discover(request.accessToken, [request.wabaId]).catch(rethrowAsDomainError('Meta did not accept these credentials'));
-    const waba = wabas.find((w) => w.id === request.wabaId);
-    if (!waba) throw new ForbiddenError(`This access token cannot manage WhatsApp Business Account ${request.wabaId}`);
-    const number = waba.phone_numbers?.data.find((n) => n.id === request.phoneNumberId);
-    if (!number) throw new InvalidRequestError(`Phone number ${request.phoneNumberId} does not belong to WhatsApp Business Account ${request.wabaId}`);
-
-    const connection = await this.credentials.saveGrant(tenant, request.accessToken, 'manual', debug, wabas.map((w) => w.id));
-    const [outcome] = await this.phoneNumbers.connectSelection(tenant, connection.id, 'manual', [{ waba, numbers: [number] }]);
-    if (outcome.takenByAnotherTenant) throw new ConflictError(outcome.message ?? 'This number is connected to another account');
-    if (outcome.state !== 'connected') throw new UpstreamError(outcome.message ?? 'The number could not be connected');
-    await this.audit.record(tenant, 'phone_number.added_manually', `Number ${number.display_phone_number ?? number.id}`, `WABA ${waba.id}`);
-    return this.phoneNumbers.numberView(tenant, number.id);
   }
 
   private async startFromToken(tenant: TenantContext, token: string, source: ConnectionSource, hints: string[]): Promise<OnboardingSessionView> {

@@ -1,15 +1,19 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { PhoneNumberView, WhatsAppStatusView } from '@waba/contracts';
+import { RevealPinRequest, SelectActiveRequest, type PhoneNumberView, type RevealedPinView, type WhatsAppStatusView } from '@waba/contracts';
 import { CurrentTenant, type TenantContext } from '../common/auth/auth.decorators';
 import { PhoneNumbersService } from './phone-numbers.service';
+import { PinRevealService } from './pin-reveal.service';
 import { LimitMetaCalls } from '../common/rate-limits/meta-call-limit.guard';
 import { ApiRoute } from '../openapi/api-route.decorator';
 
 @ApiTags('phone-numbers')
 @Controller('phone-numbers')
 export class PhoneNumbersController {
-  constructor(private readonly phoneNumbers: PhoneNumbersService) {}
+  constructor(
+    private readonly phoneNumbers: PhoneNumbersService,
+    private readonly pins: PinRevealService,
+  ) {}
 
   @ApiRoute({ summary: 'Your WABAs and numbers', returns: 'WhatsAppStatusView', errors: [401, 503] })
   @Get()
@@ -17,11 +21,28 @@ export class PhoneNumbersController {
     return this.phoneNumbers.status(tenant);
   }
 
-  @ApiRoute({ summary: 'Make a connected number the active one', returns: 'PhoneNumberView', errors: [400, 401, 403, 404, 503] })
+  @ApiRoute({
+    summary: 'Make a connected number the active one',
+    description: 'A flagged or restricted number needs acceptWarning: true (409 with the warning in words otherwise).',
+    returns: 'PhoneNumberView',
+    errors: [400, 401, 403, 404, 409, 503],
+  })
   @Post(':phoneNumberId/active')
   @HttpCode(200)
-  selectActive(@CurrentTenant() tenant: TenantContext, @Param('phoneNumberId') phoneNumberId: string): Promise<PhoneNumberView> {
-    return this.phoneNumbers.selectActive(tenant, phoneNumberId);
+  selectActive(@CurrentTenant() tenant: TenantContext, @Param('phoneNumberId') phoneNumberId: string, @Body() body: SelectActiveRequest): Promise<PhoneNumberView> {
+    return this.phoneNumbers.selectActive(tenant, phoneNumberId, body ?? {});
+  }
+
+  @ApiRoute({
+    summary: "Owners: the two-step PIN we set when registering the number, after the password again",
+    description: 'The only answer that carries the PIN. Every reveal is audited; 5 attempts per 15 minutes per user.',
+    returns: 'RevealedPinView',
+    errors: [400, 401, 403, 404, 429, 503],
+  })
+  @Post(':phoneNumberId/pin/reveal')
+  @HttpCode(200)
+  revealPin(@CurrentTenant() tenant: TenantContext, @Param('phoneNumberId') phoneNumberId: string, @Body() body: RevealPinRequest): Promise<RevealedPinView> {
+    return this.pins.reveal(tenant, phoneNumberId, body.password);
   }
 
   /** "Test connection": refresh the number's data from Meta. */

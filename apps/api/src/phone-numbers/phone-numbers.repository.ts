@@ -165,7 +165,8 @@ export class PhoneNumbersRepository {
     return result.modifiedCount === 1;
   }
 
-  async hasActiveNumber(accountId: string): Promise<boolean> {
-    return (await this.numbers.countDocuments({ accountId: new Types.ObjectId(accountId), isActive: true, state: 'connected' })) > 0;
+  /** The tenant has no active number any more. */
+  async clearActive(accountId: string): Promise<void> {
+    await this.numbers.updateMany({ accountId: new Types.ObjectId(accountId), isActive: true }, { $set: { isActive: false } });
   }
 }

@@ -1,22 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { codeOfMetaError, describeError } from '@waba/contracts';
+import { codeOfMetaError, deriveNumberStatus, describeActiveNumberChange, describeError } from '@waba/contracts';
 import type {
+  ActiveNumberCause,
   ConnectionSource,
+  DerivedStatus,
   DisconnectRequest,
   NumberAvailability,
+  NumberStatusKind,
   PhoneNumberState,
   PhoneNumberView,
+  SelectActiveRequest,
   WabaView,
   WhatsAppStatusView,
 } from '@waba/contracts';
 import { MetaGraphClient, MetaGraphError, type PhoneNumber as GraphPhoneNumber, type Waba } from '@waba/meta-graph';
 import { randomInt } from 'node:crypto';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, SYSTEM_ACTORS, systemActor, type AuditActor } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { Clock } from '../common/clock/clock';
 import { DomainEvents } from '../common/events/domain-events';
 import { pinBinding, TokenCipher } from '../common/crypto/token-cipher';
-import { InvalidRequestError, NotFoundError } from '../common/errors/domain-errors';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../common/errors/domain-errors';
 import { CredentialsService } from '../credentials/credentials.service';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { PhoneNumbersRepository, type NumberFacts, type PhoneNumberRecord, type WabaRecord } from './phone-numbers.repository';
@@ -34,6 +38,13 @@ export interface NumberOutcome {
   /** Failed because another tenant holds the number or its WABA (a conflict, not Meta's failure). */
   takenByAnotherTenant?: boolean;
 }
+
+/** Statuses (libs/contracts status.ts) a number may have to become the active one without a word. */
+const SENDS_FREELY = new Set<NumberStatusKind>(['connected', 'quality_medium', 'credential_expiring']);
+/** A person may still choose these as active, after a warning in words; nothing else picks them. */
+const SENDS_WITH_WARNING = new Set<NumberStatusKind>(['flagged', 'restricted']);
+
+type NumberWithStatus = { number: PhoneNumberRecord; status: DerivedStatus<NumberStatusKind> };
 
 /** WABAs and numbers of a tenant: connect, list, choose the active one, refresh, disconnect. */
 @Injectable()
@@ -59,7 +70,7 @@ export class PhoneNumbersService {
       subscribed: waba.subscribed,
       state: waba.state,
       connection: connections.get(String(waba.connectionId)) ?? null,
-      restriction: waba.restriction ? { event: waba.restriction.event, explanation: waba.restriction.explanation, at: new Date(waba.restriction.at).toISOString() } : null,
+      restriction: waba.restriction ? toRestrictionView(waba.restriction) : null,
       numbers: numbers.filter((n) => n.wabaId === waba.wabaId).map(toPhoneNumberView),
     }));
     const active = numbers.find((n) => n.isActive && n.state === 'connected');
@@ -93,7 +104,7 @@ export class PhoneNumbersService {
   async connectSelection(tenant: TenantContext, connectionId: string, source: ConnectionSource, selection: SelectedWaba[]): Promise<NumberOutcome[]> {
     const token = await this.credentials.tokenOf(tenant.accountId, connectionId);
     const outcomes = await Promise.all(selection.map((chosen) => this.connectWaba(tenant, token, connectionId, source, chosen)));
-    await this.ensureActiveNumber(tenant.accountId);
+    await this.reconcileActive(tenant, 'not_usable');
     this.events.publish(tenant.accountId, { type: 'whatsapp.changed', reason: 'connected' });
     return outcomes.flat();
   }
@@ -170,11 +181,27 @@ export class PhoneNumbersService {
     return { phoneNumberId: record.phoneNumberId, state: 'connected' };
   }
 
-  async selectActive(tenant: TenantContext, phoneNumberId: string): Promise<PhoneNumberView> {
-    const number = await this.requireNumber(tenant.accountId, phoneNumberId);
+  /**
+   * A person's choice of the active number. A flagged or restricted number needs `acceptWarning`
+   * (409 in words otherwise); one that cannot send at all (banned, credential dead) is refused.
+   */
+  async selectActive(tenant: TenantContext, phoneNumberId: string, request: SelectActiveRequest = {}): Promise<PhoneNumberView> {
+    const entry = (await this.numbersWithStatus(tenant.accountId)).find((n) => n.number.phoneNumberId === phoneNumberId);
+    if (!entry) throw new NotFoundError('Phone number not found');
+    const { number, status } = entry;
     if (number.state !== 'connected') throw new InvalidRequestError('Only a connected number can be the active number');
+    if (!SENDS_FREELY.has(status.kind) && !SENDS_WITH_WARNING.has(status.kind)) {
+      throw new InvalidRequestError(`${number.displayPhone} cannot be the active number: ${status.explanation ?? status.label}`);
+    }
+    const warned = SENDS_WITH_WARNING.has(status.kind);
+    if (warned && request.acceptWarning !== true) {
+      throw new ConflictError(
+        `${number.displayPhone} is ${status.label.toLowerCase()}: ${status.explanation} Make it the active number anyway only if you accept that its messages may not get through.`,
+        { code: 'number_needs_warning' },
+      );
+    }
     await this.repository.setActive(tenant.accountId, phoneNumberId);
-    await this.audit.record(tenant, 'phone_number.activated', `Number ${number.displayPhone}`);
+    await this.audit.record(tenant, 'phone_number.activated', `Number ${number.displayPhone}`, warned ? `Chosen despite the warning: ${status.label}` : undefined);
     this.events.publish(tenant.accountId, { type: 'whatsapp.changed', reason: 'active-number' });
     return toPhoneNumberView({ ...number, isActive: true });
   }
@@ -193,6 +220,7 @@ export class PhoneNumbersService {
         await this.credentials.markNeedsReauth(tenant.accountId, connectionId, describeGraphError(error));
         const connection = (await this.credentials.views(tenant.accountId, [connectionId])).get(connectionId);
         if (connection) this.events.publish(tenant.accountId, { type: 'connection.updated', connection });
+        await this.credentialUnusable(tenant, connectionId);
       }
       await this.repository.updateNumber(tenant.accountId, phoneNumberId, { lastError: message });
       // A stored credential Meta refuses needs the consent again, not a newly pasted token.
@@ -213,12 +241,13 @@ export class PhoneNumbersService {
       (n) => n.state !== 'disconnected' && (!request.phoneNumberId || n.phoneNumberId === request.phoneNumberId),
     );
     for (const number of numbers) {
-      await this.markNumber(tenant.accountId, number.phoneNumberId, { state: 'disconnected', isActive: false, disconnectedAt: this.clock.now() });
+      // `isActive` stays until reconcileActive has seen which number went away, to say so.
+      await this.markNumber(tenant.accountId, number.phoneNumberId, { state: 'disconnected', disconnectedAt: this.clock.now() });
       await this.audit.record(tenant, 'phone_number.disconnected', `Number ${number.displayPhone}`);
     }
     const remaining = (await this.repository.listNumbersOfWaba(tenant.accountId, wabaId)).filter((n) => n.state !== 'disconnected');
     if (remaining.length === 0) await this.releaseWaba(tenant, waba);
-    await this.ensureActiveNumber(tenant.accountId);
+    await this.reconcileActive(tenant, request.wabaId ? 'waba_disconnected' : 'disconnected', new Set(numbers.map((n) => n.phoneNumberId)));
     this.events.publish(tenant.accountId, { type: 'whatsapp.changed', reason: 'disconnected' });
     return this.status(tenant);
   }
@@ -238,9 +267,25 @@ export class PhoneNumbersService {
     await this.audit.record(tenant, 'waba.disconnected', `WABA ${waba.wabaId}`, details);
   }
 
-  /** A change Meta reported by webhook (quality, limit, name): stored and pushed live. */
+  /**
+   * A change Meta reported by webhook (quality, limit, name): stored and pushed live. When it
+   * takes the active number from "sends freely" to flagged or restricted, another one takes over.
+   */
   async applyMetaChange(accountId: string, phoneNumberId: string, patch: Partial<NumberFacts>): Promise<void> {
+    const before = (await this.numbersWithStatus(accountId)).find((n) => n.number.phoneNumberId === phoneNumberId);
     await this.markNumber(accountId, phoneNumberId, patch);
+    if (!before?.number.isActive || !SENDS_FREELY.has(before.status.kind)) return;
+    const after = (await this.numbersWithStatus(accountId)).find((n) => n.number.phoneNumberId === phoneNumberId);
+    if (!after || SENDS_FREELY.has(after.status.kind)) return;
+    const cause: ActiveNumberCause = after.status.kind === 'flagged' ? 'flagged' : after.status.kind === 'restricted' ? 'restricted' : 'not_usable';
+    await this.reconcileActive(systemActor(accountId, SYSTEM_ACTORS.metaWebhook), cause, new Set([phoneNumberId]));
+  }
+
+  /** A credential Meta no longer accepts: the numbers of the WABAs it serves cannot send. */
+  async credentialUnusable(actor: AuditActor, connectionId: string): Promise<void> {
+    const wabaIds = (await this.repository.listWabas(actor.accountId)).filter((w) => String(w.connectionId) === connectionId).map((w) => w.wabaId);
+    const numbers = (await this.repository.listNumbers(actor.accountId)).filter((n) => wabaIds.includes(n.wabaId));
+    await this.reconcileActive(actor, 'credential_dead', new Set(numbers.map((n) => n.phoneNumberId)));
   }
 
   /**
@@ -253,7 +298,9 @@ export class PhoneNumbersService {
     await this.repository.updateWaba(accountId, wabaId, { state: 'revoked', subscribed: false });
     await this.credentials.markRevoked(accountId, String(owner.connectionId), reason);
     // Only Meta's webhooks (PARTNER_REMOVED, PARTNER_APP_UNINSTALLED) revoke a WABA.
-    await this.audit.record({ accountId, name: 'Meta webhook' }, 'waba.revoked', `WABA ${wabaId}`, reason);
+    const actor = systemActor(accountId, SYSTEM_ACTORS.metaWebhook);
+    await this.audit.record(actor, 'waba.revoked', `WABA ${wabaId}`, reason);
+    await this.reconcileActive(actor, 'access_removed', await this.numberIdsOfWaba(accountId, wabaId));
     this.events.publish(accountId, { type: 'whatsapp.changed', reason: 'revoked' });
   }
 
@@ -261,14 +308,57 @@ export class PhoneNumbersService {
   async restrictWaba(accountId: string, wabaId: string, restriction: { event: string; explanation: string; at: Date }): Promise<void> {
     if (!(await this.repository.findWaba(accountId, wabaId))) return;
     await this.repository.updateWaba(accountId, wabaId, { restriction });
-    await this.audit.record({ accountId, name: 'Meta webhook' }, 'waba.restricted', `WABA ${wabaId}`, restriction.explanation);
+    const actor = systemActor(accountId, SYSTEM_ACTORS.metaWebhook);
+    await this.audit.record(actor, 'waba.restricted', `WABA ${wabaId}`, restriction.explanation);
+    await this.reconcileActive(actor, 'restricted', await this.numberIdsOfWaba(accountId, wabaId));
     this.events.publish(accountId, { type: 'whatsapp.changed', reason: 'restricted' });
   }
 
-  private async ensureActiveNumber(accountId: string): Promise<void> {
-    if (await this.repository.hasActiveNumber(accountId)) return;
-    const first = (await this.repository.listNumbers(accountId)).find((n) => n.state === 'connected');
-    if (first) await this.repository.setActive(accountId, first.phoneNumberId);
+  /**
+   * Keeps the active number one that can send. When it is among `dropping` (it just went away or
+   * became unusable) or is no longer connected, the first connected number that sends freely takes
+   * over, or none does; the tenant is told which (an event and an audit entry naming `actor`). A
+   * flagged or restricted number is never picked here; one a person chose stays until it drops.
+   * The first pick (no active number before) says nothing: nothing went away.
+   */
+  private async reconcileActive(actor: AuditActor, cause: ActiveNumberCause, dropping: ReadonlySet<string> = new Set()): Promise<void> {
+    const numbers = await this.numbersWithStatus(actor.accountId);
+    const current = numbers.find((n) => n.number.isActive);
+    const stays = (entry: NumberWithStatus) => entry.number.state === 'connected' && !dropping.has(entry.number.phoneNumberId);
+    if (current && stays(current) && (SENDS_FREELY.has(current.status.kind) || SENDS_WITH_WARNING.has(current.status.kind))) return;
+    const next = numbers.find((n) => n !== current && stays(n) && SENDS_FREELY.has(n.status.kind)) ?? null;
+    if (next) await this.repository.setActive(actor.accountId, next.number.phoneNumberId);
+    else if (current) await this.repository.clearActive(actor.accountId);
+    if (!current) return;
+
+    const words = describeActiveNumberChange({ previous: current.number.displayPhone, next: next?.number.displayPhone ?? null, cause });
+    await this.audit.record(actor, 'phone_number.active_changed', `Number ${current.number.displayPhone}`, words.meaning);
+    const shown = next ?? current;
+    this.domainEvents.emit('active-number.changed', {
+      accountId: actor.accountId,
+      title: words.title,
+      detail: words.meaning,
+      phoneNumberId: shown.number.phoneNumberId,
+      wabaId: shown.number.wabaId,
+      occurredAt: this.clock.now(),
+    });
+    this.events.publish(actor.accountId, { type: 'whatsapp.changed', reason: 'active-number' });
+  }
+
+  /** Every number with the status the tenant sees (libs/contracts status.ts), as of now. */
+  private async numbersWithStatus(accountId: string): Promise<NumberWithStatus[]> {
+    const [wabas, numbers] = await Promise.all([this.repository.listWabas(accountId), this.repository.listNumbers(accountId)]);
+    const connections = await this.credentials.views(accountId, wabas.map((w) => String(w.connectionId)));
+    const now = this.clock.now().getTime();
+    return numbers.map((number) => {
+      const waba = wabas.find((w) => w.wabaId === number.wabaId);
+      const facts = waba ? { state: waba.state, connection: connections.get(String(waba.connectionId)) ?? null, restriction: waba.restriction ? toRestrictionView(waba.restriction) : null } : null;
+      return { number, status: deriveNumberStatus(toPhoneNumberView(number), facts, now) };
+    });
+  }
+
+  private async numberIdsOfWaba(accountId: string, wabaId: string): Promise<Set<string>> {
+    return new Set((await this.repository.listNumbersOfWaba(accountId, wabaId)).map((n) => n.phoneNumberId));
   }
 
   private async requireNumber(accountId: string, phoneNumberId: string): Promise<PhoneNumberRecord> {
@@ -334,5 +424,10 @@ export function toPhoneNumberView(number: PhoneNumberRecord): PhoneNumberView {
     lastError: number.lastError,
     lastRefreshedAt: number.lastRefreshedAt?.toISOString() ?? null,
     connectedAt: number.connectedAt?.toISOString() ?? null,
+    pinSet: number.encryptedPin !== null && number.registration === 'registered',
   };
+}
+
+function toRestrictionView(restriction: NonNullable<WabaRecord['restriction']>): NonNullable<WabaView['restriction']> {
+  return { event: restriction.event, explanation: restriction.explanation, at: new Date(restriction.at).toISOString() };
 }

@@ -4,6 +4,7 @@ import { MetaGraphClient, MetaGraphError, type DebugTokenData } from '@waba/meta
 import { sha256Hex } from '../common/crypto/sha256';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
+import { DomainEvents } from '../common/events/domain-events';
 import { TokenCipher, tokenBinding } from '../common/crypto/token-cipher';
 import { CredentialsService, grantedWabaTargets } from '../credentials/credentials.service';
 import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
@@ -46,6 +47,7 @@ export class TokenCheckService {
     private readonly events: RealtimePublisher,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly domainEvents: DomainEvents,
   ) {}
 
   /** Checks a credential its check job holds; a dry run writes nothing and exchanges nothing. */
@@ -156,6 +158,8 @@ export class TokenCheckService {
     if (options.dryRun) return outcome;
     await this.save(connection, { status: 'needs_reauth', lastError: reason, lastCheckedAt: this.clock.now(), checkFailures: 0, lastCheckFailure: null, nextCheckAt: null }, outcome);
     await this.audit.record({ accountId: connection.accountId, name: 'Credential check' }, 'connection.needs_reauth', `Meta connection ${connection.id}`, reason);
+    // Its numbers cannot send: the active number moves (phone-numbers module), and the tenant is told.
+    this.domainEvents.emit('connection.unusable', { accountId: connection.accountId, connectionId: connection.id });
     return outcome;
   }
 

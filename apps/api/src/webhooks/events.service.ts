@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { TENANT_EVENT_TYPES, type EventsPageView, type TenantEventType, type WebhookDeliveryStatus, type WebhookDeliveryView } from '@waba/contracts';
 import type { TenantContext } from '../common/auth/auth.decorators';
+import type { DomainEventMap } from '../common/events/domain-events';
+import { RealtimePublisher } from '../realtime/realtime-publisher';
+import { randomUUID } from 'node:crypto';
 import { InvalidRequestError } from '../common/errors/domain-errors';
 import { WebhooksRepository } from './webhooks.repository';
 
@@ -9,7 +12,31 @@ const MAX_PAGE = 10_000;
 
 @Injectable()
 export class EventsService {
-  constructor(private readonly repository: WebhooksRepository) {}
+  constructor(
+    private readonly repository: WebhooksRepository,
+    private readonly gateway: RealtimePublisher,
+  ) {}
+
+  /** The active number changed without anyone choosing it: an event on the tenant's Events page, pushed live. */
+  async recordActiveNumberChange(change: DomainEventMap['active-number.changed']): Promise<void> {
+    const created = await this.repository.insertEvents([
+      {
+        accountId: change.accountId,
+        event: {
+          key: `active:${randomUUID()}`,
+          type: 'phone_number.active',
+          title: change.title,
+          detail: change.detail,
+          phoneNumberId: change.phoneNumberId,
+          wabaId: change.wabaId,
+          occurredAt: change.occurredAt,
+          receivedAt: change.occurredAt,
+          messageId: null,
+        },
+      },
+    ]);
+    for (const { accountId, view } of created) this.gateway.publish(accountId, { type: 'event.created', event: view });
+  }
 
   async list(tenant: TenantContext, query: { types?: string; page?: number; pageSize?: number }): Promise<EventsPageView> {
     const types = query.types ? query.types.split(',').map((t) => t.trim()) : [];

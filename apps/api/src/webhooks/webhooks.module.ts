@@ -3,7 +3,7 @@
  * queued as jobs and applied by workers in batches (deduplicated, routed by number then WABA),
  * archived, and shown on the tenant's Events page.
  */
-import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock/clock';
 import { ApiConfig } from '../config/api-config';
 import { ScheduledTasks } from '../jobs/scheduled-tasks';
@@ -49,10 +49,14 @@ export class WebhooksModule implements OnModuleInit {
     private readonly repository: WebhooksRepository,
     private readonly clock: Clock,
     private readonly config: ApiConfig,
+    private readonly events: EventsService,
   ) {}
 
   onModuleInit(): void {
     this.domainEvents.on('waba.connected', ({ accountId, wabaId }) => void this.jobs.requeueUnroutable(accountId, wabaId));
+    this.domainEvents.on('active-number.changed', (change) => {
+      this.events.recordActiveNumberChange(change).catch((error: Error) => new Logger('Events').warn(`Recording an active-number event failed: ${error.message}`));
+    });
     this.tasks.register('webhook-retention', this.config.RETENTION_INTERVAL_MINUTES * 60_000, () => {
       const daysAgo = (days: number) => new Date(this.clock.now().getTime() - days * 24 * 3600_000);
       return this.repository.deleteReceivedBefore({ deliveries: daysAgo(this.config.WEBHOOK_ARCHIVE_RETENTION_DAYS), events: daysAgo(this.config.TENANT_EVENT_RETENTION_DAYS) });

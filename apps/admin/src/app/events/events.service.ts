@@ -10,6 +10,7 @@ export const EVENT_TYPE_LABELS: Readonly<Record<TenantEventType, string>> = {
   'account.update': 'Account updates',
   'phone_number.quality': 'Quality changes',
   'phone_number.name': 'Name reviews',
+  'phone_number.active': 'Active number changes',
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_LABELS) as TenantEventType[];

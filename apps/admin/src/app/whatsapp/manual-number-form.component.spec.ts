@@ -67,6 +67,32 @@ describe('ManualNumberFormComponent', () => {
     expect(alertText(fixture)).not.toContain('This access token cannot manage');
   });
 
+  it('asks which credential to keep when the API says the account already has one, and sends the choice', async () => {
+    const fixture = render();
+    const added = vi.fn();
+    fixture.componentInstance.added.subscribe(added);
+    fill(fixture);
+
+    buttonNamed(fixture, 'Add number').click();
+    const question = 'WhatsApp Business Account 222 already works with a credential from Embedded Signup, saved 3 days ago.';
+    backend.expectOne('/api/settings/phone-numbers').flush({ ...apiError(409, question), code: 'credential_choice_needed' }, { status: 409, statusText: 'Conflict' });
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect((fixture.nativeElement as HTMLElement).querySelector('[data-testid="credential-choice"]')?.textContent).toContain(question);
+    });
+    expect(alertText(fixture)).not.toContain(question);
+    expect(buttonNamed(fixture, 'Add number with this choice').disabled).toBe(true);
+
+    const useNew = (fixture.nativeElement as HTMLElement).querySelector<HTMLInputElement>('input[value="use-new"]');
+    useNew?.click();
+    fixture.detectChanges();
+    buttonNamed(fixture, 'Add number with this choice').click();
+    const request = backend.expectOne('/api/settings/phone-numbers');
+    expect(request.request.body).toEqual({ phoneNumberId: '111', wabaId: '222', accessToken: 'EAAG-secret', credentialChoice: 'use-new' });
+    request.flush(createPhoneNumber({ phoneNumberId: '111' }), { status: 201, statusText: 'Created' });
+    await vi.waitFor(() => expect(added).toHaveBeenCalled());
+  });
+
   it('says a 10 000-digit ID is too long, not that it must be digits', async () => {
     const fixture = render();
     fill(fixture);

@@ -1,9 +1,10 @@
-import { ChangeDetectionStrategy, Component, ElementRef, inject, output } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, inject, output, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import type { PhoneNumberView } from '@waba/contracts';
+import type { CredentialChoice, PhoneNumberView } from '@waba/contracts';
+import { ApiError } from '../core/http/api-error';
 import { FormSubmission } from '../shared/forms/form-submission';
 import { FormErrorComponent } from '../shared/ui/form-error.component';
 import { WhatsappService } from './whatsapp.service';
@@ -14,7 +15,9 @@ const META_ID_MAX = 32;
 
 /**
  * The seed's manual add: IDs and a token copied from Meta Business Settings, verified by the API
- * with Meta before anything is saved. The token leaves the form as soon as it is sent.
+ * with Meta before anything is saved. The token leaves the form as soon as it is sent. When the
+ * WABA already works with a credential from Meta sign-in, the API asks (409) which one to keep,
+ * and the form shows that choice instead of replacing it silently.
  */
 @Component({
   selector: 'app-manual-number-form',
@@ -40,7 +43,11 @@ const META_ID_MAX = 32;
       <mat-form-field appearance="outline">
         <mat-label>Access token</mat-label>
         <input matInput id="manual-access-token" type="password" formControlName="accessToken" autocomplete="off" required />
-        <mat-hint>A system-user token with whatsapp_business_management. The field is emptied once the number is added.</mat-hint>
+        <mat-hint id="manual-token-hint">
+          A system-user token with whatsapp_business_management. We check it with Meta, then store it encrypted as the credential
+          of this WhatsApp Business Account; if the account already works with a credential from Meta sign-in, you choose which
+          one to keep. The field is emptied once the number is added.
+        </mat-hint>
         @if (form.controls.accessToken.invalid) {
           <mat-error>Paste the access token.</mat-error>
         }
@@ -49,8 +56,24 @@ const META_ID_MAX = 32;
         <mat-label>Display number (optional)</mat-label>
         <input matInput id="manual-display-phone" formControlName="displayPhone" autocomplete="off" />
       </mat-form-field>
+      @if (conflict(); as question) {
+        <fieldset class="credential-choice" data-testid="credential-choice">
+          <legend>Which credential should this account keep?</legend>
+          <p>{{ question }}</p>
+          <label>
+            <input type="radio" name="credentialChoice" value="keep-existing" [checked]="choice() === 'keep-existing'" (change)="choice.set('keep-existing')" />
+            Keep the current credential (the pasted token is not stored)
+          </label>
+          <label>
+            <input type="radio" name="credentialChoice" value="use-new" [checked]="choice() === 'use-new'" (change)="choice.set('use-new')" />
+            Use the pasted token instead (it replaces the current credential for every number of this account)
+          </label>
+        </fieldset>
+      }
       <div class="app-form-actions">
-        <button mat-flat-button type="submit" [disabled]="submission.pending()">{{ submission.pending() ? 'Checking with Meta…' : 'Add number' }}</button>
+        <button mat-flat-button type="submit" [disabled]="submission.pending() || (conflict() !== null && choice() === null)">
+          {{ submission.pending() ? 'Checking with Meta…' : conflict() ? 'Add number with this choice' : 'Add number' }}
+        </button>
       </div>
     </form>
   `,
@@ -68,6 +91,9 @@ export class ManualNumberFormComponent {
     displayPhone: ['', [Validators.maxLength(40)]],
   });
   protected readonly submission = new FormSubmission(inject<ElementRef<HTMLElement>>(ElementRef).nativeElement);
+  /** The API's question when the WABA already has a working credential from Meta sign-in; null until asked. */
+  protected readonly conflict = signal<string | null>(null);
+  protected readonly choice = signal<CredentialChoice | null>(null);
 
   /** Says which rule an ID breaks: empty, too long, or not only digits. */
   protected idProblem(field: 'phoneNumberId' | 'wabaId', name: string): string {
@@ -80,14 +106,29 @@ export class ManualNumberFormComponent {
   protected async submit(): Promise<void> {
     await this.submission.run(this.form, async () => {
       const { phoneNumberId, wabaId, accessToken, displayPhone } = this.form.getRawValue();
-      // The token stays in the field until Meta accepted it, so a refusal can be corrected without pasting again.
-      const number = await this.api.addManually({
-        phoneNumberId: phoneNumberId.trim(),
-        wabaId: wabaId.trim(),
-        accessToken: accessToken.trim(),
-        ...(displayPhone.trim() ? { displayPhone: displayPhone.trim() } : {}),
-      });
+      const choice = this.conflict() ? this.choice() : null;
+      let number: PhoneNumberView;
+      try {
+        // The token stays in the field until Meta accepted it, so a refusal can be corrected without pasting again.
+        number = await this.api.addManually({
+          phoneNumberId: phoneNumberId.trim(),
+          wabaId: wabaId.trim(),
+          accessToken: accessToken.trim(),
+          ...(displayPhone.trim() ? { displayPhone: displayPhone.trim() } : {}),
+          ...(choice ? { credentialChoice: choice } : {}),
+        });
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'credential_choice_needed') {
+          // The API's own sentence names the credential (its source and age); the catalogue's is generic.
+          this.conflict.set(error.support?.technical ?? error.message);
+          this.choice.set(null);
+          return;
+        }
+        throw error;
+      }
       this.form.reset();
+      this.conflict.set(null);
+      this.choice.set(null);
       this.added.emit(number);
     });
   }

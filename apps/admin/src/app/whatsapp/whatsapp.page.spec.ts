@@ -241,4 +241,50 @@ describe('WhatsappPage', () => {
       expect(root().querySelector('li.number [role="status"]')?.textContent).toContain('Error validating access token');
     });
   });
+
+  it('asks before making a flagged number active, and sends acceptWarning only after yes', async () => {
+    const active = createPhoneNumber({ phoneNumberId: '111', displayPhone: '+1 555-010-0199', isActive: true });
+    const flagged = createPhoneNumber({ phoneNumberId: '222', displayPhone: '+1 555-010-0177', qualityRating: 'RED', metaStatus: 'FLAGGED' });
+    await render(createStatus([createWaba({ numbers: [active, flagged] })]));
+
+    confirm.ask.mockResolvedValueOnce(false);
+    button('Make active').click();
+    await vi.waitFor(() => expect(confirm.ask).toHaveBeenCalledTimes(1));
+    expect(confirm.ask).toHaveBeenCalledWith(expect.objectContaining({ title: 'Make +1 555-010-0177 active although it is flagged?', message: expect.stringContaining('may not get through') }));
+    await settle();
+    backend.expectNone('/api/phone-numbers/222/active');
+
+    confirm.ask.mockResolvedValueOnce(true);
+    button('Make active').click();
+    const request = await vi.waitFor(() => backend.expectOne('/api/phone-numbers/222/active'));
+    expect(request.request.body).toEqual({ acceptWarning: true });
+    request.flush({ ...flagged, isActive: true });
+    (await vi.waitFor(() => backend.expectOne((r) => r.url === '/api/audit-log'))).flush([]);
+  });
+
+  it('explains the PIN we set, reveals it to an owner after the password, and hides it again', async () => {
+    const number = createPhoneNumber({ phoneNumberId: '111', displayPhone: '+1 555-010-0142', registration: 'registered', pinSet: true });
+    await render(createStatus([createWaba({ numbers: [number] })]));
+    expect(text()).toContain('We set a two-step verification PIN when we registered this number.');
+
+    button('Reveal PIN').click();
+    await settle();
+    const password = root().querySelector<HTMLInputElement>('app-number-pin input[type="password"]');
+    expect(password).toBeTruthy();
+    if (password) {
+      password.value = 'correct horse battery';
+      password.dispatchEvent(new Event('input'));
+    }
+    button('Show PIN').click();
+    const request = await vi.waitFor(() => backend.expectOne('/api/phone-numbers/111/pin/reveal'));
+    expect(request.request.body).toEqual({ password: 'correct horse battery' });
+    request.flush({ phoneNumberId: '111', pin: '482913', revealedAt: '2026-03-01T00:00:00.000Z' });
+    await vi.waitFor(async () => {
+      await settle();
+      expect(root().querySelector('[data-testid="pin-value"]')?.textContent).toBe('482913');
+    });
+    button('Hide PIN').click();
+    await settle();
+    expect(root().querySelector('[data-testid="pin-value"]')).toBeNull();
+  });
 });

@@ -33,6 +33,8 @@ import { stepName } from './embedded-signup-message';
 import { ImportTokenFormComponent } from './import-token-form.component';
 import { metaWords, qualityLabel, registrationLabel } from './labels';
 import { ManualNumberFormComponent } from './manual-number-form.component';
+import { NumberPinComponent } from './number-pin.component';
+import { SessionService } from '../core/session/session.service';
 import { OnboardingPickerComponent } from './onboarding-picker.component';
 import { OAUTH_START_URL, WhatsappService } from './whatsapp.service';
 import { WhatsappStateService } from './whatsapp-state.service';
@@ -63,6 +65,7 @@ const AUDIT_PAGE_SIZE = 10;
     OnboardingPickerComponent,
     ManualNumberFormComponent,
     ImportTokenFormComponent,
+    NumberPinComponent,
   ],
   templateUrl: './whatsapp.page.html',
   styleUrl: './whatsapp.page.scss',
@@ -79,6 +82,7 @@ export class WhatsappPage implements OnInit {
   private readonly injector = inject(Injector);
   private readonly noticeBox = viewChild<ElementRef<HTMLElement>>('noticeBox');
   protected readonly state = inject(WhatsappStateService);
+  protected readonly isOwner = inject(SessionService).isOwner;
 
   /** `?onboarding=<id>`: the picker for that consent (after the redirect flow, or a reload). */
   readonly onboarding = input<string | undefined>();
@@ -239,9 +243,22 @@ export class WhatsappPage implements OnInit {
     void this.loadAudit();
   }
 
-  protected async makeActive(number: PhoneNumberView): Promise<void> {
+  /** A flagged or restricted number becomes active only after its warning, in words, was confirmed. */
+  protected async makeActive(number: PhoneNumberView, waba: WabaView): Promise<void> {
+    const status = this.numberStatus(number, waba);
+    const warned = status.kind === 'flagged' || status.kind === 'restricted';
+    if (warned) {
+      const ok = await this.confirmation.ask({
+        title: `Make ${number.displayPhone} active although it is ${status.label.toLowerCase()}?`,
+        message: `${status.explanation ?? ''} Messages from it may not get through. WABA Connect never chooses such a number by itself.`,
+        confirmLabel: 'Make active anyway',
+      });
+      if (!ok) {
+        return;
+      }
+    }
     await this.run(`active:${number.phoneNumberId}`, async () => {
-      this.state.mergeNumber(await this.api.makeActive(number.phoneNumberId));
+      this.state.mergeNumber(await this.api.makeActive(number.phoneNumberId, warned));
       this.notifications.showSuccess(`${number.displayPhone} is now the active number.`);
     });
   }

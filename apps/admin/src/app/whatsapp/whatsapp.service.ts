@@ -8,6 +8,7 @@ import type {
   OAuthCallbackRequest,
   OnboardingSessionView,
   PhoneNumberView,
+  RevealedPinView,
   WhatsAppStatusView,
 } from '@waba/contracts';
 import { firstValueFrom } from 'rxjs';
@@ -53,8 +54,16 @@ export class WhatsappService {
     return firstValueFrom(this.http.get<WhatsAppStatusView>(`${BASE}/oauth/status`));
   }
 
-  makeActive(phoneNumberId: string): Promise<PhoneNumberView> {
-    return firstValueFrom(this.http.post<PhoneNumberView>(`/api/phone-numbers/${encodeURIComponent(phoneNumberId)}/active`, null));
+  /** `acceptWarning`: the person read the warning of a flagged or restricted number and chose it anyway. */
+  makeActive(phoneNumberId: string, acceptWarning = false): Promise<PhoneNumberView> {
+    return firstValueFrom(
+      this.http.post<PhoneNumberView>(`/api/phone-numbers/${encodeURIComponent(phoneNumberId)}/active`, acceptWarning ? { acceptWarning } : {}),
+    );
+  }
+
+  /** Owners: the two-step PIN we set, after their password again (the only answer that carries it). */
+  revealPin(phoneNumberId: string, password: string): Promise<RevealedPinView> {
+    return firstValueFrom(this.http.post<RevealedPinView>(`/api/phone-numbers/${encodeURIComponent(phoneNumberId)}/pin/reveal`, { password }));
   }
 
   /** "Test connection": Meta's current data for the number, or a 400 saying why not. */

@@ -27,6 +27,9 @@ export type ApiErrorCode =
   | 'oauth_state_invalid'
   | 'oauth_code_used'
   | 'onboarding_expired'
+  | 'credential_choice_needed'
+  | 'number_needs_warning'
+  | 'password_incorrect'
   | 'service_unavailable'
   | 'internal';
 
@@ -93,6 +96,15 @@ const BY_CODE: Record<ApiErrorCode, ErrorWords> = {
   },
   oauth_code_used: { message: "Meta's sign-in answer was already used or has expired.", action: 'Press Connect WhatsApp to start a fresh sign-in.' },
   onboarding_expired: { message: 'This selection of numbers has expired.', action: 'Connect WhatsApp again to see your numbers.' },
+  credential_choice_needed: {
+    message: 'This WhatsApp Business Account already works with a credential from Meta sign-in; adding the number with the pasted token would replace it.',
+    action: 'Choose whether to keep the current credential or to use the pasted token instead.',
+  },
+  number_needs_warning: {
+    message: 'Meta flagged or restricted this number, so messages from it may not get through.',
+    action: 'Make it active only if you accept that; otherwise choose a number without a warning.',
+  },
+  password_incorrect: { message: 'That password is not correct.', action: 'Enter the password you sign in with and try again.' },
   service_unavailable: { message: 'The service is briefly unavailable.', action: 'Try again in a moment.' },
   internal: { message: 'Something went wrong on our side.', action: 'Try again; if it keeps happening, contact support with the details below.' },
 };
@@ -158,4 +170,33 @@ export function codeOfStatus(status: number): ApiErrorCode {
     503: 'service_unavailable',
   };
   return known[status] ?? 'internal';
+}
+
+const CREDENTIAL_SOURCES: Record<string, string> = {
+  embedded_signup: 'Embedded Signup',
+  oauth: 'the Meta login (OAuth)',
+  manual: 'a pasted access token',
+};
+
+/** How a stored credential reached us, in words ("Embedded Signup"). */
+export function describeCredentialSource(source: string): string {
+  return CREDENTIAL_SOURCES[source] ?? source;
+}
+
+/** "today", "yesterday", "12 days ago". */
+function ageInWords(savedAt: Date | null, now: Date): string {
+  if (!savedAt) return 'at an unknown time';
+  const days = Math.floor((now.getTime() - savedAt.getTime()) / 86_400_000);
+  return days <= 0 ? 'today' : days === 1 ? 'yesterday' : `${days} days ago`;
+}
+
+/**
+ * The 409 of a manual add to a WABA that already works with a credential from Meta sign-in: names
+ * that credential's source and age, and the two choices (`credentialChoice`).
+ */
+export function describeCredentialConflict(conflict: { wabaId: string; source: string; savedAt: Date | null; now: Date }): string {
+  return (
+    `WhatsApp Business Account ${conflict.wabaId} already works with a credential from ${describeCredentialSource(conflict.source)}, saved ${ageInWords(conflict.savedAt, conflict.now)}. ` +
+    'Choose whether to keep it (the pasted token is checked with Meta, then not stored) or to store the pasted token in its place for every number of this account.'
+  );
 }

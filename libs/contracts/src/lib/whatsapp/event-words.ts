@@ -63,3 +63,34 @@ export function describeMessagingLimit(limit: string): string {
   const tier = /^TIER_(.+)$/.exec(limit)?.[1] ?? limit;
   return tier === 'UNLIMITED' ? 'unlimited' : tier === 'NOT_SET' ? 'not set' : `${tier} customers a day`;
 }
+
+/** Why the active number changed without anyone choosing it. */
+export type ActiveNumberCause = 'disconnected' | 'waba_disconnected' | 'access_removed' | 'restricted' | 'flagged' | 'credential_dead' | 'not_usable';
+
+const ACTIVE_CAUSES: Record<ActiveNumberCause, string> = {
+  disconnected: 'was disconnected',
+  waba_disconnected: 'left with its WhatsApp Business Account, which was disconnected',
+  access_removed: 'lost our access: the business removed it in Meta',
+  restricted: 'was restricted by Meta',
+  flagged: 'was flagged by Meta for low quality',
+  credential_dead: 'cannot send: Meta no longer accepts its credential',
+  not_usable: 'can no longer send',
+};
+
+/**
+ * The tenant's event (and audit details) when the active number goes away: which number replaced
+ * it, or that none did. A flagged, restricted or disconnected number is never chosen for them.
+ */
+export function describeActiveNumberChange(change: { previous: string; next: string | null; cause: ActiveNumberCause }): EventWords {
+  const why = `${change.previous} ${ACTIVE_CAUSES[change.cause]}.`;
+  if (change.next) {
+    return {
+      title: `Active number is now ${change.next}`,
+      meaning: `${why} ${change.next} is now the active number; messages go out from it. You can choose another one on the WhatsApp page.`,
+    };
+  }
+  return {
+    title: 'No active number',
+    meaning: `${why} No other connected number can send without a warning, so none is active now. Connect a number or choose one on the WhatsApp page.`,
+  };
+}

@@ -5,6 +5,7 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsIn,
   IsNotEmpty,
   IsOptional,
@@ -16,6 +17,10 @@ import {
 
 const META_ID = /^\d{1,32}$/;
 const META_ID_MESSAGE = (field: string) => `${field} must be a numeric Meta id`;
+
+/** Which credential a manual add keeps when the WABA already has a working one. */
+export type CredentialChoice = 'keep-existing' | 'use-new';
+export const CREDENTIAL_CHOICES: CredentialChoice[] = ['keep-existing', 'use-new'];
 
 /** How a credential or number reached us. */
 export type ConnectionSource = 'embedded_signup' | 'oauth' | 'manual';
@@ -102,6 +107,30 @@ export class ManualPhoneNumberRequest {
   @IsString()
   @MaxLength(40)
   displayPhone?: string;
+
+  /**
+   * When the WABA already works with a credential from Embedded Signup or OAuth: keep it (the
+   * pasted token is checked with Meta, then not stored) or store the pasted token in its place.
+   * Without a choice the API answers 409 naming the credential it would replace.
+   */
+  @IsOptional()
+  @IsIn(CREDENTIAL_CHOICES, { message: `credentialChoice must be one of ${CREDENTIAL_CHOICES.join(', ')}` })
+  credentialChoice?: CredentialChoice;
+}
+
+/** `POST /api/phone-numbers/:id/active`: a flagged or restricted number needs `acceptWarning`. */
+export class SelectActiveRequest {
+  @IsOptional()
+  @IsBoolean({ message: 'acceptWarning must be true or false' })
+  acceptWarning?: boolean;
+}
+
+/** `POST /api/phone-numbers/:id/pin/reveal`: owners only, with their password again. */
+export class RevealPinRequest {
+  @IsString()
+  @IsNotEmpty({ message: 'password must not be empty' })
+  @MaxLength(200)
+  password!: string;
 }
 
 /** "Import from Meta": discover what a pasted token can see, then pick in the same picker. */
@@ -195,6 +224,15 @@ export interface PhoneNumberView {
   lastError: string | null;
   lastRefreshedAt: string | null;
   connectedAt: string | null;
+  /** We set the number's two-step PIN when registering it (stored encrypted; owners may reveal it). */
+  pinSet: boolean;
+}
+
+/** The one answer that carries a two-step PIN: `POST /api/phone-numbers/:id/pin/reveal`. */
+export interface RevealedPinView {
+  phoneNumberId: string;
+  pin: string;
+  revealedAt: string;
 }
 
 export interface WabaView {
