@@ -1,11 +1,9 @@
 import { DestroyRef, effect, inject, Injectable, InjectionToken, signal } from '@angular/core';
-import type { TENANT_EVENT, TenantRealtimeEvent } from '@waba/contracts';
+import { TENANT_EVENT, type TenantRealtimeEvent } from '@waba/contracts/realtime';
 import { Observable, Subject } from 'rxjs';
 import { io } from 'socket.io-client';
 import { SessionService } from '../session/session.service';
 
-/** Contracts' `TENANT_EVENT`, restated here so the SPA imports contracts as types only (no class-validator in the bundle). */
-export const TENANT_EVENT_NAME: typeof TENANT_EVENT = 'tenant-event';
 
 /** The part of a Socket.IO client socket this service uses; tests pass a fake. */
 export interface RealtimeSocket {
@@ -63,7 +61,7 @@ export class RealtimeService {
     this.socket = socket;
     socket.on('connect', () => this.state.set('live'));
     socket.on('disconnect', () => this.state.set('connecting'));
-    socket.on(TENANT_EVENT_NAME, (event: TenantRealtimeEvent) => this.dispatch(event));
+    socket.on(TENANT_EVENT, (event: TenantRealtimeEvent) => this.dispatch(event));
   }
 
   private disconnect(): void {
