@@ -7,4 +7,5 @@ export * from './lib/graph-types';
 export * from './lib/field-expansion';
 export * from './lib/signatures';
 export * from './lib/embedded-signup';
+export * from './lib/graph-versions';
 export * from './lib/webhook-payloads';

@@ -1,8 +1,10 @@
-import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Injectable, Logger, ServiceUnavailableException, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { HealthCheckService, HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import type { DependencyHealth, HealthView, ProbeView } from '@waba/contracts';
+import { graphVersionStatus } from '@waba/meta-graph';
 import type { Connection } from 'mongoose';
+import { Clock } from '../common/clock/clock';
 import { ApiConfig } from '../config/api-config';
 import { RedisClient } from '../redis/redis.module';
 import { Draining } from './draining';
@@ -14,7 +16,9 @@ export interface ProbeAnswer {
 }
 
 @Injectable()
-export class HealthService {
+export class HealthService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(HealthService.name);
+
   constructor(
     @InjectConnection() private readonly connection: Connection,
     private readonly redis: RedisClient,
@@ -22,7 +26,14 @@ export class HealthService {
     private readonly terminus: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly drain: Draining,
+    private readonly clock: Clock,
   ) {}
+
+  /** An operator reads this at every start, months before Meta retires the version. */
+  onApplicationBootstrap(): void {
+    const version = graphVersionStatus(this.config.META_API_VERSION, this.clock.now());
+    if (version.state !== 'supported') this.logger.warn(version.message);
+  }
 
   /** Liveness: the process answers; no dependency is asked (a restart would not bring them back). */
   liveness(): Promise<ProbeAnswer> {
@@ -60,6 +71,7 @@ export class HealthService {
       redis: view(redis),
       role: this.config.INSTANCE_ROLE,
       uptimeSeconds: Math.round(process.uptime()),
+      metaApi: graphVersionStatus(this.config.META_API_VERSION, this.clock.now()),
     };
   }
 

@@ -1,3 +1,8 @@
+import type { GraphVersionStatus } from '@waba/meta-graph';
+
+/** Where the configured Graph API version stands: operators are warned 90 days before it ends. */
+export type MetaApiVersionView = GraphVersionStatus;
+
 export interface DependencyHealth {
   status: 'up' | 'down';
   latencyMs?: number;
@@ -15,6 +20,8 @@ export interface HealthView {
   /** What this process does (INSTANCE_ROLE): http, worker or all. */
   role: 'http' | 'worker' | 'all';
   uptimeSeconds: number;
+  /** Not part of `status`: a version that ends soon still works today. */
+  metaApi: MetaApiVersionView;
 }
 
 /** One dependency of a probe (`database`, `redis`, `draining`) as @nestjs/terminus reports it. */

@@ -1,0 +1,35 @@
+import type { HealthView } from '@waba/contracts';
+import request from 'supertest';
+import { Clock } from '../../../api/src/common/clock/clock';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+// Meta retires a Graph API version two years after its successor: the app knows the dates
+// (libs/meta-graph graph-versions.ts) and says so in /api/health (and in a warning at start), 90 days ahead.
+describe('the configured Graph API version and its end of life', () => {
+  const apps: TestApp[] = [];
+  afterAll(() => Promise.all(apps.map((app) => app.close())));
+
+  async function healthOn(version: string, now?: string): Promise<{ api: TestApp; health: HealthView }> {
+    const api = await startTestApp({ META_API_VERSION: version });
+    apps.push(api);
+    if (now) api.app.get(Clock).now = () => new Date(now);
+    const response = await request(api.server).get('/api/health').expect(200);
+    return { api, health: response.body as HealthView };
+  }
+
+  it('warns in /api/health when the version ends within 90 days, without calling the instance unhealthy', async () => {
+    const { health } = await healthOn('v21.0', '2026-12-01T09:00:00Z');
+    expect(health.status).toBe('ok');
+    expect(health.metaApi).toMatchObject({ version: 'v21.0', state: 'ending_soon', availableUntil: '2027-01-21', daysLeft: 50, latest: 'v27.0' });
+    expect(health.metaApi.message).toBe('Graph API v21.0 stops working on 2027-01-21, in 50 days. Move META_API_VERSION to v27.0 after checking its changelog.');
+  });
+
+  it('says when the version has been retired, and gives a current one its end date', async () => {
+    const { health } = await healthOn('v20.0', '2026-12-01T09:00:00Z');
+    expect(health.metaApi).toMatchObject({ state: 'ended', availableUntil: '2026-09-24', daysLeft: -69 });
+    expect(health.metaApi.message).toContain('Graph API v20.0 stopped working on 2026-09-24');
+
+    const { health: current } = await healthOn('v25.0', '2026-12-01T09:00:00Z');
+    expect(current.metaApi).toMatchObject({ state: 'supported', availableUntil: '2028-07-29', daysLeft: 605 });
+  });
+});
