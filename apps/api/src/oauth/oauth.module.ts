@@ -36,6 +36,7 @@ import { WhatsAppOAuthStrategy } from './whatsapp-oauth.strategy';
   ],
   controllers: [OAuthController, ManualNumbersController],
   providers: [OAuthRepository, OAuthStateService, DiscoveryService, OnboardingService, WhatsAppOAuthStrategy],
+  exports: [OnboardingService],
 })
 export class OAuthModule implements OnModuleInit {
   constructor(

@@ -27,6 +27,7 @@ export type ApiErrorCode =
   | 'oauth_state_invalid'
   | 'oauth_code_used'
   | 'onboarding_expired'
+  | 'number_taken'
   | 'service_unavailable'
   | 'internal';
 
@@ -93,6 +94,10 @@ const BY_CODE: Record<ApiErrorCode, ErrorWords> = {
   },
   oauth_code_used: { message: "Meta's sign-in answer was already used or has expired.", action: 'Press Connect WhatsApp to start a fresh sign-in.' },
   onboarding_expired: { message: 'This selection of numbers has expired.', action: 'Connect WhatsApp again to see your numbers.' },
+  number_taken: {
+    message: 'This number is connected to another WABA Connect workspace.',
+    action: 'Pick another number, or ask whoever connected it there to disconnect it first.',
+  },
   service_unavailable: { message: 'The service is briefly unavailable.', action: 'Try again in a moment.' },
   internal: { message: 'Something went wrong on our side.', action: 'Try again; if it keeps happening, contact support with the details below.' },
 };
