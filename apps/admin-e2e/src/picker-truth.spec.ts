@@ -19,16 +19,21 @@ async function connectPicked(page: Page, phones: string[], label: string): Promi
   await picker(page).getByRole('button', { name: 'Done' }).click();
 }
 
+/** A new workspace that imports the business's numbers and connects `phones` of them. */
+async function workspaceWith(page: Page, business: SandboxBusiness, phones: string[], label: string): Promise<void> {
+  await signUp(page, createAdminUser());
+  await expect(page).toHaveURL(/\/overview$/);
+  await openWhatsapp(page);
+  await importWithToken(page, business);
+  await connectPicked(page, phones, label);
+}
+
 /** Issue 15 item 4: the picker tells the truth before anyone presses Connect. */
 test.describe('The picker tells the truth', () => {
   test('a number whose WABA another workspace holds reads as taken and cannot be picked, never "Available" then a Retry', async ({ page, browser }, testInfo) => {
     const business = await createSandboxBusiness('E2E Shared WABA');
     const second = await addSandboxNumber(business, 'Second');
-    await signUp(page, createAdminUser());
-    await expect(page).toHaveURL(/\/overview$/);
-    await openWhatsapp(page);
-    await importWithToken(page, business);
-    await connectPicked(page, [business.displayPhone], 'Connect selected number');
+    await workspaceWith(page, business, [business.displayPhone], 'Connect selected number');
 
     // Another workspace is given the same WABA: the number nobody connected is still not free.
     const other = await browser.newContext();
@@ -54,11 +59,7 @@ test.describe('The picker tells the truth', () => {
   test("a number's Reconnect opens the picker with that number ticked", async ({ page }) => {
     const business = await createSandboxBusiness('E2E Reconnect One');
     const second = await addSandboxNumber(business, 'Second');
-    await signUp(page, createAdminUser());
-    await expect(page).toHaveURL(/\/overview$/);
-    await openWhatsapp(page);
-    await importWithToken(page, business);
-    await connectPicked(page, [business.displayPhone, second], 'Connect 2 numbers');
+    await workspaceWith(page, business, [business.displayPhone, second], 'Connect 2 numbers');
 
     const row = numberRow(page, business.displayPhone);
     await row.getByRole('button', { name: `Disconnect ${business.displayPhone}` }).click();
@@ -77,11 +78,7 @@ test.describe('The picker tells the truth', () => {
     const business = await createSandboxBusiness('E2E Already Connected');
     const phones = [business.displayPhone];
     for (const label of ['Two', 'Three', 'Four']) phones.push(await addSandboxNumber(business, label));
-    await signUp(page, createAdminUser());
-    await expect(page).toHaveURL(/\/overview$/);
-    await openWhatsapp(page);
-    await importWithToken(page, business);
-    await connectPicked(page, phones, 'Connect 4 numbers');
+    await workspaceWith(page, business, phones, 'Connect 4 numbers');
 
     await importWithToken(page, business);
     await expect(picker(page).getByTestId('picker-summary')).toHaveText('All 4 numbers this consent shares are already connected.');

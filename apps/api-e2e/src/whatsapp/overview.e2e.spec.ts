@@ -1,11 +1,11 @@
 import type { OnboardingSessionView, OverviewView } from '@waba/contracts';
 import request from 'supertest';
-import { webhooksSettled } from '../support/jobs';
 import { embeddedSignup, phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
 import { useApiWithSandbox } from '../support/suite';
 import { createTenant, type SignedInTenant } from '../support/tenants';
 import type { TestApp } from '../support/test-app';
-import { accountUpdate, inboundMessage, signed } from '../support/webhook-payloads';
+import { deliverAndSettle } from '../support/webhook-delivery';
+import { accountUpdate, inboundMessage } from '../support/webhook-payloads';
 
 /** Issue 15 item 9: GET /api/overview, the tenant's dashboard in one call. */
 describe('The Overview (GET /api/overview)', () => {
@@ -13,16 +13,7 @@ describe('The Overview (GET /api/overview)', () => {
   let sandbox: Sandbox;
   useApiWithSandbox((running) => ({ api, sandbox } = running));
 
-  async function deliver(payload: object): Promise<void> {
-    const message = signed(JSON.stringify(payload));
-    const response = await request(api.server)
-      .post('/api/webhooks/whatsapp')
-      .set('Content-Type', 'application/json')
-      .set('X-Hub-Signature-256', message.signature)
-      .send(message.body.toString('utf8'));
-    expect(response.status).toBe(200);
-    await webhooksSettled(api.app);
-  }
+  const deliver = async (payload: object) => expect(await deliverAndSettle(api, payload)).toBe(200);
 
   async function consent(tenant: SignedInTenant): Promise<OnboardingSessionView> {
     const { code, wabaId } = await embeddedSignup(sandbox, 'Acme Bakery');
