@@ -4,6 +4,7 @@ import { embeddedSignup, phoneIdOf, wabaIdOf, type Sandbox } from '../support/me
 import { useApiWithSandbox } from '../support/suite';
 import { createTenant, type SignedInTenant } from '../support/tenants';
 import type { TestApp } from '../support/test-app';
+import { connectMintedToken } from '../token-refresh/token-check.support';
 import { deliverAndSettle } from '../support/webhook-delivery';
 import { accountUpdate, inboundMessage } from '../support/webhook-payloads';
 
@@ -87,6 +88,16 @@ describe('The Overview (GET /api/overview)', () => {
       expect.objectContaining({ kind: 'reconnect_needed', tone: 'bad', title: 'Reconnect Acme Bakery Marketing', fix: 'reconnect', phoneNumberId: null }),
     ]);
     expect(overview.byStatus).toEqual([expect.objectContaining({ label: 'Reconnect needed', count: 1 })]);
+  });
+
+  it('warns, with a Reconnect, of a credential that expires within a week', async () => {
+    const tenant = await createTenant(api.server);
+    await connectMintedToken(sandbox, tenant, { expiresInSeconds: 3 * 24 * 3600 + 600 });
+    const overview = await overviewOf(tenant);
+    expect(overview.attention).toEqual([
+      expect.objectContaining({ kind: 'credential_expiring', tone: 'warn', title: 'The credential of Northwind Clinics expires in 3 days', fix: 'reconnect', phoneNumberId: null }),
+    ]);
+    expect(overview.byStatus).toEqual([expect.objectContaining({ kind: 'credential_expiring', label: 'Credential expiring', count: 1 })]);
   });
 
   it('drops a consent from "in progress" once its numbers are picked', async () => {
