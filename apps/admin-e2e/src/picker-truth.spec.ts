@@ -49,7 +49,7 @@ test.describe('The picker tells the truth', () => {
       await expect(item).not.toContainText('Available');
       await expect(pick.getByRole('checkbox', { name: phone })).toBeDisabled();
     }
-    await expect(pick.getByTestId('picker-summary')).toContainText('All 2 numbers this consent shares are connected to another WABA Connect workspace');
+    await expect(pick.getByTestId('picker-summary')).toHaveText('Both numbers this consent shares are connected to another WABA Connect workspace, so none can be connected here.');
     await expect(pick.getByRole('button', { name: /Connect/ })).toBeDisabled();
     await expect(pick.getByRole('button', { name: /Retry/ })).toHaveCount(0);
     await screenshot(otherPage, testInfo, 'picker-taken-by-another-workspace');

@@ -144,6 +144,11 @@ export class OnboardingPickerComponent {
   }
 }
 
+/** "Both numbers", "All 4 numbers". */
+function allOf(count: number): string {
+  return count === 2 ? 'Both numbers' : `All ${count} numbers`;
+}
+
 function numbers(count: number): string {
   return count === 1 ? '1 number' : `${count} numbers`;
 }
@@ -157,12 +162,12 @@ export function describeCounts(session: OnboardingSessionView): string {
     return `Meta shared no phone number ${where}.`;
   }
   if (connectedHere === shared) {
-    return shared === 1 ? 'The number this consent shares is already connected.' : `All ${shared} numbers this consent shares are already connected.`;
+    return shared === 1 ? 'The number this consent shares is already connected.' : `${allOf(shared)} this consent shares are already connected.`;
   }
   if (taken === shared) {
     return shared === 1
       ? 'The number this consent shares is connected to another WABA Connect workspace, so it cannot be connected here.'
-      : `All ${shared} numbers this consent shares are connected to another WABA Connect workspace, so none can be connected here.`;
+      : `${allOf(shared)} this consent shares are connected to another WABA Connect workspace, so none can be connected here.`;
   }
   if (fresh === shared) {
     return `Meta shared ${numbers(shared)} ${where}. Pick one or several.`;
