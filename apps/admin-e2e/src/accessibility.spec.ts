@@ -36,6 +36,29 @@ for (const { name, viewport } of VIEWPORTS) {
       }
     });
 
+    test('the Overview, empty and then with attention rows, onboarding in progress and events, has no serious or critical violations', async ({ page }) => {
+      await signUp(page, createAdminUser());
+      await expect(page).toHaveURL(/\/overview$/);
+      await expect(page.getByTestId('overview-first-step')).toBeVisible();
+      expect(await seriousViolations(page), '/overview (empty)').toEqual([]);
+
+      const flagged = await createSandboxBusiness('E2E Axe Overview');
+      await openWhatsapp(page);
+      await addNumberByHand(page, flagged, await createSandboxToken(flagged));
+      await sendWebhook({ type: 'phone_number_quality_update', phoneNumberId: flagged.phoneNumberId, event: 'FLAGGED' });
+      const pending = await createSandboxBusiness('E2E Axe Overview Pending');
+      await page.getByRole('button', { name: 'Import with an access token' }).first().click();
+      await page.getByRole('region', { name: 'Import with an access token' }).getByRole('textbox', { name: 'Access token', exact: true }).fill(await createSandboxToken(pending));
+      await page.getByRole('button', { name: 'Find my numbers' }).click();
+      await expect(page.getByRole('heading', { name: 'Choose the numbers to connect' })).toBeVisible();
+
+      await page.goto('/overview');
+      await expect(page.getByTestId('overview-attention')).toContainText('flagged for low quality');
+      await expect(page.getByTestId('overview-onboarding')).toBeVisible();
+      await expect(page.getByTestId('overview-events').getByRole('listitem').first()).toBeVisible();
+      expect(await seriousViolations(page), '/overview (populated)').toEqual([]);
+    });
+
     test('the signed-in pages, with a connected number, have no serious or critical violations', async ({ page }) => {
       await signUp(page, createAdminUser());
       await expect(page).toHaveURL(/\/overview$/);

@@ -36,7 +36,7 @@ test.describe('Token health', () => {
 
     await consentInPopup(page, () => banner.getByRole('button', { name: 'Reconnect' }).click(), business.name);
     await expect(picker(page).getByRole('checkbox', { name: business.displayPhone })).toBeChecked();
-    await picker(page).getByRole('button', { name: 'Connect selected number' }).click();
+    await picker(page).getByRole('button', { name: 'Reconnect 1 number' }).click();
     await expect(picker(page).getByRole('status')).toContainText('Connected: 1 number is ready to use.');
 
     await expect(banner).toHaveCount(0);

@@ -111,3 +111,10 @@ export async function sendWebhook(event: Record<string, unknown> & { type: strin
   const result = await control<{ deliveries: unknown[]; skipped: unknown[] }>('/webhooks', { events: [event] });
   expect(result.skipped, 'the sandbox skipped the webhook').toEqual([]);
 }
+
+/** Another number in the business's WABA (on Cloud API already), for tests that need several. */
+export async function addSandboxNumber(business: SandboxBusiness, label: string): Promise<string> {
+  const displayPhone = `+1 555-030-${String(Math.floor(Math.random() * 9000) + 1000)}`;
+  await control<{ id: string }>('/phone-numbers', { wabaId: business.wabaId, displayPhoneNumber: displayPhone, verifiedName: `${business.name} ${label}` });
+  return displayPhone;
+}

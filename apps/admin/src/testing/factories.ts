@@ -126,6 +126,8 @@ export function createOnboardingSession(
   overrides: Partial<OnboardingSessionView> = {},
 ): OnboardingSessionView {
   sequence += 1;
+  const numbers = wabas.flatMap((waba) => waba.numbers ?? []);
+  const count = (availability: OnboardingNumberView['availability']) => numbers.filter((n) => n.availability === availability).length;
   return {
     id: `session-${sequence}`,
     source: 'embedded_signup',
@@ -138,6 +140,10 @@ export function createOnboardingSession(
       numbers: [],
       ...waba,
     })),
+    // As the API derives them when nothing is being reconnected.
+    counts: { shared: numbers.length, new: count('available'), connectedHere: count('connected_here'), taken: count('taken') },
+    preselectedPhoneNumberIds: numbers.filter((n) => n.availability === 'connected_here' && !n.outcome).map((n) => n.phoneNumberId),
+    reconnectPhoneNumberId: null,
     ...overrides,
   };
 }

@@ -1,11 +1,11 @@
 import request from 'supertest';
 import { freePort } from '../../../../tools/database/database-launcher';
-import { webhooksSettled } from '../support/jobs';
 import { phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
 import { openSocket } from '../support/sockets';
 import { useApiWithSandbox } from '../support/suite';
 import { createTenant } from '../support/tenants';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { deliverAndSettle } from '../support/webhook-delivery';
 import { seedRoutableNumber } from '../support/webhook-fixtures';
 import { inboundMessage, signed } from '../support/webhook-payloads';
 
@@ -41,16 +41,7 @@ describe('metrics (/metrics on METRICS_PORT)', () => {
     return response.text();
   };
 
-  async function deliver(payload: object): Promise<number> {
-    const message = signed(JSON.stringify(payload));
-    const response = await request(api.server)
-      .post('/api/webhooks/whatsapp')
-      .set('Content-Type', 'application/json')
-      .set('X-Hub-Signature-256', message.signature)
-      .send(message.body.toString('utf8'));
-    await webhooksSettled(api.app);
-    return response.status;
-  }
+  const deliver = (payload: object): Promise<number> => deliverAndSettle(api, payload);
 
   const deliveries = (scraped: string, outcome: string) => sample(scraped, 'waba_webhook_deliveries_total', { outcome });
 

@@ -127,6 +127,7 @@ const EXPECTATIONS: Record<string, Expectation> = {
   },
   'GET /api/audit-log': { access: 'session', ownTenantOnly: true, variants: () => [{ name: 'limit', query: 'limit=500' }], expect: { ...private401, otherTenant: 200 } },
   'GET /api/events': { access: 'session', ownTenantOnly: true, variants: () => [{ name: 'all types', query: 'page=1&pageSize=100' }], expect: { ...private401, otherTenant: 200 } },
+  'GET /api/overview': { access: 'session', ownTenantOnly: true, variants: noIds, expect: { ...private401, otherTenant: 200 } },
   'GET /api/operator/webhook-deliveries': {
     access: 'operator',
     variants: () => [{ name: 'all', query: 'status=failed' }],

@@ -1,3 +1,6 @@
+import request from 'supertest';
+import { webhooksSettled } from './jobs';
+import type { TestApp } from './test-app';
 import { signed } from './webhook-payloads';
 
 /** Sends one signed delivery over real HTTP, as Meta does; resolves with the status, or 0 when nothing answered. */
@@ -23,4 +26,16 @@ export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** One signed delivery to the in-process app, resolved with its status once the workers applied it. */
+export async function deliverAndSettle(api: TestApp, payload: object): Promise<number> {
+  const message = signed(JSON.stringify(payload));
+  const response = await request(api.server)
+    .post('/api/webhooks/whatsapp')
+    .set('Content-Type', 'application/json')
+    .set('X-Hub-Signature-256', message.signature)
+    .send(message.body.toString('utf8'));
+  await webhooksSettled(api.app);
+  return response.status;
 }

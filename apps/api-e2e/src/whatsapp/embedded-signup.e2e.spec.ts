@@ -117,8 +117,8 @@ describe('Connect WhatsApp by Embedded Signup (API + Meta sandbox)', () => {
     const numberForB = sessionB.wabas.flatMap((w) => w.numbers).find((n) => n.phoneNumberId === main);
     expect(numberForB?.availability).toBe('taken');
     const confirm = await b.browser.post(`/api/integrations/whatsapp/onboarding/${sessionB.id}/confirm`, { phoneNumberIds: [main] });
-    expect(confirm.body.status).toBe('partial');
-    expect(JSON.stringify(confirm.body)).toMatch(/connected to another account/);
+    expect(confirm.status).toBe(409);
+    expect(confirm.body.message).toMatch(/connected to another WABA Connect workspace/);
     const statusA = await a.browser.get('/api/integrations/whatsapp/oauth/status');
     expect(statusA.body.wabas.flatMap((w: { numbers: unknown[] }) => w.numbers)).toHaveLength(1);
   });

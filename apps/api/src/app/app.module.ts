@@ -9,6 +9,7 @@ import { AuditModule } from '../audit/audit.module';
 import { JobsModule, ScheduledTasksWorkerModule } from '../jobs/jobs.module';
 import { MetaModule } from '../meta/meta.module';
 import { OAuthModule } from '../oauth/oauth.module';
+import { OverviewModule } from '../overview/overview.module';
 import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
 import { RealtimeGatewayModule } from '../realtime/realtime-gateway.module';
 import { RedisModule } from '../redis/redis.module';
@@ -36,6 +37,7 @@ export interface AppModuleOptions {
 export class AppModule implements NestModule {
   static forRoot(config: ApiConfig, options: AppModuleOptions = {}): DynamicModule {
     const spaDir = resolve(config.SPA_DIR);
+    const webhooks = WebhooksModule.forRole(config);
     return {
       module: AppModule,
       imports: [
@@ -54,7 +56,8 @@ export class AppModule implements NestModule {
         PhoneNumbersModule,
         OAuthModule,
         TokenRefreshModule.forRole(config),
-        WebhooksModule.forRole(config),
+        webhooks,
+        OverviewModule.with(webhooks),
         ...(config.runsJobs ? [ScheduledTasksWorkerModule] : []),
         ...(config.servesHttp && existsSync(spaDir) ? [ServeStaticModule.forRoot({ rootPath: spaDir, exclude: ['/api/{*path}', '/socket.io/{*path}', '/metrics'] })] : []),
       ],

@@ -54,5 +54,7 @@ export class OnboardingSession {
   @Prop({ required: true }) expiresAt!: Date;
   @Prop({ type: [DiscoveredWabaSchema], default: [] }) wabas!: DiscoveredWaba[];
   @Prop({ type: [DiscoveredNumberSchema], default: [] }) numbers!: DiscoveredNumber[];
+  /** The number whose Reconnect started this consent, when one did. */
+  @Prop({ type: String, default: null }) reconnectPhoneNumberId!: string | null;
 }
 export const OnboardingSessionSchema = SchemaFactory.createForClass(OnboardingSession);

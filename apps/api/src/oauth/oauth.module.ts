@@ -37,6 +37,7 @@ import { WhatsAppOAuthStrategy } from './whatsapp-oauth.strategy';
   ],
   controllers: [OAuthController, ManualNumbersController],
   providers: [OAuthRepository, OAuthStateService, DiscoveryService, OnboardingService, ManualNumbersService, WhatsAppOAuthStrategy],
+  exports: [OnboardingService],
 })
 export class OAuthModule implements OnModuleInit {
   constructor(

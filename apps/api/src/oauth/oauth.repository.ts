@@ -48,7 +48,7 @@ export class OAuthRepository {
 
   async insertSession(
     accountId: string,
-    session: { userId: string; connectionId: string; source: OnboardingSession['source']; expiresAt: Date; wabas: DiscoveredWaba[]; numbers: DiscoveredNumber[] },
+    session: { userId: string; connectionId: string; source: OnboardingSession['source']; expiresAt: Date; wabas: DiscoveredWaba[]; numbers: DiscoveredNumber[]; reconnectPhoneNumberId: string | null },
   ): Promise<OnboardingSessionRecord> {
     const created = await this.sessions.create({
       ...session,
@@ -62,6 +62,15 @@ export class OAuthRepository {
   findSession(accountId: string, sessionId: string): Promise<OnboardingSessionRecord | null> {
     if (!Types.ObjectId.isValid(sessionId)) return Promise.resolve(null);
     return this.sessions.findOne({ _id: new Types.ObjectId(sessionId), accountId: new Types.ObjectId(accountId) }).lean() as Promise<OnboardingSessionRecord | null>;
+  }
+
+  /** Consents still waiting for the tenant's pick, soonest to expire first. */
+  listOpenSessions(accountId: string, now: Date, limit: number): Promise<OnboardingSessionRecord[]> {
+    return this.sessions
+      .find({ accountId: new Types.ObjectId(accountId), status: 'pending', expiresAt: { $gt: now } })
+      .sort({ expiresAt: 1 })
+      .limit(limit)
+      .lean() as Promise<OnboardingSessionRecord[]>;
   }
 
   async saveOutcomes(accountId: string, sessionId: string, numbers: DiscoveredNumber[], status: OnboardingSession['status']): Promise<OnboardingSessionRecord | null> {

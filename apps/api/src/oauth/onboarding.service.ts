@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type {
   ConnectionSource,
   EmbeddedSignupRequest,
+  NumberAvailability,
+  OnboardingInProgressView,
   OnboardingSessionView,
   PhoneNumberState,
 } from '@waba/contracts';
@@ -10,7 +12,7 @@ import { AuditService } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { sha256Hex } from '../common/crypto/sha256';
 import { Clock } from '../common/clock/clock';
-import { ForbiddenError, InvalidRequestError, NotFoundError, UpstreamError } from '../common/errors/domain-errors';
+import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError, UpstreamError } from '../common/errors/domain-errors';
 import { CredentialsService } from '../credentials/credentials.service';
 import { MetricsService, type OnboardingFlow } from '../metrics/metrics.service';
 import { PhoneNumbersService, type NumberOutcome, type SelectedWaba } from '../phone-numbers/phone-numbers.service';
@@ -44,7 +46,7 @@ export class OnboardingService {
       await this.refuseReusedCode(tenant, request.code);
       const exchanged = await this.graph.exchangeCode({ code: request.code }).catch(rethrowAsDomainError('Meta refused the authorization code'));
       const hints = request.sessionInfo?.wabaId ? [request.sessionInfo.wabaId] : [];
-      return this.startFromToken(tenant, exchanged.access_token, 'embedded_signup', hints);
+      return this.startFromToken(tenant, exchanged.access_token, 'embedded_signup', hints, request.reconnectPhoneNumberId ?? null);
     });
   }
 
@@ -68,6 +70,12 @@ export class OnboardingService {
     return this.toView(tenant, await this.requireSession(tenant, sessionId));
   }
 
+  /** Consents the tenant has not picked numbers from yet, while their picker is still open. */
+  async inProgress(tenant: TenantContext, limit = 5): Promise<OnboardingInProgressView[]> {
+    const sessions = await this.repository.listOpenSessions(tenant.accountId, this.clock.now(), limit);
+    return sessions.map((s) => ({ id: String(s._id), source: s.source, expiresAt: s.expiresAt.toISOString(), wabaCount: s.wabas.length, numberCount: s.numbers.length }));
+  }
+
   async confirm(tenant: TenantContext, sessionId: string, phoneNumberIds: string[]): Promise<OnboardingSessionView> {
     const session = await this.requireSession(tenant, sessionId);
     // Outcome `completed` or `partial` (some picked numbers did not connect), as the session says.
@@ -79,6 +87,7 @@ export class OnboardingService {
     if (session.expiresAt <= this.clock.now()) throw new InvalidRequestError('This onboarding session has expired; connect again', { code: 'onboarding_expired' });
     const unknown = phoneNumberIds.filter((id) => !session.numbers.some((n) => n.phoneNumberId === id));
     if (unknown.length) throw new InvalidRequestError(`Number ${unknown.join(', ')} is not part of this onboarding`);
+    await this.refuseTaken(tenant, session.numbers.filter((n) => phoneNumberIds.includes(n.phoneNumberId)));
 
     const selection: SelectedWaba[] = session.wabas
       .map((waba) => ({
@@ -95,7 +104,21 @@ export class OnboardingService {
     return view;
   }
 
-  private async startFromToken(tenant: TenantContext, token: string, source: ConnectionSource, hints: string[]): Promise<OnboardingSessionView> {
+  /**
+   * The picker never offers a number another workspace holds; a confirm that names one anyway is
+   * refused whole (409), before anything is claimed, and never says which workspace holds it.
+   */
+  private async refuseTaken(tenant: TenantContext, picked: DiscoveredNumber[]): Promise<void> {
+    const availability = await this.phoneNumbers.availability(tenant.accountId, picked);
+    const taken = picked.filter((n) => availability.get(n.phoneNumberId) === 'taken').map((n) => displayPhoneOf(n));
+    if (taken.length === 0) return;
+    const one = taken.length === 1;
+    throw new ConflictError(`${taken.join(', ')} ${one ? 'is' : 'are'} connected to another WABA Connect workspace, so ${one ? 'it' : 'they'} cannot be connected here`, {
+      code: 'number_taken',
+    });
+  }
+
+  private async startFromToken(tenant: TenantContext, token: string, source: ConnectionSource, hints: string[], reconnectPhoneNumberId: string | null = null): Promise<OnboardingSessionView> {
     const { debug, wabas } = await this.discovery.discover(token, hints).catch(rethrowAsDomainError('Meta did not confirm what was granted'));
     if (wabas.length === 0) throw new ForbiddenError('Meta granted no WhatsApp Business Account; connect again and share at least one');
     const connection = await this.credentials.saveGrant(tenant, token, source, debug, wabas.map((w) => w.id));
@@ -106,6 +129,7 @@ export class OnboardingService {
       expiresAt: new Date(this.clock.now().getTime() + SESSION_TTL_MS),
       wabas: wabas.map(toDiscoveredWaba),
       numbers: wabas.flatMap((w) => (w.phone_numbers?.data ?? []).map((n) => toDiscoveredNumber(w.id, n))),
+      reconnectPhoneNumberId,
     });
     await this.audit.record(tenant, 'whatsapp.consent', `${wabas.length} WhatsApp Business Account(s)`, `via ${source}`);
     return this.toView(tenant, session);
@@ -129,8 +153,10 @@ export class OnboardingService {
   }
 
   private async toView(tenant: TenantContext, session: OnboardingSessionRecord): Promise<OnboardingSessionView> {
-    const availability = await this.phoneNumbers.availability(tenant.accountId, session.numbers.map((n) => n.phoneNumberId));
+    const availability = await this.phoneNumbers.availability(tenant.accountId, session.numbers);
     const expired = session.expiresAt <= this.clock.now() && session.status === 'pending';
+    const availabilityOf = (n: DiscoveredNumber) => availability.get(n.phoneNumberId) ?? 'available';
+    const count = (wanted: NumberAvailability) => session.numbers.filter((n) => availabilityOf(n) === wanted).length;
     return {
       id: String(session._id),
       source: session.source,
@@ -152,13 +178,31 @@ export class OnboardingService {
               nameStatus: graph.name_status ?? null,
               codeVerificationStatus: graph.code_verification_status ?? null,
               platformType: graph.platform_type ?? null,
-              availability: availability.get(n.phoneNumberId) ?? 'available',
+              availability: availabilityOf(n),
               ...(n.outcomeState ? { outcome: { state: n.outcomeState as PhoneNumberState, ...(n.outcomeMessage ? { message: n.outcomeMessage } : {}) } } : {}),
             };
           }),
       })),
+      counts: { shared: session.numbers.length, new: count('available'), connectedHere: count('connected_here'), taken: count('taken') },
+      preselectedPhoneNumberIds: expired ? [] : preselected(session, availabilityOf),
+      reconnectPhoneNumberId: session.reconnectPhoneNumberId ?? null,
     };
   }
+}
+
+/**
+ * What the picker starts with ticked, among numbers not yet confirmed and not taken: the number
+ * being reconnected when it is in this consent; otherwise those already connected here, since
+ * confirming them again moves them onto the new consent (how Reconnect repairs a credential).
+ */
+function preselected(session: OnboardingSessionRecord, availabilityOf: (n: DiscoveredNumber) => NumberAvailability): string[] {
+  const open = session.numbers.filter((n) => !n.outcomeState && availabilityOf(n) !== 'taken');
+  const target = open.filter((n) => n.phoneNumberId === session.reconnectPhoneNumberId);
+  return (target.length ? target : open.filter((n) => availabilityOf(n) === 'connected_here')).map((n) => n.phoneNumberId);
+}
+
+function displayPhoneOf(number: DiscoveredNumber): string {
+  return (JSON.parse(number.graphJson) as GraphPhoneNumber).display_phone_number ?? number.phoneNumberId;
 }
 
 function toDiscoveredWaba(waba: Waba) {

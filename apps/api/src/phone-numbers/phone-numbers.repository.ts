@@ -117,6 +117,12 @@ export class PhoneNumbersRepository {
     return found.map((n) => ({ phoneNumberId: n.phoneNumberId, accountId: String(n.accountId), state: n.state }));
   }
 
+  /** Of these WABAs, those another tenant holds connected: `claimWaba` would refuse them. */
+  async wabaIdsHeldByOthers(accountId: string, wabaIds: string[]): Promise<string[]> {
+    const found = await this.wabas.find({ wabaId: { $in: wabaIds }, accountId: { $ne: new Types.ObjectId(accountId) }, state: 'connected' }, { wabaId: 1 }).lean();
+    return found.map((w) => w.wabaId);
+  }
+
   /** Makes one number the tenant's default; clears the flag elsewhere first, so at most one is set. */
   async setActive(accountId: string, phoneNumberId: string): Promise<void> {
     const account = new Types.ObjectId(accountId);

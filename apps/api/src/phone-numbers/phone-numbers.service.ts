@@ -84,13 +84,20 @@ export class PhoneNumbersService {
     return toPhoneNumberView(number);
   }
 
-  /** Whether each number may be picked by this tenant. */
-  async availability(accountId: string, phoneNumberIds: string[]): Promise<Map<string, NumberAvailability>> {
-    const owners = await this.repository.ownership(phoneNumberIds);
-    const result = new Map<string, NumberAvailability>(phoneNumberIds.map((id) => [id, 'available']));
+  /**
+   * Whether each number may be picked by this tenant, by the same rules `connectSelection` claims
+   * with: another tenant's number, or any number of a WABA another tenant holds, is taken.
+   */
+  async availability(accountId: string, numbers: Array<{ phoneNumberId: string; wabaId: string }>): Promise<Map<string, NumberAvailability>> {
+    const [owners, heldElsewhere] = await Promise.all([
+      this.repository.ownership(numbers.map((n) => n.phoneNumberId)),
+      this.repository.wabaIdsHeldByOthers(accountId, [...new Set(numbers.map((n) => n.wabaId))]),
+    ]);
+    const result = new Map<string, NumberAvailability>(numbers.map((n) => [n.phoneNumberId, heldElsewhere.includes(n.wabaId) ? 'taken' : 'available']));
     for (const owner of owners) {
-      if (owner.accountId === accountId) result.set(owner.phoneNumberId, owner.state === 'connected' ? 'connected_here' : 'available');
-      else if (owner.state !== 'disconnected') result.set(owner.phoneNumberId, 'taken');
+      if (owner.accountId === accountId) {
+        if (owner.state === 'connected') result.set(owner.phoneNumberId, 'connected_here');
+      } else if (owner.state !== 'disconnected') result.set(owner.phoneNumberId, 'taken');
     }
     return result;
   }

@@ -34,7 +34,7 @@ import { WebhooksRepository } from './webhooks.repository';
   ],
   controllers: [WebhooksController, EventsController],
   providers: [WebhooksRepository, WebhookIngestService, WebhookJobs, WebhookApplication, WebhookApplier, EventsService, StoredDeliveriesService],
-  exports: [StoredDeliveriesService],
+  exports: [StoredDeliveriesService, EventsService],
 })
 export class WebhooksModule implements OnModuleInit {
   /** With the webhook worker in processes whose INSTANCE_ROLE runs jobs. */

@@ -2,9 +2,12 @@ import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import type { HealthView } from '@waba/contracts';
+import type { HealthView, OverviewView } from '@waba/contracts';
 import { buttonNamed } from '../../testing/dom';
-import { createSession } from '../../testing/factories';
+import { createSession, createTenantEvent } from '../../testing/factories';
+import { provideFakeRealtime } from '../../testing/realtime';
+import { CLOCK } from '../core/clock';
+import { RealtimeService } from '../core/realtime/realtime.service';
 import { apiErrorInterceptor } from '../core/http/api-error.interceptor';
 import { SessionService } from '../core/session/session.service';
 import { OverviewPage } from './overview.page';
@@ -19,6 +22,8 @@ describe('OverviewPage', () => {
         provideRouter([]),
         provideHttpClient(withInterceptors([apiErrorInterceptor])),
         provideHttpClientTesting(),
+        ...provideFakeRealtime().providers,
+        { provide: CLOCK, useValue: () => Date.parse('2026-06-01T12:00:00.000Z') },
       ],
     });
     backend = TestBed.inject(HttpTestingController);
@@ -27,6 +32,70 @@ describe('OverviewPage', () => {
     await login;
     fixture = TestBed.createComponent(OverviewPage);
     fixture.detectChanges();
+  });
+
+  const EMPTY: OverviewView = { numbers: [], byStatus: [], attention: [], onboarding: [], recentEvents: [], eventTotal: 0 };
+  const POPULATED: OverviewView = {
+    numbers: [
+      {
+        phoneNumberId: '1',
+        wabaId: '10',
+        wabaName: 'Acme Bakery',
+        displayPhone: '+1 555-010-0177',
+        verifiedName: 'Acme Offers',
+        isActive: true,
+        status: { kind: 'flagged', label: 'Flagged', tone: 'bad', icon: 'error', explanation: 'Meta flagged this number.' },
+      },
+    ],
+    byStatus: [{ kind: 'flagged', label: 'Flagged', tone: 'bad', count: 1 }],
+    attention: [
+      { kind: 'flagged', tone: 'bad', title: '+1 555-010-0177 is flagged for low quality', detail: 'Customers blocked or reported it.', fix: 'review_number', wabaId: '10', phoneNumberId: '1' },
+    ],
+    onboarding: [{ id: 'session-9', source: 'embedded_signup', expiresAt: '2026-06-01T12:43:30.000Z', wabaCount: 2, numberCount: 3 }],
+    recentEvents: [createTenantEvent({ title: 'Meta restricted the account' })],
+    eventTotal: 12,
+  };
+
+  async function showOverview(view: OverviewView): Promise<void> {
+    backend.expectOne('/api/overview').flush(view);
+    backend.expectOne('/api/health').flush({ status: 'ok', database: { status: 'up' }, uptimeSeconds: 10 });
+    await settle('Database: Up');
+  }
+
+  it('offers the first step to a tenant with nothing connected', async () => {
+    await showOverview(EMPTY);
+    const card = (fixture.nativeElement as HTMLElement).querySelector('[data-testid="overview-first-step"]');
+    expect(card?.textContent).toContain('Connect your first WhatsApp number');
+    expect(card?.querySelector('a')?.getAttribute('href')).toBe('/whatsapp');
+    expect((fixture.nativeElement as HTMLElement).querySelector('[data-testid="overview-attention"]')).toBeNull();
+  });
+
+  it('lists what needs attention with its fix, numbers by status, the consent in progress and recent events', async () => {
+    await showOverview(POPULATED);
+    const root = fixture.nativeElement as HTMLElement;
+    const attention = root.querySelector('[data-testid="overview-attention"]');
+    expect(attention?.textContent).toContain('+1 555-010-0177 is flagged for low quality');
+    expect(attention?.querySelector('a')?.textContent?.trim()).toBe('Review the number');
+    expect(root.querySelector('[data-testid="overview-numbers"]')?.textContent).toContain('1 Flagged');
+    const onboarding = root.querySelector('[data-testid="overview-onboarding"]');
+    expect(onboarding?.textContent).toContain('shared 3 numbers in 2 WhatsApp Business Accounts');
+    expect(onboarding?.textContent).toContain('expires in 43 minutes');
+    expect(onboarding?.querySelector('a')?.getAttribute('href')).toBe('/whatsapp?onboarding=session-9');
+    const events = root.querySelector('[data-testid="overview-events"]');
+    expect(events?.textContent).toContain('Meta restricted the account');
+    expect(events?.querySelector('a[href="/events"]')?.textContent).toContain('See all 12 events');
+    expect(root.querySelector('[data-testid="overview-first-step"]')).toBeNull();
+  });
+
+  it('reads the dashboard again when a realtime event arrives', async () => {
+    await showOverview(EMPTY);
+    TestBed.inject(RealtimeService).dispatch({ type: 'event.created', event: createTenantEvent({ title: 'Hello' }) });
+    const reload = await vi.waitFor(() => backend.expectOne('/api/overview'));
+    reload.flush(POPULATED);
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(text()).toContain('Needs your attention');
+    });
   });
 
   afterEach(() => backend.verify());
@@ -55,6 +124,7 @@ describe('OverviewPage', () => {
   }
 
   it('welcomes the user by name and names the account', async () => {
+    backend.expectOne('/api/overview').flush(EMPTY);
     backend.expectOne('/api/health').flush({ status: 'ok', database: { status: 'up', latencyMs: 4 }, uptimeSeconds: 7200 });
     await settle('Database: Up');
 
@@ -63,6 +133,7 @@ describe('OverviewPage', () => {
   });
 
   it('shows the database as up, with its latency', async () => {
+    backend.expectOne('/api/overview').flush(EMPTY);
     backend.expectOne('/api/health').flush({ status: 'ok', database: { status: 'up', latencyMs: 4 }, uptimeSeconds: 7200 });
 
     await settle('Database: Up (4 ms)');
@@ -70,6 +141,7 @@ describe('OverviewPage', () => {
   });
 
   it('shows the database as down when the API answers 503 with its health report', async () => {
+    backend.expectOne('/api/overview').flush(EMPTY);
     const degraded: HealthView = { status: 'down', database: { status: 'down' }, redis: { status: 'up', latencyMs: 1 }, role: 'all', uptimeSeconds: 30 };
     backend.expectOne('/api/health').flush(degraded, { status: 503, statusText: 'Service Unavailable' });
 
@@ -78,6 +150,7 @@ describe('OverviewPage', () => {
   });
 
   it('says the status could not be checked when the server cannot be reached, and can check again', async () => {
+    backend.expectOne('/api/overview').flush(EMPTY);
     backend.expectOne('/api/health').error(new ProgressEvent('error'), { status: 0 });
     await settle('Could not check the system status: Cannot reach the server');
 

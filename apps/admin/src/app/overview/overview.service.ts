@@ -1,13 +1,17 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import type { HealthView } from '@waba/contracts';
+import type { HealthView, OverviewView } from '@waba/contracts';
 import { firstValueFrom } from 'rxjs';
 import { ApiError } from '../core/http/api-error';
 
-/** The overview's data: for now, the platform's health. */
+/** The overview's data: the tenant's dashboard (one call) and the platform's health. */
 @Injectable({ providedIn: 'root' })
 export class OverviewService {
   private readonly http = inject(HttpClient);
+
+  getOverview(): Promise<OverviewView> {
+    return firstValueFrom(this.http.get<OverviewView>('/api/overview'));
+  }
 
   async getHealth(): Promise<HealthView> {
     try {

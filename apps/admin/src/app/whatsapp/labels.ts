@@ -1,5 +1,5 @@
 import type { NumberAvailability, RegistrationState } from '@waba/contracts';
-import { describeQuality, type StatusTone } from '@waba/contracts/status';
+import { describeAvailability, describeQuality, type StatusTone } from '@waba/contracts/status';
 
 export interface Label {
   label: string;
@@ -20,15 +20,8 @@ export function registrationLabel(registration: RegistrationState): string {
   return REGISTRATION[registration] ?? registration;
 }
 
-const AVAILABILITY: Record<NumberAvailability, Label> = {
-  available: { label: 'Available', tone: 'good' },
-  connected_here: { label: 'Already connected here', tone: 'neutral' },
-  taken: { label: 'Taken by another account', tone: 'bad' },
-};
-
-export function availabilityLabel(availability: NumberAvailability): Label {
-  return AVAILABILITY[availability] ?? { label: availability, tone: 'neutral' };
-}
+/** Whether the picker may offer a number (derived once, in libs/contracts status.ts). */
+export const availabilityLabel: (availability: NumberAvailability) => Label = describeAvailability;
 
 /** "APPROVED", "PENDING_REVIEW", "TIER_2K" → "approved", "pending review", "2K / day". */
 export function metaWords(value: string | null, fallback = 'unknown'): string {

@@ -77,7 +77,7 @@ describe('OnboardingPickerComponent', () => {
       'Acme Bakery Marketing',
     ]);
     const text = root.textContent ?? '';
-    expect(text).toContain('Taken by another account');
+    expect(text).toContain('Connected to another WABA Connect workspace');
     expect(text).toContain('Already connected here');
     expect(text).toContain('Quality: low');
     expect(text).toContain('Name: approved');
@@ -93,7 +93,7 @@ describe('OnboardingPickerComponent', () => {
 
     expect(checkbox(root, '+1 555-010-0111').checked).toBe(true);
     expect(checkbox(root, '+1 555-010-0111').disabled).toBe(false);
-    buttonNamed(fixture, 'Connect selected number').click();
+    buttonNamed(fixture, 'Reconnect 1 number').click();
 
     const request = backend.expectOne('/api/integrations/whatsapp/onboarding/session-acme/confirm');
     expect(request.request.body).toEqual({ phoneNumberIds: ['4'] });
@@ -108,7 +108,7 @@ describe('OnboardingPickerComponent', () => {
     checkbox(root, '+1 555-010-0177').click();
     await fixture.whenStable();
 
-    buttonNamed(fixture, 'Connect 3 numbers').click();
+    buttonNamed(fixture, 'Connect 2 new and reconnect 1').click();
     const request = backend.expectOne('/api/integrations/whatsapp/onboarding/session-acme/confirm');
     expect(request.request.body).toEqual({ phoneNumberIds: ['4', '1', '3'] });
     const done = acme();
@@ -148,9 +148,43 @@ describe('OnboardingPickerComponent', () => {
   it('sends nothing until a number is picked', async () => {
     const session = acme();
     session.wabas[1].numbers[1].availability = 'available';
+    session.preselectedPhoneNumberIds = [];
     const fixture = render(session);
     await fixture.whenStable();
 
     expect(buttonNamed(fixture, 'Connect selected number').disabled).toBe(true);
+  });
+
+  it('says so when every number the consent shares is already connected, instead of offering to connect them', async () => {
+    const connected = (id: string, phone: string) => createOnboardingNumber({ phoneNumberId: id, displayPhone: phone, availability: 'connected_here' });
+    const fixture = render(
+      createOnboardingSession([{ numbers: [connected('1', '+1 555-010-0101'), connected('2', '+1 555-010-0102')] }, { numbers: [connected('3', '+1 555-010-0103'), connected('4', '+1 555-010-0104')] }]),
+    );
+    const root = fixture.nativeElement as HTMLElement;
+    await fixture.whenStable();
+
+    expect(root.querySelector('[data-testid="picker-summary"]')?.textContent).toContain('All 4 numbers this consent shares are already connected.');
+    expect(root.textContent).not.toMatch(/Connect 4 numbers/);
+    expect(buttonNamed(fixture, 'Reconnect 4 numbers').disabled).toBe(false);
+  });
+
+  it('says how many numbers are new when some are connected here or elsewhere', () => {
+    const fixture = render(acme());
+    expect((fixture.nativeElement as HTMLElement).querySelector('[data-testid="picker-summary"]')?.textContent).toContain(
+      'Meta shared 4 numbers in 2 WhatsApp Business Accounts: 2 are new, 1 is already connected here and 1 is connected to another WABA Connect workspace.',
+    );
+  });
+
+  it('starts with the number being reconnected ticked, as the API pre-selected it', async () => {
+    const session = acme();
+    session.preselectedPhoneNumberIds = ['1'];
+    session.reconnectPhoneNumberId = '1';
+    const fixture = render(session);
+    const root = fixture.nativeElement as HTMLElement;
+    await fixture.whenStable();
+
+    expect(checkbox(root, '+1 555-010-0199').checked).toBe(true);
+    expect(checkbox(root, '+1 555-010-0111').checked).toBe(false);
+    expect(buttonNamed(fixture, 'Connect selected number').disabled).toBe(false);
   });
 });

@@ -50,11 +50,34 @@ export class OnboardingPickerComponent {
   protected readonly availabilityLabel = availabilityLabel;
   protected readonly metaWords = metaWords;
 
-  protected readonly numberCount = computed(() => this.session().wabas.reduce((sum, waba) => sum + waba.numbers.length, 0));
   protected readonly outcomes = computed(() =>
     this.session().wabas.flatMap((waba) => waba.numbers.filter((number) => number.outcome)),
   );
-  protected readonly failed = computed(() => this.outcomes().filter((number) => number.outcome?.state === 'failed'));
+  /** Failed and worth another try: a number another workspace holds never is. */
+  protected readonly failed = computed(() =>
+    this.outcomes().filter((number) => number.outcome?.state === 'failed' && number.availability !== 'taken'),
+  );
+  /** What the consent shares, in words: new, already connected here, held elsewhere. */
+  protected readonly summary = computed(() => describeCounts(this.session()));
+  /** The number whose Reconnect started this consent, when the consent did not share it. */
+  protected readonly reconnectMissing = computed(() => {
+    const id = this.session().reconnectPhoneNumberId;
+    return !!id && !this.session().wabas.some((waba) => waba.numbers.some((n) => n.phoneNumberId === id));
+  });
+  protected readonly confirmLabel = computed(() => {
+    const picked = this.session()
+      .wabas.flatMap((waba) => waba.numbers)
+      .filter((n) => this.selected().has(n.phoneNumberId));
+    const renew = picked.filter((n) => n.availability === 'connected_here').length;
+    const fresh = picked.length - renew;
+    if (fresh === 0 && renew > 0) {
+      return renew === 1 ? 'Reconnect 1 number' : `Reconnect ${renew} numbers`;
+    }
+    if (renew > 0) {
+      return `Connect ${fresh} new and reconnect ${renew}`;
+    }
+    return fresh > 1 ? `Connect ${fresh} numbers` : 'Connect selected number';
+  });
   protected readonly connectedCount = computed(
     () => this.outcomes().filter((number) => number.outcome?.state === 'connected').length,
   );
@@ -63,8 +86,8 @@ export class OnboardingPickerComponent {
 
   constructor() {
     afterNextRender(() => this.heading()?.nativeElement.focus());
-    // A number already connected here starts ticked: confirming it again moves it onto this new
-    // consent, which is how Reconnect repairs a credential Meta stopped accepting.
+    // The API says what starts ticked: the number being reconnected, or those already connected
+    // here (confirming them again moves them onto this consent, repairing their credential).
     let sessionId: string | null = null;
     effect(() => {
       const session = this.session();
@@ -72,14 +95,11 @@ export class OnboardingPickerComponent {
         return;
       }
       sessionId = session.id;
-      const connectedHere = session.wabas.flatMap((waba) =>
-        waba.numbers.filter((n) => n.availability === 'connected_here' && !n.outcome).map((n) => n.phoneNumberId),
-      );
-      untracked(() => this.selected.set(new Set(connectedHere)));
+      untracked(() => this.selected.set(new Set(session.preselectedPhoneNumberIds)));
     });
   }
 
-  /** Taken by another account: never. Already connected here: yes, to renew its credential. */
+  /** Held by another workspace: never. Already connected here: yes, to renew its credential. */
   protected selectable(number: OnboardingNumberView): boolean {
     return number.availability !== 'taken' && number.outcome?.state !== 'connected' && !this.expired();
   }
@@ -122,4 +142,43 @@ export class OnboardingPickerComponent {
       this.confirming.set(false);
     }
   }
+}
+
+/** "Both numbers", "All 4 numbers". */
+function allOf(count: number): string {
+  return count === 2 ? 'Both numbers' : `All ${count} numbers`;
+}
+
+function numbers(count: number): string {
+  return count === 1 ? '1 number' : `${count} numbers`;
+}
+
+/** "All 4 numbers this consent shares are already connected", or how many of them are new. */
+export function describeCounts(session: OnboardingSessionView): string {
+  const { shared, new: fresh, connectedHere, taken } = session.counts;
+  const wabas = session.wabas.length;
+  const where = `in ${wabas} WhatsApp Business ${wabas === 1 ? 'Account' : 'Accounts'}`;
+  if (shared === 0) {
+    return `Meta shared no phone number ${where}.`;
+  }
+  if (connectedHere === shared) {
+    return shared === 1 ? 'The number this consent shares is already connected.' : `${allOf(shared)} this consent shares are already connected.`;
+  }
+  if (taken === shared) {
+    return shared === 1
+      ? 'The number this consent shares is connected to another WABA Connect workspace, so it cannot be connected here.'
+      : `${allOf(shared)} this consent shares are connected to another WABA Connect workspace, so none can be connected here.`;
+  }
+  if (fresh === shared) {
+    return `Meta shared ${numbers(shared)} ${where}. Pick one or several.`;
+  }
+  const parts = [`${fresh} ${fresh === 1 ? 'is' : 'are'} new`];
+  if (connectedHere > 0) {
+    parts.push(`${connectedHere} ${connectedHere === 1 ? 'is' : 'are'} already connected here`);
+  }
+  if (taken > 0) {
+    parts.push(`${taken} ${taken === 1 ? 'is' : 'are'} connected to another WABA Connect workspace`);
+  }
+  const last = parts.pop();
+  return `Meta shared ${numbers(shared)} ${where}: ${parts.length ? `${parts.join(', ')} and ${last}` : last}.`;
 }

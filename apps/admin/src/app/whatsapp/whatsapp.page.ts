@@ -153,8 +153,11 @@ export class WhatsappPage implements OnInit {
     return wabaNeedsReconnect(waba, this.now());
   }
 
-  /** Embedded Signup: Meta's popup, then the picker. Also the Reconnect button's flow. */
-  protected async connect(): Promise<void> {
+  /**
+   * Embedded Signup: Meta's popup, then the picker. Also the Reconnect buttons' flow; a number's
+   * Reconnect names the number, so the picker starts with it ticked.
+   */
+  protected async connect(reconnectPhoneNumberId?: string): Promise<void> {
     if (this.signupStep() !== 'idle') {
       return;
     }
@@ -192,6 +195,7 @@ export class WhatsappPage implements OnInit {
       const view = await this.api.fromEmbeddedSignup({
         code: outcome.code,
         ...(outcome.sessionInfo ? { sessionInfo: outcome.sessionInfo } : {}),
+        ...(reconnectPhoneNumberId ? { reconnectPhoneNumberId } : {}),
       });
       if (outcome.finishEvent === 'FINISH_ONLY_WABA') {
         this.showNotice({

@@ -30,6 +30,7 @@ export type ApiErrorCode =
   | 'credential_choice_needed'
   | 'number_needs_warning'
   | 'password_incorrect'
+  | 'number_taken'
   | 'service_unavailable'
   | 'internal';
 
@@ -105,6 +106,10 @@ const BY_CODE: Record<ApiErrorCode, ErrorWords> = {
     action: 'Make it active only if you accept that; otherwise choose a number without a warning.',
   },
   password_incorrect: { message: 'That password is not correct.', action: 'Enter the password you sign in with and try again.' },
+  number_taken: {
+    message: 'This number is connected to another WABA Connect workspace.',
+    action: 'Pick another number, or ask whoever connected it there to disconnect it first.',
+  },
   service_unavailable: { message: 'The service is briefly unavailable.', action: 'Try again in a moment.' },
   internal: { message: 'Something went wrong on our side.', action: 'Try again; if it keeps happening, contact support with the details below.' },
 };

@@ -1,4 +1,4 @@
-import type { ConnectionView, PhoneNumberView, WabaView } from './whatsapp.dto';
+import type { ConnectionView, NumberAvailability, PhoneNumberView, WabaView } from './whatsapp.dto';
 
 /**
  * The one derivation of what a tenant is told about a credential, a number and a WABA: every
@@ -165,4 +165,16 @@ export function deriveWabaStatus(waba: WabaFacts & Pick<WabaView, 'numbers'>, no
     return status('attention', 'Needs attention', worst.some((s) => s.tone === 'bad') ? 'bad' : 'warn', 'At least one of its numbers needs attention; see below.');
   }
   return status('connected', 'Connected', 'good', null);
+}
+
+const AVAILABILITY: Record<NumberAvailability, { label: string; tone: StatusTone }> = {
+  available: { label: 'Available', tone: 'good' },
+  connected_here: { label: 'Already connected here', tone: 'neutral' },
+  // Never which workspace: that would tell one tenant about another.
+  taken: { label: 'Connected to another WABA Connect workspace', tone: 'bad' },
+};
+
+/** Whether the picker may offer a number, in words. */
+export function describeAvailability(availability: NumberAvailability): { label: string; tone: StatusTone } {
+  return AVAILABILITY[availability] ?? { label: availability, tone: 'neutral' };
 }

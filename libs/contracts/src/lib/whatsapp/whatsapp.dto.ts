@@ -65,6 +65,11 @@ export class EmbeddedSignupRequest {
   @ValidateNested()
   @Type(() => EmbeddedSignupSessionInfo)
   sessionInfo?: EmbeddedSignupSessionInfo;
+
+  /** The number whose Reconnect started this consent: the picker starts with it ticked. */
+  @IsOptional()
+  @Matches(META_ID, { message: META_ID_MESSAGE('reconnectPhoneNumberId') })
+  reconnectPhoneNumberId?: string;
 }
 
 /** `POST /api/integrations/whatsapp/oauth` (an original endpoint, kept as it was): the redirect flow's callback values. */
@@ -187,12 +192,32 @@ export interface OnboardingWabaView {
   numbers: OnboardingNumberView[];
 }
 
+/** How the numbers of one consent stand for this tenant, so the picker can say it in words. */
+export interface OnboardingCountsView {
+  /** Every number the consent shares. */
+  shared: number;
+  /** Not connected anywhere yet (or disconnected here): connecting them adds numbers. */
+  new: number;
+  /** Already connected to this workspace: picking them again moves them onto this consent. */
+  connectedHere: number;
+  /** Held by another WABA Connect workspace (the number or its WABA): never selectable. */
+  taken: number;
+}
+
 export interface OnboardingSessionView {
   id: string;
   source: ConnectionSource;
   status: 'pending' | 'partial' | 'completed' | 'expired';
   expiresAt: string;
   wabas: OnboardingWabaView[];
+  counts: OnboardingCountsView;
+  /**
+   * The numbers the picker starts with ticked: the one being reconnected when the consent came
+   * from its Reconnect, otherwise those already connected here (renewing their credential).
+   */
+  preselectedPhoneNumberIds: string[];
+  /** The number whose Reconnect started this consent; null otherwise. */
+  reconnectPhoneNumberId: string | null;
 }
 
 export interface ConnectionView {
