@@ -32,7 +32,7 @@ async function workspaceWith(page: Page, business: SandboxBusiness, phones: stri
 test.describe('The picker tells the truth', () => {
   test('a number whose WABA another workspace holds reads as taken and cannot be picked, never "Available" then a Retry', async ({ page, browser }, testInfo) => {
     const business = await createSandboxBusiness('E2E Shared WABA');
-    const second = await addSandboxNumber(business, 'Second');
+    const second = (await addSandboxNumber(business, { label: 'Second' })).displayPhone;
     await workspaceWith(page, business, [business.displayPhone], 'Connect selected number');
 
     // Another workspace is given the same WABA: the number nobody connected is still not free.
@@ -58,7 +58,7 @@ test.describe('The picker tells the truth', () => {
 
   test("a number's Reconnect opens the picker with that number ticked", async ({ page }) => {
     const business = await createSandboxBusiness('E2E Reconnect One');
-    const second = await addSandboxNumber(business, 'Second');
+    const second = (await addSandboxNumber(business, { label: 'Second' })).displayPhone;
     await workspaceWith(page, business, [business.displayPhone, second], 'Connect 2 numbers');
 
     const row = numberRow(page, business.displayPhone);
@@ -77,7 +77,7 @@ test.describe('The picker tells the truth', () => {
   test('an import of numbers all connected here says so, and a mixed one says how many are new', async ({ page }, testInfo) => {
     const business = await createSandboxBusiness('E2E Already Connected');
     const phones = [business.displayPhone];
-    for (const label of ['Two', 'Three', 'Four']) phones.push(await addSandboxNumber(business, label));
+    for (const label of ['Two', 'Three', 'Four']) phones.push((await addSandboxNumber(business, { label })).displayPhone);
     await workspaceWith(page, business, phones, 'Connect 4 numbers');
 
     await importWithToken(page, business);
@@ -87,7 +87,7 @@ test.describe('The picker tells the truth', () => {
     await screenshot(page, testInfo, 'picker-all-already-connected');
     await picker(page).getByRole('button', { name: 'Cancel' }).click();
 
-    const fifth = await addSandboxNumber(business, 'Five');
+    const fifth = (await addSandboxNumber(business, { label: 'Five' })).displayPhone;
     await importWithToken(page, business);
     await expect(picker(page).getByTestId('picker-summary')).toHaveText(
       'Meta shared 5 numbers in 1 WhatsApp Business Account: 1 is new and 4 are already connected here.',

@@ -47,12 +47,12 @@ export async function createSandboxBusiness(label: string): Promise<SandboxBusin
  * One more number on a sandbox business's WABA, so a test can add it beside the first;
  * `registered: false`: not on the Cloud API yet, so connecting registers it (and sets its PIN).
  */
-export async function addSandboxNumber(business: SandboxBusiness, options: { displayPhone?: string; registered?: boolean } = {}): Promise<SandboxBusiness> {
+export async function addSandboxNumber(business: SandboxBusiness, options: { displayPhone?: string; registered?: boolean; label?: string } = {}): Promise<SandboxBusiness> {
   const displayPhone = options.displayPhone ?? `+1 555-030-${String(Math.floor(Math.random() * 9000) + 1000)}`;
   const phone = await control<{ id: string }>('/phone-numbers', {
     wabaId: business.wabaId,
     displayPhoneNumber: displayPhone,
-    verifiedName: `${business.name} second`,
+    verifiedName: `${business.name} ${options.label ?? 'second'}`,
     ...(options.registered === undefined ? {} : { registered: options.registered }),
   });
   return { ...business, phoneNumberId: phone.id, displayPhone };
@@ -110,11 +110,4 @@ export async function revokeSandboxToken(token: string): Promise<void> {
 export async function sendWebhook(event: Record<string, unknown> & { type: string }): Promise<void> {
   const result = await control<{ deliveries: unknown[]; skipped: unknown[] }>('/webhooks', { events: [event] });
   expect(result.skipped, 'the sandbox skipped the webhook').toEqual([]);
-}
-
-/** Another number in the business's WABA (on Cloud API already), for tests that need several. */
-export async function addSandboxNumber(business: SandboxBusiness, label: string): Promise<string> {
-  const displayPhone = `+1 555-030-${String(Math.floor(Math.random() * 9000) + 1000)}`;
-  await control<{ id: string }>('/phone-numbers', { wabaId: business.wabaId, displayPhoneNumber: displayPhone, verifiedName: `${business.name} ${label}` });
-  return displayPhone;
 }
