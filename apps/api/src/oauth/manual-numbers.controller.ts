@@ -7,7 +7,7 @@ import { LimitMetaCalls } from '../common/rate-limits/meta-call-limit.guard';
 import { ApiRoute } from '../openapi/api-route.decorator';
 
 /**
- * The seed's manual add, kept; credentials are verified with Meta before anything is saved, and a
+ * The original manual add, kept; credentials are verified with Meta before anything is saved, and a
  * working credential from Meta's consent is replaced only when the request says so (409 otherwise).
  */
 @ApiTags('whatsapp')
@@ -16,7 +16,7 @@ export class ManualNumbersController {
   constructor(private readonly manualNumbers: ManualNumbersService) {}
 
   @ApiRoute({
-    summary: "Add a number by hand (the seed's endpoint); Meta verifies the token and the number first",
+    summary: "Add a number by hand (an original endpoint); Meta verifies the token and the number first",
     description: 'When the WABA already works with a credential from Embedded Signup or OAuth, answers 409 (code credential_choice_needed) unless credentialChoice is keep-existing or use-new.',
     status: 201,
     returns: 'PhoneNumberView',

@@ -16,7 +16,7 @@ import { rethrowAsDomainError } from './onboarding.service';
 const CONSENTED_SOURCES = new Set(['embedded_signup', 'oauth']);
 
 /**
- * The seed's manual add, verified first: the token must be valid, must reach the WABA, and the
+ * The original manual add, verified first: the token must be valid, must reach the WABA, and the
  * number must belong to that WABA. When the WABA already works with a credential from Embedded
  * Signup or OAuth, the tenant chooses which one to keep (409 until they do); the choice is audited.
  */

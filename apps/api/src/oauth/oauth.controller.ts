@@ -19,7 +19,7 @@ import type { RedirectGrant } from './whatsapp-oauth.strategy';
 import { LimitMetaCalls } from '../common/rate-limits/meta-call-limit.guard';
 import { ApiErrorResponse, ApiRoute } from '../openapi/api-route.decorator';
 
-/** Connect WhatsApp: both consent flows, the picker, status and disconnect (the seed's paths kept). */
+/** Connect WhatsApp: both consent flows, the picker, status and disconnect (the original paths kept). */
 @ApiTags('whatsapp')
 @Controller('integrations/whatsapp')
 export class OAuthController {
@@ -64,8 +64,8 @@ export class OAuthController {
     // passport-facebook has already redirected the browser.
   }
 
-  /** Redirect flow, step 2 (the seed's contract): the callback page posts `{ code, state }`. */
-  @ApiRoute({ summary: 'Redirect flow, step 2 (the seed\'s endpoint): exchange the callback\'s code for this tenant\'s state', status: 201, returns: 'OnboardingSessionView', errors: [400, 401, 403, 429, 502, 503] })
+  /** Redirect flow, step 2 (an original endpoint, kept as it was): the callback page posts `{ code, state }`. */
+  @ApiRoute({ summary: 'Redirect flow, step 2 (an original endpoint): exchange the callback\'s code for this tenant\'s state', status: 201, returns: 'OnboardingSessionView', errors: [400, 401, 403, 429, 502, 503] })
   @Post('oauth')
   @UseGuards(WhatsAppOAuthGuard)
   @LimitMetaCalls('code exchange')
@@ -73,7 +73,7 @@ export class OAuthController {
     return this.onboarding.fromRedirect(tenant, (request.user as RedirectGrant).accessToken);
   }
 
-  @ApiRoute({ summary: 'Connected WABAs, numbers and credential health (the seed\'s endpoint)', returns: 'WhatsAppStatusView', errors: [401, 503] })
+  @ApiRoute({ summary: 'Connected WABAs, numbers and credential health (an original endpoint)', returns: 'WhatsAppStatusView', errors: [401, 503] })
   @Get('oauth/status')
   status(@CurrentTenant() tenant: TenantContext): Promise<WhatsAppStatusView> {
     return this.phoneNumbers.status(tenant);
@@ -99,7 +99,7 @@ export class OAuthController {
     return this.onboarding.confirm(tenant, sessionId, body.phoneNumberIds);
   }
 
-  @ApiRoute({ summary: 'Disconnect a number or a whole WABA (the seed\'s endpoint)', returns: 'WhatsAppStatusView', errors: [400, 401, 403, 404, 503] })
+  @ApiRoute({ summary: 'Disconnect a number or a whole WABA (an original endpoint)', returns: 'WhatsAppStatusView', errors: [400, 401, 403, 404, 503] })
   @Post('disconnect')
   @HttpCode(200)
   disconnect(@CurrentTenant() tenant: TenantContext, @Body() body: DisconnectRequest): Promise<WhatsAppStatusView> {

@@ -14,7 +14,7 @@ const DIGITS = /^\d+$/;
 const META_ID_MAX = 32;
 
 /**
- * The seed's manual add: IDs and a token copied from Meta Business Settings, verified by the API
+ * The original manual add: IDs and a token copied from Meta Business Settings, verified by the API
  * with Meta before anything is saved. The token leaves the form as soon as it is sent. When the
  * WABA already works with a credential from Meta sign-in, the API asks (409) which one to keep,
  * and the form shows that choice instead of replacing it silently.
