@@ -152,7 +152,10 @@ class RunScan {
 
   private harvestAccepted(req: IncomingMessage & { body?: unknown; query?: unknown }): void {
     const body = req.body;
-    if (body && typeof body === 'object') {
+    // The API reads no body on these methods: a password sent with a GET that answered 200 (the
+    // hostile-input suite does that) is junk that was ignored, not a secret the API took.
+    const readsBody = !['GET', 'HEAD', 'DELETE'].includes(req.method ?? 'GET');
+    if (readsBody && body && typeof body === 'object') {
       for (const field of SECRET_REQUEST_FIELDS) {
         const value = (body as Record<string, unknown>)[field];
         if (typeof value === 'string' && value.length >= 8) this.secrets.add(`${field} sent to ${(req.url ?? '').split('?')[0]}`, value);

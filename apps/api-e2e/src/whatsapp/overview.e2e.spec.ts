@@ -72,9 +72,10 @@ describe('The Overview (GET /api/overview)', () => {
 
     expect(overview.onboarding).toEqual([{ id: open.id, source: 'embedded_signup', expiresAt: open.expiresAt, wabaCount: 2, numberCount: 3 }]);
 
-    expect(overview.eventTotal).toBe(7);
+    // Six messages, the restriction, and the active number that went with it.
+    expect(overview.eventTotal).toBe(8);
     expect(overview.recentEvents).toHaveLength(5);
-    expect(overview.recentEvents[0].title).toBe('Meta restricted the account');
+    expect(overview.recentEvents.slice(0, 2).map((e) => e.title)).toEqual(['No active number', 'Meta restricted the account']);
 
     // Another tenant sees none of it.
     expect(await overviewOf(await createTenant(api.server))).toMatchObject({ numbers: [], attention: [], onboarding: [], eventTotal: 0 });
