@@ -171,7 +171,7 @@ describe('Socket.IO handshake with hostile cookies and origins', () => {
     publisher.publish(world.victim.accountId, { type: 'whatsapp.changed', reason: 'probe for the victim' });
     publisher.publish(world.attacker.accountId, { type: 'whatsapp.changed', reason: 'probe for the attacker' });
     // The demo world's second number may be flagged: choosing it then needs the warning accepted.
-    const selected = await world.victim.browser.post(`/api/phone-numbers/${world.victim.phoneNumberIds[1]}/active`).send({ acceptWarning: true });
+    const selected = await world.victim.browser.post(`/api/phone-numbers/${world.victim.phoneNumberIds[1]}/active`, { acceptWarning: true });
     expect(selected.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 500));
 

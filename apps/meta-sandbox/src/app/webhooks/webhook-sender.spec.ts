@@ -41,7 +41,7 @@ describe('webhook sender (real node:http receiver)', () => {
     expect(post.rawBody.every((byte) => byte < 0x80)).toBe(true);
     const payload = JSON.parse(post.rawBody.toString('utf8')) as WebhookPayload;
     const change = payload.entry[0].changes[0];
-    expect(change.field === 'messages' && change.value.messages?.[0].text.body).toBe(text);
+    expect(change.field === 'messages' && change.value.messages?.[0].text?.body).toBe(text);
     // A signature over re-serialized JSON would not match these bytes.
     const reserialized = Buffer.from(JSON.stringify(payload));
     expect(verifyWebhookSignature(reserialized, post.headers['x-hub-signature-256'] as string, 'test-app-secret')).toBe(false);
