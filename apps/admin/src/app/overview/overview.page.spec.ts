@@ -2,7 +2,7 @@ import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import type { HealthView, OverviewView } from '@waba/contracts';
+import type { HealthView, MetaApiVersionView, OverviewView } from '@waba/contracts';
 import { buttonNamed } from '../../testing/dom';
 import { createSession, createTenantEvent } from '../../testing/factories';
 import { provideFakeRealtime } from '../../testing/realtime';
@@ -11,6 +11,8 @@ import { RealtimeService } from '../core/realtime/realtime.service';
 import { apiErrorInterceptor } from '../core/http/api-error.interceptor';
 import { SessionService } from '../core/session/session.service';
 import { OverviewPage } from './overview.page';
+
+const META_API: MetaApiVersionView = { version: 'v25.0', state: 'supported', availableUntil: '2028-07-29', daysLeft: 605, latest: 'v27.0', message: 'Graph API v25.0 works until 2028-07-29 (605 days).' };
 
 describe('OverviewPage', () => {
   let backend: HttpTestingController;
@@ -142,7 +144,7 @@ describe('OverviewPage', () => {
 
   it('shows the database as down when the API answers 503 with its health report', async () => {
     backend.expectOne('/api/overview').flush(EMPTY);
-    const degraded: HealthView = { status: 'down', database: { status: 'down' }, redis: { status: 'up', latencyMs: 1 }, role: 'all', uptimeSeconds: 30 };
+    const degraded: HealthView = { status: 'down', database: { status: 'down' }, redis: { status: 'up', latencyMs: 1 }, role: 'all', uptimeSeconds: 30, metaApi: META_API };
     backend.expectOne('/api/health').flush(degraded, { status: 503, statusText: 'Service Unavailable' });
 
     await settle('Database: Down');

@@ -1,4 +1,4 @@
-import type { GraphVersionStatus } from '@waba/meta-graph';
+import type { GraphVersionStatus } from '@waba/meta-graph/graph-versions';
 
 /** Where the configured Graph API version stands: operators are warned 90 days before it ends. */
 export type MetaApiVersionView = GraphVersionStatus;

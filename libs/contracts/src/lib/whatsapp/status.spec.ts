@@ -28,6 +28,7 @@ function number(overrides: Partial<PhoneNumberView> = {}): PhoneNumberView {
     lastError: null,
     lastRefreshedAt: null,
     connectedAt: '2026-01-01T00:00:00.000Z',
+    pinSet: false,
     ...overrides,
   };
 }
