@@ -2,6 +2,8 @@ module.exports = {
   displayName: 'api',
   preset: '../../jest.preset.js',
   testEnvironment: 'node',
+  // Decorated classes (libs/contracts DTOs, Nest providers) read metadata as the app's bootstrap provides it.
+  setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/../../tools/database/jest-global-setup.ts',
   globalTeardown: '<rootDir>/../../tools/database/jest-global-teardown.ts',
   transform: {

@@ -1,0 +1,60 @@
+import type { MockProxy } from 'jest-mock-extended';
+import { Types } from 'mongoose';
+import { sha256Hex } from '../common/crypto/sha256';
+import { InvalidRequestError } from '../common/errors/domain-errors';
+import { ACCOUNT_ID, aTenant, OTHER_ACCOUNT_ID, USER_ID } from '../testing/factories';
+import { FakeClock, MINUTE } from '../testing/fake-clock';
+import { strictMock } from '../testing/strict-mock';
+import type { OAuthRepository, StateRecord } from './oauth.repository';
+import { OAuthStateService } from './oauth-state.service';
+
+const tenant = aTenant();
+const STATE = 'state-from-the-callback';
+
+describe('OAuthStateService', () => {
+  let clock: FakeClock;
+  let repository: MockProxy<OAuthRepository>;
+  let service: OAuthStateService;
+
+  beforeEach(() => {
+    clock = new FakeClock('2026-11-25T12:00:00Z');
+    repository = strictMock<OAuthRepository>('repository');
+    service = new OAuthStateService(repository, clock);
+  });
+
+  const aState = (overrides: Partial<StateRecord> = {}): StateRecord =>
+    ({ _id: new Types.ObjectId(), stateHash: sha256Hex(STATE), accountId: new Types.ObjectId(ACCOUNT_ID), userId: new Types.ObjectId(USER_ID), expiresAt: clock.now(), usedAt: null, ...overrides }) as StateRecord;
+
+  it('issues an unguessable state and stores only its hash, valid for ten minutes', async () => {
+    repository.insertState.mockResolvedValue();
+    const state = await service.issue(tenant);
+    const again = await service.issue(tenant);
+
+    expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(again).not.toBe(state);
+    expect(repository.insertState).toHaveBeenCalledWith(ACCOUNT_ID, USER_ID, sha256Hex(state), new Date(clock.now().getTime() + 10 * MINUTE));
+  });
+
+  it('uses up a state it issued to this user', async () => {
+    repository.consumeState.calledWith(ACCOUNT_ID, USER_ID, sha256Hex(STATE), clock.now()).mockResolvedValue(aState());
+    await expect(service.consume(tenant, STATE)).resolves.toBeUndefined();
+  });
+
+  it.each<[string, string | undefined, () => StateRecord | null, RegExp]>([
+    ['missing', undefined, () => null, /missing/],
+    ['not one we issued', STATE, () => null, /not one we issued/],
+    ['issued in another tenant', STATE, () => aState({ accountId: new Types.ObjectId(OTHER_ACCOUNT_ID) }), /issued to another user/],
+    ['issued to a colleague', STATE, () => aState({ userId: new Types.ObjectId() }), /issued to another user/],
+    ['already used', STATE, () => aState({ usedAt: clock.now() }), /already used/],
+    ['expired', STATE, () => aState(), /expired \(10 minutes\)/],
+  ])('refuses a state that is %s, in the catalogue\'s words', async (_why, state, found, message) => {
+    repository.consumeState.mockResolvedValue(null);
+    repository.findState.calledWith(sha256Hex(STATE)).mockResolvedValue(found());
+
+    const refused = service.consume(tenant, state);
+
+    await expect(refused).rejects.toThrow(InvalidRequestError);
+    await expect(refused).rejects.toThrow(message);
+    await expect(refused).rejects.toMatchObject({ code: 'oauth_state_invalid' });
+  });
+});

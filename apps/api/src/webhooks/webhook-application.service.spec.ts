@@ -1,0 +1,186 @@
+import { Logger } from '@nestjs/common';
+import type { MockProxy } from 'jest-mock-extended';
+import type { MetricsService } from '../metrics/metrics.service';
+import { aMessagesChange, anInboundMessage, anInboxEntry, aWebhookPayload, PHONE_NUMBER_ID } from '../testing/factories';
+import { FakeClock } from '../testing/fake-clock';
+import { strictMock } from '../testing/strict-mock';
+import { archiveRecord, WebhookApplication, type AppliedDelivery } from './webhook-application.service';
+import { RouteLookup, type DeliveryPlan, type WebhookApplier } from './webhook-applier.service';
+import type { WebhooksRepository } from './webhooks.repository';
+
+const APPLIED: DeliveryPlan = { unroutableIds: [], events: [], actions: [] };
+const RECEIVED_AT = new Date('2026-11-25T11:59:58Z');
+
+describe('WebhookApplication', () => {
+  let clock: FakeClock;
+  let repository: MockProxy<WebhooksRepository>;
+  let applier: MockProxy<WebhookApplier>;
+  let metrics: MockProxy<MetricsService>;
+  let application: WebhookApplication;
+  let routes: RouteLookup;
+
+  beforeEach(() => {
+    clock = new FakeClock('2026-11-25T12:00:00Z');
+    repository = strictMock<WebhooksRepository>('repository');
+    applier = strictMock<WebhookApplier>('applier');
+    metrics = strictMock<MetricsService>('metrics');
+    application = new WebhookApplication(repository, applier, clock, metrics);
+
+    routes = new RouteLookup(strictMock('numbers'));
+    applier.routes.mockReturnValue(routes);
+    applier.execute.mockResolvedValue();
+    repository.deleteInboxEntries.mockResolvedValue();
+    metrics.webhookApplied.mockReturnValue();
+  });
+
+  const delivery = (body: unknown, overrides: Parameters<typeof anInboxEntry>[1] = {}, attempt = 1): AppliedDelivery => ({ entry: anInboxEntry(body, { receivedAt: RECEIVED_AT, ...overrides }), attempt });
+  const aMessage = (id: string) => aWebhookPayload([aMessagesChange({ messages: [anInboundMessage({ id })] })]);
+
+  it('archives an applied delivery, carries out its plan, empties the inbox and counts how long it waited', async () => {
+    const job = delivery(aMessage('m1'));
+    applier.plan.mockResolvedValue(APPLIED);
+    repository.archiveDeliveries.mockResolvedValue([true]);
+
+    await application.apply(job);
+
+    expect(applier.plan).toHaveBeenCalledWith(JSON.parse(job.entry.rawBody), job.entry._id, routes);
+    expect(repository.archiveDeliveries).toHaveBeenCalledWith([archiveRecord(job.entry, APPLIED, clock.now(), 1)]);
+    expect(archiveRecord(job.entry, APPLIED, clock.now())).toMatchObject({ status: 'applied', error: null });
+    expect(applier.execute).toHaveBeenCalledWith([APPLIED]);
+    expect(repository.deleteInboxEntries).toHaveBeenCalledWith([job.entry._id]);
+    expect(metrics.webhookApplied).toHaveBeenCalledWith('applied', 2);
+  });
+
+  it('archives a body that is not a JSON object as rejected, without planning it', async () => {
+    const job = delivery('[1,2,3]');
+    repository.archiveDeliveries.mockResolvedValue([true]);
+
+    await application.apply(job);
+
+    expect(repository.archiveDeliveries).toHaveBeenCalledWith([expect.objectContaining({ status: 'rejected', error: 'The body is not a JSON object', appliedAt: clock.now() })]);
+    expect(applier.execute).toHaveBeenCalledWith([]);
+    expect(metrics.webhookApplied).not.toHaveBeenCalled();
+  });
+
+  it('keeps a delivery nobody owns as unroutable, naming the ids, and still applies what it could', async () => {
+    const job = delivery(aMessage('m1'));
+    const plan: DeliveryPlan = { ...APPLIED, unroutableIds: [PHONE_NUMBER_ID] };
+    applier.plan.mockResolvedValue(plan);
+    repository.archiveDeliveries.mockResolvedValue([true]);
+
+    await application.apply(job);
+
+    expect(repository.archiveDeliveries).toHaveBeenCalledWith([expect.objectContaining({ status: 'unroutable', error: `No tenant owns ${PHONE_NUMBER_ID}`, unroutableIds: [PHONE_NUMBER_ID] })]);
+    expect(applier.execute).toHaveBeenCalledWith([plan]);
+    expect(metrics.webhookApplied).toHaveBeenCalledWith('unroutable', 2);
+  });
+
+  it('counts the same bytes accepted again as a duplicate and does not apply them twice', async () => {
+    const job = delivery(aMessage('m1'), { acceptId: 'accept-2' });
+    applier.plan.mockResolvedValue(APPLIED);
+    repository.archiveDeliveries.mockResolvedValue([false]);
+    repository.archivedOutcome.calledWith(job.entry._id).mockResolvedValue({ acceptId: 'accept-1', status: 'applied', unroutableIds: [] });
+
+    await application.apply(job);
+
+    expect(applier.execute).toHaveBeenCalledWith([]);
+    expect(repository.deleteInboxEntries).toHaveBeenCalledWith([job.entry._id]);
+    expect(metrics.webhookApplied).toHaveBeenCalledWith('duplicate', 2);
+  });
+
+  it('finishes a resumed delivery (same acceptance) and rewrites its archived outcome only when it changed', async () => {
+    const job = delivery(aMessage('m1'), { acceptId: 'accept-1' });
+    applier.plan.mockResolvedValue(APPLIED);
+    repository.archiveDeliveries.mockResolvedValue([false]);
+    repository.archivedOutcome.mockResolvedValueOnce({ acceptId: 'accept-1', status: 'unroutable', unroutableIds: [PHONE_NUMBER_ID] });
+    repository.updateArchivedOutcome.mockResolvedValue();
+
+    await application.apply(job);
+    expect(repository.updateArchivedOutcome).toHaveBeenCalledWith(job.entry._id, expect.objectContaining({ status: 'applied', unroutableIds: [] }));
+    expect(applier.execute).toHaveBeenCalledWith([APPLIED]);
+
+    // Applied again with the same outcome: nothing to rewrite.
+    repository.archivedOutcome.mockResolvedValueOnce({ acceptId: 'accept-1', status: 'applied', unroutableIds: [] });
+    await application.apply(job);
+    expect(repository.updateArchivedOutcome).toHaveBeenCalledTimes(1);
+  });
+
+  it('applies the deliveries that queued meanwhile as one batch, and when it fails, one by one so only the bad one fails', async () => {
+    const [first, good, bad] = [delivery(aMessage('m1')), delivery(aMessage('m2')), delivery(aMessage('m3'))];
+    const broken = new Error('plan broke');
+    applier.plan.mockImplementation(async (_envelope, key) => {
+      if (key === bad.entry._id) throw broken;
+      return APPLIED;
+    });
+    repository.archiveDeliveries.mockImplementation(async (records) => records.map(() => true));
+
+    const results = await Promise.allSettled([application.apply(first), application.apply(good), application.apply(bad)]);
+
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect((results[2] as PromiseRejectedResult).reason).toBe(broken);
+    // First alone (the applier was idle), then good+bad together (failed), then each on its own.
+    expect(applier.routes).toHaveBeenCalledTimes(4);
+    expect(repository.deleteInboxEntries.mock.calls).toEqual([[[first.entry._id]], [[good.entry._id]]]);
+  });
+
+  it('fails the whole batch when the database is away, so every job is retried', async () => {
+    const [first, second, third] = [delivery(aMessage('m1')), delivery(aMessage('m2')), delivery(aMessage('m3'))];
+    applier.plan.mockResolvedValue(APPLIED);
+    const outage = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), { name: 'MongoNetworkError' });
+    repository.archiveDeliveries.mockResolvedValueOnce([true]).mockRejectedValue(outage);
+
+    const results = await Promise.allSettled([application.apply(first), application.apply(second), application.apply(third)]);
+
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    // No one-by-one retry: the batch was tried once.
+    expect(repository.archiveDeliveries).toHaveBeenCalledTimes(2);
+  });
+
+  it('gives way while the endpoint is storing deliveries, but not for long', async () => {
+    const job = delivery(aMessage('m1'));
+    applier.plan.mockResolvedValue(APPLIED);
+    repository.archiveDeliveries.mockResolvedValue([true]);
+    const started = Date.now();
+    // Busy for 2 s: applying must go ahead well before that (it waits at most 100 ms).
+    const busy = jest.fn(() => Date.now() - started < 2_000);
+    application.yieldTo(busy);
+
+    await application.apply(job);
+
+    expect(busy).toHaveBeenCalled();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(repository.deleteInboxEntries).toHaveBeenCalled();
+  });
+
+  describe('setAside', () => {
+    let logged: jest.SpyInstance;
+    beforeEach(() => {
+      logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    });
+    afterEach(() => logged.mockRestore());
+
+    it('archives a delivery that failed its last attempt as rejected, says how often it was tried, and empties the inbox', async () => {
+      const job = delivery(aMessage('m1'), {}, 5);
+      repository.archiveDeliveries.mockResolvedValue([true]);
+      metrics.webhookDelivery.mockReturnValue();
+
+      await application.setAside(job, new Error('no luck'));
+
+      expect(repository.archiveDeliveries).toHaveBeenCalledWith([expect.objectContaining({ status: 'rejected', attempts: 5, error: 'Applying failed 5 times: no luck', appliedAt: clock.now() })]);
+      expect(repository.deleteInboxEntries).toHaveBeenCalledWith([job.entry._id]);
+      expect(metrics.webhookDelivery).toHaveBeenCalledWith('rejected');
+      expect(logged).toHaveBeenCalledWith({ err: expect.any(Error), delivery: job.entry._id }, 'A webhook delivery could not be applied');
+    });
+
+    it('overwrites the archived outcome when an earlier attempt archived the delivery', async () => {
+      const job = delivery(aMessage('m1'), {}, 5);
+      repository.archiveDeliveries.mockResolvedValue([false]);
+      repository.updateArchivedOutcome.mockResolvedValue();
+      metrics.webhookDelivery.mockReturnValue();
+
+      await application.setAside(job, new Error('no luck'));
+
+      expect(repository.updateArchivedOutcome).toHaveBeenCalledWith(job.entry._id, expect.objectContaining({ status: 'rejected', error: 'Applying failed 5 times: no luck' }));
+    });
+  });
+});

@@ -1,0 +1,269 @@
+import type { MockProxy } from 'jest-mock-extended';
+import { parseWebhookBody, type WebhookChange, type WebhookPayload } from '@waba/meta-graph';
+import type { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
+import type { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
+import type { RealtimePublisher } from '../realtime/realtime-publisher';
+import {
+  ACCOUNT_ID,
+  aMessagesChange,
+  aMessageStatus,
+  anInboundMessage,
+  aPhoneNumberRecord,
+  aWebhookPayload,
+  CONNECTION_ID,
+  OTHER_ACCOUNT_ID,
+  PHONE_NUMBER_ID,
+  WABA_ID,
+} from '../testing/factories';
+import { FakeClock } from '../testing/fake-clock';
+import { strictMock } from '../testing/strict-mock';
+import { WebhookApplier, type DeliveryPlan } from './webhook-applier.service';
+import type { NewTenantEvent, WebhooksRepository } from './webhooks.repository';
+
+const DELIVERY = 'body-sha';
+const CLIENT_WABA = '1000000000000009';
+
+describe('WebhookApplier', () => {
+  let clock: FakeClock;
+  let repository: MockProxy<WebhooksRepository>;
+  let numbers: MockProxy<PhoneNumbersRepository>;
+  let phoneNumbers: MockProxy<PhoneNumbersService>;
+  let gateway: MockProxy<RealtimePublisher>;
+  let applier: WebhookApplier;
+
+  beforeEach(() => {
+    clock = new FakeClock('2026-11-25T12:00:00Z');
+    repository = strictMock<WebhooksRepository>('repository');
+    numbers = strictMock<PhoneNumbersRepository>('numbers');
+    phoneNumbers = strictMock<PhoneNumbersService>('phoneNumbers');
+    gateway = strictMock<RealtimePublisher>('gateway');
+    applier = new WebhookApplier(repository, numbers, phoneNumbers, gateway, clock);
+  });
+
+  /** Owners as the database knows them: the number and WABA of ACCOUNT_ID, nothing else. */
+  function givenOwners(owned: { numbers?: string[]; wabas?: string[] } = { numbers: [PHONE_NUMBER_ID], wabas: [WABA_ID] }): void {
+    numbers.ownerOfNumber.mockImplementation(async (id) => (owned.numbers?.includes(id) ? { accountId: ACCOUNT_ID, wabaId: WABA_ID } : null));
+    numbers.ownerOfWaba.mockImplementation(async (id) => (owned.wabas?.includes(id) ? { accountId: ACCOUNT_ID, connectionId: CONNECTION_ID } : null));
+  }
+
+  /** Plans the delivery as it arrives: the raw JSON parsed the way the application parses it. */
+  function plan(payload: WebhookPayload, routes = applier.routes()): Promise<DeliveryPlan> {
+    const envelope = parseWebhookBody(JSON.stringify(payload));
+    if (!envelope) throw new Error('not an envelope');
+    return applier.plan(envelope, DELIVERY, routes);
+  }
+
+  const eventsOf = (planned: DeliveryPlan): NewTenantEvent[] => planned.events.map((e) => e.event);
+
+  describe('messages', () => {
+    it('routes a received message by its number, titled with the sender and keyed by message id', async () => {
+      givenOwners();
+      const payload = aWebhookPayload([aMessagesChange({ contacts: [{ wa_id: '447700900999', profile: { name: 'Sam' } }], messages: [anInboundMessage()] })]);
+
+      const planned = await plan(payload);
+
+      expect(planned).toEqual({
+        unroutableIds: [],
+        actions: [],
+        events: [
+          {
+            accountId: ACCOUNT_ID,
+            event: {
+              key: 'message:wamid.in-1',
+              type: 'message.received',
+              title: 'Message from Sam (+447700900999)',
+              detail: 'Hello',
+              phoneNumberId: PHONE_NUMBER_ID,
+              wabaId: WABA_ID,
+              occurredAt: new Date(1764072000 * 1000),
+              receivedAt: clock.now(),
+              messageId: 'wamid.in-1',
+            },
+          },
+        ],
+      });
+    });
+
+    it('falls back to the WABA of the entry when the number is not (yet) known', async () => {
+      givenOwners({ wabas: [WABA_ID] });
+      const planned = await plan(aWebhookPayload([aMessagesChange({ messages: [anInboundMessage()] })]));
+      expect(planned.events.map((e) => e.accountId)).toEqual([ACCOUNT_ID]);
+      expect(planned.unroutableIds).toEqual([]);
+    });
+
+    it('keeps a delivery nobody owns as unroutable, naming the number and the WABA', async () => {
+      givenOwners({});
+      const planned = await plan(aWebhookPayload([aMessagesChange({ messages: [anInboundMessage()] })]));
+      expect(planned).toEqual({ unroutableIds: [PHONE_NUMBER_ID, WABA_ID], events: [], actions: [] });
+    });
+
+    it('uses the clock when a message has no usable timestamp, and words reactions and other kinds', async () => {
+      givenOwners();
+      const reaction = { ...anInboundMessage({ id: 'wamid.r', timestamp: 'soon' }), type: 'reaction', reaction: { emoji: '👍' } };
+      const removed = { ...anInboundMessage({ id: 'wamid.r2' }), type: 'reaction', reaction: { emoji: '' } };
+      const image = { ...anInboundMessage({ id: 'wamid.i' }), type: 'image' };
+      const planned = await plan(aWebhookPayload([aMessagesChange({ messages: [reaction, removed, image] as never })]));
+
+      expect(eventsOf(planned).map((e) => e.detail)).toEqual(['Reacted 👍', 'Removed a reaction', '[image]']);
+      expect(eventsOf(planned)[0].occurredAt).toEqual(clock.now());
+      expect(eventsOf(planned)[0].title).toBe('Message from +447700900999');
+    });
+
+    it('gathers a change\'s statuses into one keyed event with each status\'s rank, ignoring unknown ones', async () => {
+      givenOwners();
+      const statuses = [aMessageStatus({ id: 'a', status: 'delivered' }), aMessageStatus({ id: 'b', status: 'read' }), { ...aMessageStatus({ id: 'c' }), status: 'deleted' }];
+      const planned = await plan(aWebhookPayload([aMessagesChange({ statuses: statuses as never })]));
+
+      expect(eventsOf(planned)).toEqual([
+        expect.objectContaining({
+          key: `statuses:${DELIVERY}:0:0`,
+          type: 'message.status',
+          title: '2 delivery updates: 1 delivered, 1 read',
+          detail: null,
+          statuses: [
+            { messageId: 'a', status: 'delivered', rank: 20 },
+            { messageId: 'b', status: 'read', rank: 30 },
+          ],
+        }),
+      ]);
+    });
+
+    it('says what failed, and how many did', async () => {
+      givenOwners();
+      const failed = (id: string) => aMessageStatus({ id, status: 'failed', errors: [{ code: 131026, title: 'Message undeliverable' }] });
+      const one = await plan(aWebhookPayload([aMessagesChange({ statuses: [failed('a')] })]));
+      const two = await plan(aWebhookPayload([aMessagesChange({ statuses: [failed('a'), failed('b')] })]));
+
+      expect(eventsOf(one)[0]).toMatchObject({ title: 'Message to +447700900999 failed', detail: 'Message undeliverable (131026)' });
+      expect(eventsOf(two)[0].detail).toBe('2 failed, first: Message undeliverable (131026)');
+    });
+  });
+
+  describe('account updates', () => {
+    const accountUpdate = (value: object): WebhookChange => ({ field: 'account_update', value } as WebhookChange);
+
+    it('revokes the client WABA named in waba_info when the business removes our app', async () => {
+      givenOwners({ wabas: [CLIENT_WABA] });
+      const payload = aWebhookPayload([accountUpdate({ event: 'PARTNER_APP_UNINSTALLED', waba_info: { waba_id: CLIENT_WABA }, disconnection_info: { reason: 'USER_ACTION' } })], {
+        id: 'partner-business',
+        time: 1764072000,
+      });
+
+      const planned = await plan(payload);
+
+      expect(planned.actions).toEqual([{ kind: 'revoke-waba', accountId: ACCOUNT_ID, wabaId: CLIENT_WABA, reason: 'WABA Connect app removed (user action)' }]);
+      expect(eventsOf(planned)).toEqual([
+        expect.objectContaining({ key: `account:${DELIVERY}:0:0`, type: 'account.update', title: 'WABA Connect app removed', wabaId: CLIENT_WABA, occurredAt: new Date(1764072000 * 1000) }),
+      ]);
+    });
+
+    it('records a restriction on the WABA, dated by the entry', async () => {
+      givenOwners();
+      const planned = await plan(aWebhookPayload([accountUpdate({ event: 'ACCOUNT_RESTRICTION' })], { time: 1764072000 }));
+      expect(planned.actions).toEqual([
+        { kind: 'restrict-waba', accountId: ACCOUNT_ID, wabaId: WABA_ID, restriction: { event: 'ACCOUNT_RESTRICTION', explanation: expect.stringContaining('Meta restricted this account'), at: new Date(1764072000 * 1000) } },
+      ]);
+    });
+
+    it('only tells the tenant about an update that neither revokes nor restricts', async () => {
+      givenOwners();
+      const planned = await plan(aWebhookPayload([accountUpdate({ event: 'PARTNER_ADDED' })]));
+      expect(planned.actions).toEqual([]);
+      expect(eventsOf(planned)).toEqual([expect.objectContaining({ title: 'Account shared with WABA Connect', occurredAt: clock.now() })]);
+    });
+
+    it('keeps an update for a WABA nobody owns as unroutable', async () => {
+      givenOwners({});
+      await expect(plan(aWebhookPayload([accountUpdate({ event: 'PARTNER_REMOVED', waba_info: { waba_id: CLIENT_WABA } })]))).resolves.toEqual({ unroutableIds: [CLIENT_WABA], events: [], actions: [] });
+    });
+  });
+
+  describe('number updates (routed by WABA and display number)', () => {
+    beforeEach(() => {
+      givenOwners();
+      numbers.findNumberByDisplay.calledWith(ACCOUNT_ID, WABA_ID, '+44 7700 900123').mockResolvedValue(aPhoneNumberRecord());
+    });
+
+    it('plans a flagged number as red and FLAGGED with its new limit, in words', async () => {
+      const change = { field: 'phone_number_quality_update', value: { display_phone_number: '+44 7700 900123', event: 'FLAGGED', current_limit: 'TIER_250' } } as const;
+      const planned = await plan(aWebhookPayload([change]));
+
+      expect(planned.actions).toEqual([{ kind: 'number-change', accountId: ACCOUNT_ID, phoneNumberId: PHONE_NUMBER_ID, change: { messagingLimit: 'TIER_250', qualityRating: 'RED', metaStatus: 'FLAGGED' } }]);
+      expect(eventsOf(planned)[0]).toMatchObject({
+        key: `quality:${DELIVERY}:0:0`,
+        type: 'phone_number.quality',
+        title: '+44 7700 900123: flagged for low quality',
+        detail: expect.stringContaining('Messaging limit now: 250 customers a day.'),
+      });
+    });
+
+    it('sets the approved display name, and only the decision when it was declined', async () => {
+      const nameUpdate = (decision: string): WebhookChange => ({ field: 'phone_number_name_update', value: { display_phone_number: '+44 7700 900123', decision, requested_verified_name: 'Acme Help' } } as WebhookChange);
+      const approved = await plan(aWebhookPayload([nameUpdate('APPROVED')]));
+      const declined = await plan(aWebhookPayload([nameUpdate('DECLINED')]));
+
+      expect(approved.actions[0]).toMatchObject({ change: { nameStatus: 'APPROVED', verifiedName: 'Acme Help' } });
+      expect(declined.actions[0]).toMatchObject({ change: { nameStatus: 'DECLINED' } });
+      expect(declined.actions[0]).not.toHaveProperty('change.verifiedName');
+      expect(eventsOf(approved)[0].title).toBe('Display name Acme Help approved');
+    });
+
+    it('keeps an update for a display number the WABA does not have as unroutable', async () => {
+      numbers.findNumberByDisplay.calledWith(ACCOUNT_ID, WABA_ID, '+44 7700 900000').mockResolvedValue(null);
+      const change = { field: 'phone_number_quality_update', value: { display_phone_number: '+44 7700 900000', event: 'UPGRADE' } } as const;
+      await expect(plan(aWebhookPayload([change]))).resolves.toEqual({ unroutableIds: [WABA_ID], events: [], actions: [] });
+    });
+  });
+
+  it('acknowledges fields we do not subscribe to without planning anything', async () => {
+    const planned = await plan(aWebhookPayload([{ field: 'message_template_status_update', value: {} } as unknown as WebhookChange]));
+    expect(planned).toEqual({ unroutableIds: [], events: [], actions: [] });
+  });
+
+  it('reads each owner once per batch, and names an unroutable id once per delivery', async () => {
+    givenOwners({});
+    const routes = applier.routes();
+    const change = aMessagesChange({ messages: [anInboundMessage()] });
+
+    const first = await plan(aWebhookPayload([change, change]), routes);
+    await plan(aWebhookPayload([change]), routes);
+
+    expect(first.unroutableIds).toEqual([PHONE_NUMBER_ID, WABA_ID]);
+    expect(numbers.ownerOfNumber).toHaveBeenCalledTimes(1);
+    expect(numbers.ownerOfWaba).toHaveBeenCalledTimes(1);
+  });
+
+  describe('execute', () => {
+    it('carries out every plan\'s actions in order, inserts all events at once and pushes the new ones', async () => {
+      const restriction = { event: 'ACCOUNT_RESTRICTION', explanation: 'x', at: clock.now() };
+      const event = (key: string): NewTenantEvent => ({ key, type: 'account.update', title: 't', detail: null, phoneNumberId: null, wabaId: WABA_ID, occurredAt: clock.now(), receivedAt: clock.now(), messageId: null });
+      const plans: DeliveryPlan[] = [
+        { unroutableIds: [], events: [{ accountId: ACCOUNT_ID, event: event('a') }], actions: [{ kind: 'revoke-waba', accountId: ACCOUNT_ID, wabaId: WABA_ID, reason: 'gone' }] },
+        {
+          unroutableIds: [],
+          events: [{ accountId: OTHER_ACCOUNT_ID, event: event('b') }],
+          actions: [
+            { kind: 'restrict-waba', accountId: OTHER_ACCOUNT_ID, wabaId: CLIENT_WABA, restriction },
+            { kind: 'number-change', accountId: OTHER_ACCOUNT_ID, phoneNumberId: PHONE_NUMBER_ID, change: { qualityRating: 'RED' } },
+          ],
+        },
+      ];
+      phoneNumbers.revokeWaba.mockResolvedValue();
+      phoneNumbers.restrictWaba.mockResolvedValue();
+      phoneNumbers.applyMetaChange.mockResolvedValue();
+      const view = { id: 'e1' } as never;
+      // Event "a" was inserted before (a re-applied delivery): only "b" is new and pushed.
+      repository.insertEvents.mockResolvedValue([{ accountId: OTHER_ACCOUNT_ID, view }]);
+      gateway.publish.mockReturnValue();
+
+      await applier.execute(plans);
+
+      expect(phoneNumbers.revokeWaba).toHaveBeenCalledWith(ACCOUNT_ID, WABA_ID, 'gone');
+      expect(phoneNumbers.restrictWaba).toHaveBeenCalledWith(OTHER_ACCOUNT_ID, CLIENT_WABA, restriction);
+      expect(phoneNumbers.applyMetaChange).toHaveBeenCalledWith(OTHER_ACCOUNT_ID, PHONE_NUMBER_ID, { qualityRating: 'RED' });
+      expect(repository.insertEvents).toHaveBeenCalledWith([...plans[0].events, ...plans[1].events]);
+      expect(gateway.publish).toHaveBeenCalledTimes(1);
+      expect(gateway.publish).toHaveBeenCalledWith(OTHER_ACCOUNT_ID, { type: 'event.created', event: view });
+    });
+  });
+});
