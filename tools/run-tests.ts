@@ -1,5 +1,5 @@
 /**
- * `npm test`: builds the apps, then runs every suite — jest (api, api-e2e, libs, sandbox),
+ * `npm test`: builds the apps, checks the formatting (Prettier), then runs every suite — jest (api, api-e2e, libs, sandbox),
  * vitest (admin) and Playwright (admin-e2e, real chromium) — then the API and API e2e suites a
  * second time on the maintained Node LTS the container image runs (tools/maintained-node.ts),
  * and ends with one line `N passed, N failed` totalled over all of them. Exits non-zero when
@@ -70,6 +70,12 @@ function maintainedNodeSuites(): SuiteResult {
   return jestResult(name, out, status, seconds);
 }
 
+/** Formatting as a check: one Prettier configuration (.prettierrc.json, .prettierignore) over the repository. */
+function formatSuite(): SuiteResult {
+  const { status, seconds } = run('npx', ['prettier', '--check', '.']);
+  return { name: 'prettier', passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, seconds };
+}
+
 function vitestSuites(): SuiteResult {
   const { status, output, seconds } = run('npx', ['nx', 'test', 'admin', '--skip-nx-cache', '--output-style=static']);
   // Vitest's summary line: "Tests  12 passed | 1 failed (13)"
@@ -108,7 +114,7 @@ function main(): void {
   const noChromium = ensureMachinePackage(CHROMIUM, log);
   if (noChromium) log(noChromium);
   const build = run('npx', ['nx', 'run-many', '-t', 'build', '-p', 'api', 'admin', 'meta-sandbox', '--output-style=static']);
-  const suites: SuiteResult[] = [settle('build', build.status, 0, 0, build.seconds)];
+  const suites: SuiteResult[] = [settle('build', build.status, 0, 0, build.seconds), formatSuite()];
   suites.push(jestSuites(), vitestSuites());
   if (build.status !== 0) suites.push({ name: 'playwright (not run: build failed)', passed: 0, failed: 1, seconds: 0 });
   else if (noChromium) suites.push({ name: 'playwright (not run: no chromium)', passed: 0, failed: 1, seconds: 0 });
