@@ -36,6 +36,24 @@ describe('EventsService', () => {
     await expect(service.list(aTenant(), query)).rejects.toThrow(InvalidRequestError);
   });
 
+  it('stores a batch of events in one write and pushes only the ones that were new', async () => {
+    const view = { id: 'e1' } as never;
+    const batch = [
+      { accountId: ACCOUNT_ID, event: { key: 'message:a' } as never },
+      { accountId: ACCOUNT_ID, event: { key: 'message:b' } as never },
+    ];
+    // "a" was stored before (a re-applied delivery): the repository returns only "b".
+    repository.insertEvents.mockResolvedValue([{ accountId: ACCOUNT_ID, view }]);
+    gateway.publish.mockReturnValue();
+
+    await service.record(batch);
+
+    expect(repository.insertEvents).toHaveBeenCalledTimes(1);
+    expect(repository.insertEvents).toHaveBeenCalledWith(batch);
+    expect(gateway.publish).toHaveBeenCalledTimes(1);
+    expect(gateway.publish).toHaveBeenCalledWith(ACCOUNT_ID, { type: 'event.created', event: view });
+  });
+
   it('records an active number that changed by itself as an event, pushed to the tenant', async () => {
     const occurredAt = new Date('2026-11-25T12:00:00Z');
     const view = { id: 'e1' } as never;

@@ -5,7 +5,7 @@ import type { DomainEventMap } from '../common/events/domain-events';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { randomUUID } from 'node:crypto';
 import { InvalidRequestError } from '../common/errors/domain-errors';
-import { WebhooksRepository } from './webhooks.repository';
+import { WebhooksRepository, type NewTenantEvent } from './webhooks.repository';
 
 /** Far beyond any real history at 200 a page; keeps the skip a database can handle. */
 const MAX_PAGE = 10_000;
@@ -17,9 +17,15 @@ export class EventsService {
     private readonly gateway: RealtimePublisher,
   ) {}
 
+  /** Stores tenant events (a key already stored is skipped) and pushes the new ones live: the one way events are written. */
+  async record(events: Array<{ accountId: string; event: NewTenantEvent }>): Promise<void> {
+    const created = await this.repository.insertEvents(events);
+    for (const { accountId, view } of created) this.gateway.publish(accountId, { type: 'event.created', event: view });
+  }
+
   /** The active number changed without anyone choosing it: an event on the tenant's Events page, pushed live. */
-  async recordActiveNumberChange(change: DomainEventMap['active-number.changed']): Promise<void> {
-    const created = await this.repository.insertEvents([
+  recordActiveNumberChange(change: DomainEventMap['active-number.changed']): Promise<void> {
+    return this.record([
       {
         accountId: change.accountId,
         event: {
@@ -35,7 +41,6 @@ export class EventsService {
         },
       },
     ]);
-    for (const { accountId, view } of created) this.gateway.publish(accountId, { type: 'event.created', event: view });
   }
 
   async list(tenant: TenantContext, query: { types?: string; page?: number; pageSize?: number }): Promise<EventsPageView> {

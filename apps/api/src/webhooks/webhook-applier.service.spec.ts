@@ -2,7 +2,6 @@ import type { MockProxy } from 'jest-mock-extended';
 import { parseWebhookBody, type WebhookChange, type WebhookPayload } from '@waba/meta-graph';
 import type { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import type { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
-import type { RealtimePublisher } from '../realtime/realtime-publisher';
 import {
   ACCOUNT_ID,
   aMessagesChange,
@@ -18,26 +17,25 @@ import {
 import { FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
 import { WebhookApplier, type DeliveryPlan } from './webhook-applier.service';
-import type { NewTenantEvent, WebhooksRepository } from './webhooks.repository';
+import type { EventsService } from './events.service';
+import type { NewTenantEvent } from './webhooks.repository';
 
 const DELIVERY = 'body-sha';
 const CLIENT_WABA = '1000000000000009';
 
 describe('WebhookApplier', () => {
   let clock: FakeClock;
-  let repository: MockProxy<WebhooksRepository>;
+  let events: MockProxy<EventsService>;
   let numbers: MockProxy<PhoneNumbersRepository>;
   let phoneNumbers: MockProxy<PhoneNumbersService>;
-  let gateway: MockProxy<RealtimePublisher>;
   let applier: WebhookApplier;
 
   beforeEach(() => {
     clock = new FakeClock('2026-11-25T12:00:00Z');
-    repository = strictMock<WebhooksRepository>('repository');
+    events = strictMock<EventsService>('events');
     numbers = strictMock<PhoneNumbersRepository>('numbers');
     phoneNumbers = strictMock<PhoneNumbersService>('phoneNumbers');
-    gateway = strictMock<RealtimePublisher>('gateway');
-    applier = new WebhookApplier(repository, numbers, phoneNumbers, gateway, clock);
+    applier = new WebhookApplier(events, numbers, phoneNumbers, clock);
   });
 
   /** Owners as the database knows them: the number and WABA of ACCOUNT_ID, nothing else. */
@@ -251,19 +249,16 @@ describe('WebhookApplier', () => {
       phoneNumbers.revokeWaba.mockResolvedValue();
       phoneNumbers.restrictWaba.mockResolvedValue();
       phoneNumbers.applyMetaChange.mockResolvedValue();
-      const view = { id: 'e1' } as never;
-      // Event "a" was inserted before (a re-applied delivery): only "b" is new and pushed.
-      repository.insertEvents.mockResolvedValue([{ accountId: OTHER_ACCOUNT_ID, view }]);
-      gateway.publish.mockReturnValue();
+      events.record.mockResolvedValue();
 
       await applier.execute(plans);
 
       expect(phoneNumbers.revokeWaba).toHaveBeenCalledWith(ACCOUNT_ID, WABA_ID, 'gone');
       expect(phoneNumbers.restrictWaba).toHaveBeenCalledWith(OTHER_ACCOUNT_ID, CLIENT_WABA, restriction);
       expect(phoneNumbers.applyMetaChange).toHaveBeenCalledWith(OTHER_ACCOUNT_ID, PHONE_NUMBER_ID, { qualityRating: 'RED' });
-      expect(repository.insertEvents).toHaveBeenCalledWith([...plans[0].events, ...plans[1].events]);
-      expect(gateway.publish).toHaveBeenCalledTimes(1);
-      expect(gateway.publish).toHaveBeenCalledWith(OTHER_ACCOUNT_ID, { type: 'event.created', event: view });
+      // The batch's events in one write (EventsService.record skips those already stored and pushes the rest).
+      expect(events.record).toHaveBeenCalledTimes(1);
+      expect(events.record).toHaveBeenCalledWith([...plans[0].events, ...plans[1].events]);
     });
   });
 });

@@ -4,8 +4,8 @@ import { readWebhookEntries, type ReceivedMessage, type ReceivedStatus, type Rec
 import { Clock } from '../common/clock/clock';
 import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
-import { RealtimePublisher } from '../realtime/realtime-publisher';
-import { WebhooksRepository, type NewTenantEvent } from './webhooks.repository';
+import { EventsService } from './events.service';
+import type { NewTenantEvent } from './webhooks.repository';
 
 /** Status order for one message; a status never moves back (a late `delivered` after `read`). */
 const STATUS_RANK: Record<string, number> = { sent: 10, delivered: 20, read: 30, played: 40, failed: 50 };
@@ -55,10 +55,9 @@ export class RouteLookup {
 @Injectable()
 export class WebhookApplier {
   constructor(
-    private readonly repository: WebhooksRepository,
+    private readonly events: EventsService,
     private readonly numbers: PhoneNumbersRepository,
     private readonly phoneNumbers: PhoneNumbersService,
-    private readonly gateway: RealtimePublisher,
     private readonly clock: Clock,
   ) {}
 
@@ -85,8 +84,7 @@ export class WebhookApplier {
       else if (action.kind === 'restrict-waba') await this.phoneNumbers.restrictWaba(action.accountId, action.wabaId, action.restriction);
       else await this.phoneNumbers.applyMetaChange(action.accountId, action.phoneNumberId, action.change);
     }
-    const created = await this.repository.insertEvents(plans.flatMap((p) => p.events));
-    for (const { accountId, view } of created) this.gateway.publish(accountId, { type: 'event.created', event: view });
+    await this.events.record(plans.flatMap((p) => p.events));
   }
 
   /** Returns the ids nobody owns when the change could not be routed (empty when planned). */
