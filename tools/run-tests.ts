@@ -79,7 +79,12 @@ function formatSuite(): SuiteResult {
 function vitestSuites(): SuiteResult {
   const { status, output, seconds } = run('npx', ['nx', 'test', 'admin', '--skip-nx-cache', '--output-style=static']);
   // Vitest's summary line: "Tests  12 passed | 1 failed (13)"
-  const summary = output.split('\n').reverse().find((line) => /^\s*Tests\s+\d+/.test(line.replace(/\x1b\[[0-9;]*m/g, '')))?.replace(/\x1b\[[0-9;]*m/g, '') ?? '';
+  const summary =
+    output
+      .split('\n')
+      .reverse()
+      .find((line) => /^\s*Tests\s+\d+/.test(line.replace(/\x1b\[[0-9;]*m/g, '')))
+      ?.replace(/\x1b\[[0-9;]*m/g, '') ?? '';
   const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(summary)?.[1] ?? 0);
   return settle('vitest', status, count('passed'), count('failed'), seconds);
 }

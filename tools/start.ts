@@ -52,18 +52,12 @@ async function main(): Promise<void> {
   const keys = encryptionKeys();
   const noRedis = process.env['REDIS_URL'] ? undefined : ensureMachinePackage(REDIS_SERVER, log);
   if (noRedis) throw new Error(noRedis);
-  const [database, redis] = await Promise.all([
-    launchPersistentDatabase({ dataDir: folder.database, log: (line) => log(line) }),
-    launchRedis({ dataDir: folder.redis, log }),
-  ]);
+  const [database, redis] = await Promise.all([launchPersistentDatabase({ dataDir: folder.database, log: (line) => log(line) }), launchRedis({ dataDir: folder.redis, log })]);
   running.database = database;
   running.redis = redis;
   log(`database: ${database.description}`);
   log(`redis: ${redis.description}`);
-  running.endSupervision.push(
-    superviseServer('the database', database, log, { onRestarted: recordRuntime }),
-    superviseServer('Redis', redis, log, { onRestarted: recordRuntime }),
-  );
+  running.endSupervision.push(superviseServer('the database', database, log, { onRestarted: recordRuntime }), superviseServer('Redis', redis, log, { onRestarted: recordRuntime }));
 
   const mongodbUri = process.env['MONGODB_URI'] ?? withDatabaseName(database.uri, 'waba_connect');
   const meta = {
@@ -170,7 +164,10 @@ function recordRuntime(): void {
 
 /** Fails before starting anything when a port is taken, instead of a restart loop later. */
 async function ensurePortsFree(): Promise<void> {
-  for (const [name, port] of [['API_PORT', apiPort], ['SANDBOX_PORT', sandboxPort]] as const) {
+  for (const [name, port] of [
+    ['API_PORT', apiPort],
+    ['SANDBOX_PORT', sandboxPort],
+  ] as const) {
     if (!(await canListen(port))) throw new Error(`port ${port} is in use; stop what runs there or set ${name}`);
   }
 }
@@ -187,7 +184,10 @@ async function waitFor(...urls: string[]): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     for (const url of urls) {
-      const ok = await fetch(url).then((r) => r.status < 500, () => false);
+      const ok = await fetch(url).then(
+        (r) => r.status < 500,
+        () => false,
+      );
       if (ok) return;
     }
     await new Promise((r) => setTimeout(r, 250));

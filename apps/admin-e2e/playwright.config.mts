@@ -34,10 +34,7 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [
-    ['list'],
-    ['json', { outputFile: process.env['PLAYWRIGHT_JSON_OUTPUT_NAME'] ?? resolve(resultsDir, 'playwright.json') }],
-  ],
+  reporter: [['list'], ['json', { outputFile: process.env['PLAYWRIGHT_JSON_OUTPUT_NAME'] ?? resolve(resultsDir, 'playwright.json') }]],
   use: {
     baseURL: externalBaseUrl ?? `http://localhost:${apiPort}`,
     browserName: 'chromium',
@@ -46,16 +43,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     },
   },
   projects: [{ name: 'chromium' }],
@@ -67,7 +55,14 @@ export default defineConfig({
         command: 'npx tsx tools/start.ts --skip-build',
         cwd: workspaceRoot,
         // Every test signs up a new tenant: more than the default 10 auth calls a minute.
-        env: { API_PORT: apiPort, SANDBOX_PORT: sandboxPort, AUTH_RATE_LIMIT_PER_MINUTE: '1000', META_CALLS_PER_ADDRESS_PER_MINUTE: '1000', LOGIN_ATTEMPTS_PER_ACCOUNT_PER_15_MINUTES: '1000', WABA_DATA_DIR: dataDir },
+        env: {
+          API_PORT: apiPort,
+          SANDBOX_PORT: sandboxPort,
+          AUTH_RATE_LIMIT_PER_MINUTE: '1000',
+          META_CALLS_PER_ADDRESS_PER_MINUTE: '1000',
+          LOGIN_ATTEMPTS_PER_ACCOUNT_PER_15_MINUTES: '1000',
+          WABA_DATA_DIR: dataDir,
+        },
         url: `http://localhost:${apiPort}/api/health`,
         timeout: 120_000,
         reuseExistingServer: !process.env['CI'],

@@ -22,12 +22,10 @@ async function main(): Promise<void> {
         res.writeHead(401).end();
         return;
       }
-      collection
-        .insertOne({ bodySha256: createHash('sha256').update(body).digest('hex'), rawBody: body.toString('utf8'), receivedAt: new Date(), status: 'received' })
-        .then(
-          () => res.writeHead(200).end(),
-          () => res.writeHead(503).end(),
-        );
+      collection.insertOne({ bodySha256: createHash('sha256').update(body).digest('hex'), rawBody: body.toString('utf8'), receivedAt: new Date(), status: 'received' }).then(
+        () => res.writeHead(200).end(),
+        () => res.writeHead(503).end(),
+      );
     });
   }).listen(Number(port), '127.0.0.1', () => console.log('ready'));
 }

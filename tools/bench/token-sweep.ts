@@ -101,7 +101,10 @@ function peakRssOf(pid: number): number {
 }
 
 async function runSweep(env: NodeJS.ProcessEnv, concurrency: number): Promise<SweepRun> {
-  const child = spawn(process.execPath, [...(process.env['BENCH_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []), API_CLI, 'tokens', 'check', '--json', '--concurrency', String(concurrency)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env['BENCH_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []), API_CLI, 'tokens', 'check', '--json', '--concurrency', String(concurrency)], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   // Sampled from outside, so the command itself carries no benchmark code; the mark only grows, the last reading is the peak.
@@ -135,7 +138,8 @@ async function main(): Promise<void> {
     if (!existsSync(file)) throw new Error(`${file} is missing: run "npx nx run-many -t build -p api meta-sandbox" first`);
   }
   const env = { ...process.env };
-  if (!process.argv.includes('--sqlite') && !env['MONGODB_URI'] && !env['FERRETDB_POSTGRESQL_URL'] && (await portAnswers(5432))) env['FERRETDB_POSTGRESQL_URL'] = 'postgres://postgres@127.0.0.1:5432/postgres';
+  if (!process.argv.includes('--sqlite') && !env['MONGODB_URI'] && !env['FERRETDB_POSTGRESQL_URL'] && (await portAnswers(5432)))
+    env['FERRETDB_POSTGRESQL_URL'] = 'postgres://postgres@127.0.0.1:5432/postgres';
   const database = await launchDatabase({ env, skipMemoryServer: true, log: (line) => console.log(line) });
   const redis = await launchRedis({ log: (line) => console.log(line) });
   const sandbox = await startSandbox();

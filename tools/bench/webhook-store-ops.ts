@@ -41,7 +41,10 @@ async function main(): Promise<void> {
       await measure('findOne by _id, 50 times', 10, () => Promise.all(takeBatch().map((_id) => inbox.findOne({ _id }))));
       oldest -= 10 * BATCH;
       await measure('bulkWrite of 50 deleteOne by _id', 10, async () => {
-        await inbox.bulkWrite(takeBatch().map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
+        await inbox.bulkWrite(
+          takeBatch().map((_id) => ({ deleteOne: { filter: { _id } } })),
+          { ordered: false },
+        );
         await inbox.insertMany(entries(BATCH));
       });
       await measure('one deleteMany, _id $in 50 ids', 10, async () => {

@@ -106,7 +106,11 @@ function cpuSeconds(pid: number | undefined): number {
 async function applyDelays(uri: string, since: Date): Promise<{ p50: number; p99: number; count: number }> {
   const client = await mongo.MongoClient.connect(uri);
   try {
-    const docs = await client.db().collection('webhook_deliveries').find({ receivedAt: { $gte: since }, status: 'applied' }, { projection: { receivedAt: 1, appliedAt: 1 } }).toArray();
+    const docs = await client
+      .db()
+      .collection('webhook_deliveries')
+      .find({ receivedAt: { $gte: since }, status: 'applied' }, { projection: { receivedAt: 1, appliedAt: 1 } })
+      .toArray();
     const delays = docs.map((d) => (d['appliedAt'] as Date).getTime() - (d['receivedAt'] as Date).getTime()).sort((a, b) => a - b);
     const at = (q: number) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))] ?? 0;
     return { p50: at(0.5), p99: at(0.99), count: delays.length };
@@ -117,7 +121,13 @@ async function applyDelays(uri: string, since: Date): Promise<{ p50: number; p99
 
 async function waitForHttp(url: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
-    if (await fetch(url).then(() => true, () => false)) return;
+    if (
+      await fetch(url).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${url} did not answer`);
@@ -193,7 +203,10 @@ async function main(): Promise<void> {
 
       for (const kind of kinds) {
         const figures: Record<string, { rps: number; p50: number; p99: number; errors: number; cpuMs: number }> = {};
-        for (const [name, url] of [[ours, ourUrl], ['node:http baseline', baselineUrl]] as const) {
+        for (const [name, url] of [
+          [ours, ourUrl],
+          ['node:http baseline', baselineUrl],
+        ] as const) {
           const isOurs = name === ours;
           await run(url, kind, ids, { connections: 10, rate: 100 }); // warm-up
           if (isOurs) await secondsUntilInboxEmpty(apiUri);
@@ -235,7 +248,14 @@ async function main(): Promise<void> {
         }
         const a = figures[ours];
         const b = figures['node:http baseline'];
-        rows.push({ payload: kind, target: `ratio (${workers}w)/baseline`, 'req/s at saturation': Number((a.rps / b.rps).toFixed(2)), 'CPU ms/req (answering process)': Number((a.cpuMs / Math.max(b.cpuMs, 0.001)).toFixed(2)), 'p50 ms @300/s': Number((a.p50 / Math.max(b.p50, 1)).toFixed(2)), 'p99 ms @300/s': Number((a.p99 / Math.max(b.p99, 1)).toFixed(2)) });
+        rows.push({
+          payload: kind,
+          target: `ratio (${workers}w)/baseline`,
+          'req/s at saturation': Number((a.rps / b.rps).toFixed(2)),
+          'CPU ms/req (answering process)': Number((a.cpuMs / Math.max(b.cpuMs, 0.001)).toFixed(2)),
+          'p50 ms @300/s': Number((a.p50 / Math.max(b.p50, 1)).toFixed(2)),
+          'p99 ms @300/s': Number((a.p99 / Math.max(b.p99, 1)).toFixed(2)),
+        });
       }
       const archived = await countDocuments(apiUri, 'webhook_deliveries', {});
       const applied = await countDocuments(apiUri, 'webhook_deliveries', { status: 'applied' });

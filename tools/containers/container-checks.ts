@@ -26,7 +26,11 @@ const isStartPeriodFalsePositive = (issue: { title: string }, line: string) => i
 export function lintDockerfile(path = DOCKERFILE): string[] {
   const text = readFileSync(path, 'utf8');
   const lines = text.split(/\r?\n/);
-  const instruction = (line: number) => lines.slice(line - 1).join(' ').replace(/\\\s+/g, ' ');
+  const instruction = (line: number) =>
+    lines
+      .slice(line - 1)
+      .join(' ')
+      .replace(/\\\s+/g, ' ');
   return dockerfilelint(root, text)
     .filter((issue) => !isStartPeriodFalsePositive(issue, instruction(issue.line)))
     .map((issue) => `Dockerfile:${issue.line}: ${issue.title} (${issue.rule}): ${issue.description}`);

@@ -47,8 +47,7 @@ export async function launchDatabase(options: LaunchOptions = {}): Promise<Launc
     return { kind: 'external', uri, description: `MongoDB from MONGODB_URI (${redactUri(uri)})`, stop: async () => undefined };
   }
 
-  const memoryServerFailure =
-    options.skipMemoryServer || env['WABA_SKIP_MEMORY_SERVER'] === '1' ? 'skipped' : await tryMemoryServer(log);
+  const memoryServerFailure = options.skipMemoryServer || env['WABA_SKIP_MEMORY_SERVER'] === '1' ? 'skipped' : await tryMemoryServer(log);
   if (typeof memoryServerFailure !== 'string') return memoryServerFailure;
 
   try {
@@ -93,23 +92,15 @@ export interface FerretDbOptions {
   keepData?: boolean;
 }
 
-export async function startFerretDb(
-  env: NodeJS.ProcessEnv,
-  log: (line: string) => void,
-  options: FerretDbOptions = {},
-): Promise<LaunchedDatabase & { port: number; dataDir: string; pid?: number }> {
+export async function startFerretDb(env: NodeJS.ProcessEnv, log: (line: string) => void, options: FerretDbOptions = {}): Promise<LaunchedDatabase & { port: number; dataDir: string; pid?: number }> {
   ensureFerretDbBuilt(log);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'waba-ferretdb-'));
   const port = options.port ?? (await freePort());
   const postgresUrl = env['FERRETDB_POSTGRESQL_URL'];
-  const handlerArgs = postgresUrl
-    ? ['--handler=postgresql', `--postgresql-url=${postgresUrl}`]
-    : ['--handler=sqlite', `--sqlite-url=file:${dataDir}/`];
-  const child = spawn(
-    FERRETDB_BIN,
-    [...handlerArgs, `--state-dir=${dataDir}`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const handlerArgs = postgresUrl ? ['--handler=postgresql', `--postgresql-url=${postgresUrl}`] : ['--handler=sqlite', `--sqlite-url=file:${dataDir}/`];
+  const child = spawn(FERRETDB_BIN, [...handlerArgs, `--state-dir=${dataDir}`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   try {
@@ -350,7 +341,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((line) => line.trim())?.trim().slice(0, 300) ?? 'unknown error';
+  return (
+    text
+      .split('\n')
+      .find((line) => line.trim())
+      ?.trim()
+      .slice(0, 300) ?? 'unknown error'
+  );
 }
 
 function redactUri(uri: string): string {

@@ -12,10 +12,7 @@ export default async function globalSetup(): Promise<void> {
   if (holder.__wabaDatabase) return;
   const log = (line: string) => console.log(`\n[tests] ${line}`);
   // Tests never use the product's REDIS_URL or the machine's Redis unless WABA_TEST_REDIS_URL says so.
-  const [database, redis] = await Promise.all([
-    launchDatabase({ log }),
-    launchRedis({ env: { REDIS_URL: process.env['WABA_TEST_REDIS_URL'] }, log }),
-  ]);
+  const [database, redis] = await Promise.all([launchDatabase({ log }), launchRedis({ env: { REDIS_URL: process.env['WABA_TEST_REDIS_URL'] }, log })]);
   holder.__wabaDatabase = database;
   holder.__wabaRedis = redis;
   process.env['WABA_TEST_DATABASE_SERVER'] = database.uri;

@@ -7,9 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { DataFolder } from './data-folder';
 import { runningLauncher, type RuntimeInfo } from './runtime-file';
 
-export type OperatorEnvironment =
-  | { ok: true; env: NodeJS.ProcessEnv; launcher?: RuntimeInfo }
-  | { ok: false; problem: string };
+export type OperatorEnvironment = { ok: true; env: NodeJS.ProcessEnv; launcher?: RuntimeInfo } | { ok: false; problem: string };
 
 export function operatorEnvironment(env: NodeJS.ProcessEnv, folder: DataFolder): OperatorEnvironment {
   const launcher = runningLauncher(folder);

@@ -30,8 +30,7 @@ export const thisMachine: Machine = {
   isRoot: process.getuid?.() === 0,
   hasAptGet: existsSync('/usr/bin/apt-get'),
   aptUpdated: false,
-  run: (command, args) =>
-    spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status ?? 1,
+  run: (command, args) => spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status ?? 1,
 };
 
 /**

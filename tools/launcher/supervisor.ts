@@ -127,12 +127,7 @@ export interface RestartableServer {
  * Restarts `server` on the same port and data whenever it dies; a failed restart is tried again
  * with back-off. Returns a function that ends the supervision (call it before stopping the server).
  */
-export function superviseServer(
-  name: string,
-  server: RestartableServer,
-  log: Log,
-  options: { policy?: BackoffPolicy; onRestarted?: () => void } = {},
-): () => void {
+export function superviseServer(name: string, server: RestartableServer, log: Log, options: { policy?: BackoffPolicy; onRestarted?: () => void } = {}): () => void {
   const policy = options.policy ?? DEFAULT_BACKOFF;
   const backoff = new Backoff(policy);
   let stopping = false;

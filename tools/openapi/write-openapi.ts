@@ -16,7 +16,12 @@ async function main(): Promise<void> {
   const { AppModule } = await import('../../apps/api/src/app/app.module');
   const { loadApiConfig } = await import('../../apps/api/src/config/api-config');
   const { buildOpenApiDocument, OPENAPI_PATH } = await import('../../apps/api/src/openapi/openapi-document');
-  const config = loadApiConfig({ TOKEN_ENCRYPTION_KEYS: `openapi:${Buffer.alloc(32).toString('base64')}`, MONGODB_URI: 'mongodb://127.0.0.1:1/unused', REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'silent' });
+  const config = loadApiConfig({
+    TOKEN_ENCRYPTION_KEYS: `openapi:${Buffer.alloc(32).toString('base64')}`,
+    MONGODB_URI: 'mongodb://127.0.0.1:1/unused',
+    REDIS_URL: 'redis://127.0.0.1:1',
+    LOG_LEVEL: 'silent',
+  });
   const app = await NestFactory.create(AppModule.forRoot(config), { preview: true, logger: false });
   app.setGlobalPrefix('api');
   const document = buildOpenApiDocument(app);

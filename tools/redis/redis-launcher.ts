@@ -62,12 +62,28 @@ export async function launchRedis(options: RedisLaunchOptions = {}): Promise<Lau
   mkdirSync(dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
   const args = [
-    '--bind', '127.0.0.1', '--port', String(port), '--dir', dataDir,
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--dir',
+    dataDir,
     // Durable enough for queued jobs (fsync every second); no RDB snapshots.
-    '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '',
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--save',
+    '',
     // BullMQ must never have its keys evicted.
-    '--maxmemory-policy', 'noeviction',
-    '--daemonize', 'no', '--protected-mode', 'yes', '--loglevel', 'warning',
+    '--maxmemory-policy',
+    'noeviction',
+    '--daemonize',
+    'no',
+    '--protected-mode',
+    'yes',
+    '--loglevel',
+    'warning',
   ];
   const listeners: ((reason: string) => void)[] = [];
   let expectedExit = false;

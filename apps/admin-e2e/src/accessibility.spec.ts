@@ -48,7 +48,10 @@ for (const { name, viewport } of VIEWPORTS) {
       await sendWebhook({ type: 'phone_number_quality_update', phoneNumberId: flagged.phoneNumberId, event: 'FLAGGED' });
       const pending = await createSandboxBusiness('E2E Axe Overview Pending');
       await page.getByRole('button', { name: 'Import with an access token' }).first().click();
-      await page.getByRole('region', { name: 'Import with an access token' }).getByRole('textbox', { name: 'Access token', exact: true }).fill(await createSandboxToken(pending));
+      await page
+        .getByRole('region', { name: 'Import with an access token' })
+        .getByRole('textbox', { name: 'Access token', exact: true })
+        .fill(await createSandboxToken(pending));
       await page.getByRole('button', { name: 'Find my numbers' }).click();
       await expect(page.getByRole('heading', { name: 'Choose the numbers to connect' })).toBeVisible();
 
@@ -71,7 +74,10 @@ for (const { name, viewport } of VIEWPORTS) {
       // The picker, opened by importing a second business with its token.
       const second = await createSandboxBusiness('E2E Axe Picker');
       await page.getByRole('button', { name: 'Import with an access token' }).first().click();
-      await page.getByRole('region', { name: 'Import with an access token' }).getByRole('textbox', { name: 'Access token', exact: true }).fill(await createSandboxToken(second));
+      await page
+        .getByRole('region', { name: 'Import with an access token' })
+        .getByRole('textbox', { name: 'Access token', exact: true })
+        .fill(await createSandboxToken(second));
       await page.getByRole('button', { name: 'Find my numbers' }).click();
       await expect(page.getByRole('heading', { name: 'Choose the numbers to connect' })).toBeVisible();
       expect(await seriousViolations(page), '/whatsapp?onboarding').toEqual([]);

@@ -12,12 +12,7 @@ test.describe('tenant admin authentication', () => {
     await expect(toolbar).toContainText(user.name);
     await expect(toolbar).toContainText(user.accountName);
     await expect(page.getByRole('status').filter({ hasText: 'Database' })).toContainText('Up');
-    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText([
-      'Overview',
-      'WhatsApp',
-      'Events',
-      'Settings',
-    ]);
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Overview', 'WhatsApp', 'Events', 'Settings']);
 
     await logOut(page);
     // Signed out for real: the protected page is no longer reachable.
@@ -31,9 +26,7 @@ test.describe('tenant admin authentication', () => {
     await testInfo.attach('overview', { path: testInfo.outputPath('overview.png'), contentType: 'image/png' });
   });
 
-  test('shows a readable error for a wrong password, and returns a signed-out visitor to the page they asked for', async ({
-    page,
-  }) => {
+  test('shows a readable error for a wrong password, and returns a signed-out visitor to the page they asked for', async ({ page }) => {
     const user = createAdminUser();
     await signUp(page, user);
     await expectOverviewOf(page, user);

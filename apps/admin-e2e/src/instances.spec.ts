@@ -66,7 +66,11 @@ test.describe('several instances', () => {
     await expect(page.getByText(text)).toHaveCount(0);
 
     const message = signed(JSON.stringify(inboundMessage(number.wabaId, number.phoneNumberId, { id: `wamid.${randomUUID()}`, text })));
-    const answer = await fetch(`${metaSide}/api/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': message.signature }, body: new Uint8Array(message.body) });
+    const answer = await fetch(`${metaSide}/api/webhooks/whatsapp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': message.signature },
+      body: new Uint8Array(message.body),
+    });
     expect(answer.status).toBe(200);
 
     await expect(page.getByRole('list', { name: 'Events' }).getByRole('listitem').filter({ hasText: text })).toBeVisible();

@@ -3,10 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createAdminUser, expectOverviewOf, signUp } from './support/admin-user';
 
 test.describe('inviting an admin', () => {
-  test('an owner invites; the invitee opens the link in another browser, chooses a password, lands signed in; the owner sees them', async ({
-    page,
-    browser,
-  }) => {
+  test('an owner invites; the invitee opens the link in another browser, chooses a password, lands signed in; the owner sees them', async ({ page, browser }) => {
     const owner = createAdminUser();
     await signUp(page, owner);
     await expectOverviewOf(page, owner);

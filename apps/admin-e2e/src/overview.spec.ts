@@ -6,7 +6,6 @@ import { createAdminUser, signUp } from './support/admin-user';
 import { createSandboxBusiness, createSandboxToken, revokeSandboxToken, sendMessageWebhook, sendWebhook } from './support/sandbox';
 import { addNumberByHand, numberRow, openWhatsapp, picker } from './support/whatsapp';
 
-
 async function expectNoSidewaysScroll(page: Page): Promise<void> {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, 'the page scrolls sideways').toBeLessThanOrEqual(0);
@@ -40,12 +39,17 @@ test.describe('The Overview', () => {
     await addNumberByHand(page, dead, deadToken);
     await addNumberByHand(page, flagged, await createSandboxToken(flagged));
     await revokeSandboxToken(deadToken);
-    await numberRow(page, dead.displayPhone).getByRole('button', { name: `Test connection of ${dead.displayPhone}` }).click();
+    await numberRow(page, dead.displayPhone)
+      .getByRole('button', { name: `Test connection of ${dead.displayPhone}` })
+      .click();
     await expect(numberRow(page, dead.displayPhone).getByTestId('number-status')).toContainText('Reconnect needed');
     await sendMessageWebhook(healthy.phoneNumberId, 'Do you deliver on Sundays?');
     // A consent whose numbers are not picked yet.
     await page.getByRole('button', { name: 'Import with an access token' }).first().click();
-    await page.getByRole('region', { name: 'Import with an access token' }).getByRole('textbox', { name: 'Access token', exact: true }).fill(await createSandboxToken(pending));
+    await page
+      .getByRole('region', { name: 'Import with an access token' })
+      .getByRole('textbox', { name: 'Access token', exact: true })
+      .fill(await createSandboxToken(pending));
     await page.getByRole('button', { name: 'Find my numbers' }).click();
     await expect(picker(page)).toBeVisible();
 

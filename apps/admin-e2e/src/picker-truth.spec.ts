@@ -7,7 +7,10 @@ import { numberRow, openWhatsapp, picker, screenshot } from './support/whatsapp'
 /** "Import with an access token" for the business: the picker opens with what the token reaches. */
 async function importWithToken(page: Page, business: SandboxBusiness): Promise<void> {
   await page.getByRole('button', { name: 'Import with an access token' }).first().click();
-  await page.getByRole('region', { name: 'Import with an access token' }).getByRole('textbox', { name: 'Access token', exact: true }).fill(await createSandboxToken(business));
+  await page
+    .getByRole('region', { name: 'Import with an access token' })
+    .getByRole('textbox', { name: 'Access token', exact: true })
+    .fill(await createSandboxToken(business));
   await page.getByRole('button', { name: 'Find my numbers' }).click();
   await expect(page.getByRole('heading', { name: 'Choose the numbers to connect' })).toBeVisible();
 }
@@ -89,9 +92,7 @@ test.describe('The picker tells the truth', () => {
 
     const fifth = (await addSandboxNumber(business, { label: 'Five' })).displayPhone;
     await importWithToken(page, business);
-    await expect(picker(page).getByTestId('picker-summary')).toHaveText(
-      'Meta shared 5 numbers in 1 WhatsApp Business Account: 1 is new and 4 are already connected here.',
-    );
+    await expect(picker(page).getByTestId('picker-summary')).toHaveText('Meta shared 5 numbers in 1 WhatsApp Business Account: 1 is new and 4 are already connected here.');
     await picker(page).getByRole('checkbox', { name: fifth }).check();
     await expect(picker(page).getByRole('button', { name: 'Connect 1 new and reconnect 4' })).toBeEnabled();
   });

@@ -82,9 +82,7 @@ test.describe('Connect WhatsApp', () => {
 
     await consentInPopup(page, connect, null, { action: 'Cancel' });
 
-    await expect(page.getByTestId('signup-notice')).toContainText(
-      'You closed Meta\'s window at step "business account selection"; nothing was connected.',
-    );
+    await expect(page.getByTestId('signup-notice')).toContainText('You closed Meta\'s window at step "business account selection"; nothing was connected.');
     await expect(picker(page)).toHaveCount(0);
     await expect(page.getByRole('region', { name: 'Your WhatsApp Business Accounts' })).toHaveCount(0);
     await expect(page.getByRole('button', { name: 'Connect WhatsApp' })).toBeEnabled();
@@ -116,7 +114,9 @@ test.describe('Connect WhatsApp', () => {
     await openWhatsapp(other);
     await expect(numberRow(other, business.displayPhone)).toContainText('Connected');
 
-    await numberRow(page, business.displayPhone).getByRole('button', { name: `Disconnect ${business.displayPhone}` }).click();
+    await numberRow(page, business.displayPhone)
+      .getByRole('button', { name: `Disconnect ${business.displayPhone}` })
+      .click();
     const dialog = page.getByRole('alertdialog');
     await expect(dialog).toContainText(`Disconnect ${business.displayPhone}?`);
     await dialog.getByRole('button', { name: 'Disconnect' }).click();
@@ -125,7 +125,10 @@ test.describe('Connect WhatsApp', () => {
 
     await consentInPopup(
       page,
-      () => numberRow(page, business.displayPhone).getByRole('button', { name: `Reconnect ${business.displayPhone}` }).click(),
+      () =>
+        numberRow(page, business.displayPhone)
+          .getByRole('button', { name: `Reconnect ${business.displayPhone}` })
+          .click(),
       business.name,
     );
     await pickAndConnect(page, [business.displayPhone]);

@@ -16,7 +16,10 @@ test('no secret of this run reached a browser or the API log where it must not',
 
   const secrets = new SecretRegistry();
   const recorder = new ExchangeRecorder(secrets);
-  const exchanges = readFileSync(BROWSER_EXCHANGES_FILE, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as RecordedBrowserExchange);
+  const exchanges = readFileSync(BROWSER_EXCHANGES_FILE, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as RecordedBrowserExchange);
   for (const exchange of exchanges) {
     for (const { label, value } of exchange.acceptedSecrets) secrets.add(label, value);
     let body: unknown;
@@ -31,7 +34,10 @@ test('no secret of this run reached a browser or the API log where it must not',
   // The deployment's own secrets and everything the Meta sandbox minted (its saved world).
   const runtime = JSON.parse(readFileSync(join(dataDir as string, 'runtime.json'), 'utf8')) as { env: Record<string, string> };
   secrets.add('META_APP_SECRET', runtime.env['META_APP_SECRET']);
-  for (const key of readFileSync(join(dataDir as string, 'token-encryption-keys'), 'utf8').trim().split(',')) secrets.add('token-encryption key', key.split(':')[1]);
+  for (const key of readFileSync(join(dataDir as string, 'token-encryption-keys'), 'utf8')
+    .trim()
+    .split(','))
+    secrets.add('token-encryption key', key.split(':')[1]);
   const world = JSON.parse(readFileSync(join(dataDir as string, 'sandbox', 'world.json'), 'utf8')) as {
     tokens: Array<{ value: string }>;
     codes: Array<{ value: string }>;
@@ -41,7 +47,9 @@ test('no secret of this run reached a browser or the API log where it must not',
   world.codes.forEach((c) => secrets.add('authorization code minted by Meta', c.value));
   world.phoneNumbers.forEach((p) => secrets.add('two-step PIN', p.twoStepPin));
 
-  const logLines = readFileSync(join(dataDir as string, 'logs', 'api.log'), 'utf8').split('\n').filter(Boolean);
+  const logLines = readFileSync(join(dataDir as string, 'logs', 'api.log'), 'utf8')
+    .split('\n')
+    .filter(Boolean);
   const leaks = recorder.findLeaks(logLines);
   appendFileSync(SCAN_SUMMARY_FILE, `${JSON.stringify({ suite: 'browser', responsesAndEvents: recorder.count, logLines: logLines.length, secrets: secrets.size, leaks: leaks.length })}\n`);
   console.log(`secret scan: ${recorder.count} responses and frames, ${logLines.length} API log lines, ${secrets.size} secrets, ${leaks.length} leaks`);

@@ -19,7 +19,7 @@ async function main(): Promise<number> {
   });
   try {
     const { root } = app.get(CommandTree);
-    root.name('cli.js').description('WABA Connect operator commands, run with the API\'s settings (MONGODB_URI, REDIS_URL, TOKEN_ENCRYPTION_KEYS, META_*).');
+    root.name('cli.js').description("WABA Connect operator commands, run with the API's settings (MONGODB_URI, REDIS_URL, TOKEN_ENCRYPTION_KEYS, META_*).");
     configureCommandTree(root);
     await CommandFactory.runApplication(app);
   } finally {

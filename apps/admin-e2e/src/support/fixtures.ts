@@ -11,7 +11,6 @@ import { dirname } from 'node:path';
 import { SECRET_REQUEST_FIELDS } from '../../../api-e2e/src/support/secret-scan';
 import { BROWSER_EXCHANGES_FILE, type RecordedBrowserExchange } from './secret-scan-files';
 
-
 function append(entry: RecordedBrowserExchange): void {
   mkdirSync(dirname(BROWSER_EXCHANGES_FILE), { recursive: true });
   appendFileSync(BROWSER_EXCHANGES_FILE, `${JSON.stringify(entry)}\n`);

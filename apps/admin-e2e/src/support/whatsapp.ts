@@ -12,10 +12,7 @@ export function picker(page: Page): Locator {
 
 /** A number's row in the connected list. */
 export function numberRow(page: Page, displayPhone: string): Locator {
-  return page
-    .getByRole('region', { name: 'Your WhatsApp Business Accounts' })
-    .getByRole('listitem')
-    .filter({ hasText: displayPhone });
+  return page.getByRole('region', { name: 'Your WhatsApp Business Accounts' }).getByRole('listitem').filter({ hasText: displayPhone });
 }
 
 /** Ticks the numbers in the picker and confirms; waits until the picker reports them connected. */
@@ -26,9 +23,7 @@ export async function pickAndConnect(page: Page, displayPhones: string[]): Promi
   }
   const label = displayPhones.length > 1 ? `Connect ${displayPhones.length} numbers` : 'Connect selected number';
   await pick.getByRole('button', { name: label }).click();
-  await expect(pick.getByRole('status')).toContainText(
-    `Connected: ${displayPhones.length} ${displayPhones.length === 1 ? 'number is' : 'numbers are'} ready to use.`,
-  );
+  await expect(pick.getByRole('status')).toContainText(`Connected: ${displayPhones.length} ${displayPhones.length === 1 ? 'number is' : 'numbers are'} ready to use.`);
 }
 
 /** One screenshot per flow, kept as `test-results/admin-e2e/<name>.png`. */

@@ -17,9 +17,7 @@ export function type(input: HTMLInputElement, value: string): void {
 
 export function buttonNamed(fixture: ComponentFixture<unknown>, name: string | RegExp): HTMLButtonElement {
   const buttons = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('button'));
-  const match = buttons.find((button) =>
-    typeof name === 'string' ? button.textContent?.trim() === name : name.test(button.textContent ?? ''),
-  );
+  const match = buttons.find((button) => (typeof name === 'string' ? button.textContent?.trim() === name : name.test(button.textContent ?? '')));
   if (!match) {
     throw new Error(`No button named ${String(name)}`);
   }

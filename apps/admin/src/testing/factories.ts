@@ -1,14 +1,5 @@
 import type { ApiErrorBody, SessionView, UserView } from '@waba/contracts';
-import type {
-  ConnectionView,
-  OnboardingNumberView,
-  OnboardingSessionView,
-  OnboardingWabaView,
-  PhoneNumberView,
-  TenantEventView,
-  WabaView,
-  WhatsAppStatusView,
-} from '@waba/contracts';
+import type { ConnectionView, OnboardingNumberView, OnboardingSessionView, OnboardingWabaView, PhoneNumberView, TenantEventView, WabaView, WhatsAppStatusView } from '@waba/contracts';
 
 /** Test data for the SPA's unit tests: small builders, override what the test is about. */
 let sequence = 0;
@@ -42,7 +33,6 @@ export function apiError(statusCode: number, message: string, details?: string[]
 }
 
 // --- WhatsApp ---------------------------------------------------------------------------------
-
 
 export function createConnection(overrides: Partial<ConnectionView> = {}): ConnectionView {
   sequence += 1;
@@ -121,10 +111,7 @@ export function createOnboardingNumber(overrides: Partial<OnboardingNumberView> 
   };
 }
 
-export function createOnboardingSession(
-  wabas: Array<Partial<OnboardingWabaView>>,
-  overrides: Partial<OnboardingSessionView> = {},
-): OnboardingSessionView {
+export function createOnboardingSession(wabas: Array<Partial<OnboardingWabaView>>, overrides: Partial<OnboardingSessionView> = {}): OnboardingSessionView {
   sequence += 1;
   const numbers = wabas.flatMap((waba) => waba.numbers ?? []);
   const count = (availability: OnboardingNumberView['availability']) => numbers.filter((n) => n.availability === availability).length;

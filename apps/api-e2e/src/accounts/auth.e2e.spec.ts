@@ -69,24 +69,14 @@ describe('sign-up, login, logout (real app, real database)', () => {
     const response = await browser.post('/api/auth/signup', { accountName: '', name: 'X', email: 'not-an-email', password: 'short', isAdmin: true });
     expect(response.status).toBe(400);
     expect(response.body.details).toEqual(
-      expect.arrayContaining([
-        'accountName must not be empty',
-        'email must be a valid email address',
-        'password must be at least 10 characters long',
-        'isAdmin is not an allowed field',
-      ]),
+      expect.arrayContaining(['accountName must not be empty', 'email must be a valid email address', 'password must be at least 10 characters long', 'isAdmin is not an allowed field']),
     );
   });
 
   it('answers malformed JSON with 400, not 500', async () => {
     const browser = await new TestBrowser(api.server).visit();
     const token = browser.cookies.get('XSRF-TOKEN') ?? '';
-    const response = await request(api.server)
-      .post('/api/auth/login')
-      .set('Cookie', `XSRF-TOKEN=${token}`)
-      .set('X-XSRF-TOKEN', token)
-      .set('Content-Type', 'application/json')
-      .send('{"email": ');
+    const response = await request(api.server).post('/api/auth/login').set('Cookie', `XSRF-TOKEN=${token}`).set('X-XSRF-TOKEN', token).set('Content-Type', 'application/json').send('{"email": ');
     expect(response.status).toBe(400);
     expect(response.body.message).toMatch(/JSON/);
   });

@@ -50,7 +50,9 @@ describe('bad input', () => {
   it('answers a j:-prefixed (JSON) session cookie with 401, not 500', async () => {
     const tenant = await createTenant(api.server);
     const cookies = [...tenant.browser.cookies].filter(([name]) => name !== 'waba_session').map(([k, v]) => `${k}=${v}`);
-    const response = await request(api.server).get('/api/auth/me').set('Cookie', [...cookies, 'waba_session=j:%7B%22a%22%3A1%7D'].join('; '));
+    const response = await request(api.server)
+      .get('/api/auth/me')
+      .set('Cookie', [...cookies, 'waba_session=j:%7B%22a%22%3A1%7D'].join('; '));
     expect(response.status).toBe(401);
   });
 

@@ -75,7 +75,7 @@ describe('roles and removal of users', () => {
     expect((await adminOfA.browser.get('/api/auth/me')).status).toBe(200);
   });
 
-  it("removing a user ends their sessions and closes their sockets at once; they cannot log in again", async () => {
+  it('removing a user ends their sessions and closes their sockets at once; they cannot log in again', async () => {
     const owner = await createTenant(api.server);
     const admin = await addInvitedUser(api.server, owner);
     const secondBrowser = await new TestBrowser(api.server).visit();

@@ -66,7 +66,11 @@ describe('the container image and compose file', () => {
     expect(new Set(apiServices.map(([, service]) => service.image)).size).toBe(1);
     for (const [, service] of apiServices.filter(([, s]) => s.environment?.['INSTANCE_ROLE'] === 'worker')) expect(service.healthcheck?.disable).toBe(true);
 
-    const settings = new Set(getMetadataStorage().getTargetValidationMetadatas(ApiConfig, '', true, false).map((metadata) => metadata.propertyName));
+    const settings = new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(ApiConfig, '', true, false)
+        .map((metadata) => metadata.propertyName),
+    );
     for (const [name, service] of apiServices) {
       const environment = service.environment ?? {};
       // A misspelt setting would be dropped silently by the API's whitelist.

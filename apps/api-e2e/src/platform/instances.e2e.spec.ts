@@ -68,7 +68,10 @@ describe('several instances: http and worker processes sharing one database and 
     });
     expect(signup.status).toBe(201);
     const accountId = ((await signup.json()) as { account: { id: string } }).account.id;
-    const cookie = signup.headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+    const cookie = signup.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ');
     const fixture = await seedRoutableNumber(uri, undefined, accountId);
     const live: TenantRealtimeEvent[] = [];
     const socket = io(http2.url as string, { path: '/socket.io', transports: ['websocket'], extraHeaders: { Cookie: cookie, Origin: http2.url as string } });

@@ -70,7 +70,11 @@ describe('metrics (/metrics on METRICS_PORT)', () => {
   it('counts deliveries nobody owns as unroutable, bad signatures and malformed bodies apart', async () => {
     const before = await scrape();
     expect(await deliver(inboundMessage('419999999999999', '619999999999999', { id: 'wamid.METRICS3', text: 'lost' }))).toBe(200);
-    const forged = await request(api.server).post('/api/webhooks/whatsapp').set('Content-Type', 'application/json').set('X-Hub-Signature-256', `sha256=${'0'.repeat(64)}`).send('{}');
+    const forged = await request(api.server)
+      .post('/api/webhooks/whatsapp')
+      .set('Content-Type', 'application/json')
+      .set('X-Hub-Signature-256', `sha256=${'0'.repeat(64)}`)
+      .send('{}');
     expect(forged.status).toBe(401);
     const malformed = signed('not json');
     expect((await request(api.server).post('/api/webhooks/whatsapp').set('Content-Type', 'application/json').set('X-Hub-Signature-256', malformed.signature).send('not json')).status).toBe(200);

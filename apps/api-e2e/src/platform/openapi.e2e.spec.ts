@@ -55,9 +55,15 @@ describe('the OpenAPI document (/api/docs)', () => {
   const documented = () => routes.filter((route) => !(route.key in NOT_DOCUMENTED));
 
   it('lists every route the app serves, and no other', () => {
-    expect(documented().filter((route) => !operation(route)).map((route) => route.key)).toEqual([]);
+    expect(
+      documented()
+        .filter((route) => !operation(route))
+        .map((route) => route.key),
+    ).toEqual([]);
     const served = new Set(routes.map((route) => `${route.method} ${openApiPath(route.path)}`));
-    const extra = Object.entries(document.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`)).filter((key) => !served.has(key));
+    const extra = Object.entries(document.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
+      .filter((key) => !served.has(key));
     expect(extra).toEqual([]);
     // The exceptions are real routes: a stale entry would hide a new route of the same name.
     expect(Object.keys(NOT_DOCUMENTED).filter((key) => !routes.some((route) => route.key === key))).toEqual([]);

@@ -187,6 +187,10 @@ describe('SIGTERM drains a built worker process', () => {
     const completed = (await tokenChecks(api).getJobs(['completed'])).filter((job) => job.name === 'check');
     expect(completed).toHaveLength(1);
     expect(completed[0].stalledCounter).toBe(0);
-    expect(await db(api).collection('meta_connections').countDocuments({ lastCheckedAt: { $ne: null } })).toBe(1);
+    expect(
+      await db(api)
+        .collection('meta_connections')
+        .countDocuments({ lastCheckedAt: { $ne: null } }),
+    ).toBe(1);
   }, 60_000);
 });

@@ -29,18 +29,24 @@ describe('retention clean-ups', () => {
 
   it('deletes expired OAuth states, old used codes and long-expired onboarding sessions; keeps the rest', async () => {
     const accountId = new Types.ObjectId();
-    await db().collection('oauth_states').insertMany([
-      { label: 'expired', stateHash: 'a', accountId, userId: accountId, expiresAt: ago(1000) },
-      { label: 'live', stateHash: 'b', accountId, userId: accountId, expiresAt: ago(-600_000) },
-    ]);
-    await db().collection('oauth_codes').insertMany([
-      { label: 'used two days ago', codeHash: 'c', accountId, usedAt: ago(2 * DAY) },
-      { label: 'used an hour ago', codeHash: 'd', accountId, usedAt: ago(3600_000) },
-    ]);
-    await db().collection('onboarding_sessions').insertMany([
-      { label: 'expired eight days ago', accountId, expiresAt: ago(8 * DAY), status: 'pending' },
-      { label: 'expired yesterday', accountId, expiresAt: ago(DAY), status: 'completed' },
-    ]);
+    await db()
+      .collection('oauth_states')
+      .insertMany([
+        { label: 'expired', stateHash: 'a', accountId, userId: accountId, expiresAt: ago(1000) },
+        { label: 'live', stateHash: 'b', accountId, userId: accountId, expiresAt: ago(-600_000) },
+      ]);
+    await db()
+      .collection('oauth_codes')
+      .insertMany([
+        { label: 'used two days ago', codeHash: 'c', accountId, usedAt: ago(2 * DAY) },
+        { label: 'used an hour ago', codeHash: 'd', accountId, usedAt: ago(3600_000) },
+      ]);
+    await db()
+      .collection('onboarding_sessions')
+      .insertMany([
+        { label: 'expired eight days ago', accountId, expiresAt: ago(8 * DAY), status: 'pending' },
+        { label: 'expired yesterday', accountId, expiresAt: ago(DAY), status: 'completed' },
+      ]);
     await run('oauth-retention');
     expect(await names('oauth_states')).toEqual(['live']);
     expect(await names('oauth_codes')).toEqual(['used an hour ago']);
@@ -49,14 +55,18 @@ describe('retention clean-ups', () => {
 
   it('deletes archived deliveries and tenant events past their retention', async () => {
     const accountId = new Types.ObjectId();
-    await db().collection('webhook_deliveries').insertMany([
-      { label: '31 days old', bodySha256: 'x1', receivedAt: ago(31 * DAY) },
-      { label: 'yesterday', bodySha256: 'x2', receivedAt: ago(DAY) },
-    ]);
-    await db().collection('tenant_events').insertMany([
-      { label: '91 days old', accountId, key: 'k1', receivedAt: ago(91 * DAY) },
-      { label: '31 days old', accountId, key: 'k2', receivedAt: ago(31 * DAY) },
-    ]);
+    await db()
+      .collection('webhook_deliveries')
+      .insertMany([
+        { label: '31 days old', bodySha256: 'x1', receivedAt: ago(31 * DAY) },
+        { label: 'yesterday', bodySha256: 'x2', receivedAt: ago(DAY) },
+      ]);
+    await db()
+      .collection('tenant_events')
+      .insertMany([
+        { label: '91 days old', accountId, key: 'k1', receivedAt: ago(91 * DAY) },
+        { label: '31 days old', accountId, key: 'k2', receivedAt: ago(31 * DAY) },
+      ]);
     await run('webhook-retention');
     expect(await names('webhook_deliveries')).toEqual(['yesterday']);
     expect(await names('tenant_events')).toEqual(['31 days old']);
@@ -64,10 +74,12 @@ describe('retention clean-ups', () => {
 
   it('deletes expired sessions and keeps live ones', async () => {
     const accountId = new Types.ObjectId();
-    await db().collection('sessions').insertMany([
-      { label: 'expired', tokenHash: 's1', csrfHash: 'c1', accountId, userId: accountId, role: 'owner', expiresAt: ago(1000) },
-      { label: 'live', tokenHash: 's2', csrfHash: 'c2', accountId, userId: accountId, role: 'owner', expiresAt: ago(-3600_000) },
-    ]);
+    await db()
+      .collection('sessions')
+      .insertMany([
+        { label: 'expired', tokenHash: 's1', csrfHash: 'c1', accountId, userId: accountId, role: 'owner', expiresAt: ago(1000) },
+        { label: 'live', tokenHash: 's2', csrfHash: 'c2', accountId, userId: accountId, role: 'owner', expiresAt: ago(-3600_000) },
+      ]);
     await run('session-retention');
     expect(await names('sessions')).toEqual(['live']);
   });

@@ -6,7 +6,13 @@ import { ApiConfig } from '../../../api/src/config/api-config';
 describe('docs/runbook.md', () => {
   it('describes every setting the API reads', () => {
     const runbook = readFileSync(resolve(__dirname, '../../../../docs/runbook.md'), 'utf8');
-    const settings = [...new Set(getMetadataStorage().getTargetValidationMetadatas(ApiConfig, '', true, false).map((metadata) => metadata.propertyName))];
+    const settings = [
+      ...new Set(
+        getMetadataStorage()
+          .getTargetValidationMetadatas(ApiConfig, '', true, false)
+          .map((metadata) => metadata.propertyName),
+      ),
+    ];
     expect(settings.length).toBeGreaterThan(30);
     expect(settings.filter((name) => !runbook.includes(`| \`${name}\` |`))).toEqual([]);
   });

@@ -18,7 +18,9 @@ describe('rate limits shared between instances', () => {
   });
 
   const login = (app: TestApp, clientAddress: string) =>
-    new TestBrowser(app.server).visit().then((browser) => browser.send('post', '/api/auth/login', { email: 'nobody@example.com', password: 'wrong password 123' }, { 'X-Forwarded-For': clientAddress }));
+    new TestBrowser(app.server)
+      .visit()
+      .then((browser) => browser.send('post', '/api/auth/login', { email: 'nobody@example.com', password: 'wrong password 123' }, { 'X-Forwarded-For': clientAddress }));
 
   it('answers 429 once one client address used the limit across both instances, and counts other addresses apart', async () => {
     const statuses = [];

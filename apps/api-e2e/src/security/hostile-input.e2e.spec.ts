@@ -26,7 +26,6 @@ const REQUEST_TIMEOUT_MS = 5000;
 const BODY_FIELDS = ['accountName', 'name', 'email', 'password', 'code', 'state', 'sessionInfo', 'accessToken', 'phoneNumberId', 'wabaId', 'phoneNumberIds', 'displayPhone'];
 const OTHER_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
 
-
 interface Input {
   method: string;
   path: string;
@@ -79,7 +78,9 @@ describe('hostile input against every route', () => {
   async function send(input: Input, session?: RecordingBrowser): Promise<request.Response> {
     const method = input.method.toLowerCase() as 'get';
     const url = input.query ? `${input.path}${input.path.includes('?') ? '&' : '?'}${input.query}` : input.path;
-    let call = request(api.server)[method](url).timeout({ response: REQUEST_TIMEOUT_MS, deadline: REQUEST_TIMEOUT_MS * 2 });
+    let call = request(api.server)
+      [method](url)
+      .timeout({ response: REQUEST_TIMEOUT_MS, deadline: REQUEST_TIMEOUT_MS * 2 });
     const headers = { ...input.headers };
     let cookies = input.cookies;
     if (session) {
@@ -100,7 +101,13 @@ describe('hostile input against every route', () => {
   }
 
   const describeInput = (input: Input) =>
-    JSON.stringify({ ...input, path: input.path.slice(0, 300), query: input.query.slice(0, 300), cookies: input.cookies.slice(0, 300), body: input.body && { contentType: input.body.contentType, payload: String(input.body.payload).slice(0, 300) } });
+    JSON.stringify({
+      ...input,
+      path: input.path.slice(0, 300),
+      query: input.query.slice(0, 300),
+      cookies: input.cookies.slice(0, 300),
+      body: input.body && { contentType: input.body.contentType, payload: String(input.body.payload).slice(0, 300) },
+    });
 
   // Found by this suite: these answered 500 until bodyParserErrors handled every body-parser failure.
   it('answers a JSON or form body in a charset it does not read with a 4xx, not 500', async () => {
@@ -118,7 +125,10 @@ describe('hostile input against every route', () => {
     const got: string[] = [];
     for (const encoding of ['x-unknown', 'gzip', 'br', 'deflate']) {
       for (const path of ['/api/auth/login', '/api/health', '/api/webhooks/whatsapp']) {
-        const response = world.recorder.record('encoding bug', await request(api.server).post(path).set('Content-Type', 'application/json').set('Content-Encoding', encoding).send('{"email":"a@example.com"}'));
+        const response = world.recorder.record(
+          'encoding bug',
+          await request(api.server).post(path).set('Content-Type', 'application/json').set('Content-Encoding', encoding).send('{"email":"a@example.com"}'),
+        );
         got.push(`${encoding} ${path} → ${response.status}`);
       }
     }
@@ -154,14 +164,29 @@ describe('hostile input against every route', () => {
 
   it('answers signed arbitrary webhook bodies with 200 or a 4xx, never 5xx, and applies them without getting stuck', async () => {
     const { wabaId, phoneNumberIds } = world.victim;
-    const change = fc.record({ field: fc.oneof(fc.constantFrom('messages', 'account_update', 'phone_number_quality_update', 'phone_number_name_update', 'message_template_status_update', 'history'), hostileString()), value: hostileJson([wabaId, ...phoneNumberIds]) }, { requiredKeys: [] });
+    const change = fc.record(
+      {
+        field: fc.oneof(fc.constantFrom('messages', 'account_update', 'phone_number_quality_update', 'phone_number_name_update', 'message_template_status_update', 'history'), hostileString()),
+        value: hostileJson([wabaId, ...phoneNumberIds]),
+      },
+      { requiredKeys: [] },
+    );
     const body = fc.oneof(
       // Shaped like Meta's envelope, with hostile values where Meta puts ids and events.
       fc
-        .record({
-          object: fc.oneof(fc.constant('whatsapp_business_account'), hostileString()),
-          entry: fc.array(fc.record({ id: fc.oneof(fc.constant(wabaId), hostileString([wabaId])), time: fc.oneof(fc.integer(), hostileString()), changes: fc.oneof(fc.array(change, { maxLength: 3 }), hostileJson()) }, { requiredKeys: [] }), { maxLength: 3 }),
-        }, { requiredKeys: [] })
+        .record(
+          {
+            object: fc.oneof(fc.constant('whatsapp_business_account'), hostileString()),
+            entry: fc.array(
+              fc.record(
+                { id: fc.oneof(fc.constant(wabaId), hostileString([wabaId])), time: fc.oneof(fc.integer(), hostileString()), changes: fc.oneof(fc.array(change, { maxLength: 3 }), hostileJson()) },
+                { requiredKeys: [] },
+              ),
+              { maxLength: 3 },
+            ),
+          },
+          { requiredKeys: [] },
+        )
         .map((b) => Buffer.from(JSON.stringify(b))),
       hostileJson([wabaId]).map((b) => Buffer.from(JSON.stringify(b) ?? '')),
       fc.uint8Array({ maxLength: 500 }).map((b) => Buffer.from(b)),
@@ -171,7 +196,10 @@ describe('hostile input against every route', () => {
       fc.asyncProperty(body, fc.constantFrom('application/json', 'text/plain', 'application/octet-stream', ''), async (bytes, contentType) => {
         ran.webhook++;
         const { signature } = signed(bytes);
-        let call = request(api.server).post('/api/webhooks/whatsapp').timeout({ response: REQUEST_TIMEOUT_MS, deadline: REQUEST_TIMEOUT_MS * 2 }).set('X-Hub-Signature-256', signature);
+        let call = request(api.server)
+          .post('/api/webhooks/whatsapp')
+          .timeout({ response: REQUEST_TIMEOUT_MS, deadline: REQUEST_TIMEOUT_MS * 2 })
+          .set('X-Hub-Signature-256', signature);
         if (contentType) call = call.set('Content-Type', contentType);
         const response = world.recorder.record('fuzz signed webhook', await call.send(bytes));
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);

@@ -27,12 +27,9 @@ describe('the run-wide secret scan', () => {
     runSecretScan.recordText('a fetched body', `cookie=${tenant.browser.cookies.get('waba_session')} secret=${'test-app-secret'}`);
 
     const { leaks } = runSecretScan.takeLeaks();
-    expect(leaks.map((l) => `${l.secret} @ ${l.where}`).sort()).toEqual([
-      'META_APP_SECRET @ a fetched body',
-      'access token minted by Meta @ log line 1',
-      'password sent to /api/auth/signup @ a socket event',
-      'waba_session cookie @ a fetched body',
-    ].sort());
+    expect(leaks.map((l) => `${l.secret} @ ${l.where}`).sort()).toEqual(
+      ['META_APP_SECRET @ a fetched body', 'access token minted by Meta @ log line 1', 'password sent to /api/auth/signup @ a socket event', 'waba_session cookie @ a fetched body'].sort(),
+    );
     expect(leaks.every((l) => !l.excerpt.includes(tenant.password) && !l.excerpt.includes(metaToken))).toBe(true);
   });
 });

@@ -45,7 +45,10 @@ describe('Socket.IO handshake with hostile cookies and origins', () => {
   const cookieOf = (browser: RecordingBrowser) => [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 
   /** Opens a socket and waits until it is refused or has stayed connected for SETTLE_MS. */
-  function open(name: string, { cookie, origin, transport = 'websocket', query, auth }: { cookie?: string; origin?: string; transport?: 'websocket' | 'polling'; query?: Record<string, string>; auth?: Record<string, string> }): Promise<Probe> {
+  function open(
+    name: string,
+    { cookie, origin, transport = 'websocket', query, auth }: { cookie?: string; origin?: string; transport?: 'websocket' | 'polling'; query?: Record<string, string>; auth?: Record<string, string> },
+  ): Promise<Probe> {
     const extraHeaders: Record<string, string> = {};
     if (cookie !== undefined) extraHeaders['Cookie'] = cookie;
     if (origin !== undefined) extraHeaders['Origin'] = origin;
@@ -128,7 +131,18 @@ describe('Socket.IO handshake with hostile cookies and origins', () => {
 
   it('refuses a valid session from a foreign origin', async () => {
     const cookie = cookieOf(world.victim.browser);
-    const foreign = ['https://evil.example', 'null', 'http://localhost:3999.evil.example', 'http://localhost:3999@evil.example', 'http://127.0.0.1:3999.evil.example', 'http://localhost:39990', 'http://localhost', 'https://localhost:3999', 'file://', 'http://evil.example/http://localhost:3999'];
+    const foreign = [
+      'https://evil.example',
+      'null',
+      'http://localhost:3999.evil.example',
+      'http://localhost:3999@evil.example',
+      'http://127.0.0.1:3999.evil.example',
+      'http://localhost:39990',
+      'http://localhost',
+      'https://localhost:3999',
+      'file://',
+      'http://evil.example/http://localhost:3999',
+    ];
     const results: string[] = [];
     for (const origin of foreign) {
       for (const transport of ['websocket', 'polling'] as const) {

@@ -106,7 +106,10 @@ const EXPECTATIONS: Record<string, Expectation> = {
     access: 'owner',
     ownTenantOnly: true,
     // The victim's emails in the email position: they have accounts, never invited elsewhere.
-    variants: (w) => [{ name: "victim's email", body: { email: w.victim.email, role: 'admin' } }, ...(w.admin ? [{ name: "victim admin's email", body: { email: w.admin.email, role: 'owner' } }] : [])],
+    variants: (w) => [
+      { name: "victim's email", body: { email: w.victim.email, role: 'admin' } },
+      ...(w.admin ? [{ name: "victim admin's email", body: { email: w.admin.email, role: 'owner' } }] : []),
+    ],
     expect: { ...unsafe, otherTenant: 409, wrongRole: 403 },
   },
   'DELETE /api/accounts/invitations/:invitationId': {
@@ -158,9 +161,7 @@ const EXPECTATIONS: Record<string, Expectation> = {
   },
   'POST /api/settings/phone-numbers': {
     access: 'session',
-    variants: (w) => [
-      { name: "victim's number, a token Meta does not know", body: { phoneNumberId: w.victim.phoneNumberIds[0], wabaId: w.victim.wabaId, accessToken: `EAAG${fresh()}bogus` } },
-    ],
+    variants: (w) => [{ name: "victim's number, a token Meta does not know", body: { phoneNumberId: w.victim.phoneNumberIds[0], wabaId: w.victim.wabaId, accessToken: `EAAG${fresh()}bogus` } }],
     expect: { ...unsafe, otherTenant: [400, 401] },
   },
 
@@ -216,7 +217,10 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /api/webhooks/whatsapp': {
     access: 'signature',
     variants: (w) => {
-      const body = { object: 'whatsapp_business_account', entry: [{ id: w.victim.wabaId, changes: [{ field: 'account_update', value: { event: 'PARTNER_REMOVED', waba_info: { waba_id: w.victim.wabaId } } }] }] };
+      const body = {
+        object: 'whatsapp_business_account',
+        entry: [{ id: w.victim.wabaId, changes: [{ field: 'account_update', value: { event: 'PARTNER_REMOVED', waba_info: { waba_id: w.victim.wabaId } } }] }],
+      };
       return [
         { name: 'unsigned, disconnecting the victim', body },
         { name: 'forged signature', body, headers: { 'X-Hub-Signature-256': `sha256=${'0'.repeat(64)}` } },

@@ -61,7 +61,29 @@ export const hostileString = (extra: string[] = []): fc.Arbitrary<string> =>
 
 /** Values of any JSON type, with hostile keys and Mongo operators mixed in. */
 export const hostileJson = (extra: string[] = []): fc.Arbitrary<unknown> => {
-  const key = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', '$ne', '$gt', '$where', '$regex', 'toString', 'hasOwnProperty', 'code', 'state', 'email', 'password', 'phoneNumberId', 'wabaId', 'phoneNumberIds', 'accessToken', 'sessionInfo'), fc.string({ maxLength: 12 }));
+  const key = fc.oneof(
+    fc.constantFrom(
+      '__proto__',
+      'constructor',
+      'prototype',
+      '$ne',
+      '$gt',
+      '$where',
+      '$regex',
+      'toString',
+      'hasOwnProperty',
+      'code',
+      'state',
+      'email',
+      'password',
+      'phoneNumberId',
+      'wabaId',
+      'phoneNumberIds',
+      'accessToken',
+      'sessionInfo',
+    ),
+    fc.string({ maxLength: 12 }),
+  );
   const { value } = fc.letrec((tie) => ({
     value: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
@@ -94,21 +116,45 @@ export const rawBody = (fields: string[] = [], extra: string[] = []): fc.Arbitra
     hostileJson(extra).map((body) => ({ contentType: 'application/json', payload: JSON.stringify(body) ?? 'null' })),
     fc.string({ maxLength: 200 }).map((payload) => ({ contentType: 'application/json', payload })),
     deeplyNested.map((payload) => ({ contentType: 'application/json', payload })),
-    fc.constantFrom('{"__proto__":{"isAdmin":true}}', '{"constructor":{"prototype":{"polluted":1}}}', '{"a":1,"a":2}', '{', '"\\ud800"', '{"code":"\\ud83d"}', '[]', 'null', '0').map((payload) => ({ contentType: 'application/json', payload })),
+    fc
+      .constantFrom('{"__proto__":{"isAdmin":true}}', '{"constructor":{"prototype":{"polluted":1}}}', '{"a":1,"a":2}', '{', '"\\ud800"', '{"code":"\\ud83d"}', '[]', 'null', '0')
+      .map((payload) => ({ contentType: 'application/json', payload })),
     fc.integer({ min: 90_000, max: 400_000 }).map((size) => ({ contentType: 'application/json', payload: JSON.stringify({ code: 'x'.repeat(size) }) })),
     fc.string({ maxLength: 200 }).map((payload) => ({ contentType: 'application/x-www-form-urlencoded', payload })),
-    fc.constantFrom('a[b][c][d]=1', 'email[$ne]=x&password[$ne]=x', '__proto__[x]=1', 'code=%', 'phoneNumberIds[]=1&phoneNumberIds[]=1').map((payload) => ({ contentType: 'application/x-www-form-urlencoded', payload })),
+    fc
+      .constantFrom('a[b][c][d]=1', 'email[$ne]=x&password[$ne]=x', '__proto__[x]=1', 'code=%', 'phoneNumberIds[]=1&phoneNumberIds[]=1')
+      .map((payload) => ({ contentType: 'application/x-www-form-urlencoded', payload })),
     fc.uint8Array({ maxLength: 300 }).map((bytes) => ({ contentType: 'application/octet-stream', payload: Buffer.from(bytes) })),
-    fc.tuple(fc.constantFrom('application/json; charset=utf-16', 'application/json; charset=koi8-r', 'text/plain', 'multipart/form-data; boundary=x', 'application/xml', 'application/json;;', '*/*', 'application/json; charset=nope'), fc.string({ maxLength: 80 })).map(([contentType, payload]) => ({ contentType, payload })),
+    fc
+      .tuple(
+        fc.constantFrom(
+          'application/json; charset=utf-16',
+          'application/json; charset=koi8-r',
+          'text/plain',
+          'multipart/form-data; boundary=x',
+          'application/xml',
+          'application/json;;',
+          '*/*',
+          'application/json; charset=nope',
+        ),
+        fc.string({ maxLength: 80 }),
+      )
+      .map(([contentType, payload]) => ({ contentType, payload })),
   );
 
 /** A query string, sometimes not even valid percent-encoding. */
 export const queryString = (names: string[] = []): fc.Arbitrary<string> =>
   fc.oneof(
     fc.constant(''),
-    fc.array(fc.tuple(fc.constantFrom(...names, 'limit', 'page', 'pageSize', 'types', 'status', 'hub.mode', 'hub.verify_token', 'hub.challenge', '__proto__', 'constructor[prototype][x]', 'a[]', 'a[b]'), hostileString()), { maxLength: 5 }).map((pairs) =>
-      pairs.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&'),
-    ),
+    fc
+      .array(
+        fc.tuple(
+          fc.constantFrom(...names, 'limit', 'page', 'pageSize', 'types', 'status', 'hub.mode', 'hub.verify_token', 'hub.challenge', '__proto__', 'constructor[prototype][x]', 'a[]', 'a[b]'),
+          hostileString(),
+        ),
+        { maxLength: 5 },
+      )
+      .map((pairs) => pairs.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&')),
     fc.constantFrom('limit=%', '%=%', 'page=1&page=2', 'limit[]=1', 'limit=99999999999999999999', 'pageSize=-5', 'types=%E0%A4%A', '&&&', '=', 'a=' + 'b'.repeat(5000)),
   );
 
@@ -116,7 +162,25 @@ const headerValue = fc.oneof(fc.stringMatching(/^[\x20-\x7e]{0,200}$/), fc.const
 
 /** Extra request headers: spoofed origins and forwarding, junk CSRF tokens, odd accept and content headers. */
 export const hostileHeaders = fc.dictionary(
-  fc.constantFrom('Content-Encoding', 'Origin', 'Referer', 'X-Forwarded-For', 'X-Forwarded-Proto', 'X-Forwarded-Host', 'X-Real-IP', 'X-XSRF-TOKEN', 'X-Hub-Signature-256', 'Accept', 'Accept-Encoding', 'Accept-Language', 'If-None-Match', 'Range', 'X-HTTP-Method-Override', 'Authorization', 'X-Custom'),
+  fc.constantFrom(
+    'Content-Encoding',
+    'Origin',
+    'Referer',
+    'X-Forwarded-For',
+    'X-Forwarded-Proto',
+    'X-Forwarded-Host',
+    'X-Real-IP',
+    'X-XSRF-TOKEN',
+    'X-Hub-Signature-256',
+    'Accept',
+    'Accept-Encoding',
+    'Accept-Language',
+    'If-None-Match',
+    'Range',
+    'X-HTTP-Method-Override',
+    'Authorization',
+    'X-Custom',
+  ),
   headerValue,
   { maxKeys: 4 },
 );
@@ -124,8 +188,21 @@ export const hostileHeaders = fc.dictionary(
 /** A Cookie header: malformed session cookies, `j:` JSON cookies, duplicates, many cookies, huge values. */
 export const hostileCookies = fc.oneof(
   fc.constant(''),
-  fc.constantFrom('waba_session=%', 'waba_session=%E0%A4%A', 'waba_session=j:{"$ne":null}', 'waba_session=j:["a"]', 'XSRF-TOKEN=j:{}', 'waba_session=', 'waba_session', '=;=;=', 'waba_session="quoted"', 'waba_session=a; waba_session=b'),
-  fc.array(fc.tuple(fc.constantFrom('waba_session', 'XSRF-TOKEN', 'connect.sid', 'a', '__proto__', 'constructor'), fc.stringMatching(/^[\x21-\x7e]{0,60}$/)), { maxLength: 6 }).map((pairs) => pairs.map(([k, v]) => `${k}=${v.replace(/;/g, '')}`).join('; ')),
+  fc.constantFrom(
+    'waba_session=%',
+    'waba_session=%E0%A4%A',
+    'waba_session=j:{"$ne":null}',
+    'waba_session=j:["a"]',
+    'XSRF-TOKEN=j:{}',
+    'waba_session=',
+    'waba_session',
+    '=;=;=',
+    'waba_session="quoted"',
+    'waba_session=a; waba_session=b',
+  ),
+  fc
+    .array(fc.tuple(fc.constantFrom('waba_session', 'XSRF-TOKEN', 'connect.sid', 'a', '__proto__', 'constructor'), fc.stringMatching(/^[\x21-\x7e]{0,60}$/)), { maxLength: 6 })
+    .map((pairs) => pairs.map(([k, v]) => `${k}=${v.replace(/;/g, '')}`).join('; ')),
   fc.integer({ min: 50, max: 400 }).map((n) => Array.from({ length: n }, (_, i) => `c${i}=${i}`).join('; ')),
   fc.integer({ min: 1000, max: 12_000 }).map((n) => `waba_session=${'a'.repeat(n)}`),
 );

@@ -22,7 +22,11 @@ export interface AppRoute {
   guards: string[];
 }
 
-const joinPath = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).filter(Boolean).join('/')}`;
+const joinPath = (...parts: string[]) =>
+  `/${parts
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean)
+    .join('/')}`;
 
 function metadataOf<T>(key: string, handler: object, controller: object): T | undefined {
   // Mirrors Reflector.getAllAndOverride: the handler's metadata wins over the controller's.
@@ -75,7 +79,18 @@ export function listAppRoutes(app: INestApplication, globalPrefix = 'api'): AppR
     const key = `${method} ${path}`;
     if (routes.has(key)) continue;
     // Not a Nest handler: no guard runs, so it is public whatever it serves.
-    routes.set(key, { key, method, path, params: [...path.matchAll(/:(\w+)/g)].map((m) => m[1]), handler: `express:${handlerName}`, isPublic: true, skipCsrf: true, roles: null, operatorOnly: false, guards: [] });
+    routes.set(key, {
+      key,
+      method,
+      path,
+      params: [...path.matchAll(/:(\w+)/g)].map((m) => m[1]),
+      handler: `express:${handlerName}`,
+      isPublic: true,
+      skipCsrf: true,
+      roles: null,
+      operatorOnly: false,
+      guards: [],
+    });
   }
   return [...routes.values()].sort((a, b) => a.key.localeCompare(b.key));
 }

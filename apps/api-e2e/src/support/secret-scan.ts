@@ -202,7 +202,10 @@ export class ExchangeRecorder {
     const leaks: Leak[] = [];
     const scan = (where: string, text: string, allowed?: Set<string>) => {
       for (const { label, form, index } of this.secrets.findIn(text, allowed)) {
-        const excerpt = text.slice(Math.max(0, index - 60), index + form.length + 60).split(form).join('«secret»');
+        const excerpt = text
+          .slice(Math.max(0, index - 60), index + form.length + 60)
+          .split(form)
+          .join('«secret»');
         leaks.push({ secret: label, where, excerpt });
       }
     };

@@ -75,7 +75,10 @@ export async function buildSecurityWorld(api: TestApp, sandbox: Sandbox): Promis
   const harvestSandbox = () => {
     secrets.addAll('access token minted by the sandbox', sandbox.world.tokens.keys());
     secrets.addAll('authorization code of the sandbox', sandbox.world.codes.keys());
-    secrets.addAll('two-step PIN', [...sandbox.world.phoneNumbers.values()].map((n) => n.twoStepPin));
+    secrets.addAll(
+      'two-step PIN',
+      [...sandbox.world.phoneNumbers.values()].map((n) => n.twoStepPin),
+    );
   };
 
   const victim = await createRecordedTenant(api.server, recorder, 'Victim');

@@ -6,11 +6,7 @@ import type { TestApp } from './test-app';
  * (unless `resetEachTest` is false) every test starting from a reset sandbox and an empty
  * database. `started` receives them once they run.
  */
-export function useApiWithSandbox(
-  started: (running: { api: TestApp; sandbox: Sandbox }) => void,
-  settings: Record<string, string> = {},
-  { resetEachTest = true } = {},
-): void {
+export function useApiWithSandbox(started: (running: { api: TestApp; sandbox: Sandbox }) => void, settings: Record<string, string> = {}, { resetEachTest = true } = {}): void {
   let running: { api: TestApp; sandbox: Sandbox } | undefined;
   beforeAll(async () => {
     running = await startApiWithSandbox(settings);

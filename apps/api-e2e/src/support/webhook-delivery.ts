@@ -31,11 +31,7 @@ export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number
 /** One signed delivery to the in-process app, resolved with its status once the workers applied it. */
 export async function deliverAndSettle(api: TestApp, payload: object): Promise<number> {
   const message = signed(JSON.stringify(payload));
-  const response = await request(api.server)
-    .post('/api/webhooks/whatsapp')
-    .set('Content-Type', 'application/json')
-    .set('X-Hub-Signature-256', message.signature)
-    .send(message.body.toString('utf8'));
+  const response = await request(api.server).post('/api/webhooks/whatsapp').set('Content-Type', 'application/json').set('X-Hub-Signature-256', message.signature).send(message.body.toString('utf8'));
   await webhooksSettled(api.app);
   return response.status;
 }

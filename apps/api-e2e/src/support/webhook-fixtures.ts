@@ -41,7 +41,10 @@ export async function seedRoutableNumber(
 export async function insertInto(databaseUri: string, collection: string, docs: object[]): Promise<void> {
   const client = await MongoClient.connect(databaseUri);
   try {
-    await client.db().collection(collection).insertMany(docs as never[]);
+    await client
+      .db()
+      .collection(collection)
+      .insertMany(docs as never[]);
   } finally {
     await client.close();
   }
@@ -59,7 +62,13 @@ export async function countWhere(databaseUri: string, collection: string, filter
 export async function distinctValues(databaseUri: string, collection: string, field: string): Promise<unknown[]> {
   const client = await MongoClient.connect(databaseUri);
   try {
-    return (await client.db().collection(collection).find({}, { projection: { [field]: 1 } }).toArray()).map((d) => d[field]);
+    return (
+      await client
+        .db()
+        .collection(collection)
+        .find({}, { projection: { [field]: 1 } })
+        .toArray()
+    ).map((d) => d[field]);
   } finally {
     await client.close();
   }

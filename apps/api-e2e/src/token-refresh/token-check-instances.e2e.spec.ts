@@ -52,7 +52,11 @@ describe('token check across processes: worker instances, the schedule, crashes,
     const runs = await db(api).collection('token_check_runs').find({ trigger: 'schedule' }).sort({ startedAt: 1 }).toArray();
     expect(runs.length).toBeGreaterThan(0);
     expect(runs[0]).toMatchObject({ dryRun: false, queued: 1000 });
-    expect(await db(api).collection('meta_connections').countDocuments({ nextCheckAt: { $lt: new Date(Date.now() + 23 * 3_600_000) } })).toBe(0);
+    expect(
+      await db(api)
+        .collection('meta_connections')
+        .countDocuments({ nextCheckAt: { $lt: new Date(Date.now() + 23 * 3_600_000) } }),
+    ).toBe(0);
   }, 200_000);
 
   it('loses nothing when a worker is SIGKILLed mid-sweep: its jobs go to the other once their lock lapses', async () => {
@@ -91,14 +95,20 @@ describe('token check across processes: worker instances, the schedule, crashes,
 
     // A stored token that cannot be decrypted fails for good at once (no retry would help).
     const broken = await db(api).collection('meta_connections').findOne({});
-    await db(api).collection('meta_connections').updateOne({ _id: broken?._id }, { $set: { encryptedToken: 'v1.test.not-a-ciphertext' } });
+    await db(api)
+      .collection('meta_connections')
+      .updateOne({ _id: broken?._id }, { $set: { encryptedToken: 'v1.test.not-a-ciphertext' } });
     const real = await runTokensCheck(api, sandbox, ['--concurrency', '1']).done;
     expect(real.code).toBe(1);
     expect(real.stdout).toMatch(/failed\s*│\s*1/);
     expect(real.stdout).toMatch(/healthy\s*│\s*2/);
     expect(real.stderr).toMatch(/\[#{30}\] 3\/3/);
     for (const token of tokens) expect(real.stdout + real.stderr + dry.stdout + dry.stderr).not.toContain(token);
-    expect(await db(api).collection('meta_connections').findOne({ _id: broken?._id })).toMatchObject({ status: 'active', checkFailures: 1, lastCheckFailure: expect.stringMatching(/cannot be decrypted/) });
+    expect(await db(api).collection('meta_connections').findOne({ _id: broken?._id })).toMatchObject({
+      status: 'active',
+      checkFailures: 1,
+      lastCheckFailure: expect.stringMatching(/cannot be decrypted/),
+    });
     expect(await tokenChecks(api).getJobCounts('completed', 'failed')).toEqual({ completed: 2, failed: 1 });
     const runs = await db(api).collection('token_check_runs').find({}).sort({ startedAt: 1 }).toArray();
     expect(runs.map((r) => [r['dryRun'], r['counts']['failed'], r['queued']])).toEqual([

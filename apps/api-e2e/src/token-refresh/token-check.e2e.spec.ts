@@ -107,9 +107,14 @@ describe('token check: debug_token, extension, reconnect, and what never means r
     await api.app.listen(0, '127.0.0.1');
     const port = (api.server.address() as AddressInfo).port;
     const cookieOf = (t: SignedInTenant) => [...t.browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const received = new Map<SignedInTenant, TenantRealtimeEvent[]>([[tenant, []], [other, []]]);
+    const received = new Map<SignedInTenant, TenantRealtimeEvent[]>([
+      [tenant, []],
+      [other, []],
+    ]);
     const sockets = [tenant, other].map((t) =>
-      io(`http://127.0.0.1:${port}`, { path: '/socket.io', transports: ['websocket'], extraHeaders: { Cookie: cookieOf(t) } }).on('tenant-event', (event: TenantRealtimeEvent) => received.get(t)?.push(event)),
+      io(`http://127.0.0.1:${port}`, { path: '/socket.io', transports: ['websocket'], extraHeaders: { Cookie: cookieOf(t) } }).on('tenant-event', (event: TenantRealtimeEvent) =>
+        received.get(t)?.push(event),
+      ),
     );
     try {
       await Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.on('connect', () => resolve()))));
@@ -178,7 +183,9 @@ describe('token check: debug_token, extension, reconnect, and what never means r
     await connectMintedToken(sandbox, tenant);
     const doc = await stored();
     const dueAt = apiNow() - 1_000;
-    await db(api).collection('meta_connections').updateOne({ _id: doc?._id }, { $set: { nextCheckAt: new Date(dueAt) } });
+    await db(api)
+      .collection('meta_connections')
+      .updateOne({ _id: doc?._id }, { $set: { nextCheckAt: new Date(dueAt) } });
     // What BullMQ does to a job whose workers died holding it too often: failed, no attempt left.
     const queue = tokenChecks(api);
     await queue.add('check', { connectionId: String(doc?._id), dueAt }, { jobId: `${String(doc?._id)}-${dueAt}`, attempts: 1 });
@@ -201,7 +208,14 @@ describe('token check: debug_token, extension, reconnect, and what never means r
 
   it('retries checks through a database outage without using up their attempts', async () => {
     const database = await startFerretDb(process.env, () => undefined, { keepData: true });
-    const down = await startTestApp({ MONGODB_URI: `${database.uri}/token_checks_down`, INSTANCE_ROLE: 'http', META_GRAPH_URL: sandbox.baseUrl, META_APP_ID: APP_ID, META_APP_SECRET: APP_SECRET, META_API_VERSION: VERSION });
+    const down = await startTestApp({
+      MONGODB_URI: `${database.uri}/token_checks_down`,
+      INSTANCE_ROLE: 'http',
+      META_GRAPH_URL: sandbox.baseUrl,
+      META_APP_ID: APP_ID,
+      META_APP_SECRET: APP_SECRET,
+      META_API_VERSION: VERSION,
+    });
     let back: Awaited<ReturnType<typeof startFerretDb>> | undefined;
     try {
       await insertDueCredentials(down, sandbox, 3);
@@ -238,7 +252,11 @@ describe('token check: debug_token, extension, reconnect, and what never means r
     expect(await snapshot()).toBe(before);
     expect(sandbox.world.tokens.size).toBe(tokensBefore); // no fb_exchange_token
     expect(await tokenChecks(api).count()).toBe(0); // no jobs
-    expect(await db(api).collection('token_check_runs').findOne({ _id: new Types.ObjectId(run.runId) })).toMatchObject({ dryRun: true });
+    expect(
+      await db(api)
+        .collection('token_check_runs')
+        .findOne({ _id: new Types.ObjectId(run.runId) }),
+    ).toMatchObject({ dryRun: true });
   });
 
   // Last in the file: Meta's shortest back-off is a minute of real time (BullMQ's delays and the
@@ -272,7 +290,14 @@ describe('token check: debug_token, extension, reconnect, and what never means r
     // Once the minute is over, any worker finishes them (this app has none: one is started here).
     const worker = api.app.get(TokenCheckRunner).startWorker(1);
     try {
-      await waitFor(async () => (await db(api).collection('meta_connections').countDocuments({ nextCheckAt: { $lt: new Date(apiNow() + 3_600_000) } })) === 0, 80_000, 'the deferred checks');
+      await waitFor(
+        async () =>
+          (await db(api)
+            .collection('meta_connections')
+            .countDocuments({ nextCheckAt: { $lt: new Date(apiNow() + 3_600_000) } })) === 0,
+        80_000,
+        'the deferred checks',
+      );
     } finally {
       await worker.close();
     }

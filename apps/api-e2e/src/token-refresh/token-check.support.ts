@@ -88,7 +88,9 @@ export async function connectBySignup(api: TestApp, sandbox: Sandbox, tenant: Si
 
 /** The plaintext token behind the connection an onboarding session used (tests only). */
 async function storedToken(api: TestApp, sessionId: string): Promise<string> {
-  const session = await db(api).collection('onboarding_sessions').findOne({ _id: new Types.ObjectId(sessionId) });
+  const session = await db(api)
+    .collection('onboarding_sessions')
+    .findOne({ _id: new Types.ObjectId(sessionId) });
   const connection = await db(api).collection('meta_connections').findOne({ _id: session?.['connectionId'] });
   return api.app.get(TokenCipher).decrypt(String(connection?.['encryptedToken']), tokenBinding(String(connection?.['accountId']), String(connection?.['tokenFingerprint'])));
 }

@@ -14,8 +14,6 @@ import { APP_SECRET, inboundMessage, signed } from '../support/webhook-payloads'
 const ROOT = resolve(__dirname, '../../../..');
 const API_MAIN = resolve(ROOT, 'dist/apps/api/main.js');
 
-
-
 describe('webhook durability', () => {
   it('queues stored deliveries that never became jobs (a crash, Redis down), applied once across instances', async () => {
     const database = await startFerretDb(process.env, () => undefined);
@@ -128,10 +126,29 @@ describe('webhook durability', () => {
     const startApi = async (): Promise<ChildProcess> => {
       const child = spawn(process.execPath, [API_MAIN], {
         cwd: ROOT,
-        env: { ...process.env, API_PORT: String(port), MONGODB_URI: uri, REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: redisPrefix, WEBHOOK_RECONCILE_INTERVAL_SECONDS: '2', META_APP_SECRET: APP_SECRET, LOG_LEVEL: 'warn', SPA_DIR: 'does-not-exist', TOKEN_ENCRYPTION_KEYS: `t:${Buffer.alloc(32, 3).toString('base64')}` },
+        env: {
+          ...process.env,
+          API_PORT: String(port),
+          MONGODB_URI: uri,
+          REDIS_URL: testRedisUrl(),
+          REDIS_KEY_PREFIX: redisPrefix,
+          WEBHOOK_RECONCILE_INTERVAL_SECONDS: '2',
+          META_APP_SECRET: APP_SECRET,
+          LOG_LEVEL: 'warn',
+          SPA_DIR: 'does-not-exist',
+          TOKEN_ENCRYPTION_KEYS: `t:${Buffer.alloc(32, 3).toString('base64')}`,
+        },
         stdio: 'ignore',
       });
-      await waitUntil(async () => (await fetch(`${baseUrl}/api/health`).then((r) => r.status, () => 0)) === 200, 30_000, 'the API to start');
+      await waitUntil(
+        async () =>
+          (await fetch(`${baseUrl}/api/health`).then(
+            (r) => r.status,
+            () => 0,
+          )) === 200,
+        30_000,
+        'the API to start',
+      );
       return child;
     };
 
@@ -161,7 +178,11 @@ describe('webhook durability', () => {
       }
       // Archived as applied is not yet done: a delivery whose worker was killed between archiving and
       // its events is finished by the next worker once its job's lock lapses; the inbox empties last.
-      await waitUntil(async () => (await countWhere(uri, 'webhook_deliveries', { status: 'applied' })) === total && (await countWhere(uri, 'webhook_inbox', {})) === 0, 60_000, 'every delivery to be applied');
+      await waitUntil(
+        async () => (await countWhere(uri, 'webhook_deliveries', { status: 'applied' })) === total && (await countWhere(uri, 'webhook_inbox', {})) === 0,
+        60_000,
+        'every delivery to be applied',
+      );
 
       const keys = (await distinctValues(uri, 'tenant_events', 'key')) as string[];
       const stored = await countWhere(uri, 'webhook_deliveries', {});

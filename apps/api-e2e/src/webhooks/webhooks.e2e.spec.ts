@@ -212,7 +212,9 @@ describe('Meta webhooks: verified, durable, deduplicated, routed', () => {
 
   it('still applies events for a number whose credential needs reconnecting', async () => {
     const tenant = await connectedTenant();
-    await db().collection('meta_connections').updateMany({}, { $set: { status: 'needs_reauth' } });
+    await db()
+      .collection('meta_connections')
+      .updateMany({}, { $set: { status: 'needs_reauth' } });
     await deliver(inboundMessage(wabaIdOf(sandbox, 'Acme Bakery'), phoneIdOf(sandbox, '+1 555-010-0199'), { id: 'wamid.REAUTH', text: 'still here' }));
     expect((await events(tenant)).items.map((e) => e.detail)).toContain('still here');
   });

@@ -163,4 +163,3 @@ describe('Connect WhatsApp by Embedded Signup (API + Meta sandbox)', () => {
     expect(api.logs.text).not.toMatch(/EAA[A-Za-z0-9]{20,}/);
   });
 });
-

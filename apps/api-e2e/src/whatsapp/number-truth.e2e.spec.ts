@@ -102,7 +102,11 @@ describe('what a tenant sees of its numbers is true: the active number, manual c
       await connect(tenant, [NORTHWIND], 'Northwind Clinics');
       expect(await activeDisplay(tenant)).toBe(MAIN);
 
-      await sandbox.control('POST', '/faults', { endpoint: 'GET /{phone-number-id}', count: 1, error: { code: 190, subcode: 460, message: 'Error validating access token: The session has been invalidated' } });
+      await sandbox.control('POST', '/faults', {
+        endpoint: 'GET /{phone-number-id}',
+        count: 1,
+        error: { code: 190, subcode: 460, message: 'Error validating access token: The session has been invalidated' },
+      });
       expect((await tenant.browser.post(`/api/phone-numbers/${phoneIdOf(sandbox, MAIN)}/refresh`)).status).toBe(400);
       expect(await activeDisplay(tenant)).toBe(NORTHWIND);
       const entry = (await audit(tenant)).find((a) => a.action === 'phone_number.active_changed');
@@ -152,12 +156,20 @@ describe('what a tenant sees of its numbers is true: the active number, manual c
       await connect(tenant, [MAIN]);
       const before = (await status(tenant)).wabas[0].connection;
       const token = await mintToken('Acme Bakery');
-      const used = await tenant.browser.post('/api/settings/phone-numbers', { phoneNumberId: phoneIdOf(sandbox, SECOND), wabaId: wabaIdOf(sandbox, 'Acme Bakery'), accessToken: token, credentialChoice: 'use-new' });
+      const used = await tenant.browser.post('/api/settings/phone-numbers', {
+        phoneNumberId: phoneIdOf(sandbox, SECOND),
+        wabaId: wabaIdOf(sandbox, 'Acme Bakery'),
+        accessToken: token,
+        credentialChoice: 'use-new',
+      });
       expect(used.status).toBe(201);
       const after = (await status(tenant)).wabas[0].connection;
       expect(after?.id).not.toBe(before?.id);
       expect(after?.source).toBe('manual');
-      expect((await audit(tenant)).find((a) => a.action === 'connection.choice')).toMatchObject({ actorName: tenant.session.user.name, details: 'Replaced the credential from Embedded Signup with the pasted token' });
+      expect((await audit(tenant)).find((a) => a.action === 'connection.choice')).toMatchObject({
+        actorName: tenant.session.user.name,
+        details: 'Replaced the credential from Embedded Signup with the pasted token',
+      });
     });
   });
 

@@ -85,9 +85,7 @@ describe('The Overview (GET /api/overview)', () => {
     const tenant = await connectedTenant(['+1 555-010-0177']);
     await deliver(accountUpdate(wabaIdOf(sandbox, 'Acme Bakery Marketing'), 'PARTNER_APP_UNINSTALLED'));
     const overview = await overviewOf(tenant);
-    expect(overview.attention).toEqual([
-      expect.objectContaining({ kind: 'reconnect_needed', tone: 'bad', title: 'Reconnect Acme Bakery Marketing', fix: 'reconnect', phoneNumberId: null }),
-    ]);
+    expect(overview.attention).toEqual([expect.objectContaining({ kind: 'reconnect_needed', tone: 'bad', title: 'Reconnect Acme Bakery Marketing', fix: 'reconnect', phoneNumberId: null })]);
     expect(overview.byStatus).toEqual([expect.objectContaining({ label: 'Reconnect needed', count: 1 })]);
   });
 

@@ -44,7 +44,11 @@ describe('phone numbers: status, active number, refresh, disconnect, reconnect, 
     const tenant = await createTenant(api.server);
     await connect(tenant, ['+1 555-010-0199']);
     const main = phoneIdOf(sandbox, '+1 555-010-0199');
-    await sandbox.control('POST', '/faults', { endpoint: 'GET /{phone-number-id}', count: 1, error: { code: 190, subcode: 460, message: 'Error validating access token: The session has been invalidated' } });
+    await sandbox.control('POST', '/faults', {
+      endpoint: 'GET /{phone-number-id}',
+      count: 1,
+      error: { code: 190, subcode: 460, message: 'Error validating access token: The session has been invalidated' },
+    });
     const refreshed = await tenant.browser.post(`/api/phone-numbers/${main}/refresh`);
     expect(refreshed.status).toBe(400);
     expect((await status(tenant)).wabas[0].connection?.status).toBe('needs_reauth');
@@ -106,14 +110,18 @@ describe('phone numbers: status, active number, refresh, disconnect, reconnect, 
     await connect(holder, ['+1 555-010-0199']);
     const business = [...sandbox.world.businesses.values()].find((b) => b.name === 'Acme Bakery');
     const { body: minted } = await sandbox.control<{ access_token: string }>('POST', '/tokens', { businessId: business?.id });
-    const refused = await other.browser.post('/api/settings/phone-numbers', { phoneNumberId: phoneIdOf(sandbox, '+1 555-010-0199'), wabaId: wabaIdOf(sandbox, 'Acme Bakery'), accessToken: minted.access_token });
+    const refused = await other.browser.post('/api/settings/phone-numbers', {
+      phoneNumberId: phoneIdOf(sandbox, '+1 555-010-0199'),
+      wabaId: wabaIdOf(sandbox, 'Acme Bakery'),
+      accessToken: minted.access_token,
+    });
     expect(refused.status).toBe(409);
     expect(refused.body.message).toMatch(/connected to another account/);
     const audit = (await other.browser.get('/api/audit-log')).body as Array<{ action: string }>;
     expect(audit.map((a) => a.action)).not.toContain('phone_number.added_manually');
   });
 
-  it("refuses a token issued to another Meta app, before anything is stored", async () => {
+  it('refuses a token issued to another Meta app, before anything is stored', async () => {
     const tenant = await createTenant(api.server);
     const business = [...sandbox.world.businesses.values()].find((b) => b.name === 'Northwind Clinics');
     const { body: foreign } = await sandbox.control<{ access_token: string }>('POST', '/tokens', { businessId: business?.id, appId: '999999999999999' });

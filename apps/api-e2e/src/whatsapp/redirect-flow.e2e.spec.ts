@@ -90,7 +90,10 @@ describe('Connect WhatsApp by the OAuth redirect (passport-facebook + Meta sandb
   it('refuses an expired state', async () => {
     const tenant = await createTenant(api.server);
     const { state } = await startRedirect(tenant);
-    await api.app.get<Connection>(getConnectionToken()).collection('oauth_states').updateMany({}, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    await api.app
+      .get<Connection>(getConnectionToken())
+      .collection('oauth_states')
+      .updateMany({}, { $set: { expiresAt: new Date(Date.now() - 1000) } });
     const response = await tenant.browser.post('/api/integrations/whatsapp/oauth', { code: await consent(), state });
     expect(response.status).toBe(400);
     expect(response.body.message).toMatch(/expired/);

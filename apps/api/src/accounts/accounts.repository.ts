@@ -91,7 +91,10 @@ export class AccountsRepository {
   }
 
   async listUsers(accountId: string): Promise<UserRecord[]> {
-    const found = await this.users.find({ accountId: new Types.ObjectId(accountId) }).sort({ createdAt: 1 }).lean();
+    const found = await this.users
+      .find({ accountId: new Types.ObjectId(accountId) })
+      .sort({ createdAt: 1 })
+      .lean();
     return found.map(toUser);
   }
 

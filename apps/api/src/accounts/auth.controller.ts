@@ -19,7 +19,13 @@ export class AuthController {
 
   @Public()
   @UseGuards(ThrottlerGuard)
-  @ApiRoute({ summary: 'Create an account (tenant) and its owner, and sign in', description: 'Sets the session and CSRF cookies.', status: 201, returns: 'SessionView', errors: [400, 403, 409, 429, 503] })
+  @ApiRoute({
+    summary: 'Create an account (tenant) and its owner, and sign in',
+    description: 'Sets the session and CSRF cookies.',
+    status: 201,
+    returns: 'SessionView',
+    errors: [400, 403, 409, 429, 503],
+  })
   @Post('signup')
   async signUp(@Body() body: SignUpRequest, @Res({ passthrough: true }) response: Response): Promise<SessionView> {
     const session = await this.auth.signUp(body);
@@ -29,7 +35,12 @@ export class AuthController {
 
   @Public()
   @UseGuards(ThrottlerGuard)
-  @ApiRoute({ summary: 'Sign in with email and password', description: 'Sets the session and CSRF cookies. Limited per address and per account.', returns: 'SessionView', errors: [400, 401, 403, 429, 503] })
+  @ApiRoute({
+    summary: 'Sign in with email and password',
+    description: 'Sets the session and CSRF cookies. Limited per address and per account.',
+    returns: 'SessionView',
+    errors: [400, 401, 403, 429, 503],
+  })
   @Post('login')
   @HttpCode(200)
   async login(@Body() body: LoginRequest, @Res({ passthrough: true }) response: Response): Promise<SessionView> {

@@ -61,9 +61,7 @@ export class AuthService {
   async login(request: LoginRequest): Promise<IssuedSession> {
     await this.limitAttemptsOn(request.email);
     const user = await this.repository.findUserByEmail(request.email);
-    const valid = user
-      ? await this.hasher.verify(user.passwordHash, request.password)
-      : await this.hasher.verify(await this.getDummyHash(), request.password).then(() => false);
+    const valid = user ? await this.hasher.verify(user.passwordHash, request.password) : await this.hasher.verify(await this.getDummyHash(), request.password).then(() => false);
     const account = user && valid ? await this.repository.findAccount(user.accountId) : null;
     if (!user || !account) throw new UnauthorizedError('Email or password is incorrect');
     return this.issueSession(user, account);
@@ -94,14 +92,20 @@ export class AuthService {
     const session = await this.repository.findLiveSession(sha256Hex(sessionToken), this.clock.now());
     if (!session) return null;
     const operator = await this.operatorGrants.isOperator(session.userId);
-    return { accountId: session.accountId, userId: session.userId, userName: session.userName, role: session.role, sessionId: session.id, operator, csrfHash: session.csrfHash, expiresAt: session.expiresAt };
+    return {
+      accountId: session.accountId,
+      userId: session.userId,
+      userName: session.userName,
+      role: session.role,
+      sessionId: session.id,
+      operator,
+      csrfHash: session.csrfHash,
+      expiresAt: session.expiresAt,
+    };
   }
 
   async currentSession(tenant: TenantContext): Promise<SessionView> {
-    const [user, account] = await Promise.all([
-      this.repository.findUser(tenant.accountId, tenant.userId),
-      this.repository.findAccount(tenant.accountId),
-    ]);
+    const [user, account] = await Promise.all([this.repository.findUser(tenant.accountId, tenant.userId), this.repository.findAccount(tenant.accountId)]);
     if (!user || !account) throw new UnauthorizedError('Your session has ended; please log in again');
     return { user: toUserView(user), account: toAccountView(account) };
   }

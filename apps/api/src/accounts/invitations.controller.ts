@@ -29,7 +29,13 @@ export class InvitationsController {
 
   @Public()
   @UseGuards(ThrottlerGuard)
-  @ApiRoute({ summary: 'Accept an invitation: choose name and password, and sign in', description: 'Sets the session and CSRF cookies.', status: 201, returns: 'SessionView', errors: [400, 403, 404, 409, 410, 429, 503] })
+  @ApiRoute({
+    summary: 'Accept an invitation: choose name and password, and sign in',
+    description: 'Sets the session and CSRF cookies.',
+    status: 201,
+    returns: 'SessionView',
+    errors: [400, 403, 404, 409, 410, 429, 503],
+  })
   @Post('accept')
   async accept(@Body() body: AcceptInvitationRequest, @Res({ passthrough: true }) response: Response): Promise<SessionView> {
     const session = await this.people.acceptInvitation(body);

@@ -62,9 +62,7 @@ export class InvitationsRepository {
    * the same link cannot both succeed (no transactions on FerretDB). Null when it was not pending.
    */
   async claim(tokenHash: string, now: Date): Promise<InvitationRecord | null> {
-    const claimed = await this.invitations
-      .findOneAndUpdate({ tokenHash, usedAt: null, revokedAt: null, expiresAt: { $gt: now } }, { $set: { usedAt: now } }, { new: true })
-      .lean();
+    const claimed = await this.invitations.findOneAndUpdate({ tokenHash, usedAt: null, revokedAt: null, expiresAt: { $gt: now } }, { $set: { usedAt: now } }, { new: true }).lean();
     return claimed ? toInvitation(claimed) : null;
   }
 

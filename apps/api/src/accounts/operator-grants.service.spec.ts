@@ -24,7 +24,7 @@ describe('OperatorGrantsService', () => {
     audit.record.mockResolvedValue();
   });
 
-  it('grants operator rights only to an existing user, and audits a new grant in the command\'s name', async () => {
+  it("grants operator rights only to an existing user, and audits a new grant in the command's name", async () => {
     accounts.findUserByEmail.calledWith(EMAIL).mockResolvedValue(aUserRecord());
     grants.grant.calledWith(USER_ID, EMAIL).mockResolvedValue(true);
 

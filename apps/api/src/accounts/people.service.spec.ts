@@ -60,7 +60,7 @@ describe('PeopleService', () => {
       await expect(service.invite(tenant, { email: ' Sam@Acme.test ', role: UserRole.Admin })).rejects.toThrow(new ConflictError('sam@acme.test already has a WABA Connect account'));
     });
 
-    it('withdraws an earlier invitation, stores only the link\'s hash, valid for 7 days, with the token in the fragment', async () => {
+    it("withdraws an earlier invitation, stores only the link's hash, valid for 7 days, with the token in the fragment", async () => {
       accounts.findUserByEmail.mockResolvedValue(null);
       accounts.findUser.calledWith(ACCOUNT_ID, USER_ID).mockResolvedValue(aUserRecord());
       accounts.findAccount.calledWith(ACCOUNT_ID).mockResolvedValue(anAccountRecord());
@@ -73,7 +73,9 @@ describe('PeopleService', () => {
       const token = created.link.replace('https://waba.example/invite#', '');
       expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(invitations.revokePending).toHaveBeenCalledWith(ACCOUNT_ID, { email: 'sam@acme.test' }, clock.now());
-      expect(invitations.create).toHaveBeenCalledWith(expect.objectContaining({ email: 'sam@acme.test', tokenHash: sha256Hex(token), expiresAt: new Date(clock.now().getTime() + 7 * DAY), invitedByName: 'Olivia Owner' }));
+      expect(invitations.create).toHaveBeenCalledWith(
+        expect.objectContaining({ email: 'sam@acme.test', tokenHash: sha256Hex(token), expiresAt: new Date(clock.now().getTime() + 7 * DAY), invitedByName: 'Olivia Owner' }),
+      );
       expect(invitations.revokePending.mock.invocationCallOrder[0]).toBeLessThan(invitations.create.mock.invocationCallOrder[0]);
       expect(created.emailed).toBe(false);
       expect(audit.record).toHaveBeenCalledWith(tenant, 'user.invited', 'sam@acme.test', 'as admin');

@@ -108,12 +108,10 @@ export class PeopleService {
     }
     const account = await this.accounts.findAccount(claimed.accountId);
     if (!account) throw new GoneError('The account that invited you no longer exists');
-    const user = await this.auth
-      .createUserOrConflict(account.id, { name: request.name.trim(), email: claimed.email, role: claimed.role, passwordHash })
-      .catch(async (error: unknown) => {
-        await this.invitations.release(claimed.id);
-        throw error;
-      });
+    const user = await this.auth.createUserOrConflict(account.id, { name: request.name.trim(), email: claimed.email, role: claimed.role, passwordHash }).catch(async (error: unknown) => {
+      await this.invitations.release(claimed.id);
+      throw error;
+    });
     await this.audit.record({ accountId: account.id, userId: user.id, userName: user.name }, 'invitation.accepted', user.email, `as ${user.role}, invited by ${claimed.invitedByName}`);
     return this.auth.issueSession(user, account);
   }

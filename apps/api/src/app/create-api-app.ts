@@ -66,9 +66,7 @@ export async function createApiApp(config: ApiConfig, options: AppModuleOptions 
 function flattenValidationErrors(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((error) => {
     const path = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) =>
-      message.startsWith('property ') ? `${path} is not an allowed field` : message,
-    );
+    const own = Object.values(error.constraints ?? {}).map((message) => (message.startsWith('property ') ? `${path} is not an allowed field` : message));
     return [...own, ...flattenValidationErrors(error.children ?? [], path)];
   });
 }

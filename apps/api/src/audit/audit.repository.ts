@@ -13,7 +13,12 @@ export class AuditRepository {
   }
 
   async list(accountId: string, limit: number, offset = 0): Promise<AuditEntryView[]> {
-    const found = await this.entries.find({ accountId: new Types.ObjectId(accountId) }).sort({ at: -1, _id: -1 }).skip(offset).limit(limit).lean();
+    const found = await this.entries
+      .find({ accountId: new Types.ObjectId(accountId) })
+      .sort({ at: -1, _id: -1 })
+      .skip(offset)
+      .limit(limit)
+      .lean();
     return found.map((e) => ({ id: String(e._id), at: e.at.toISOString(), actorName: e.actorName, action: e.action, target: e.target, details: e.details }));
   }
 }

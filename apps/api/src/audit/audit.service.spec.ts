@@ -28,7 +28,7 @@ describe('AuditService', () => {
     expect(repository.insert).toHaveBeenCalledWith(ACCOUNT_ID, { ...who, action: 'waba.subscribed', target: 'WABA 1', details: null, at: clock.now() });
   });
 
-  it('pages the tenant\'s log within bounds', async () => {
+  it("pages the tenant's log within bounds", async () => {
     repository.list.mockResolvedValue([]);
     await service.list(aTenant(), 0, 5);
     await service.list(aTenant(), 10_000);

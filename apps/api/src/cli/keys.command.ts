@@ -10,8 +10,7 @@ interface KeysRotateOptions {
 
 @SubCommand({
   name: 'rotate',
-  description:
-    'Re-encrypts every stored Meta token and PIN under TOKEN_ENCRYPTION_ACTIVE_KEY (add the new key to TOKEN_ENCRYPTION_KEYS first, keep the old one until this has run).',
+  description: 'Re-encrypts every stored Meta token and PIN under TOKEN_ENCRYPTION_ACTIVE_KEY (add the new key to TOKEN_ENCRYPTION_KEYS first, keep the old one until this has run).',
 })
 export class KeysRotateCommand extends JsonCommandRunner {
   @Option({ flags: '--dry-run', description: 'count what would be re-encrypted, write nothing' })

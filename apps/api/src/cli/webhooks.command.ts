@@ -5,7 +5,8 @@ import { EXIT } from './exit-codes';
 
 @SubCommand({
   name: 'unroutable',
-  description: 'Lists stored deliveries no tenant could take (newest first): id, when received, the WABA and number ids they name, and why. They are applied on their own once the WABA connects; `webhooks replay` does it now.',
+  description:
+    'Lists stored deliveries no tenant could take (newest first): id, when received, the WABA and number ids they name, and why. They are applied on their own once the WABA connects; `webhooks replay` does it now.',
 })
 export class WebhooksUnroutableCommand extends JsonCommandRunner {
   @Option({ flags: '--limit <n>', description: 'at most this many, 1 to 1000 (default 100)' })
@@ -20,9 +21,7 @@ export class WebhooksUnroutableCommand extends JsonCommandRunner {
     if (options.json) console.log(JSON.stringify(deliveries));
     else if (!deliveries.length) console.log('No unroutable deliveries.');
     else {
-      console.table(
-        deliveries.map((d) => ({ id: d.id, 'received at': d.receivedAt.toISOString(), WABAs: d.wabaIds.join(', '), numbers: d.phoneNumberIds.join(', '), why: d.reason })),
-      );
+      console.table(deliveries.map((d) => ({ id: d.id, 'received at': d.receivedAt.toISOString(), WABAs: d.wabaIds.join(', '), numbers: d.phoneNumberIds.join(', '), why: d.reason })));
     }
   }
 }

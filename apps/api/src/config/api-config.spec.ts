@@ -12,9 +12,7 @@ describe('loadApiConfig', () => {
   });
 
   it('names every missing or invalid setting in one error', () => {
-    expect(() => loadApiConfig({ API_PORT: 'abc', LOG_LEVEL: 'loud' })).toThrow(
-      /MONGODB_URI is required.*|API_PORT must be an integer/,
-    );
+    expect(() => loadApiConfig({ API_PORT: 'abc', LOG_LEVEL: 'loud' })).toThrow(/MONGODB_URI is required.*|API_PORT must be an integer/);
     try {
       loadApiConfig({ API_PORT: 'abc', LOG_LEVEL: 'loud' });
     } catch (error) {

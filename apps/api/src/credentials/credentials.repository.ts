@@ -64,10 +64,7 @@ export class CredentialsRepository {
   }
 
   async setStatus(accountId: string, connectionId: string, status: ConnectionStatus, lastError: string | null): Promise<void> {
-    await this.connections.updateOne(
-      { _id: new Types.ObjectId(connectionId), accountId: new Types.ObjectId(accountId) },
-      { $set: { status, lastError } },
-    );
+    await this.connections.updateOne({ _id: new Types.ObjectId(connectionId), accountId: new Types.ObjectId(accountId) }, { $set: { status, lastError } });
   }
 
   /** For the metrics (at scrape): how many credentials are in each state; one aggregation. */

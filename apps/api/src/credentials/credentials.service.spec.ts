@@ -25,7 +25,7 @@ describe('CredentialsService', () => {
     service = new CredentialsService(repository, cipher, clock);
   });
 
-  it('stores a grant encrypted and bound to the tenant and the token\'s fingerprint, with what debug_token said', async () => {
+  it("stores a grant encrypted and bound to the tenant and the token's fingerprint, with what debug_token said", async () => {
     repository.upsertGrant.mockResolvedValue(aConnectionRecord());
     const expiresAt = new Date(clock.now().getTime() + 10 * DAY);
     const debug = aDebugToken({ type: 'USER', expires_at: expiresAt.getTime() / 1000, data_access_expires_at: 0 });
@@ -50,7 +50,7 @@ describe('CredentialsService', () => {
     expect(nextCheckAfterGrant(expiresAt, clock.now())).toEqual(clock.now());
   });
 
-  it('schedules a never-expiring grant\'s first check a day on', async () => {
+  it("schedules a never-expiring grant's first check a day on", async () => {
     repository.upsertGrant.mockResolvedValue(aConnectionRecord());
     await service.saveGrant({ accountId: ACCOUNT_ID }, TOKEN, 'manual', aDebugToken({ expires_at: 0 }), [WABA_ID]);
     expect(repository.upsertGrant).toHaveBeenCalledWith(ACCOUNT_ID, expect.objectContaining({ expiresAt: null, createdBy: null, nextCheckAt: new Date(clock.now().getTime() + DAY) }));
@@ -66,7 +66,7 @@ describe('CredentialsService', () => {
     await expect(service.tokenOf(ACCOUNT_ID, CONNECTION_ID)).rejects.toThrow(NotFoundError);
   });
 
-  it('never uses a ciphertext copied from another tenant\'s record', async () => {
+  it("never uses a ciphertext copied from another tenant's record", async () => {
     const theirs = cipher.encrypt(TOKEN, tokenBinding(OTHER_ACCOUNT_ID, sha256Hex(TOKEN)));
     repository.find.mockResolvedValue(aConnectionRecord({ encryptedToken: theirs }));
     await expect(service.tokenOf(ACCOUNT_ID, CONNECTION_ID)).rejects.toThrow(ConflictError);

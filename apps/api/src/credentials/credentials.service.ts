@@ -19,13 +19,7 @@ export class CredentialsService {
     private readonly clock: Clock,
   ) {}
 
-  async saveGrant(
-    actor: { accountId: string; userId?: string },
-    token: string,
-    source: ConnectionSource,
-    debug: DebugTokenData,
-    grantedWabaIds: string[],
-  ): Promise<ConnectionRecord> {
+  async saveGrant(actor: { accountId: string; userId?: string }, token: string, source: ConnectionSource, debug: DebugTokenData, grantedWabaIds: string[]): Promise<ConnectionRecord> {
     const tokenFingerprint = sha256Hex(token);
     return this.repository.upsertGrant(actor.accountId, {
       tokenFingerprint,

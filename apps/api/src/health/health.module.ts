@@ -17,10 +17,7 @@ export const READINESS_PATH = '/api/health/ready';
 
 @Module({
   // Failed probes are answered with their reasons; logging each one would repeat every few seconds.
-  imports: [
-    TerminusModule.forRootAsync({ inject: [ApiConfig], useFactory: (config: ApiConfig) => ({ logger: false, gracefulShutdownTimeoutMs: config.SHUTDOWN_DELAY_MS }) }),
-    DiscoveryModule,
-  ],
+  imports: [TerminusModule.forRootAsync({ inject: [ApiConfig], useFactory: (config: ApiConfig) => ({ logger: false, gracefulShutdownTimeoutMs: config.SHUTDOWN_DELAY_MS }) }), DiscoveryModule],
   controllers: [HealthController],
   providers: [HealthService, Draining, InFlightRequests],
 })

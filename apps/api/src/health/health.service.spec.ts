@@ -16,7 +16,10 @@ describe('HealthService', () => {
     redis.ping.calledWith(50).mockResolvedValue(redisLatency);
     const terminus = strictMock<HealthCheckService>('terminus');
     const connection = { db: { command: database } } as unknown as Connection;
-    return { terminus, service: new HealthService(connection, redis, config, terminus, strictMock<HealthIndicatorService>('indicators'), strictMock<Draining>('drain'), new FakeClock('2026-11-25T12:00:00Z')) };
+    return {
+      terminus,
+      service: new HealthService(connection, redis, config, terminus, strictMock<HealthIndicatorService>('indicators'), strictMock<Draining>('drain'), new FakeClock('2026-11-25T12:00:00Z')),
+    };
   }
 
   it.each([

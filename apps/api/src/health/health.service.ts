@@ -82,7 +82,10 @@ export class HealthService implements OnApplicationBootstrap {
     const started = Date.now();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), this.config.DATABASE_TIMEOUT_MS)));
-    const ping = db.command({ ping: 1 }).then(() => Date.now() - started, () => null);
+    const ping = db.command({ ping: 1 }).then(
+      () => Date.now() - started,
+      () => null,
+    );
     const result = await Promise.race([ping, timeout]);
     clearTimeout(timer);
     return result;

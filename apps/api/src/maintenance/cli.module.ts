@@ -22,7 +22,19 @@ export class CliModule {
   static forRoot(config: ApiConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), CommonModule, MetricsModule.forRoot(config, { privatePort: false }), DatabaseModule, RedisModule, JobsModule, MetaModule, AccountsModule, WebhooksModule, MaintenanceModule, TokenRefreshModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        CommonModule,
+        MetricsModule.forRoot(config, { privatePort: false }),
+        DatabaseModule,
+        RedisModule,
+        JobsModule,
+        MetaModule,
+        AccountsModule,
+        WebhooksModule,
+        MaintenanceModule,
+        TokenRefreshModule,
+      ],
     };
   }
 }

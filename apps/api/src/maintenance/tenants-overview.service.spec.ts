@@ -5,7 +5,7 @@ import { strictMock } from '../testing/strict-mock';
 import { TenantsOverviewService } from './tenants-overview.service';
 
 describe('TenantsOverviewService', () => {
-  it('counts each tenant\'s WABAs and numbers, and how many of them are connected', async () => {
+  it("counts each tenant's WABAs and numbers, and how many of them are connected", async () => {
     const accounts = strictMock<AccountsRepository>('accounts');
     const phoneNumbers = strictMock<PhoneNumbersRepository>('phoneNumbers');
     accounts.listAccounts.mockResolvedValue([anAccountRecord(), anAccountRecord({ id: OTHER_ACCOUNT_ID, name: 'Empty Co' })]);

@@ -40,7 +40,12 @@ describe('MetricsService', () => {
   });
 
   it('counts an onboarding step by what it returned, or as failed when it threw', async () => {
-    await metrics.onboarding('oauth', 'confirm', async () => ({ status: 'partial' }), (view) => view.status);
+    await metrics.onboarding(
+      'oauth',
+      'confirm',
+      async () => ({ status: 'partial' }),
+      (view) => view.status,
+    );
     await metrics.onboarding('import', 'consent', async () => 'done');
     const broken = new Error('refused');
     await expect(metrics.onboarding('embedded_signup', 'consent', () => Promise.reject(broken))).rejects.toBe(broken);
@@ -68,7 +73,12 @@ describe('MetricsService', () => {
     credentials.set.mockReturnValue();
     byExpiry.set.mockReturnValue();
     metrics.credentialCounts({ active: 3 }, { expired: 0, '1d': 1, '7d': 0, '30d': 0, '60d': 2, later: 0, never: 0 });
-    expect(credentials.set.mock.calls).toEqual([[{ status: 'active' }, 3], [{ status: 'expiring' }, 0], [{ status: 'needs_reauth' }, 0], [{ status: 'revoked' }, 0]]);
+    expect(credentials.set.mock.calls).toEqual([
+      [{ status: 'active' }, 3],
+      [{ status: 'expiring' }, 0],
+      [{ status: 'needs_reauth' }, 0],
+      [{ status: 'revoked' }, 0],
+    ]);
     expect(byExpiry.set).toHaveBeenCalledWith({ expires_in: '60d' }, 2);
   });
 

@@ -26,7 +26,7 @@ describe('DiscoveryService', () => {
   afterEach(() => jest.restoreAllMocks());
 
   describe('refuses a token', () => {
-    it('that Meta calls invalid, with Meta\'s code for support', async () => {
+    it("that Meta calls invalid, with Meta's code for support", async () => {
       graph.debugToken.calledWith(TOKEN).mockResolvedValue(aDebugToken({ is_valid: false, error: { code: 190, subcode: 463, message: 'expired' } }));
       const refused = service.discover(TOKEN);
       await expect(refused).rejects.toThrow(InvalidRequestError);
@@ -57,7 +57,7 @@ describe('DiscoveryService', () => {
       expect(graph.getMe).not.toHaveBeenCalled();
     });
 
-    it('refuses a hinted WABA Meta did not grant: a browser\'s ids are hints, not proof', async () => {
+    it("refuses a hinted WABA Meta did not grant: a browser's ids are hints, not proof", async () => {
       graph.debugToken.mockResolvedValue(aDebugToken({}, [WABA_ID]));
       await expect(service.discover(TOKEN, [HINTED])).rejects.toThrow(new ForbiddenError(`WhatsApp Business Account ${HINTED} was not granted to us by Meta`));
     });

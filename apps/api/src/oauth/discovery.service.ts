@@ -26,7 +26,8 @@ export class DiscoveryService {
 
   async discover(token: string, hintedWabaIds: string[] = []): Promise<Discovery> {
     const debug = await this.graph.debugToken(token);
-    if (!debug.is_valid) throw new InvalidRequestError('Meta says this access token is not valid', {
+    if (!debug.is_valid)
+      throw new InvalidRequestError('Meta says this access token is not valid', {
         code: 'meta_token_invalid',
         support: debug.error ? { metaCode: debug.error.code, ...(debug.error.subcode ? { metaSubcode: debug.error.subcode } : {}) } : {},
       });

@@ -16,7 +16,7 @@ export class ManualNumbersController {
   constructor(private readonly manualNumbers: ManualNumbersService) {}
 
   @ApiRoute({
-    summary: "Add a number by hand (an original endpoint); Meta verifies the token and the number first",
+    summary: 'Add a number by hand (an original endpoint); Meta verifies the token and the number first',
     description: 'When the WABA already works with a credential from Embedded Signup or OAuth, answers 409 (code credential_choice_needed) unless credentialChoice is keep-existing or use-new.',
     status: 201,
     returns: 'PhoneNumberView',

@@ -75,7 +75,7 @@ describe('ManualNumbersService', () => {
     await expect(service.add(tenant, request)).rejects.toThrow(new errorClass(outcome.message as string));
   });
 
-  it('asks (409) before a pasted token replaces a credential from Meta\'s consent', async () => {
+  it("asks (409) before a pasted token replaces a credential from Meta's consent", async () => {
     givenVerified();
     givenConsentedCredential();
     const refused = service.add(tenant, request);

@@ -48,7 +48,17 @@ export class ManualNumbersService {
       throw new ConflictError(describeCredentialConflict({ wabaId: request.wabaId, source: existing.source, savedAt: existing.savedAt, now: this.clock.now() }), { code: 'credential_choice_needed' });
     }
     const keep = existing !== null && request.credentialChoice === 'keep-existing';
-    const connectionId = keep ? existing.id : (await this.credentials.saveGrant(tenant, request.accessToken, 'manual', debug, wabas.map((w) => w.id))).id;
+    const connectionId = keep
+      ? existing.id
+      : (
+          await this.credentials.saveGrant(
+            tenant,
+            request.accessToken,
+            'manual',
+            debug,
+            wabas.map((w) => w.id),
+          )
+        ).id;
 
     const [outcome] = await this.phoneNumbers.connectSelection(tenant, connectionId, 'manual', [{ waba, numbers: [number] }]);
     if (outcome.takenByAnotherTenant) throw new ConflictError(outcome.message ?? 'This number is connected to another account');
@@ -71,7 +81,5 @@ export class ManualNumbersService {
 
 function choiceInWords(choice: CredentialChoice, existing: ConnectionRecord): string {
   const source = describeCredentialSource(existing.source);
-  return choice === 'keep-existing'
-    ? `Kept the credential from ${source}; the pasted token was checked with Meta and not stored`
-    : `Replaced the credential from ${source} with the pasted token`;
+  return choice === 'keep-existing' ? `Kept the credential from ${source}; the pasted token was checked with Meta and not stored` : `Replaced the credential from ${source} with the pasted token`;
 }

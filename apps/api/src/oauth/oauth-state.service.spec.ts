@@ -23,7 +23,15 @@ describe('OAuthStateService', () => {
   });
 
   const aState = (overrides: Partial<StateRecord> = {}): StateRecord =>
-    ({ _id: new Types.ObjectId(), stateHash: sha256Hex(STATE), accountId: new Types.ObjectId(ACCOUNT_ID), userId: new Types.ObjectId(USER_ID), expiresAt: clock.now(), usedAt: null, ...overrides }) as StateRecord;
+    ({
+      _id: new Types.ObjectId(),
+      stateHash: sha256Hex(STATE),
+      accountId: new Types.ObjectId(ACCOUNT_ID),
+      userId: new Types.ObjectId(USER_ID),
+      expiresAt: clock.now(),
+      usedAt: null,
+      ...overrides,
+    }) as StateRecord;
 
   it('issues an unguessable state and stores only its hash, valid for ten minutes', async () => {
     repository.insertState.mockResolvedValue();
@@ -47,7 +55,7 @@ describe('OAuthStateService', () => {
     ['issued to a colleague', STATE, () => aState({ userId: new Types.ObjectId() }), /issued to another user/],
     ['already used', STATE, () => aState({ usedAt: clock.now() }), /already used/],
     ['expired', STATE, () => aState(), /expired \(10 minutes\)/],
-  ])('refuses a state that is %s, in the catalogue\'s words', async (_why, state, found, message) => {
+  ])("refuses a state that is %s, in the catalogue's words", async (_why, state, found, message) => {
     repository.consumeState.mockResolvedValue(null);
     repository.findState.calledWith(sha256Hex(STATE)).mockResolvedValue(found());
 

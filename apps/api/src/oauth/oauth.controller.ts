@@ -30,7 +30,7 @@ export class OAuthController {
   ) {}
 
   /** What the SPA needs to load the SDK and run Embedded Signup. */
-  @ApiRoute({ summary: 'What the SPA needs to load Meta\'s SDK and run Embedded Signup', returns: 'EmbeddedSignupConfigView', errors: [401, 503] })
+  @ApiRoute({ summary: "What the SPA needs to load Meta's SDK and run Embedded Signup", returns: 'EmbeddedSignupConfigView', errors: [401, 503] })
   @Get('embedded-signup/config')
   embeddedSignupConfig(): EmbeddedSignupConfigView {
     return {
@@ -43,7 +43,13 @@ export class OAuthController {
     };
   }
 
-  @ApiRoute({ summary: 'Exchange the Embedded Signup code and discover what Meta granted', description: 'Send the code at once: it lives 30 seconds.', status: 201, returns: 'OnboardingSessionView', errors: [400, 401, 403, 429, 502, 503] })
+  @ApiRoute({
+    summary: 'Exchange the Embedded Signup code and discover what Meta granted',
+    description: 'Send the code at once: it lives 30 seconds.',
+    status: 201,
+    returns: 'OnboardingSessionView',
+    errors: [400, 401, 403, 429, 502, 503],
+  })
   @Post('embedded-signup')
   @LimitMetaCalls('Embedded Signup')
   fromEmbeddedSignup(@CurrentTenant() tenant: TenantContext, @Body() body: EmbeddedSignupRequest): Promise<OnboardingSessionView> {
@@ -52,7 +58,11 @@ export class OAuthController {
 
   /** Redirect flow, step 1: a full-page navigation here is answered with a 302 to Meta's dialog. */
   @ApiOperation({ summary: "Redirect flow, step 1: answers with a redirect to Meta's consent dialog", description: 'A full-page navigation, not an XHR call.' })
-  @ApiResponse({ status: 302, description: "Redirect to Meta's consent dialog (Location)", headers: { Location: { description: "Meta's dialog, with client_id, redirect_uri, state and config_id", schema: { type: 'string' } } } })
+  @ApiResponse({
+    status: 302,
+    description: "Redirect to Meta's consent dialog (Location)",
+    headers: { Location: { description: "Meta's dialog, with client_id, redirect_uri, state and config_id", schema: { type: 'string' } } },
+  })
   @ApiErrorResponse(401)
   @ApiErrorResponse(429)
   @ApiErrorResponse(503)
@@ -65,7 +75,12 @@ export class OAuthController {
   }
 
   /** Redirect flow, step 2 (an original endpoint, kept as it was): the callback page posts `{ code, state }`. */
-  @ApiRoute({ summary: 'Redirect flow, step 2 (an original endpoint): exchange the callback\'s code for this tenant\'s state', status: 201, returns: 'OnboardingSessionView', errors: [400, 401, 403, 429, 502, 503] })
+  @ApiRoute({
+    summary: "Redirect flow, step 2 (an original endpoint): exchange the callback's code for this tenant's state",
+    status: 201,
+    returns: 'OnboardingSessionView',
+    errors: [400, 401, 403, 429, 502, 503],
+  })
   @Post('oauth')
   @UseGuards(WhatsAppOAuthGuard)
   @LimitMetaCalls('code exchange')

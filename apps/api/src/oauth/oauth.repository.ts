@@ -23,11 +23,7 @@ export class OAuthRepository {
   /** Atomically marks a live state of this tenant and user used; null when it is not (any more). */
   consumeState(accountId: string, userId: string, stateHash: string, now: Date): Promise<StateRecord | null> {
     return this.states
-      .findOneAndUpdate(
-        { stateHash, accountId: new Types.ObjectId(accountId), userId: new Types.ObjectId(userId), usedAt: null, expiresAt: { $gt: now } },
-        { $set: { usedAt: now } },
-        { new: true },
-      )
+      .findOneAndUpdate({ stateHash, accountId: new Types.ObjectId(accountId), userId: new Types.ObjectId(userId), usedAt: null, expiresAt: { $gt: now } }, { $set: { usedAt: now } }, { new: true })
       .lean();
   }
 
@@ -48,7 +44,15 @@ export class OAuthRepository {
 
   async insertSession(
     accountId: string,
-    session: { userId: string; connectionId: string; source: OnboardingSession['source']; expiresAt: Date; wabas: DiscoveredWaba[]; numbers: DiscoveredNumber[]; reconnectPhoneNumberId: string | null },
+    session: {
+      userId: string;
+      connectionId: string;
+      source: OnboardingSession['source'];
+      expiresAt: Date;
+      wabas: DiscoveredWaba[];
+      numbers: DiscoveredNumber[];
+      reconnectPhoneNumberId: string | null;
+    },
   ): Promise<OnboardingSessionRecord> {
     const created = await this.sessions.create({
       ...session,

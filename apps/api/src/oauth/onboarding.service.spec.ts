@@ -8,19 +8,7 @@ import type { MetricsService } from '../metrics/metrics.service';
 import type { NumberOutcome, PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import type { RealtimePublisher } from '../realtime/realtime-publisher';
 import { metricsRunningSteps, onboardingOutcome } from '../testing/doubles';
-import {
-  ACCOUNT_ID,
-  aConnectionRecord,
-  aDebugToken,
-  aGraphError,
-  aGraphPhoneNumber,
-  aGraphWaba,
-  anOnboardingSession,
-  aTenant,
-  CONNECTION_ID,
-  PHONE_NUMBER_ID,
-  WABA_ID,
-} from '../testing/factories';
+import { ACCOUNT_ID, aConnectionRecord, aDebugToken, aGraphError, aGraphPhoneNumber, aGraphWaba, anOnboardingSession, aTenant, CONNECTION_ID, PHONE_NUMBER_ID, WABA_ID } from '../testing/factories';
 import { FakeClock, HOUR } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
 import type { DiscoveryService } from './discovery.service';
@@ -190,7 +178,11 @@ describe('OnboardingService', () => {
     it('ticks the number being reconnected, else the numbers already connected here, never a taken one', async () => {
       const wabas = [aGraphWaba({}, [aGraphPhoneNumber(), SECOND_NUMBER]), OTHER_WABA];
       givenSession(anOnboardingSession({}, wabas));
-      const availability = new Map([[PHONE_NUMBER_ID, 'connected_here' as const], [SECOND_NUMBER.id, 'connected_here' as const], ['2000000000000003', 'taken' as const]]);
+      const availability = new Map([
+        [PHONE_NUMBER_ID, 'connected_here' as const],
+        [SECOND_NUMBER.id, 'connected_here' as const],
+        ['2000000000000003', 'taken' as const],
+      ]);
       phoneNumbers.availability.mockResolvedValue(availability);
       await expect(service.getSession(tenant, SESSION_ID)).resolves.toMatchObject({
         preselectedPhoneNumberIds: [PHONE_NUMBER_ID, SECOND_NUMBER.id],
@@ -215,7 +207,9 @@ describe('OnboardingService', () => {
     function givenDiscovery(wabas = [aGraphWaba()]): void {
       discovery.discover.mockResolvedValue({ debug: aDebugToken(), wabas });
       credentials.saveGrant.mockResolvedValue(aConnectionRecord());
-      repository.insertSession.mockImplementation(async (_account, session) => anOnboardingSession({ ...session, connectionId: anOnboardingSession().connectionId, userId: anOnboardingSession().userId }));
+      repository.insertSession.mockImplementation(async (_account, session) =>
+        anOnboardingSession({ ...session, connectionId: anOnboardingSession().connectionId, userId: anOnboardingSession().userId }),
+      );
       phoneNumbers.availability.mockResolvedValue(new Map());
       audit.record.mockResolvedValue();
     }

@@ -1,12 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type {
-  ConnectionSource,
-  EmbeddedSignupRequest,
-  NumberAvailability,
-  OnboardingInProgressView,
-  OnboardingSessionView,
-  PhoneNumberState,
-} from '@waba/contracts';
+import type { ConnectionSource, EmbeddedSignupRequest, NumberAvailability, OnboardingInProgressView, OnboardingSessionView, PhoneNumberState } from '@waba/contracts';
 import { MetaGraphClient, MetaGraphError, type PhoneNumber as GraphPhoneNumber, type Waba } from '@waba/meta-graph';
 import { AuditService } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
@@ -79,7 +72,12 @@ export class OnboardingService {
   async confirm(tenant: TenantContext, sessionId: string, phoneNumberIds: string[]): Promise<OnboardingSessionView> {
     const session = await this.requireSession(tenant, sessionId);
     // Outcome `completed` or `partial` (some picked numbers did not connect), as the session says.
-    return this.metrics.onboarding(ONBOARDING_FLOW[session.source], 'confirm', () => this.connectPicked(tenant, session, phoneNumberIds), (view) => view.status);
+    return this.metrics.onboarding(
+      ONBOARDING_FLOW[session.source],
+      'confirm',
+      () => this.connectPicked(tenant, session, phoneNumberIds),
+      (view) => view.status,
+    );
   }
 
   private async connectPicked(tenant: TenantContext, session: OnboardingSessionRecord, phoneNumberIds: string[]): Promise<OnboardingSessionView> {
@@ -87,7 +85,10 @@ export class OnboardingService {
     if (session.expiresAt <= this.clock.now()) throw new InvalidRequestError('This onboarding session has expired; connect again', { code: 'onboarding_expired' });
     const unknown = phoneNumberIds.filter((id) => !session.numbers.some((n) => n.phoneNumberId === id));
     if (unknown.length) throw new InvalidRequestError(`Number ${unknown.join(', ')} is not part of this onboarding`);
-    await this.refuseTaken(tenant, session.numbers.filter((n) => phoneNumberIds.includes(n.phoneNumberId)));
+    await this.refuseTaken(
+      tenant,
+      session.numbers.filter((n) => phoneNumberIds.includes(n.phoneNumberId)),
+    );
 
     const selection: SelectedWaba[] = session.wabas
       .map((waba) => ({
@@ -121,7 +122,13 @@ export class OnboardingService {
   private async startFromToken(tenant: TenantContext, token: string, source: ConnectionSource, hints: string[], reconnectPhoneNumberId: string | null = null): Promise<OnboardingSessionView> {
     const { debug, wabas } = await this.discovery.discover(token, hints).catch(rethrowAsDomainError('Meta did not confirm what was granted'));
     if (wabas.length === 0) throw new ForbiddenError('Meta granted no WhatsApp Business Account; connect again and share at least one');
-    const connection = await this.credentials.saveGrant(tenant, token, source, debug, wabas.map((w) => w.id));
+    const connection = await this.credentials.saveGrant(
+      tenant,
+      token,
+      source,
+      debug,
+      wabas.map((w) => w.id),
+    );
     const session = await this.repository.insertSession(tenant.accountId, {
       userId: tenant.userId,
       connectionId: connection.id,

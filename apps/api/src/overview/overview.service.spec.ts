@@ -68,7 +68,11 @@ describe('OverviewService', () => {
 
   it('has nothing to ask about a disconnected WABA', async () => {
     givenStatus([
-      aWabaView({ state: 'disconnected', restriction: { event: 'ACCOUNT_RESTRICTION', explanation: 'old news', at: '2026-11-01T00:00:00.000Z' }, numbers: [toPhoneNumberView(aPhoneNumberRecord({ state: 'disconnected' }))] }),
+      aWabaView({
+        state: 'disconnected',
+        restriction: { event: 'ACCOUNT_RESTRICTION', explanation: 'old news', at: '2026-11-01T00:00:00.000Z' },
+        numbers: [toPhoneNumberView(aPhoneNumberRecord({ state: 'disconnected' }))],
+      }),
     ]);
     await expect(service.overview(tenant)).resolves.toMatchObject({ attention: [] });
   });

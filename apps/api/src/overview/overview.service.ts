@@ -21,11 +21,7 @@ export class OverviewService {
   ) {}
 
   async overview(tenant: TenantContext): Promise<OverviewView> {
-    const [status, onboarding, events] = await Promise.all([
-      this.phoneNumbers.status(tenant),
-      this.onboarding.inProgress(tenant),
-      this.events.list(tenant, { page: 1, pageSize: RECENT_EVENTS }),
-    ]);
+    const [status, onboarding, events] = await Promise.all([this.phoneNumbers.status(tenant), this.onboarding.inProgress(tenant), this.events.list(tenant, { page: 1, pageSize: RECENT_EVENTS })]);
     const now = this.clock.now().getTime();
     const numbers: OverviewNumberView[] = status.wabas.flatMap((waba) =>
       waba.numbers.map((n) => ({

@@ -34,7 +34,7 @@ export class PhoneNumbersController {
   }
 
   @ApiRoute({
-    summary: "Owners: the two-step PIN we set when registering the number, after the password again",
+    summary: 'Owners: the two-step PIN we set when registering the number, after the password again',
     description: 'The only answer that carries the PIN. Every reveal is audited; 5 attempts per 15 minutes per user.',
     returns: 'RevealedPinView',
     errors: [400, 401, 403, 404, 429, 503],

@@ -15,9 +15,7 @@ export type NumberFacts = Pick<
   'displayPhone' | 'verifiedName' | 'qualityRating' | 'nameStatus' | 'codeVerificationStatus' | 'messagingLimit' | 'platformType' | 'throughputLevel' | 'metaStatus'
 >;
 
-export type NumberPatch = Partial<
-  Pick<PhoneNumber, 'state' | 'registration' | 'encryptedPin' | 'lastError' | 'isActive' | 'lastRefreshedAt' | 'connectedAt' | 'disconnectedAt'> & NumberFacts
->;
+export type NumberPatch = Partial<Pick<PhoneNumber, 'state' | 'registration' | 'encryptedPin' | 'lastError' | 'isActive' | 'lastRefreshedAt' | 'connectedAt' | 'disconnectedAt'> & NumberFacts>;
 
 /** The only code that touches the WABA and phone-number collections. */
 @Injectable()
@@ -51,10 +49,7 @@ export class PhoneNumbersRepository {
   }
 
   /** Same rule for a number: another tenant's connected, pending or failed number cannot be taken. */
-  async claimNumber(
-    accountId: string,
-    number: NumberFacts & { phoneNumberId: string; wabaId: string; connectionId: string; source: ConnectionSource },
-  ): Promise<PhoneNumberRecord | null> {
+  async claimNumber(accountId: string, number: NumberFacts & { phoneNumberId: string; wabaId: string; connectionId: string; source: ConnectionSource }): Promise<PhoneNumberRecord | null> {
     const account = new Types.ObjectId(accountId);
     try {
       return await this.numbers
@@ -74,9 +69,7 @@ export class PhoneNumbersRepository {
   }
 
   async updateNumber(accountId: string, phoneNumberId: string, patch: NumberPatch): Promise<PhoneNumberRecord | null> {
-    return this.numbers
-      .findOneAndUpdate({ phoneNumberId, accountId: new Types.ObjectId(accountId) }, { $set: patch }, { new: true })
-      .lean();
+    return this.numbers.findOneAndUpdate({ phoneNumberId, accountId: new Types.ObjectId(accountId) }, { $set: patch }, { new: true }).lean();
   }
 
   async updateWaba(accountId: string, wabaId: string, patch: Partial<Pick<WhatsAppBusinessAccount, 'subscribed' | 'state' | 'disconnectedAt' | 'restriction'>>): Promise<void> {
@@ -92,18 +85,22 @@ export class PhoneNumbersRepository {
   }
 
   listWabas(accountId: string): Promise<WabaRecord[]> {
-    return this.wabas.find({ accountId: new Types.ObjectId(accountId) }).sort({ createdAt: 1 }).lean();
+    return this.wabas
+      .find({ accountId: new Types.ObjectId(accountId) })
+      .sort({ createdAt: 1 })
+      .lean();
   }
 
   listNumbers(accountId: string): Promise<PhoneNumberRecord[]> {
-    return this.numbers.find({ accountId: new Types.ObjectId(accountId) }).sort({ createdAt: 1 }).lean();
+    return this.numbers
+      .find({ accountId: new Types.ObjectId(accountId) })
+      .sort({ createdAt: 1 })
+      .lean();
   }
 
   /** WABAs a credential currently serves, for the token check ("does the grant still cover them?"). */
   async connectedWabaIdsOf(accountId: string, connectionId: string): Promise<string[]> {
-    const found = await this.wabas
-      .find({ accountId: new Types.ObjectId(accountId), connectionId: new Types.ObjectId(connectionId), state: 'connected' }, { wabaId: 1 })
-      .lean();
+    const found = await this.wabas.find({ accountId: new Types.ObjectId(accountId), connectionId: new Types.ObjectId(connectionId), state: 'connected' }, { wabaId: 1 }).lean();
     return found.map((w) => w.wabaId);
   }
 
@@ -161,7 +158,10 @@ export class PhoneNumbersRepository {
 
   /** For the key-rotation command: every stored PIN, across tenants. */
   async *allEncryptedPins(): AsyncGenerator<{ id: string; accountId: string; phoneNumberId: string; encryptedPin: string }> {
-    for await (const doc of this.numbers.find({ encryptedPin: { $ne: null } }, { accountId: 1, phoneNumberId: 1, encryptedPin: 1 }).lean().cursor()) {
+    for await (const doc of this.numbers
+      .find({ encryptedPin: { $ne: null } }, { accountId: 1, phoneNumberId: 1, encryptedPin: 1 })
+      .lean()
+      .cursor()) {
       if (doc.encryptedPin) yield { id: String(doc._id), accountId: String(doc.accountId), phoneNumberId: doc.phoneNumberId, encryptedPin: doc.encryptedPin };
     }
   }

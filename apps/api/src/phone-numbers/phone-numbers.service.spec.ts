@@ -8,19 +8,7 @@ import type { DomainEvents } from '../common/events/domain-events';
 import type { CredentialsService } from '../credentials/credentials.service';
 import type { RealtimePublisher } from '../realtime/realtime-publisher';
 import { readableCipher } from '../testing/doubles';
-import {
-  ACCOUNT_ID,
-  aGraphError,
-  aGraphPhoneNumber,
-  aGraphWaba,
-  aPhoneNumberRecord,
-  aTenant,
-  aWabaRecord,
-  CONNECTION_ID,
-  OTHER_ACCOUNT_ID,
-  PHONE_NUMBER_ID,
-  WABA_ID,
-} from '../testing/factories';
+import { ACCOUNT_ID, aGraphError, aGraphPhoneNumber, aGraphWaba, aPhoneNumberRecord, aTenant, aWabaRecord, CONNECTION_ID, OTHER_ACCOUNT_ID, PHONE_NUMBER_ID, WABA_ID } from '../testing/factories';
 import { FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
 import type { PhoneNumberRecord, PhoneNumbersRepository, WabaRecord } from './phone-numbers.repository';
@@ -91,7 +79,10 @@ describe('PhoneNumbersService', () => {
       ]);
       const ids = ['mine-connected', 'mine-failed', 'theirs-pending', 'theirs-disconnected', 'never-seen'];
 
-      const availability = await service.availability(ACCOUNT_ID, ids.map((phoneNumberId) => ({ phoneNumberId, wabaId: WABA_ID })));
+      const availability = await service.availability(
+        ACCOUNT_ID,
+        ids.map((phoneNumberId) => ({ phoneNumberId, wabaId: WABA_ID })),
+      );
 
       expect(Object.fromEntries(availability)).toEqual({
         'mine-connected': 'connected_here',
@@ -163,21 +154,19 @@ describe('PhoneNumbersService', () => {
       expect(subscribed).toBeLessThan(repository.updateNumber.mock.invocationCallOrder[connected]);
     });
 
-    it('fails the WABA\'s numbers in the catalogue\'s words when subscribing fails, and registers none', async () => {
+    it("fails the WABA's numbers in the catalogue's words when subscribing fails, and registers none", async () => {
       givenClaims(aWabaRecord({ subscribed: false }));
       graph.subscribeApp.mockRejectedValue(aGraphError('permission', { code: 200, message: 'raw Graph text' }));
       const reason = `Subscribing to the WhatsApp Business Account failed: ${describeGraphError(aGraphError('permission', { code: 200 }))}`;
 
-      const outcomes = await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [
-        { waba: aGraphWaba(), numbers: [aGraphPhoneNumber({ platform_type: 'NOT_APPLICABLE' })] },
-      ]);
+      const outcomes = await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [aGraphPhoneNumber({ platform_type: 'NOT_APPLICABLE' })] }]);
 
       expect(outcomes).toEqual([{ phoneNumberId: PHONE_NUMBER_ID, state: 'failed', message: reason }]);
       expect(reason).not.toContain('raw Graph text');
       expect(stored.get(PHONE_NUMBER_ID)).toMatchObject({ state: 'failed', lastError: reason });
     });
 
-    it('marks a number already on Cloud API connected without registering it, at the clock\'s time', async () => {
+    it("marks a number already on Cloud API connected without registering it, at the clock's time", async () => {
       givenClaims(aWabaRecord());
       await service.connectSelection(tenant, CONNECTION_ID, 'embedded_signup', [{ waba: aGraphWaba(), numbers: [aGraphPhoneNumber({ platform_type: 'CLOUD_API' })] }]);
 
@@ -209,7 +198,13 @@ describe('PhoneNumbersService', () => {
     it('registers again with the PIN stored by an earlier attempt, not a new one', async () => {
       givenClaims(aWabaRecord());
       repository.claimNumber.mockImplementation(async (_account, facts) => {
-        const record = aPhoneNumberRecord({ ...facts, connectionId: new Types.ObjectId(facts.connectionId), state: 'failed', registration: 'failed', encryptedPin: `enc(123456|${pinBinding(ACCOUNT_ID, facts.phoneNumberId)})` });
+        const record = aPhoneNumberRecord({
+          ...facts,
+          connectionId: new Types.ObjectId(facts.connectionId),
+          state: 'failed',
+          registration: 'failed',
+          encryptedPin: `enc(123456|${pinBinding(ACCOUNT_ID, facts.phoneNumberId)})`,
+        });
         stored.set(record.phoneNumberId, record);
         return record;
       });
@@ -371,7 +366,7 @@ describe('PhoneNumbersService', () => {
   });
 
   describe('what Meta reports by webhook', () => {
-    it('revokes a WABA and its credential, in the name of Meta\'s webhook', async () => {
+    it("revokes a WABA and its credential, in the name of Meta's webhook", async () => {
       repository.findWaba.calledWith(ACCOUNT_ID, WABA_ID).mockResolvedValue(aWabaRecord());
       repository.updateWaba.mockResolvedValue();
       credentials.markRevoked.mockResolvedValue();
@@ -391,7 +386,7 @@ describe('PhoneNumbersService', () => {
       expect(audit.record).not.toHaveBeenCalled();
     });
 
-    it('records a restriction on the WABA\'s card', async () => {
+    it("records a restriction on the WABA's card", async () => {
       const restriction = { event: 'ACCOUNT_RESTRICTION', explanation: 'Messaging is limited', at: clock.now() };
       repository.findWaba.mockResolvedValue(aWabaRecord());
       repository.updateWaba.mockResolvedValue();

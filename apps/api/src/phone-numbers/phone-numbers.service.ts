@@ -62,7 +62,10 @@ export class PhoneNumbersService {
 
   async status(tenant: TenantContext): Promise<WhatsAppStatusView> {
     const [wabas, numbers] = await Promise.all([this.repository.listWabas(tenant.accountId), this.repository.listNumbers(tenant.accountId)]);
-    const connections = await this.credentials.views(tenant.accountId, wabas.map((w) => String(w.connectionId)));
+    const connections = await this.credentials.views(
+      tenant.accountId,
+      wabas.map((w) => String(w.connectionId)),
+    );
     const wabaViews: WabaView[] = wabas.map((waba) => ({
       wabaId: waba.wabaId,
       name: waba.name,
@@ -355,7 +358,10 @@ export class PhoneNumbersService {
   /** Every number with the status the tenant sees (libs/contracts status.ts), as of now. */
   private async numbersWithStatus(accountId: string): Promise<NumberWithStatus[]> {
     const [wabas, numbers] = await Promise.all([this.repository.listWabas(accountId), this.repository.listNumbers(accountId)]);
-    const connections = await this.credentials.views(accountId, wabas.map((w) => String(w.connectionId)));
+    const connections = await this.credentials.views(
+      accountId,
+      wabas.map((w) => String(w.connectionId)),
+    );
     const now = this.clock.now().getTime();
     return numbers.map((number) => {
       const waba = wabas.find((w) => w.wabaId === number.wabaId);

@@ -34,7 +34,10 @@ export class RedisClient implements OnApplicationShutdown {
     const started = Date.now();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
-    const pong = this.connection.ping().then(() => Date.now() - started, () => null);
+    const pong = this.connection.ping().then(
+      () => Date.now() - started,
+      () => null,
+    );
     const result = await Promise.race([pong, timeout]);
     clearTimeout(timer);
     return result;

@@ -187,7 +187,6 @@ export function anInboxEntry(body: unknown, overrides: Partial<InboxRecord> = {}
   return { _id: sha256Hex(rawBody), rawBody, sizeBytes: Buffer.byteLength(rawBody), receivedAt: new Date('2026-11-25T11:59:59Z'), acceptId: 'accept-1', ...overrides };
 }
 
-
 // ----- Webhook deliveries (libs/meta-graph's shapes, as Meta sends them) -----
 
 /** One delivery with one entry for `entryId` (a WABA id) holding `changes`. */
@@ -212,5 +211,14 @@ export function anAccountRecord(overrides: Partial<AccountRecord> = {}): Account
 }
 
 export function aUserRecord(overrides: Partial<UserRecord> = {}): UserRecord {
-  return { id: USER_ID, accountId: ACCOUNT_ID, name: 'Olivia Owner', email: 'olivia@acme.test', role: UserRole.Owner, passwordHash: 'argon2-hash', createdAt: new Date('2026-10-01T00:00:00Z'), ...overrides };
+  return {
+    id: USER_ID,
+    accountId: ACCOUNT_ID,
+    name: 'Olivia Owner',
+    email: 'olivia@acme.test',
+    role: UserRole.Owner,
+    passwordHash: 'argon2-hash',
+    createdAt: new Date('2026-10-01T00:00:00Z'),
+    ...overrides,
+  };
 }

@@ -49,15 +49,17 @@ export class CheckJobWatch {
     this.events.on('progress', onProgress);
     try {
       for (let i = 0; i < ids.length && pending.size; i += READ_CHUNK) {
-        await Promise.all(ids.slice(i, i + READ_CHUNK).map(async (id) => {
-          // The state first: a job read as finished has its result stored already.
-          const state = await this.queue.getJobState(id);
-          if (state === 'unknown') return end(id, { kind: 'not_due', checkedBy: '' }); // removed: it ended long ago
-          if (state !== 'completed' && state !== 'failed' && state !== 'delayed') return;
-          const job = await Job.fromId(this.queue, id);
-          const how = job && storedEnd(job, state);
-          if (how) end(id, how);
-        }));
+        await Promise.all(
+          ids.slice(i, i + READ_CHUNK).map(async (id) => {
+            // The state first: a job read as finished has its result stored already.
+            const state = await this.queue.getJobState(id);
+            if (state === 'unknown') return end(id, { kind: 'not_due', checkedBy: '' }); // removed: it ended long ago
+            if (state !== 'completed' && state !== 'failed' && state !== 'delayed') return;
+            const job = await Job.fromId(this.queue, id);
+            const how = job && storedEnd(job, state);
+            if (how) end(id, how);
+          }),
+        );
       }
       await done;
     } finally {

@@ -64,7 +64,11 @@ export class TokenCheckJobs {
         const jobs = chunk.map(checkJob);
         await this.queue.addBulk(jobs);
         ids.push(...jobs.map((job) => job.opts.jobId));
-        await this.recordUnrecordedFailures(chunk, jobs.map((job) => job.opts.jobId), now);
+        await this.recordUnrecordedFailures(
+          chunk,
+          jobs.map((job) => job.opts.jobId),
+          now,
+        );
       }
     }
     return ids;

@@ -36,7 +36,18 @@ export interface SweepScope {
 export type CheckResult = Partial<
   Pick<
     MetaConnection,
-    'status' | 'lastError' | 'tokenType' | 'scopes' | 'grantedWabaIds' | 'expiresAt' | 'dataAccessExpiresAt' | 'lastCheckedAt' | 'lastCheckFailure' | 'encryptedToken' | 'tokenFingerprint' | 'checkFailures'
+    | 'status'
+    | 'lastError'
+    | 'tokenType'
+    | 'scopes'
+    | 'grantedWabaIds'
+    | 'expiresAt'
+    | 'dataAccessExpiresAt'
+    | 'lastCheckedAt'
+    | 'lastCheckFailure'
+    | 'encryptedToken'
+    | 'tokenFingerprint'
+    | 'checkFailures'
   >
 > & { nextCheckAt: Date | null };
 

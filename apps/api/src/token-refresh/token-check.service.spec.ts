@@ -76,7 +76,14 @@ describe('TokenCheckService', () => {
 
       const reason = 'Meta reports the token invalid: Token [redacted] was revoked';
       expect(outcome).toEqual({ kind: 'needs_reauth', reason });
-      expect(repository.complete).toHaveBeenCalledWith(CONNECTION_ID, { status: 'needs_reauth', lastError: reason, lastCheckedAt: clock.now(), checkFailures: 0, lastCheckFailure: null, nextCheckAt: null });
+      expect(repository.complete).toHaveBeenCalledWith(CONNECTION_ID, {
+        status: 'needs_reauth',
+        lastError: reason,
+        lastCheckedAt: clock.now(),
+        checkFailures: 0,
+        lastCheckFailure: null,
+        nextCheckAt: null,
+      });
       expect(audit.record).toHaveBeenCalledWith(CHECKER, 'connection.needs_reauth', `Meta connection ${CONNECTION_ID}`, reason);
       expect(events.publish).toHaveBeenCalledWith(ACCOUNT_ID, { type: 'connection.updated', connection: view });
       // Its numbers cannot send any more: the phone-numbers module moves the active number.
@@ -176,7 +183,7 @@ describe('TokenCheckService', () => {
       expect(events.publish).toHaveBeenCalledWith(ACCOUNT_ID, { type: 'connection.updated', connection: view });
     });
 
-    it('keeps the grant it knew when Meta leaves target ids out, and takes Meta\'s list when it is given', async () => {
+    it("keeps the grant it knew when Meta leaves target ids out, and takes Meta's list when it is given", async () => {
       repository.complete.mockResolvedValue();
       graph.debugToken.mockResolvedValueOnce(aDebugToken({}, null)).mockResolvedValueOnce(aDebugToken({}, [WABA_ID, SECOND_WABA]));
 
@@ -245,7 +252,9 @@ describe('TokenCheckService', () => {
 
     it('sends a tenant to reconnect when the exchange shows the token is dead, and backs off when rate limited', async () => {
       graph.debugToken.mockResolvedValue(aDebugToken({ type: 'USER', expires_at: unix(inDays(3)) }));
-      graph.exchangeForLongLivedToken.mockRejectedValueOnce(aGraphError('credential', { message: 'expired' })).mockRejectedValueOnce(aGraphError('rate_limited', { message: 'slow', retryAfterMs: MINUTE }));
+      graph.exchangeForLongLivedToken
+        .mockRejectedValueOnce(aGraphError('credential', { message: 'expired' }))
+        .mockRejectedValueOnce(aGraphError('rate_limited', { message: 'slow', retryAfterMs: MINUTE }));
       givenWrites();
 
       await expect(service.check(connection, WRITE)).resolves.toEqual({ kind: 'needs_reauth', reason: 'expired' });

@@ -144,7 +144,12 @@ export class TokenCheckService {
       },
       { kind: 'extended', expiresAt },
     );
-    await this.audit.record({ accountId: connection.accountId, name: 'Credential check' }, 'connection.extended', `Meta connection ${connection.id}`, expiresAt ? `expires ${expiresAt.toISOString()}` : 'never expires');
+    await this.audit.record(
+      { accountId: connection.accountId, name: 'Credential check' },
+      'connection.extended',
+      `Meta connection ${connection.id}`,
+      expiresAt ? `expires ${expiresAt.toISOString()}` : 'never expires',
+    );
     return outcome;
   }
 

@@ -17,7 +17,7 @@ describe('EventsService', () => {
     service = new EventsService(repository, gateway);
   });
 
-  it('lists the tenant\'s events of the asked types, 25 a page by default', async () => {
+  it("lists the tenant's events of the asked types, 25 a page by default", async () => {
     repository.listEvents.mockResolvedValue({ items: [], total: 7 });
     await expect(service.list(aTenant(), { types: 'message.received, message.status' })).resolves.toEqual({ items: [], page: 1, pageSize: 25, total: 7 });
     expect(repository.listEvents).toHaveBeenCalledWith(ACCOUNT_ID, { types: ['message.received', 'message.status'], page: 1, pageSize: 25 });
@@ -27,12 +27,7 @@ describe('EventsService', () => {
     await expect(service.list(aTenant(), { types: 'message.received,message.sent' })).rejects.toThrow(/^Unknown event type message\.sent; use message\.received, /);
   });
 
-  it.each([
-    { page: 0 },
-    { page: 10_001 },
-    { pageSize: 0 },
-    { pageSize: 201 },
-  ])('refuses a page out of bounds: %p', async (query) => {
+  it.each([{ page: 0 }, { page: 10_001 }, { pageSize: 0 }, { pageSize: 201 }])('refuses a page out of bounds: %p', async (query) => {
     await expect(service.list(aTenant(), query)).rejects.toThrow(InvalidRequestError);
   });
 
@@ -63,7 +58,10 @@ describe('EventsService', () => {
     await service.recordActiveNumberChange({ accountId: ACCOUNT_ID, title: 'Active number changed', detail: 'x', phoneNumberId: '2000000000000001', wabaId: '1000000000000001', occurredAt });
 
     expect(repository.insertEvents).toHaveBeenCalledWith([
-      { accountId: ACCOUNT_ID, event: expect.objectContaining({ key: expect.stringMatching(/^active:/), type: 'phone_number.active', title: 'Active number changed', occurredAt, receivedAt: occurredAt, messageId: null }) },
+      {
+        accountId: ACCOUNT_ID,
+        event: expect.objectContaining({ key: expect.stringMatching(/^active:/), type: 'phone_number.active', title: 'Active number changed', occurredAt, receivedAt: occurredAt, messageId: null }),
+      },
     ]);
     expect(gateway.publish).toHaveBeenCalledWith(ACCOUNT_ID, { type: 'event.created', event: view });
   });

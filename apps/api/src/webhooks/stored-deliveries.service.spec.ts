@@ -49,9 +49,12 @@ describe('StoredDeliveriesService', () => {
     ]);
   });
 
-  it('replays a delivery through the workers\' path under its first acceptance, and says what changed', async () => {
+  it("replays a delivery through the workers' path under its first acceptance, and says what changed", async () => {
     const before = archived(aWebhookPayload([]));
-    repository.findArchivedDelivery.calledWith(ID).mockResolvedValueOnce(before).mockResolvedValueOnce({ ...before, status: 'applied', error: null });
+    repository.findArchivedDelivery
+      .calledWith(ID)
+      .mockResolvedValueOnce(before)
+      .mockResolvedValueOnce({ ...before, status: 'applied', error: null });
     application.apply.mockResolvedValue();
 
     await expect(service.replay(ID)).resolves.toEqual({ id: ID, before: 'unroutable', after: 'applied', reason: null });

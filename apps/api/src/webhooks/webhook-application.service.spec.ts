@@ -33,7 +33,10 @@ describe('WebhookApplication', () => {
     metrics.webhookApplied.mockReturnValue();
   });
 
-  const delivery = (body: unknown, overrides: Parameters<typeof anInboxEntry>[1] = {}, attempt = 1): AppliedDelivery => ({ entry: anInboxEntry(body, { receivedAt: RECEIVED_AT, ...overrides }), attempt });
+  const delivery = (body: unknown, overrides: Parameters<typeof anInboxEntry>[1] = {}, attempt = 1): AppliedDelivery => ({
+    entry: anInboxEntry(body, { receivedAt: RECEIVED_AT, ...overrides }),
+    attempt,
+  });
   const aMessage = (id: string) => aWebhookPayload([aMessagesChange({ messages: [anInboundMessage({ id })] })]);
 
   it('archives an applied delivery, carries out its plan, empties the inbox and counts how long it waited', async () => {

@@ -65,7 +65,12 @@ export class WebhookApplication {
       if (isDatabaseUnavailable(error) || deliveries.length === 1) throw error;
       const results: Array<Error | null> = [];
       for (const delivery of deliveries) {
-        results.push(await this.applyTogether([delivery]).then(() => null, (single: Error) => single));
+        results.push(
+          await this.applyTogether([delivery]).then(
+            () => null,
+            (single: Error) => single,
+          ),
+        );
       }
       return results;
     }

@@ -2,18 +2,7 @@ import type { MockProxy } from 'jest-mock-extended';
 import { parseWebhookBody, type WebhookChange, type WebhookPayload } from '@waba/meta-graph';
 import type { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import type { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
-import {
-  ACCOUNT_ID,
-  aMessagesChange,
-  aMessageStatus,
-  anInboundMessage,
-  aPhoneNumberRecord,
-  aWebhookPayload,
-  CONNECTION_ID,
-  OTHER_ACCOUNT_ID,
-  PHONE_NUMBER_ID,
-  WABA_ID,
-} from '../testing/factories';
+import { ACCOUNT_ID, aMessagesChange, aMessageStatus, anInboundMessage, aPhoneNumberRecord, aWebhookPayload, CONNECTION_ID, OTHER_ACCOUNT_ID, PHONE_NUMBER_ID, WABA_ID } from '../testing/factories';
 import { FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
 import { WebhookApplier, type DeliveryPlan } from './webhook-applier.service';
@@ -107,7 +96,7 @@ describe('WebhookApplier', () => {
       expect(eventsOf(planned)[0].title).toBe('Message from +447700900999');
     });
 
-    it('gathers a change\'s statuses into one keyed event with each status\'s rank, ignoring unknown ones', async () => {
+    it("gathers a change's statuses into one keyed event with each status's rank, ignoring unknown ones", async () => {
       givenOwners();
       const statuses = [aMessageStatus({ id: 'a', status: 'delivered' }), aMessageStatus({ id: 'b', status: 'read' }), { ...aMessageStatus({ id: 'c' }), status: 'deleted' }];
       const planned = await plan(aWebhookPayload([aMessagesChange({ statuses: statuses as never })]));
@@ -138,7 +127,7 @@ describe('WebhookApplier', () => {
   });
 
   describe('account updates', () => {
-    const accountUpdate = (value: object): WebhookChange => ({ field: 'account_update', value } as WebhookChange);
+    const accountUpdate = (value: object): WebhookChange => ({ field: 'account_update', value }) as WebhookChange;
 
     it('revokes the client WABA named in waba_info when the business removes our app', async () => {
       givenOwners({ wabas: [CLIENT_WABA] });
@@ -159,7 +148,12 @@ describe('WebhookApplier', () => {
       givenOwners();
       const planned = await plan(aWebhookPayload([accountUpdate({ event: 'ACCOUNT_RESTRICTION' })], { time: 1764072000 }));
       expect(planned.actions).toEqual([
-        { kind: 'restrict-waba', accountId: ACCOUNT_ID, wabaId: WABA_ID, restriction: { event: 'ACCOUNT_RESTRICTION', explanation: expect.stringContaining('Meta restricted this account'), at: new Date(1764072000 * 1000) } },
+        {
+          kind: 'restrict-waba',
+          accountId: ACCOUNT_ID,
+          wabaId: WABA_ID,
+          restriction: { event: 'ACCOUNT_RESTRICTION', explanation: expect.stringContaining('Meta restricted this account'), at: new Date(1764072000 * 1000) },
+        },
       ]);
     });
 
@@ -172,7 +166,11 @@ describe('WebhookApplier', () => {
 
     it('keeps an update for a WABA nobody owns as unroutable', async () => {
       givenOwners({});
-      await expect(plan(aWebhookPayload([accountUpdate({ event: 'PARTNER_REMOVED', waba_info: { waba_id: CLIENT_WABA } })]))).resolves.toEqual({ unroutableIds: [CLIENT_WABA], events: [], actions: [] });
+      await expect(plan(aWebhookPayload([accountUpdate({ event: 'PARTNER_REMOVED', waba_info: { waba_id: CLIENT_WABA } })]))).resolves.toEqual({
+        unroutableIds: [CLIENT_WABA],
+        events: [],
+        actions: [],
+      });
     });
   });
 
@@ -186,7 +184,9 @@ describe('WebhookApplier', () => {
       const change = { field: 'phone_number_quality_update', value: { display_phone_number: '+44 7700 900123', event: 'FLAGGED', current_limit: 'TIER_250' } } as const;
       const planned = await plan(aWebhookPayload([change]));
 
-      expect(planned.actions).toEqual([{ kind: 'number-change', accountId: ACCOUNT_ID, phoneNumberId: PHONE_NUMBER_ID, change: { messagingLimit: 'TIER_250', qualityRating: 'RED', metaStatus: 'FLAGGED' } }]);
+      expect(planned.actions).toEqual([
+        { kind: 'number-change', accountId: ACCOUNT_ID, phoneNumberId: PHONE_NUMBER_ID, change: { messagingLimit: 'TIER_250', qualityRating: 'RED', metaStatus: 'FLAGGED' } },
+      ]);
       expect(eventsOf(planned)[0]).toMatchObject({
         key: `quality:${DELIVERY}:0:0`,
         type: 'phone_number.quality',
@@ -196,7 +196,8 @@ describe('WebhookApplier', () => {
     });
 
     it('sets the approved display name, and only the decision when it was declined', async () => {
-      const nameUpdate = (decision: string): WebhookChange => ({ field: 'phone_number_name_update', value: { display_phone_number: '+44 7700 900123', decision, requested_verified_name: 'Acme Help' } } as WebhookChange);
+      const nameUpdate = (decision: string): WebhookChange =>
+        ({ field: 'phone_number_name_update', value: { display_phone_number: '+44 7700 900123', decision, requested_verified_name: 'Acme Help' } }) as WebhookChange;
       const approved = await plan(aWebhookPayload([nameUpdate('APPROVED')]));
       const declined = await plan(aWebhookPayload([nameUpdate('DECLINED')]));
 
@@ -232,9 +233,19 @@ describe('WebhookApplier', () => {
   });
 
   describe('execute', () => {
-    it('carries out every plan\'s actions in order, inserts all events at once and pushes the new ones', async () => {
+    it("carries out every plan's actions in order, inserts all events at once and pushes the new ones", async () => {
       const restriction = { event: 'ACCOUNT_RESTRICTION', explanation: 'x', at: clock.now() };
-      const event = (key: string): NewTenantEvent => ({ key, type: 'account.update', title: 't', detail: null, phoneNumberId: null, wabaId: WABA_ID, occurredAt: clock.now(), receivedAt: clock.now(), messageId: null });
+      const event = (key: string): NewTenantEvent => ({
+        key,
+        type: 'account.update',
+        title: 't',
+        detail: null,
+        phoneNumberId: null,
+        wabaId: WABA_ID,
+        occurredAt: clock.now(),
+        receivedAt: clock.now(),
+        messageId: null,
+      });
       const plans: DeliveryPlan[] = [
         { unroutableIds: [], events: [{ accountId: ACCOUNT_ID, event: event('a') }], actions: [{ kind: 'revoke-waba', accountId: ACCOUNT_ID, wabaId: WABA_ID, reason: 'gone' }] },
         {

@@ -153,7 +153,14 @@ export class WebhookApplier {
   }
 
   /** PARTNER_* events name the client's WABA in `value.waba_info.waba_id`, not in `entry[].id`. */
-  private async planAccountUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | null, entryTime: number | null, value: Extract<WebhookChangeContent, { kind: 'account-update' }>, key: string): Promise<string[]> {
+  private async planAccountUpdate(
+    plan: DeliveryPlan,
+    routes: RouteLookup,
+    entryId: string | null,
+    entryTime: number | null,
+    value: Extract<WebhookChangeContent, { kind: 'account-update' }>,
+    key: string,
+  ): Promise<string[]> {
     const wabaId = value.wabaId ?? entryId;
     const owner = wabaId ? await routes.ownerOfWaba(wabaId) : null;
     if (!wabaId || !owner) return wabaId ? [wabaId] : ['unknown'];

@@ -39,7 +39,10 @@ export class WebhooksRepository {
 
   /** Archives deliveries in one round trip; per delivery, false when those bytes were archived before. */
   archiveDeliveries(deliveries: ArchivedDelivery[]): Promise<boolean[]> {
-    return insertUnordered(this.deliveries.collection, deliveries.map((d) => ({ ...d, _id: new Types.ObjectId() })));
+    return insertUnordered(
+      this.deliveries.collection,
+      deliveries.map((d) => ({ ...d, _id: new Types.ObjectId() })),
+    );
   }
 
   /** Which acceptance archived these bytes and with what outcome (to tell a resumed entry from a duplicate). Rare: scans. */
@@ -78,7 +81,11 @@ export class WebhooksRepository {
 
   /** Entries stored before `cutoff` and still waiting, oldest first (the reconciliation). */
   inboxEntriesReceivedBefore(cutoff: Date, limit: number): Promise<InboxRecord[]> {
-    return this.inbox.find({ receivedAt: { $lt: cutoff } }).sort({ receivedAt: 1 }).limit(limit).lean<InboxRecord[]>();
+    return this.inbox
+      .find({ receivedAt: { $lt: cutoff } })
+      .sort({ receivedAt: 1 })
+      .limit(limit)
+      .lean<InboxRecord[]>();
   }
 
   /**
@@ -94,15 +101,16 @@ export class WebhooksRepository {
 
   /** Retention: archived deliveries and tenant events received before the cutoffs. */
   async deleteReceivedBefore(cutoffs: { deliveries: Date; events: Date }): Promise<{ deliveries: number; events: number }> {
-    const [deliveries, events] = await Promise.all([
-      this.deliveries.deleteMany({ receivedAt: { $lt: cutoffs.deliveries } }),
-      this.events.deleteMany({ receivedAt: { $lt: cutoffs.events } }),
-    ]);
+    const [deliveries, events] = await Promise.all([this.deliveries.deleteMany({ receivedAt: { $lt: cutoffs.deliveries } }), this.events.deleteMany({ receivedAt: { $lt: cutoffs.events } })]);
     return { deliveries: deliveries.deletedCount, events: events.deletedCount };
   }
 
   async listDeliveries(statuses: WebhookDeliveryStatus[], limit: number): Promise<WebhookDeliveryView[]> {
-    const found = await this.deliveries.find({ status: { $in: statuses } }, { rawBody: 0 }).sort({ receivedAt: -1 }).limit(limit).lean();
+    const found = await this.deliveries
+      .find({ status: { $in: statuses } }, { rawBody: 0 })
+      .sort({ receivedAt: -1 })
+      .limit(limit)
+      .lean();
     return found.map((d) => ({
       id: String(d._id),
       status: d.status,
@@ -133,7 +141,12 @@ export class WebhooksRepository {
   async listEvents(accountId: string, filter: { types?: TenantEventType[]; page: number; pageSize: number }): Promise<{ items: TenantEventView[]; total: number }> {
     const query = { accountId: new Types.ObjectId(accountId), ...(filter.types?.length ? { type: { $in: filter.types } } : {}) };
     const [items, total] = await Promise.all([
-      this.events.find(query).sort({ occurredAt: -1, _id: -1 }).skip((filter.page - 1) * filter.pageSize).limit(filter.pageSize).lean(),
+      this.events
+        .find(query)
+        .sort({ occurredAt: -1, _id: -1 })
+        .skip((filter.page - 1) * filter.pageSize)
+        .limit(filter.pageSize)
+        .lean(),
       this.events.countDocuments(query),
     ]);
     return { items: items.map(toEventView), total };

@@ -84,9 +84,7 @@ export const OPENER_ORIGIN = 'http://localhost:3000';
 export async function grantConsent(sandbox: Sandbox, input: ConsentInput): Promise<ConsentResult> {
   const business = [...sandbox.world.businesses.values()].find((b) => b.name === (input.business ?? 'Acme Bakery'));
   if (!business) throw new Error(`no business ${input.business}`);
-  const wabas = sandbox.world
-    .wabasOwnedBy(business.id)
-    .filter((waba) => !input.wabas || input.wabas.includes(waba.name));
+  const wabas = sandbox.world.wabasOwnedBy(business.id).filter((waba) => !input.wabas || input.wabas.includes(waba.name));
   const form = new URLSearchParams({
     client_id: APP_ID,
     config_id: CONFIG_ID,
@@ -97,9 +95,7 @@ export async function grantConsent(sandbox: Sandbox, input: ConsentInput): Promi
     action: input.action ?? 'continue',
     step: 'PHONE_NUMBER_SETUP',
     ...(input.extras && { extras: JSON.stringify(input.extras) }),
-    ...(input.flow === 'sdk'
-      ? { sdk: 'sandbox', display: 'popup', origin: OPENER_ORIGIN }
-      : { redirect_uri: input.redirectUri ?? 'https://app.example/integrations/whatsapp/callback' }),
+    ...(input.flow === 'sdk' ? { sdk: 'sandbox', display: 'popup', origin: OPENER_ORIGIN } : { redirect_uri: input.redirectUri ?? 'https://app.example/integrations/whatsapp/callback' }),
   });
   for (const waba of wabas) {
     form.append('waba_ids', waba.id);
@@ -123,9 +119,7 @@ export async function grantConsent(sandbox: Sandbox, input: ConsentInput): Promi
   const list = /for \(const message of (\[.*?\])\) window\.opener/.exec(page);
   result.targetOrigin = origin ? (JSON.parse(origin[1]) as string) : undefined;
   result.messages = list ? (JSON.parse(list[1]) as string[]).map((m) => JSON.parse(m) as Record<string, unknown>) : [];
-  const sdkResult = result.messages.find((m) => m['type'] === 'SANDBOX_SDK_LOGIN_RESULT') as
-    | { response: { authResponse: { code: string } | null } }
-    | undefined;
+  const sdkResult = result.messages.find((m) => m['type'] === 'SANDBOX_SDK_LOGIN_RESULT') as { response: { authResponse: { code: string } | null } } | undefined;
   result.code = sdkResult?.response.authResponse?.code;
   return result;
 }

@@ -4,13 +4,7 @@
 export const EMBEDDED_SIGNUP_MESSAGE_TYPE = 'WA_EMBEDDED_SIGNUP';
 
 /** The `event` values of a successful finish, one per kind of onboarding. */
-export const EMBEDDED_SIGNUP_FINISH_EVENTS = [
-  'FINISH',
-  'FINISH_ONLY_WABA',
-  'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING',
-  'FINISH_OBO_MIGRATION',
-  'FINISH_GRANT_ONLY_API_ACCESS',
-] as const;
+export const EMBEDDED_SIGNUP_FINISH_EVENTS = ['FINISH', 'FINISH_ONLY_WABA', 'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING', 'FINISH_OBO_MIGRATION', 'FINISH_GRANT_ONLY_API_ACCESS'] as const;
 export type EmbeddedSignupSuccessEvent = (typeof EMBEDDED_SIGNUP_FINISH_EVENTS)[number];
 export type EmbeddedSignupFinishEvent = EmbeddedSignupSuccessEvent | 'ERROR';
 
@@ -49,7 +43,4 @@ export interface EmbeddedSignupErrorMessage {
   version?: number;
 }
 
-export type EmbeddedSignupMessage =
-  | EmbeddedSignupFinishMessage
-  | EmbeddedSignupAbandonMessage
-  | EmbeddedSignupErrorMessage;
+export type EmbeddedSignupMessage = EmbeddedSignupFinishMessage | EmbeddedSignupAbandonMessage | EmbeddedSignupErrorMessage;

@@ -2,9 +2,7 @@ import { expandFields, FieldSyntaxError, parseFields } from './field-expansion';
 
 describe('field expansion', () => {
   it('builds nested edges with a limit', () => {
-    expect(
-      expandFields(['id', 'name', { edge: 'phone_numbers', limit: 5, fields: ['id', { edge: 'x', fields: ['y'] }] }]),
-    ).toBe('id,name,phone_numbers.limit(5){id,x{y}}');
+    expect(expandFields(['id', 'name', { edge: 'phone_numbers', limit: 5, fields: ['id', { edge: 'x', fields: ['y'] }] }])).toBe('id,name,phone_numbers.limit(5){id,x{y}}');
   });
 
   it('parses what it builds', () => {

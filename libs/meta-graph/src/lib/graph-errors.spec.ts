@@ -24,9 +24,7 @@ describe('classifyGraphError', () => {
       '400000000000001': [{ type: 'whatsapp_business_management', call_count: 100, estimated_time_to_regain_access: 7 }],
       '400000000000002': [{ type: 'whatsapp_business_management', call_count: 20, estimated_time_to_regain_access: 0 }],
     });
-    expect(classifyGraphError({ code: 80007, httpStatus: 400, businessUseCaseUsage: header }).retryAfterMs).toBe(
-      7 * 60_000,
-    );
+    expect(classifyGraphError({ code: 80007, httpStatus: 400, businessUseCaseUsage: header }).retryAfterMs).toBe(7 * 60_000);
   });
 
   it.each([1, 2])('treats code %s as temporary', (code) => {

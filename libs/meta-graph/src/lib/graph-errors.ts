@@ -12,14 +12,7 @@
  * - `invalid`: the request is wrong (100 and its subcodes, e.g. a reused code or redirect_uri mismatch).
  * - `unknown`: anything else.
  */
-export type GraphErrorKind =
-  | 'credential'
-  | 'permission'
-  | 'rate_limited'
-  | 'blocked'
-  | 'temporary'
-  | 'invalid'
-  | 'unknown';
+export type GraphErrorKind = 'credential' | 'permission' | 'rate_limited' | 'blocked' | 'temporary' | 'invalid' | 'unknown';
 
 /** Subcodes of 190 (docs/meta-platform.md §5). */
 export const TOKEN_ERROR_SUBCODES = {
@@ -71,9 +64,7 @@ export function classifyGraphError(facts: GraphErrorFacts): GraphErrorClass {
     return { kind: 'rate_limited', retryable: true, retryAfterMs: wait ?? DEFAULT_RATE_LIMIT_WAIT_MS };
   }
   if (BLOCKED_CODES.has(code)) {
-    return code === 133016
-      ? { kind: 'blocked', retryable: false, retryAfterMs: REGISTER_BLOCK_MS }
-      : { kind: 'blocked', retryable: false };
+    return code === 133016 ? { kind: 'blocked', retryable: false, retryAfterMs: REGISTER_BLOCK_MS } : { kind: 'blocked', retryable: false };
   }
   if (TEMPORARY_CODES.has(code)) return { kind: 'temporary', retryable: true };
   if (INVALID_CODES.has(code)) return { kind: 'invalid', retryable: false };

@@ -82,32 +82,11 @@ export interface WabaSummary {
 
 export type QualityRating = 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN';
 export type CodeVerificationStatus = 'VERIFIED' | 'NOT_VERIFIED' | 'EXPIRED';
-export type NameStatus =
-  | 'APPROVED'
-  | 'AVAILABLE_WITHOUT_REVIEW'
-  | 'PENDING_REVIEW'
-  | 'DECLINED'
-  | 'EXPIRED'
-  | 'NONE';
-export type PhoneNumberStatus =
-  | 'CONNECTED'
-  | 'PENDING'
-  | 'FLAGGED'
-  | 'RESTRICTED'
-  | 'BANNED'
-  | 'DISCONNECTED'
-  | 'DELETED';
+export type NameStatus = 'APPROVED' | 'AVAILABLE_WITHOUT_REVIEW' | 'PENDING_REVIEW' | 'DECLINED' | 'EXPIRED' | 'NONE';
+export type PhoneNumberStatus = 'CONNECTED' | 'PENDING' | 'FLAGGED' | 'RESTRICTED' | 'BANNED' | 'DISCONNECTED' | 'DELETED';
 export type PlatformType = 'CLOUD_API' | 'ON_PREMISE' | 'NOT_APPLICABLE';
 export type ThroughputLevel = 'STANDARD' | 'HIGH' | 'NOT_APPLICABLE';
-export type MessagingLimitTier =
-  | 'TIER_50'
-  | 'TIER_250'
-  | 'TIER_1K'
-  | 'TIER_2K'
-  | 'TIER_10K'
-  | 'TIER_100K'
-  | 'TIER_UNLIMITED'
-  | 'TIER_NOT_SET';
+export type MessagingLimitTier = 'TIER_50' | 'TIER_250' | 'TIER_1K' | 'TIER_2K' | 'TIER_10K' | 'TIER_100K' | 'TIER_UNLIMITED' | 'TIER_NOT_SET';
 export type AccountReviewStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
 
 export interface WebhookConfiguration {

@@ -49,7 +49,14 @@ export function graphVersionStatus(version: string, now: Date): GraphVersionStat
   const latest = GRAPH_API_VERSIONS[0].version;
   const known = GRAPH_API_VERSIONS.find((v) => v.version === version);
   if (!known) {
-    return { version, state: 'unknown', availableUntil: null, daysLeft: null, latest, message: `Graph API ${version} is not in the table of versions this build knows (newest: ${latest}); check Meta's changelog for its end date.` };
+    return {
+      version,
+      state: 'unknown',
+      availableUntil: null,
+      daysLeft: null,
+      latest,
+      message: `Graph API ${version} is not in the table of versions this build knows (newest: ${latest}); check Meta's changelog for its end date.`,
+    };
   }
   if (!known.availableUntil) {
     return { version, state: 'supported', availableUntil: null, daysLeft: null, latest, message: `Graph API ${version} has no end date yet.` };
@@ -57,10 +64,24 @@ export function graphVersionStatus(version: string, now: Date): GraphVersionStat
   const daysLeft = Math.floor((Date.parse(`${known.availableUntil}T00:00:00Z`) - now.getTime()) / DAY_MS);
   const upgrade = version === latest ? '' : ` Move META_API_VERSION to ${latest} after checking its changelog.`;
   if (daysLeft < 0) {
-    return { version, state: 'ended', availableUntil: known.availableUntil, daysLeft, latest, message: `Graph API ${version} stopped working on ${known.availableUntil}: Meta now answers as an older-format version, and payloads may differ.${upgrade}` };
+    return {
+      version,
+      state: 'ended',
+      availableUntil: known.availableUntil,
+      daysLeft,
+      latest,
+      message: `Graph API ${version} stopped working on ${known.availableUntil}: Meta now answers as an older-format version, and payloads may differ.${upgrade}`,
+    };
   }
   if (daysLeft <= GRAPH_VERSION_WARNING_DAYS) {
-    return { version, state: 'ending_soon', availableUntil: known.availableUntil, daysLeft, latest, message: `Graph API ${version} stops working on ${known.availableUntil}, in ${daysLeft} days.${upgrade}` };
+    return {
+      version,
+      state: 'ending_soon',
+      availableUntil: known.availableUntil,
+      daysLeft,
+      latest,
+      message: `Graph API ${version} stops working on ${known.availableUntil}, in ${daysLeft} days.${upgrade}`,
+    };
   }
   return { version, state: 'supported', availableUntil: known.availableUntil, daysLeft, latest, message: `Graph API ${version} works until ${known.availableUntil} (${daysLeft} days).` };
 }

@@ -13,9 +13,7 @@ describe('MetaGraphClient.dialogUrl', () => {
   const client = new MetaGraphClient(config);
 
   it('builds the versioned dialog URL for a Login for Business configuration', () => {
-    const url = new URL(
-      client.dialogUrl({ redirectUri: 'https://app.example/cb?x=1', state: 's t', configId: 'cfg', extras: { setup: {} } }),
-    );
+    const url = new URL(client.dialogUrl({ redirectUri: 'https://app.example/cb?x=1', state: 's t', configId: 'cfg', extras: { setup: {} } }));
     expect(url.origin + url.pathname).toBe('https://www.facebook.com/v25.0/dialog/oauth');
     expect(Object.fromEntries(url.searchParams)).toEqual({
       client_id: '111',

@@ -216,19 +216,11 @@ export class MetaGraphClient {
     return this.tenantGet(token, graphPath('{waba-id}', wabaId), { fields: expandFields(fields) });
   }
 
-  listPhoneNumbers(
-    token: string,
-    wabaId: string,
-    fields: readonly string[] = PHONE_NUMBER_FIELDS,
-  ): Promise<GraphList<PhoneNumber>> {
+  listPhoneNumbers(token: string, wabaId: string, fields: readonly string[] = PHONE_NUMBER_FIELDS): Promise<GraphList<PhoneNumber>> {
     return this.listAll(token, graphPath('{waba-id}/phone_numbers', wabaId), { fields: fields.join(',') });
   }
 
-  getPhoneNumber(
-    token: string,
-    phoneNumberId: string,
-    fields: readonly string[] = PHONE_NUMBER_FIELDS,
-  ): Promise<PhoneNumber> {
+  getPhoneNumber(token: string, phoneNumberId: string, fields: readonly string[] = PHONE_NUMBER_FIELDS): Promise<PhoneNumber> {
     return this.tenantGet(token, graphPath('{phone-number-id}', phoneNumberId), { fields: fields.join(',') });
   }
 
@@ -238,9 +230,7 @@ export class MetaGraphClient {
       method: 'POST',
       path: graphPath('{waba-id}/subscribed_apps', wabaId),
       auth: { kind: 'tenant', value: token },
-      body: override
-        ? { override_callback_uri: override.callbackUri, verify_token: override.verifyToken }
-        : undefined,
+      body: override ? { override_callback_uri: override.callbackUri, verify_token: override.verifyToken } : undefined,
       secrets: override ? [override.verifyToken] : [],
     });
   }
@@ -375,9 +365,7 @@ export class MetaGraphClient {
       httpStatus: response.status,
       businessUseCaseUsage: response.headers.get('x-business-use-case-usage'),
     };
-    const described = graphError
-      ? `(#${graphError.code}) ${redact(graphError.message, secrets)}`
-      : `HTTP ${response.status} without a Graph error body`;
+    const described = graphError ? `(#${graphError.code}) ${redact(graphError.message, secrets)}` : `HTTP ${response.status} without a Graph error body`;
     throw new MetaGraphError({
       ...classifyGraphError(facts),
       message: `Graph ${endpoint} failed: ${described}`,
@@ -413,9 +401,7 @@ function isErrorEnvelope(value: unknown): value is GraphErrorEnvelope {
 }
 
 function redact(message: string, secrets: string[]): string {
-  return secrets
-    .filter((secret) => secret.length >= 4)
-    .reduce((text, secret) => text.split(secret).join('[redacted]'), message);
+  return secrets.filter((secret) => secret.length >= 4).reduce((text, secret) => text.split(secret).join('[redacted]'), message);
 }
 
 interface GraphPath {

@@ -9,11 +9,7 @@ export function signWebhookPayload(rawBody: Buffer | string, appSecret: string):
 }
 
 /** Constant-time check of `sha256=<64 hex>`; false when the header is missing or malformed. */
-export function verifyWebhookSignature(
-  rawBody: Buffer,
-  header: string | undefined,
-  appSecret: string,
-): boolean {
+export function verifyWebhookSignature(rawBody: Buffer, header: string | undefined, appSecret: string): boolean {
   const match = /^sha256=([0-9a-fA-F]{64})$/.exec(header?.trim() ?? '');
   if (!match) return false;
   const expected = createHmac('sha256', appSecret).update(rawBody).digest();

@@ -22,10 +22,7 @@ describe('reading webhook deliveries', () => {
                   { id: 'wamid.2', from: '4488', timestamp: '1767225601', type: 'reaction', reaction: { message_id: 'wamid.0', emoji: '' } },
                   { from: '4499', type: 'text' },
                 ],
-                statuses: [
-                  { id: 'wamid.9', status: 'failed', timestamp: '1767225700', recipient_id: '4477', errors: [{ code: 131026, title: 'Message undeliverable' }] },
-                  { status: 'read' },
-                ],
+                statuses: [{ id: 'wamid.9', status: 'failed', timestamp: '1767225700', recipient_id: '4477', errors: [{ code: 131026, title: 'Message undeliverable' }] }, { status: 'read' }],
               },
             },
           ],
@@ -74,11 +71,20 @@ describe('reading webhook deliveries', () => {
   });
 
   it('treats wrongly typed parts of hostile input as missing instead of throwing', () => {
-    const hostile = { entry: [{ id: 42, changes: 'x' }, null, { id: 'waba-3', changes: [null, { field: 'messages', value: { metadata: { phone_number_id: ['pn'] }, messages: {}, statuses: [7] } }] }] } as unknown as ReceivedWebhook;
+    const hostile = {
+      entry: [{ id: 42, changes: 'x' }, null, { id: 'waba-3', changes: [null, { field: 'messages', value: { metadata: { phone_number_id: ['pn'] }, messages: {}, statuses: [7] } }] }],
+    } as unknown as ReceivedWebhook;
     expect(readWebhookEntries(hostile)).toEqual([
       { id: null, time: null, changes: [] },
       { id: null, time: null, changes: [] },
-      { id: 'waba-3', time: null, changes: [{ kind: 'other', field: null }, { kind: 'messages', phoneNumberId: null, messages: [], statuses: [] }] },
+      {
+        id: 'waba-3',
+        time: null,
+        changes: [
+          { kind: 'other', field: null },
+          { kind: 'messages', phoneNumberId: null, messages: [], statuses: [] },
+        ],
+      },
     ]);
     expect(readWebhookEntries({ entry: 'nope' } as unknown as ReceivedWebhook)).toEqual([]);
   });

@@ -1,10 +1,6 @@
 // WhatsApp webhook delivery shapes as Meta sends them (docs/meta-platform.md §6.4–6.6, §9.3–9.5), and the readers the API uses on them.
 
-export type WebhookField =
-  | 'messages'
-  | 'account_update'
-  | 'phone_number_quality_update'
-  | 'phone_number_name_update';
+export type WebhookField = 'messages' | 'account_update' | 'phone_number_quality_update' | 'phone_number_name_update';
 
 export interface WebhookPayload {
   object: 'whatsapp_business_account';
@@ -198,15 +194,17 @@ function readChange(change: Received<WebhookChange>): WebhookChangeContent {
           if (!id || !message) return [];
           const from = text(message.from);
           const reaction = message.reaction;
-          return [{
-            id,
-            from,
-            senderName: text(contacts.find((contact) => contact?.wa_id === from)?.profile?.name),
-            timestamp: unixSeconds(message.timestamp),
-            type: text(message.type),
-            text: text(message.text?.body),
-            reactionEmoji: reaction ? (typeof reaction.emoji === 'string' ? reaction.emoji : '') : null,
-          }];
+          return [
+            {
+              id,
+              from,
+              senderName: text(contacts.find((contact) => contact?.wa_id === from)?.profile?.name),
+              timestamp: unixSeconds(message.timestamp),
+              type: text(message.type),
+              text: text(message.text?.body),
+              reactionEmoji: reaction ? (typeof reaction.emoji === 'string' ? reaction.emoji : '') : null,
+            },
+          ];
         }),
         statuses: (asArray(value.statuses) ?? []).flatMap((status) => {
           const messageId = text(status?.id);
@@ -233,7 +231,13 @@ function readChange(change: Received<WebhookChange>): WebhookChangeContent {
     }
     case 'phone_number_name_update': {
       const value = change.value ?? {};
-      return { kind: 'name-update', displayPhoneNumber: text(value.display_phone_number), decision: text(value.decision), requestedName: text(value.requested_verified_name), rejectionReason: text(value.rejection_reason) };
+      return {
+        kind: 'name-update',
+        displayPhoneNumber: text(value.display_phone_number),
+        decision: text(value.decision),
+        requestedName: text(value.requested_verified_name),
+        rejectionReason: text(value.rejection_reason),
+      };
     }
     default:
       return { kind: 'other', field: text(change.field) };

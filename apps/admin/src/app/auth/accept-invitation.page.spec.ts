@@ -87,7 +87,10 @@ describe('AcceptInvitationPage', () => {
 
   it('explains a used, withdrawn or expired link in words and offers to log in', async () => {
     const fixture = await render('used-token');
-    (await vi.waitFor(() => backend.expectOne('/api/invitations/preview'))).flush(apiError(410, 'This invitation has already been used. If it was you, log in with your email and password'), { status: 410, statusText: 'Gone' });
+    (await vi.waitFor(() => backend.expectOne('/api/invitations/preview'))).flush(apiError(410, 'This invitation has already been used. If it was you, log in with your email and password'), {
+      status: 410,
+      statusText: 'Gone',
+    });
     const root = fixture.nativeElement as HTMLElement;
     await settle(fixture, () => alertText(fixture).includes('already been used'));
     expect(alertText(fixture)).toContain('This invitation cannot be used.');

@@ -89,21 +89,17 @@ describe('SignupPage', () => {
   it('shows the API message when the email is taken, and each invalid field the API names', async () => {
     await fillValid();
     await submit();
-    backend
-      .expectOne('/api/auth/signup')
-      .flush(apiError(409, 'An account with this email already exists'), { status: 409, statusText: 'Conflict' });
+    backend.expectOne('/api/auth/signup').flush(apiError(409, 'An account with this email already exists'), { status: 409, statusText: 'Conflict' });
     await vi.waitFor(async () => {
       await fixture.whenStable();
       expect(alertText(fixture)).toContain('An account with this email already exists');
     });
 
     await submit();
-    backend
-      .expectOne('/api/auth/signup')
-      .flush(apiError(400, 'Invalid request: email must be a valid email address', ['email must be a valid email address']), {
-        status: 400,
-        statusText: 'Bad Request',
-      });
+    backend.expectOne('/api/auth/signup').flush(apiError(400, 'Invalid request: email must be a valid email address', ['email must be a valid email address']), {
+      status: 400,
+      statusText: 'Bad Request',
+    });
     await vi.waitFor(async () => {
       await fixture.whenStable();
       expect(alertText(fixture)).toContain('Please correct the following:');

@@ -12,15 +12,7 @@ import { AuthLayoutComponent } from './auth-layout.component';
 
 @Component({
   selector: 'app-signup-page',
-  imports: [
-    ReactiveFormsModule,
-    RouterLink,
-    MatButtonModule,
-    MatFormFieldModule,
-    MatInputModule,
-    AuthLayoutComponent,
-    FormErrorComponent,
-  ],
+  imports: [ReactiveFormsModule, RouterLink, MatButtonModule, MatFormFieldModule, MatInputModule, AuthLayoutComponent, FormErrorComponent],
   templateUrl: './signup.page.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -33,10 +25,7 @@ export class SignupPage {
     accountName: ['', [Validators.required, notBlank, Validators.maxLength(100)]],
     name: ['', [Validators.required, notBlank, Validators.maxLength(100)]],
     email: ['', [Validators.required, Validators.email, Validators.maxLength(254)]],
-    password: [
-      '',
-      [Validators.required, Validators.minLength(PASSWORD_MIN_LENGTH), Validators.maxLength(PASSWORD_MAX_LENGTH), notBlank],
-    ],
+    password: ['', [Validators.required, Validators.minLength(PASSWORD_MIN_LENGTH), Validators.maxLength(PASSWORD_MAX_LENGTH), notBlank]],
   });
   protected readonly submission = new FormSubmission(inject<ElementRef<HTMLElement>>(ElementRef).nativeElement);
 

@@ -18,8 +18,7 @@ describe('stale chunk reload', () => {
     const values = new Map<string, string>();
     return { getItem: (key) => values.get(key) ?? null, setItem: (key, value) => void values.set(key, value) };
   }
-  const staleChunk = (url: string) =>
-    new NavigationError(1, url, new TypeError('Failed to fetch dynamically imported module: /chunk-OLD.js'));
+  const staleChunk = (url: string) => new NavigationError(1, url, new TypeError('Failed to fetch dynamically imported module: /chunk-OLD.js'));
 
   it('loads the page again at the URL the user was going to', () => {
     const load = vi.fn();

@@ -29,12 +29,7 @@ describe('EventsPage', () => {
 
   async function render(first: EventsPageView, operator: (request: TestRequest) => void) {
     TestBed.configureTestingModule({
-      providers: [
-        provideRouter([]),
-        provideHttpClient(withInterceptors([apiErrorInterceptor])),
-        provideHttpClientTesting(),
-        ...provideFakeRealtime().providers,
-      ],
+      providers: [provideRouter([]), provideHttpClient(withInterceptors([apiErrorInterceptor])), provideHttpClientTesting(), ...provideFakeRealtime().providers],
     });
     backend = TestBed.inject(HttpTestingController);
     const login = TestBed.inject(SessionService).login({ email: 'ada@example.com', password: 'correct horse battery' });
@@ -54,8 +49,7 @@ describe('EventsPage', () => {
     });
   }
 
-  const notOperator = (request: TestRequest) =>
-    request.flush(apiError(403, 'Operators only'), { status: 403, statusText: 'Forbidden' });
+  const notOperator = (request: TestRequest) => request.flush(apiError(403, 'Operators only'), { status: 403, statusText: 'Forbidden' });
 
   afterEach(() => backend.verify());
 
@@ -89,9 +83,7 @@ describe('EventsPage', () => {
   it("names the number and the WABA instead of their ids, with the number's status", async () => {
     const number = createPhoneNumber({ phoneNumberId: '101', wabaId: '900', displayPhone: '+1 555-010-0199', verifiedName: 'Acme Bakery' });
     await render(page([createTenantEvent({ phoneNumberId: '101', wabaId: '900' })]), notOperator);
-    TestBed.inject(WhatsappStateService).set(
-      createStatus([createWaba({ wabaId: '900', name: 'Acme Marketing', numbers: [number], connection: createConnection({ status: 'needs_reauth' }) })]),
-    );
+    TestBed.inject(WhatsappStateService).set(createStatus([createWaba({ wabaId: '900', name: 'Acme Marketing', numbers: [number], connection: createConnection({ status: 'needs_reauth' }) })]));
     await fixture.whenStable();
 
     const names = root().querySelector('li.event .names')?.textContent?.replace(/\s+/g, ' ').trim();
@@ -136,11 +128,7 @@ describe('EventsPage', () => {
   });
 
   it('shows operators the deliveries that could not be routed', async () => {
-    await render(page([]), (request) =>
-      request.flush([
-        { id: 'd1', status: 'unroutable', receivedAt: '2026-01-01T00:00:00.000Z', sizeBytes: 512, attempts: 1, error: null, unroutableIds: ['777'] },
-      ]),
-    );
+    await render(page([]), (request) => request.flush([{ id: 'd1', status: 'unroutable', receivedAt: '2026-01-01T00:00:00.000Z', sizeBytes: 512, attempts: 1, error: null, unroutableIds: ['777'] }]));
 
     const section = root().querySelector('section[aria-labelledby="operator-heading"]');
     expect(section?.textContent).toContain('Unroutable');

@@ -12,7 +12,14 @@ import { apiErrorInterceptor } from '../core/http/api-error.interceptor';
 import { SessionService } from '../core/session/session.service';
 import { OverviewPage } from './overview.page';
 
-const META_API: MetaApiVersionView = { version: 'v25.0', state: 'supported', availableUntil: '2028-07-29', daysLeft: 605, latest: 'v27.0', message: 'Graph API v25.0 works until 2028-07-29 (605 days).' };
+const META_API: MetaApiVersionView = {
+  version: 'v25.0',
+  state: 'supported',
+  availableUntil: '2028-07-29',
+  daysLeft: 605,
+  latest: 'v27.0',
+  message: 'Graph API v25.0 works until 2028-07-29 (605 days).',
+};
 
 describe('OverviewPage', () => {
   let backend: HttpTestingController;

@@ -29,12 +29,7 @@ describe('SettingsPage', () => {
 
   async function render(role: 'owner' | 'admin', invitations: InvitationView[] = []) {
     TestBed.configureTestingModule({
-      providers: [
-        provideRouter([]),
-        provideHttpClient(withInterceptors([apiErrorInterceptor])),
-        provideHttpClientTesting(),
-        { provide: NotificationService, useValue: notifications },
-      ],
+      providers: [provideRouter([]), provideHttpClient(withInterceptors([apiErrorInterceptor])), provideHttpClientTesting(), { provide: NotificationService, useValue: notifications }],
     });
     backend = TestBed.inject(HttpTestingController);
     const view = createSession({ name: 'Ada', role });
@@ -65,9 +60,7 @@ describe('SettingsPage', () => {
   });
 
   const rows = (root: HTMLElement, table = '.users-table:not(.invitations-table)') =>
-    Array.from(root.querySelectorAll(`${table} tr[mat-row]`)).map((row) =>
-      Array.from(row.querySelectorAll('td')).map((cell) => cell.textContent?.replace(/\s+/g, ' ').trim()),
-    );
+    Array.from(root.querySelectorAll(`${table} tr[mat-row]`)).map((row) => Array.from(row.querySelectorAll('td')).map((cell) => cell.textContent?.replace(/\s+/g, ' ').trim()));
   const labelled = <T extends HTMLElement>(root: HTMLElement, label: string) => {
     const element = root.querySelector<T>(`[aria-label="${label}"]`);
     if (!element) throw new Error(`nothing labelled "${label}"`);
@@ -161,7 +154,9 @@ describe('SettingsPage', () => {
     const select = labelled<HTMLSelectElement>(root, 'Role of Ada');
     select.value = 'admin';
     select.dispatchEvent(new Event('change'));
-    backend.expectOne((r) => r.method === 'PATCH' && r.url.startsWith('/api/accounts/users/user-')).flush(apiError(409, 'Every account needs an owner: make someone else an owner first'), { status: 409, statusText: 'Conflict' });
+    backend
+      .expectOne((r) => r.method === 'PATCH' && r.url.startsWith('/api/accounts/users/user-'))
+      .flush(apiError(409, 'Every account needs an owner: make someone else an owner first'), { status: 409, statusText: 'Conflict' });
     await settle(fixture, () => alertText(fixture).includes('Every account needs an owner'));
     expect(labelled<HTMLSelectElement>(root, 'Role of Ada').value).toBe('owner');
   });

@@ -65,9 +65,7 @@ describe('ShellComponent', () => {
     const links = Array.from(root().querySelectorAll('[role="navigation"][aria-label="Main"] a'));
     expect(links.map((link) => link.textContent?.trim())).toEqual(['Overview', 'WhatsApp', 'Events', 'Settings']);
     expect(links.map((link) => link.getAttribute('href'))).toEqual(['/overview', '/whatsapp', '/events', '/settings']);
-    expect(links.filter((link) => link.getAttribute('aria-current') === 'page').map((link) => link.textContent?.trim())).toEqual([
-      'Settings',
-    ]);
+    expect(links.filter((link) => link.getAttribute('aria-current') === 'page').map((link) => link.textContent?.trim())).toEqual(['Settings']);
   });
 
   it('logs out and goes to the login page', async () => {
@@ -89,9 +87,7 @@ describe('ShellComponent', () => {
     logoutButton().click();
     backend.expectOne('/api/auth/logout').error(new ProgressEvent('error'), { status: 0 });
 
-    await vi.waitFor(() =>
-      expect(notifications.showError).toHaveBeenCalledWith(expect.stringMatching(/^Cannot reach the server/)),
-    );
+    await vi.waitFor(() => expect(notifications.showError).toHaveBeenCalledWith(expect.stringMatching(/^Cannot reach the server/)));
     expect(TestBed.inject(Router).url).toBe('/settings');
     await harness.fixture.whenStable();
     expect(logoutButton().disabled).toBe(false);

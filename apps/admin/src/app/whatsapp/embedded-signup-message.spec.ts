@@ -31,18 +31,12 @@ describe('readSignupMessage', () => {
   });
 
   it('reads an already-parsed object, and a WABA-only finish', () => {
-    const read = readSignupMessage(
-      message({ type: 'WA_EMBEDDED_SIGNUP', event: 'FINISH_ONLY_WABA', data: { waba_id: '222', business_id: '333' } }),
-      ORIGIN,
-    );
+    const read = readSignupMessage(message({ type: 'WA_EMBEDDED_SIGNUP', event: 'FINISH_ONLY_WABA', data: { waba_id: '222', business_id: '333' } }), ORIGIN);
     expect(read).toEqual({ kind: 'finish', event: 'FINISH_ONLY_WABA', sessionInfo: { event: 'FINISH_ONLY_WABA', wabaId: '222', businessId: '333' } });
   });
 
   it('reads a coexistence finish that carries only the WABA', () => {
-    const read = readSignupMessage(
-      message({ type: 'WA_EMBEDDED_SIGNUP', event: 'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING', data: { waba_id: '222' } }),
-      ORIGIN,
-    );
+    const read = readSignupMessage(message({ type: 'WA_EMBEDDED_SIGNUP', event: 'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING', data: { waba_id: '222' } }), ORIGIN);
     expect(read).toEqual({
       kind: 'finish',
       event: 'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING',

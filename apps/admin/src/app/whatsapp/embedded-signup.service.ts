@@ -117,9 +117,7 @@ export class EmbeddedSignupService {
 
 function outcomeOf(code: string | null, message: SignupMessage | null): SignupOutcome {
   if (code) {
-    return message?.kind === 'finish'
-      ? { kind: 'code', code, sessionInfo: message.sessionInfo, finishEvent: message.event }
-      : { kind: 'code', code };
+    return message?.kind === 'finish' ? { kind: 'code', code, sessionInfo: message.sessionInfo, finishEvent: message.event } : { kind: 'code', code };
   }
   if (message?.kind === 'error') {
     return message;

@@ -19,8 +19,8 @@ import { WhatsappService } from './whatsapp.service';
         <mat-label>Access token</mat-label>
         <input matInput id="import-access-token" type="password" formControlName="accessToken" autocomplete="off" required />
         <mat-hint>
-          We list the WhatsApp accounts and numbers it can manage; you then choose. We store the token encrypted, and it becomes
-          the credential of the accounts whose numbers you connect, in place of the one they had.
+          We list the WhatsApp accounts and numbers it can manage; you then choose. We store the token encrypted, and it becomes the credential of the accounts whose numbers you connect, in place of
+          the one they had.
         </mat-hint>
         @if (form.controls.accessToken.invalid) {
           <mat-error>Paste the access token.</mat-error>

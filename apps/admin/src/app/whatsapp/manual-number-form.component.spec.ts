@@ -49,9 +49,7 @@ describe('ManualNumberFormComponent', () => {
     fill(fixture);
 
     buttonNamed(fixture, 'Add number').click();
-    backend
-      .expectOne('/api/settings/phone-numbers')
-      .flush(apiError(403, 'This access token cannot manage WhatsApp Business Account 222'), { status: 403, statusText: 'Forbidden' });
+    backend.expectOne('/api/settings/phone-numbers').flush(apiError(403, 'This access token cannot manage WhatsApp Business Account 222'), { status: 403, statusText: 'Forbidden' });
 
     await vi.waitFor(async () => {
       await fixture.whenStable();

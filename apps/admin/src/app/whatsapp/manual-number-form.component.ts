@@ -44,9 +44,8 @@ const META_ID_MAX = 32;
         <mat-label>Access token</mat-label>
         <input matInput id="manual-access-token" type="password" formControlName="accessToken" autocomplete="off" required />
         <mat-hint id="manual-token-hint">
-          A system-user token with whatsapp_business_management. We check it with Meta, then store it encrypted as the credential
-          of this WhatsApp Business Account; if the account already works with a credential from Meta sign-in, you choose which
-          one to keep. The field is emptied once the number is added.
+          A system-user token with whatsapp_business_management. We check it with Meta, then store it encrypted as the credential of this WhatsApp Business Account; if the account already works with a
+          credential from Meta sign-in, you choose which one to keep. The field is emptied once the number is added.
         </mat-hint>
         @if (form.controls.accessToken.invalid) {
           <mat-error>Paste the access token.</mat-error>

@@ -17,10 +17,7 @@ import { WhatsappService } from './whatsapp.service';
   imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, FormErrorComponent],
   template: `
     <div class="pin" data-testid="number-pin">
-      <p class="app-muted">
-        We set a two-step verification PIN when we registered this number. Keep it: the business needs it to move the number to
-        another provider or to register it again later.
-      </p>
+      <p class="app-muted">We set a two-step verification PIN when we registered this number. Keep it: the business needs it to move the number to another provider or to register it again later.</p>
       @if (pin(); as shown) {
         <p class="pin-shown" role="status">
           Two-step PIN of {{ number().displayPhone }}: <code data-testid="pin-value">{{ shown }}</code>
@@ -49,8 +46,16 @@ import { WhatsappService } from './whatsapp.service';
     </div>
   `,
   styles: `
-    .pin-form { display: flex; flex-wrap: wrap; gap: 8px; align-items: flex-start; }
-    .pin-shown code { font-size: 1.2em; letter-spacing: 0.15em; }
+    .pin-form {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 8px;
+      align-items: flex-start;
+    }
+    .pin-shown code {
+      font-size: 1.2em;
+      letter-spacing: 0.15em;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -24,12 +24,7 @@ describe('OnboardingPickerComponent', () => {
 
   function render(session: OnboardingSessionView) {
     TestBed.configureTestingModule({
-      providers: [
-        provideRouter([]),
-        provideHttpClient(withInterceptors([apiErrorInterceptor])),
-        provideHttpClientTesting(),
-        ...provideFakeRealtime().providers,
-      ],
+      providers: [provideRouter([]), provideHttpClient(withInterceptors([apiErrorInterceptor])), provideHttpClientTesting(), ...provideFakeRealtime().providers],
     });
     backend = TestBed.inject(HttpTestingController);
     const fixture = TestBed.createComponent(PickerHost);
@@ -72,10 +67,7 @@ describe('OnboardingPickerComponent', () => {
     const fixture = render(acme());
     const root = fixture.nativeElement as HTMLElement;
 
-    expect(Array.from(root.querySelectorAll('legend')).map((l) => l.textContent?.trim().split(' ·')[0])).toEqual([
-      'Acme Bakery',
-      'Acme Bakery Marketing',
-    ]);
+    expect(Array.from(root.querySelectorAll('legend')).map((l) => l.textContent?.trim().split(' ·')[0])).toEqual(['Acme Bakery', 'Acme Bakery Marketing']);
     const text = root.textContent ?? '';
     expect(text).toContain('Connected to another WABA Connect workspace');
     expect(text).toContain('Already connected here');
@@ -158,7 +150,10 @@ describe('OnboardingPickerComponent', () => {
   it('says so when every number the consent shares is already connected, instead of offering to connect them', async () => {
     const connected = (id: string, phone: string) => createOnboardingNumber({ phoneNumberId: id, displayPhone: phone, availability: 'connected_here' });
     const fixture = render(
-      createOnboardingSession([{ numbers: [connected('1', '+1 555-010-0101'), connected('2', '+1 555-010-0102')] }, { numbers: [connected('3', '+1 555-010-0103'), connected('4', '+1 555-010-0104')] }]),
+      createOnboardingSession([
+        { numbers: [connected('1', '+1 555-010-0101'), connected('2', '+1 555-010-0102')] },
+        { numbers: [connected('3', '+1 555-010-0103'), connected('4', '+1 555-010-0104')] },
+      ]),
     );
     const root = fixture.nativeElement as HTMLElement;
     await fixture.whenStable();

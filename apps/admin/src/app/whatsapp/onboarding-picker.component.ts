@@ -1,18 +1,4 @@
-import {
-  afterNextRender,
-  ChangeDetectionStrategy,
-  Component,
-  computed,
-  effect,
-  ElementRef,
-  inject,
-  Injector,
-  input,
-  output,
-  signal,
-  untracked,
-  viewChild,
-} from '@angular/core';
+import { afterNextRender, ChangeDetectionStrategy, Component, computed, effect, ElementRef, inject, Injector, input, output, signal, untracked, viewChild } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
@@ -50,13 +36,9 @@ export class OnboardingPickerComponent {
   protected readonly availabilityLabel = availabilityLabel;
   protected readonly metaWords = metaWords;
 
-  protected readonly outcomes = computed(() =>
-    this.session().wabas.flatMap((waba) => waba.numbers.filter((number) => number.outcome)),
-  );
+  protected readonly outcomes = computed(() => this.session().wabas.flatMap((waba) => waba.numbers.filter((number) => number.outcome)));
   /** Failed and worth another try: a number another workspace holds never is. */
-  protected readonly failed = computed(() =>
-    this.outcomes().filter((number) => number.outcome?.state === 'failed' && number.availability !== 'taken'),
-  );
+  protected readonly failed = computed(() => this.outcomes().filter((number) => number.outcome?.state === 'failed' && number.availability !== 'taken'));
   /** What the consent shares, in words: new, already connected here, held elsewhere. */
   protected readonly summary = computed(() => describeCounts(this.session()));
   /** The number whose Reconnect started this consent, when the consent did not share it. */
@@ -78,9 +60,7 @@ export class OnboardingPickerComponent {
     }
     return fresh > 1 ? `Connect ${fresh} numbers` : 'Connect selected number';
   });
-  protected readonly connectedCount = computed(
-    () => this.outcomes().filter((number) => number.outcome?.state === 'connected').length,
-  );
+  protected readonly connectedCount = computed(() => this.outcomes().filter((number) => number.outcome?.state === 'connected').length);
   protected readonly finished = computed(() => this.session().status === 'completed' || this.session().status === 'partial');
   protected readonly expired = computed(() => this.session().status === 'expired');
 

@@ -53,15 +53,11 @@ describe('WhatsappCallbackPage', () => {
 
   it('shows the API message for a forged or reused state, and offers to try again', async () => {
     const harness = await RouterTestingHarness.create('/integrations/whatsapp/callback?code=abc&state=forged');
-    backend
-      .expectOne('/api/integrations/whatsapp/oauth')
-      .flush(apiError(400, 'The OAuth state is unknown or was already used'), { status: 400, statusText: 'Bad Request' });
+    backend.expectOne('/api/integrations/whatsapp/oauth').flush(apiError(400, 'The OAuth state is unknown or was already used'), { status: 400, statusText: 'Bad Request' });
 
     await vi.waitFor(async () => {
       await harness.fixture.whenStable();
-      expect(harness.routeNativeElement?.querySelector('[role="alert"]')?.textContent).toContain(
-        'The OAuth state is unknown or was already used',
-      );
+      expect(harness.routeNativeElement?.querySelector('[role="alert"]')?.textContent).toContain('The OAuth state is unknown or was already used');
     });
     const button = Array.from(harness.routeNativeElement?.querySelectorAll('button') ?? []).find((b) => b.textContent?.includes('Try again'));
     button?.click();
@@ -69,9 +65,7 @@ describe('WhatsappCallbackPage', () => {
   });
 
   it('explains a cancelled consent without calling the API', async () => {
-    const harness = await RouterTestingHarness.create(
-      '/integrations/whatsapp/callback?error=access_denied&error_code=200&error_description=Permissions+error&error_reason=user_denied',
-    );
+    const harness = await RouterTestingHarness.create('/integrations/whatsapp/callback?error=access_denied&error_code=200&error_description=Permissions+error&error_reason=user_denied');
     await harness.fixture.whenStable();
 
     expect(harness.routeNativeElement?.querySelector('[role="alert"]')?.textContent).toContain('You cancelled on Meta’s page.');

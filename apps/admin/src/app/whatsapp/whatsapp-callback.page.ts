@@ -19,7 +19,9 @@ import { OAUTH_START_URL, WhatsappService } from './whatsapp.service';
       <div role="status" aria-live="polite">
         @if (error(); as message) {
           <div class="problem" role="alert">
-            <p><strong>{{ message }}</strong></p>
+            <p>
+              <strong>{{ message }}</strong>
+            </p>
             <p>Nothing was connected.</p>
           </div>
         } @else {
@@ -81,11 +83,7 @@ export class WhatsappCallbackPage implements OnInit {
 
   private async complete(): Promise<void> {
     if (this.metaError() || this.errorReason()) {
-      this.error.set(
-        this.errorReason() === 'user_denied'
-          ? 'You cancelled on Meta’s page.'
-          : `Meta did not connect your account${this.errorDescription() ? `: ${this.errorDescription()}` : '.'}`,
-      );
+      this.error.set(this.errorReason() === 'user_denied' ? 'You cancelled on Meta’s page.' : `Meta did not connect your account${this.errorDescription() ? `: ${this.errorDescription()}` : '.'}`);
       return;
     }
     const code = this.code();

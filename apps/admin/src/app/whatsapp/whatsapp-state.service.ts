@@ -111,11 +111,7 @@ export class WhatsappStateService {
       ...waba,
       numbers: waba.numbers.map((n) => (n.phoneNumberId === number.phoneNumberId ? number : n)),
     }));
-    const activePhoneNumberId = number.isActive
-      ? number.phoneNumberId
-      : status.activePhoneNumberId === number.phoneNumberId
-        ? null
-        : status.activePhoneNumberId;
+    const activePhoneNumberId = number.isActive ? number.phoneNumberId : status.activePhoneNumberId === number.phoneNumberId ? null : status.activePhoneNumberId;
     // Only one number is active: making one active clears the flag elsewhere.
     const normalized = number.isActive
       ? wabas.map((waba) => ({

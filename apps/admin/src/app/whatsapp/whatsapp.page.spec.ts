@@ -5,15 +5,7 @@ import { provideRouter, Router, withComponentInputBinding } from '@angular/route
 import { RouterTestingHarness } from '@angular/router/testing';
 import type { WhatsAppStatusView } from '@waba/contracts';
 import { buttonNamed } from '../../testing/dom';
-import {
-  createConnection,
-  createOnboardingNumber,
-  createOnboardingSession,
-  createPhoneNumber,
-  createSession,
-  createStatus,
-  createWaba,
-} from '../../testing/factories';
+import { createConnection, createOnboardingNumber, createOnboardingSession, createPhoneNumber, createSession, createStatus, createWaba } from '../../testing/factories';
 import { provideFakeRealtime } from '../../testing/realtime';
 import { CLOCK } from '../core/clock';
 import { apiErrorInterceptor } from '../core/http/api-error.interceptor';
@@ -110,7 +102,9 @@ describe('WhatsappPage', () => {
     });
     expect(text()).toContain('Meta error code 524126, session ID s-1');
     const notice = root().querySelector('[data-testid="signup-notice"]') as HTMLElement;
-    Array.from(notice.querySelectorAll('button')).find((b) => b.textContent?.includes('Import with an access token'))?.click();
+    Array.from(notice.querySelectorAll('button'))
+      .find((b) => b.textContent?.includes('Import with an access token'))
+      ?.click();
     await settle();
     expect(root().querySelector('#import-access-token')).not.toBeNull();
   });
@@ -127,10 +121,7 @@ describe('WhatsappPage', () => {
     button('Connect WhatsApp').click();
     const request = await vi.waitFor(() => backend.expectOne('/api/integrations/whatsapp/embedded-signup'));
     expect(request.request.body).toEqual({ code: 'the-code', sessionInfo: { event: 'FINISH', wabaId: '222', phoneNumberId: '111' } });
-    request.flush(
-      createOnboardingSession([{ name: 'Acme Bakery', numbers: [createOnboardingNumber({ displayPhone: '+1 555-010-0199' })] }], { id: 's-7' }),
-      { status: 201, statusText: 'Created' },
-    );
+    request.flush(createOnboardingSession([{ name: 'Acme Bakery', numbers: [createOnboardingNumber({ displayPhone: '+1 555-010-0199' })] }], { id: 's-7' }), { status: 201, statusText: 'Created' });
 
     await vi.waitFor(async () => {
       await settle();
@@ -232,7 +223,10 @@ describe('WhatsappPage', () => {
     button('Test connection').click();
     backend
       .expectOne('/api/phone-numbers/111/refresh')
-      .flush({ statusCode: 400, error: 'Bad Request', message: 'Meta could not be reached for this number: Error validating access token (Meta error 190/463)' }, { status: 400, statusText: 'Bad Request' });
+      .flush(
+        { statusCode: 400, error: 'Bad Request', message: 'Meta could not be reached for this number: Error validating access token (Meta error 190/463)' },
+        { status: 400, statusText: 'Bad Request' },
+      );
 
     (await vi.waitFor(() => backend.expectOne((r) => r.url === '/api/audit-log'))).flush([]);
 

@@ -1,19 +1,5 @@
 import { DatePipe } from '@angular/common';
-import {
-  afterNextRender,
-  ChangeDetectionStrategy,
-  Component,
-  DestroyRef,
-  effect,
-  ElementRef,
-  inject,
-  Injector,
-  input,
-  OnInit,
-  signal,
-  untracked,
-  viewChild,
-} from '@angular/core';
+import { afterNextRender, ChangeDetectionStrategy, Component, DestroyRef, effect, ElementRef, inject, Injector, input, OnInit, signal, untracked, viewChild } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
@@ -168,9 +154,7 @@ export class WhatsappPage implements OnInit {
       if (outcome.kind === 'cancelled') {
         this.showNotice({
           tone: 'info',
-          title: outcome.step
-            ? `You closed Meta's window at step "${stepName(outcome.step)}"; nothing was connected.`
-            : "You closed Meta's window before finishing; nothing was connected.",
+          title: outcome.step ? `You closed Meta's window at step "${stepName(outcome.step)}"; nothing was connected.` : "You closed Meta's window before finishing; nothing was connected.",
           lines: ['Press Connect WhatsApp to start again when you are ready.'],
           offerManualPath: false,
         });

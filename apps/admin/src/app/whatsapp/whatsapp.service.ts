@@ -45,9 +45,7 @@ export class WhatsappService {
   }
 
   confirm(sessionId: string, phoneNumberIds: string[]): Promise<OnboardingSessionView> {
-    return firstValueFrom(
-      this.http.post<OnboardingSessionView>(`${BASE}/onboarding/${encodeURIComponent(sessionId)}/confirm`, { phoneNumberIds }),
-    );
+    return firstValueFrom(this.http.post<OnboardingSessionView>(`${BASE}/onboarding/${encodeURIComponent(sessionId)}/confirm`, { phoneNumberIds }));
   }
 
   status(): Promise<WhatsAppStatusView> {
@@ -56,9 +54,7 @@ export class WhatsappService {
 
   /** `acceptWarning`: the person read the warning of a flagged or restricted number and chose it anyway. */
   makeActive(phoneNumberId: string, acceptWarning = false): Promise<PhoneNumberView> {
-    return firstValueFrom(
-      this.http.post<PhoneNumberView>(`/api/phone-numbers/${encodeURIComponent(phoneNumberId)}/active`, acceptWarning ? { acceptWarning } : {}),
-    );
+    return firstValueFrom(this.http.post<PhoneNumberView>(`/api/phone-numbers/${encodeURIComponent(phoneNumberId)}/active`, acceptWarning ? { acceptWarning } : {}));
   }
 
   /** Owners: the two-step PIN we set, after their password again (the only answer that carries it). */
@@ -72,9 +68,7 @@ export class WhatsappService {
   }
 
   disconnectNumber(phoneNumberId: string): Promise<WhatsAppStatusView> {
-    return firstValueFrom(
-      this.http.post<WhatsAppStatusView>(`/api/phone-numbers/${encodeURIComponent(phoneNumberId)}/disconnect`, null),
-    );
+    return firstValueFrom(this.http.post<WhatsAppStatusView>(`/api/phone-numbers/${encodeURIComponent(phoneNumberId)}/disconnect`, null));
   }
 
   disconnectWaba(wabaId: string): Promise<WhatsAppStatusView> {

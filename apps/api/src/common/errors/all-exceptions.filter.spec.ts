@@ -32,7 +32,15 @@ describe('AllExceptionsFilter', () => {
   });
 
   it("names the error class of a Meta refusal and keeps Meta's code, trace id and our request id for support", () => {
-    const meta = new MetaGraphError({ kind: 'credential', retryable: false, code: 190, subcode: 460, fbtraceId: 'AbC123', message: 'Graph GET /v25.0/1 failed: (#190) expired', endpoint: 'GET /v25.0/1' });
+    const meta = new MetaGraphError({
+      kind: 'credential',
+      retryable: false,
+      code: 190,
+      subcode: 460,
+      fbtraceId: 'AbC123',
+      message: 'Graph GET /v25.0/1 failed: (#190) expired',
+      endpoint: 'GET /v25.0/1',
+    });
     const { status, body } = respond(new InvalidRequestError('Meta could not be reached for this number: Graph GET /v25.0/1 failed', { cause: meta }));
     expect(status).toBe(400);
     expect(body).toMatchObject({

@@ -39,15 +39,15 @@ export function redactUrl(url: string | undefined): string | undefined {
  */
 export function loggerParams(level: string, destination?: DestinationStream, format: LogFormat = 'json'): Params {
   const options: Options = {
-      level,
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      serializers: {
-        req: (req: IncomingMessage & { id?: unknown }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
-        // The status only: response headers hold secrets (the OAuth state in a redirect's Location, cookies) and noise.
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
-      ...(format === 'pretty' ? { customSuccessMessage: requestLine, customErrorMessage: (req, res) => requestLine(req, res, undefined) } : {}),
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: {
+      req: (req: IncomingMessage & { id?: unknown }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+      // The status only: response headers hold secrets (the OAuth state in a redirect's Location, cookies) and noise.
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
+    ...(format === 'pretty' ? { customSuccessMessage: requestLine, customErrorMessage: (req, res) => requestLine(req, res, undefined) } : {}),
   };
   if (format === 'pretty') {
     const stream = pretty({

@@ -2,7 +2,9 @@
 import { randomBytes } from 'node:crypto';
 
 function alphanumeric(bytes: number): string {
-  return randomBytes(bytes).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+  return randomBytes(bytes)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
 }
 
 export function newAccessToken(): string {

@@ -89,9 +89,7 @@ const CLOCK_UNITS: Array<[seconds: number, label: string]> = [
 ];
 
 function options(items: Array<[value: string | number, label: string]>, selected?: string): string {
-  return items
-    .map(([value, label]) => `<option value="${escapeHtml(value)}"${String(value) === selected ? ' selected' : ''}>${escapeHtml(label)}</option>`)
-    .join('');
+  return items.map(([value, label]) => `<option value="${escapeHtml(value)}"${String(value) === selected ? ' selected' : ''}>${escapeHtml(label)}</option>`).join('');
 }
 
 /** A form's two answer regions: what happened (polite status) and what went wrong (alert). */
@@ -118,10 +116,9 @@ function numberOptions(world: WorldStore): { html: string; labels: Record<string
 
 function webhookSection(world: WorldStore, numbers: string): string {
   const url = world.settings.webhookUrl;
-  const kinds = WEBHOOK_GROUPS.map(
-    ({ group, kinds: items }) =>
-      `<optgroup label="${escapeHtml(group)}">${options(Object.entries(items).map(([value, kind]) => [value, kind.label]))}</optgroup>`,
-  ).join('');
+  const kinds = WEBHOOK_GROUPS.map(({ group, kinds: items }) => `<optgroup label="${escapeHtml(group)}">${options(Object.entries(items).map(([value, kind]) => [value, kind.label]))}</optgroup>`).join(
+    '',
+  );
   return `<section aria-labelledby="webhook-heading">
     <h2 id="webhook-heading">Send a webhook</h2>
     <p class="muted">Signed with the app secret, as Meta sends it. Messages and statuses go to the number's override, else the
@@ -152,9 +149,7 @@ function tokenSection(view: ConsoleView): string {
       stay in the sandbox.${escapeHtml(listed)} Reload the page to see tokens issued since it opened.</p>
     <form id="token-form" novalidate>
       <label for="token-select">Token</label>
-      <select id="token-select" name="fingerprint" required>${
-        options(tokens.map((token) => [token.fingerprint, token.label])) || '<option value="">No tokens issued yet</option>'
-      }</select>
+      <select id="token-select" name="fingerprint" required>${options(tokens.map((token) => [token.fingerprint, token.label])) || '<option value="">No tokens issued yet</option>'}</select>
       <label for="token-subcode">Reason Meta gives when revoked</label>
       <select id="token-subcode" name="subcode">${reasons}</select>
       <p><button type="submit" name="action" value="revoke">Revoke the chosen token</button>

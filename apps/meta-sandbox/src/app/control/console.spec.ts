@@ -85,9 +85,7 @@ describe('demo console (/_sandbox) and its control routes', () => {
     await eventually(() => receiver.posts.some((post) => post.rawBody.includes('"reaction"')));
     const post = receiver.posts.find((p) => p.rawBody.includes('"reaction"'));
     const payload = JSON.parse(post?.rawBody.toString('utf8') ?? '{}') as WebhookPayload;
-    const [reaction, image, location] = payload.entry[0].changes.flatMap((c) =>
-      c.field === 'messages' ? (c.value.messages as unknown as Array<Record<string, unknown>>) : [],
-    );
+    const [reaction, image, location] = payload.entry[0].changes.flatMap((c) => (c.field === 'messages' ? (c.value.messages as unknown as Array<Record<string, unknown>>) : []));
     expect(reaction).toMatchObject({ type: 'reaction', reaction: { message_id: 'wamid.original', emoji: '❤️' } });
     expect(image).toMatchObject({ type: 'image', image: { caption: 'Our new cake', mime_type: 'image/jpeg', id: expect.any(String) } });
     expect(location).toMatchObject({ type: 'location', location: { latitude: expect.any(Number), longitude: expect.any(Number) } });

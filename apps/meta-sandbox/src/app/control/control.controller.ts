@@ -1,20 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  NotFoundException,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Req,
-  Res,
-  UsePipes,
-  ValidationPipe,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Patch, Post, Query, Req, Res, UsePipes, ValidationPipe } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { SandboxClock } from '../common/sandbox-clock';
 import { GraphFaultsService } from '../graph/graph-faults.service';
@@ -129,14 +113,16 @@ export class ControlController {
   @Post('tokens/bulk')
   createTokens(@Body() body: CreateTokensDto) {
     if (!this.world.businesses.has(body.businessId)) throw new NotFoundException(`No business ${body.businessId}`);
-    const tokens = Array.from({ length: body.count }, () =>
-      this.tokens.mint({
-        businessId: body.businessId,
-        wabaIds: body.wabaIds,
-        scopes: body.scopes ?? ['business_management', 'whatsapp_business_management', 'whatsapp_business_messaging'],
-        expiresInSeconds: body.expiresInSeconds ?? null,
-        type: body.type ?? 'SYSTEM_USER',
-      }).value,
+    const tokens = Array.from(
+      { length: body.count },
+      () =>
+        this.tokens.mint({
+          businessId: body.businessId,
+          wabaIds: body.wabaIds,
+          scopes: body.scopes ?? ['business_management', 'whatsapp_business_management', 'whatsapp_business_messaging'],
+          expiresInSeconds: body.expiresInSeconds ?? null,
+          type: body.type ?? 'SYSTEM_USER',
+        }).value,
     );
     return { tokens };
   }

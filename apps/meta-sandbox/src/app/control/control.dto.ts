@@ -1,20 +1,6 @@
 // Request bodies of the control API (`/_sandbox/...`), validated by class-validator.
 import { Type } from 'class-transformer';
-import {
-  ArrayNotEmpty,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { GRAPH_ENDPOINTS } from '../graph/graph-faults.service';
 import { INBOUND_MESSAGE_TYPES, InboundMessageType } from '../webhooks/webhook-events.service';
 
@@ -121,7 +107,8 @@ export class WebhookRetryDto {
 }
 
 export class UpdateSettingsDto {
-  @IsOptional() @IsIn(['with_waba_targets', 'without_waba_targets'])
+  @IsOptional()
+  @IsIn(['with_waba_targets', 'without_waba_targets'])
   debugTokenShape?: 'with_waba_targets' | 'without_waba_targets';
   /** null = business tokens never expire. */
   @IsOptional() @ValidateIf((_, value) => value !== null) @IsInt() @Min(1) businessTokenExpiresInSeconds?: number | null;
@@ -142,14 +129,16 @@ export class WebhookEventDto {
   @IsOptional() @IsIn(INBOUND_MESSAGE_TYPES) messageType?: InboundMessageType;
   @IsOptional() @IsString() emoji?: string;
   @IsOptional() @IsString() messageId?: string;
-  @IsOptional() @IsIn(['sent', 'delivered', 'read', 'failed', 'played'])
+  @IsOptional()
+  @IsIn(['sent', 'delivered', 'read', 'failed', 'played'])
   status?: 'sent' | 'delivered' | 'read' | 'failed' | 'played';
   @IsOptional() @IsString() recipientId?: string;
   @IsOptional() @IsInt() errorCode?: number;
   @IsOptional() @IsString() event?: string;
   @IsOptional() @IsString() currentLimit?: string;
   @IsOptional() @IsString() oldLimit?: string;
-  @IsOptional() @IsIn(['APPROVED', 'DECLINED', 'DEFERRED', 'PENDING'])
+  @IsOptional()
+  @IsIn(['APPROVED', 'DECLINED', 'DEFERRED', 'PENDING'])
   decision?: 'APPROVED' | 'DECLINED' | 'DEFERRED' | 'PENDING';
   @IsOptional() @IsString() requestedVerifiedName?: string;
 }

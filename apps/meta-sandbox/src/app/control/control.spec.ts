@@ -25,9 +25,7 @@ describe('control API', () => {
     expect(token.body.is_valid).toBe(true);
 
     const waba1 = await sandbox.client().getWaba(token.body.access_token, waba.body.id);
-    expect(waba1.phone_numbers?.data).toEqual([
-      expect.objectContaining({ id: phone.body.id, quality_rating: 'YELLOW', platform_type: 'NOT_APPLICABLE' }),
-    ]);
+    expect(waba1.phone_numbers?.data).toEqual([expect.objectContaining({ id: phone.body.id, quality_rating: 'YELLOW', platform_type: 'NOT_APPLICABLE' })]);
     await sandbox.control('PATCH', `/phone-numbers/${phone.body.id}`, { qualityRating: 'RED' });
     expect(await sandbox.client().getPhoneNumber(token.body.access_token, phone.body.id)).toMatchObject({
       quality_rating: 'RED',

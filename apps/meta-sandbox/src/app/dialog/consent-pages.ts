@@ -33,14 +33,7 @@ export function businessChoicePage(version: string, params: DialogParams, busine
   );
 }
 
-export function assetChoicePage(
-  version: string,
-  params: DialogParams,
-  business: BusinessRecord,
-  accounts: WabaWithNumbers[],
-  onlyWaba: boolean,
-  problem?: string,
-): string {
+export function assetChoicePage(version: string, params: DialogParams, business: BusinessRecord, accounts: WabaWithNumbers[], onlyWaba: boolean, problem?: string): string {
   const fieldsets = accounts
     .map(({ waba, phoneNumbers }) => {
       const numbers = onlyWaba

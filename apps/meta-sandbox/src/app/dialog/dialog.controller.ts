@@ -3,14 +3,7 @@ import { Request, Response } from 'express';
 import { SandboxClock } from '../common/sandbox-clock';
 import { SANDBOX_OPTIONS, SandboxOptions } from '../sandbox-options';
 import { WorldStore } from '../world/world.store';
-import {
-  assetChoicePage,
-  blockedBusinessPage,
-  businessChoicePage,
-  dialogErrorPage,
-  popupResultPage,
-  STEP_ASSETS,
-} from './consent-pages';
+import { assetChoicePage, blockedBusinessPage, businessChoicePage, dialogErrorPage, popupResultPage, STEP_ASSETS } from './consent-pages';
 import { DialogParams, isPopupFlow, readDialogParams } from './dialog-params';
 import { sdkScript } from './sdk-script';
 import { SignupService } from './signup.service';
@@ -34,11 +27,7 @@ export class DialogController {
   }
 
   @Get(':version/dialog/oauth')
-  dialog(
-    @Param('version') version: string,
-    @Query() query: Record<string, unknown>,
-    @Res() response: Response,
-  ): void {
+  dialog(@Param('version') version: string, @Query() query: Record<string, unknown>, @Res() response: Response): void {
     const params = readDialogParams(query);
     const problem = this.signup.problemWith(params);
     if (problem) {
@@ -97,22 +86,14 @@ export class DialogController {
     const business = this.world.businesses.get(businessId);
     if (!business) return dialogErrorPage('Unknown business.');
     if (business.onboardingBlockedReason) return blockedBusinessPage(version, params, business);
-    const accounts = this.world
-      .wabasOwnedBy(business.id)
-      .map((waba) => ({ waba, phoneNumbers: this.world.phoneNumbersOf(waba.id) }));
+    const accounts = this.world.wabasOwnedBy(business.id).map((waba) => ({ waba, phoneNumbers: this.world.phoneNumbersOf(waba.id) }));
     return assetChoicePage(version, params, business, accounts, this.signup.onlyWabaSharing(params), problem);
   }
 
   /** Cancel or refusal: a CANCEL message in the popup, Meta's error parameters on the redirect. */
-  private endWithoutCode(
-    response: Response,
-    params: DialogParams,
-    outcome: { reason: 'user_denied' | 'business_refused'; step: string; error?: string },
-  ): void {
+  private endWithoutCode(response: Response, params: DialogParams, outcome: { reason: 'user_denied' | 'business_refused'; step: string; error?: string }): void {
     if (isPopupFlow(params)) {
-      const message = outcome.error
-        ? this.signup.errorMessage(params, outcome.error)
-        : this.signup.abandonMessage(params, outcome.step);
+      const message = outcome.error ? this.signup.errorMessage(params, outcome.error) : this.signup.abandonMessage(params, outcome.step);
       response.type('html').send(popupResultPage(params.origin ?? '', message, { authResponse: null, status: 'unknown' }));
       return;
     }

@@ -8,11 +8,10 @@ describe('consent dialog, Embedded Signup popup and sdk.js', () => {
   });
   afterEach(() => sandbox.close());
 
-  const dialog = (params: Record<string, string>) =>
-    fetch(`${sandbox.baseUrl}/${VERSION}/dialog/oauth?${new URLSearchParams(params).toString()}`);
+  const dialog = (params: Record<string, string>) => fetch(`${sandbox.baseUrl}/${VERSION}/dialog/oauth?${new URLSearchParams(params).toString()}`);
 
   describe('consent page', () => {
-    it('lists the demo businesses, then a business\'s WABAs and numbers with their state', async () => {
+    it("lists the demo businesses, then a business's WABAs and numbers with their state", async () => {
       const base = { client_id: APP_ID, redirect_uri: 'https://app.example/cb', state: 's', config_id: 'sandbox-config-1' };
       const first = await (await dialog(base)).text();
       for (const name of ['Acme Bakery', 'Northwind Clinics', 'Globex Travel', 'Initech Labs']) expect(first).toContain(name);
@@ -34,7 +33,7 @@ describe('consent dialog, Embedded Signup popup and sdk.js', () => {
       expect(await missing.text()).toContain('URL Blocked');
     });
 
-    it('redirects a cancel back with Meta\'s error parameters and the state', async () => {
+    it("redirects a cancel back with Meta's error parameters and the state", async () => {
       const { location, code } = await grantConsent(sandbox, { flow: 'redirect', action: 'cancel' });
       expect(code).toBeUndefined();
       expect(Object.fromEntries(location?.searchParams ?? [])).toEqual({
@@ -48,7 +47,7 @@ describe('consent dialog, Embedded Signup popup and sdk.js', () => {
   });
 
   describe('Embedded Signup popup', () => {
-    it('posts FINISH to the opener\'s origin, then hands the code to the SDK callback', async () => {
+    it("posts FINISH to the opener's origin, then hands the code to the SDK callback", async () => {
       const consent = await grantConsent(sandbox, { flow: 'sdk', extras: { setup: {}, featureType: '', sessionInfoVersion: '3' } });
       expect(consent.targetOrigin).toBe(OPENER_ORIGIN);
       const [sessionInfo, sdkResult] = consent.messages;

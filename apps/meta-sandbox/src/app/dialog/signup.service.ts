@@ -1,10 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  EMBEDDED_SIGNUP_MESSAGE_TYPE,
-  EmbeddedSignupErrorMessage,
-  EmbeddedSignupFinishMessage,
-  EmbeddedSignupAbandonMessage,
-} from '@waba/meta-graph';
+import { EMBEDDED_SIGNUP_MESSAGE_TYPE, EmbeddedSignupErrorMessage, EmbeddedSignupFinishMessage, EmbeddedSignupAbandonMessage } from '@waba/meta-graph';
 import { randomUUID } from 'node:crypto';
 import { SandboxClock } from '../common/sandbox-clock';
 import { AuthorizationCodesService } from '../oauth/authorization-codes.service';
@@ -43,8 +38,7 @@ export class SignupService {
     }
     if (!params.redirect_uri || !/^https?:\/\//.test(params.redirect_uri)) {
       return {
-        message:
-          "URL Blocked: This redirect failed because the redirect URI is not whitelisted in the app's Client OAuth Settings.",
+        message: "URL Blocked: This redirect failed because the redirect URI is not whitelisted in the app's Client OAuth Settings.",
       };
     }
     return undefined;
@@ -60,7 +54,12 @@ export class SignupService {
   }
 
   /** Shares the chosen WABAs with our partner business, tells our webhook, and issues the code. */
-  complete(params: DialogParams, business: BusinessRecord, wabaIds: string[], phoneNumberIds: string[]): {
+  complete(
+    params: DialogParams,
+    business: BusinessRecord,
+    wabaIds: string[],
+    phoneNumberIds: string[],
+  ): {
     code: string;
     message: EmbeddedSignupFinishMessage;
   } {
@@ -69,9 +68,7 @@ export class SignupService {
       .filter((waba) => waba.ownerBusinessId === business.id)
       .sort((a, b) => b.createdAtMs - a.createdAtMs); // newest first, as granular_scopes lists them
     // Numbers in WABA order, so the first number belongs to the WABA the session info names.
-    const phones = this.onlyWabaSharing(params)
-      ? []
-      : wabas.flatMap((waba) => this.world.phoneNumbersOf(waba.id).filter((phone) => phoneNumberIds.includes(phone.id)));
+    const phones = this.onlyWabaSharing(params) ? [] : wabas.flatMap((waba) => this.world.phoneNumbersOf(waba.id).filter((phone) => phoneNumberIds.includes(phone.id)));
     const grant: Grant = {
       businessId: business.id,
       wabaIds: wabas.map((waba) => waba.id),
@@ -122,7 +119,6 @@ export class SignupService {
       data: { phone_number_id: phoneNumberId, waba_id: wabaId, business_id: grant.businessId, ...waba_ids },
     };
   }
-
 }
 
 function validOrigin(origin: string | undefined): boolean {

@@ -21,9 +21,7 @@ export function projectNode(node: GraphNode, requested: ParsedField[] | undefine
       const items = node.edges[field.name]();
       result[field.name] = graphList(items.slice(0, field.limit ?? items.length).map((n) => projectNode(n, field.children)));
     } else {
-      throw GraphException.invalidParameter(
-        `(#100) Tried accessing nonexisting field (${field.name}) on node type (${node.typeName})`,
-      );
+      throw GraphException.invalidParameter(`(#100) Tried accessing nonexisting field (${field.name}) on node type (${node.typeName})`);
     }
   }
   return result;

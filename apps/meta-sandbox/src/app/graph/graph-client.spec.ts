@@ -26,22 +26,14 @@ describe('Graph reads and error handling (MetaGraphClient against the running sa
     });
 
     it('honours nested field lists, sub-object fields and .limit()', async () => {
-      const waba = await sandbox
-        .client()
-        .getWaba(token, wabaIdOf(sandbox, 'Acme Bakery'), [
-          'id',
-          'owner_business_info{id}',
-          { edge: 'phone_numbers', limit: 1, fields: ['id', 'quality_rating'] },
-        ]);
+      const waba = await sandbox.client().getWaba(token, wabaIdOf(sandbox, 'Acme Bakery'), ['id', 'owner_business_info{id}', { edge: 'phone_numbers', limit: 1, fields: ['id', 'quality_rating'] }]);
       expect(Object.keys(waba).sort()).toEqual(['id', 'owner_business_info', 'phone_numbers']);
       expect(Object.keys(waba.owner_business_info ?? {})).toEqual(['id']);
       expect(waba.phone_numbers?.data).toEqual([{ id: expect.any(String), quality_rating: 'GREEN' }]);
     });
 
     it('rejects a field the node type does not have', async () => {
-      const error = await failure<MetaGraphError>(
-        sandbox.client().getPhoneNumber(token, phoneIdOf(sandbox, '+1 555-010-0199'), ['id', 'no_such_field']),
-      );
+      const error = await failure<MetaGraphError>(sandbox.client().getPhoneNumber(token, phoneIdOf(sandbox, '+1 555-010-0199'), ['id', 'no_such_field']));
       expect(error).toMatchObject({ kind: 'invalid', code: 100 });
       expect(error.message).toContain('nonexisting field (no_such_field)');
     });
@@ -56,9 +48,7 @@ describe('Graph reads and error handling (MetaGraphClient against the running sa
       });
       const partner = await client.listClientWabas(sandbox.world.partnerToken.value, sandbox.world.app.partnerBusinessId);
       expect(partner.data.map((w) => w.name).sort()).toEqual(['Acme Bakery', 'Acme Bakery Marketing']);
-      expect(Object.keys(partner.data[0]).sort()).toEqual(
-        ['currency', 'id', 'message_template_namespace', 'name', 'timezone_id'],
-      );
+      expect(Object.keys(partner.data[0]).sort()).toEqual(['currency', 'id', 'message_template_namespace', 'name', 'timezone_id']);
     });
 
     it('follows cursor paging to the end of a long list', async () => {
@@ -89,9 +79,7 @@ describe('Graph reads and error handling (MetaGraphClient against the running sa
       const minted = await sandbox.control<{ access_token: string }>('POST', '/tokens', {
         businessId: (await sandbox.client().getMe(token)).client_business_id,
       });
-      expect((await sandbox.client().listBusinesses(minted.body.access_token)).data).toEqual([
-        { id: expect.any(String), name: 'Acme Bakery' },
-      ]);
+      expect((await sandbox.client().listBusinesses(minted.body.access_token)).data).toEqual([{ id: expect.any(String), name: 'Acme Bakery' }]);
     });
   });
 
@@ -125,8 +113,7 @@ describe('Graph reads and error handling (MetaGraphClient against the running sa
     it('enforces the 200-calls-per-hour WABA limit with 80007 and the usage header', async () => {
       const globex = await businessToken(sandbox, 'Globex Travel');
       const wabaId = wabaIdOf(sandbox, 'Globex Travel');
-      const call = () =>
-        fetch(`${sandbox.baseUrl}/v25.0/${wabaId}/phone_numbers`, { headers: { authorization: `Bearer ${globex}` } });
+      const call = () => fetch(`${sandbox.baseUrl}/v25.0/${wabaId}/phone_numbers`, { headers: { authorization: `Bearer ${globex}` } });
       await sandbox.control('PATCH', '/settings', { requireAppSecretProof: false });
       const first = await call();
       expect(JSON.parse(first.headers.get('x-business-use-case-usage') ?? '{}')[wabaId][0]).toMatchObject({
@@ -185,9 +172,7 @@ describe('Graph reads and error handling (MetaGraphClient against the running sa
         businessId: (await sandbox.client().getMe(token)).client_business_id,
         scopes: ['whatsapp_business_management'],
       });
-      const error = await failure<MetaGraphError>(
-        sandbox.client().registerPhone(minted.body.access_token, phoneIdOf(sandbox, '+1 555-010-0142'), '123456'),
-      );
+      const error = await failure<MetaGraphError>(sandbox.client().registerPhone(minted.body.access_token, phoneIdOf(sandbox, '+1 555-010-0142'), '123456'));
       expect(error).toMatchObject({ kind: 'permission', code: 200, retryable: false });
     });
 

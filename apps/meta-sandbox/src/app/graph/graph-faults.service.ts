@@ -71,10 +71,7 @@ export class GraphFaultsService {
     if (!error) return;
     // Without a code: a gateway failure without Graph's envelope, as a proxy in front of Meta answers.
     if (error.code === undefined) throw new GatewayFailure(error.httpStatus);
-    const usage =
-      error.regainAccessMinutes === undefined
-        ? undefined
-        : businessUseCaseUsageHeader(wabaId ?? 'app', 100, error.regainAccessMinutes);
+    const usage = error.regainAccessMinutes === undefined ? undefined : businessUseCaseUsageHeader(wabaId ?? 'app', 100, error.regainAccessMinutes);
     throw new GraphException({
       code: error.code,
       subcode: error.subcode,

@@ -8,15 +8,7 @@ export function phoneNumberNode(phone: PhoneNumberRecord, world: WorldStore): Gr
   const appSubscription = waba?.subscriptions.find((s) => s.appId === world.app.id);
   return {
     typeName: 'WhatsAppBusinessPhoneNumber',
-    defaultFields: [
-      'verified_name',
-      'code_verification_status',
-      'display_phone_number',
-      'quality_rating',
-      'platform_type',
-      'throughput',
-      'id',
-    ],
+    defaultFields: ['verified_name', 'code_verification_status', 'display_phone_number', 'quality_rating', 'platform_type', 'throughput', 'id'],
     values: {
       id: phone.id,
       display_phone_number: phone.displayPhoneNumber,

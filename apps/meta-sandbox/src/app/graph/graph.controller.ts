@@ -47,16 +47,14 @@ export class GraphController {
     // Without business_management the list is empty, as peers see right after a signup (docs/meta-platform.md §3.2).
     const visible = token.scopes.includes('business_management') ? token.businessIds : [];
     const businesses = visible.flatMap((id) => this.world.businesses.get(id) ?? []);
-    return graphPage(businesses.map((business) => projectNode(businessNode(business), fields)), request);
+    return graphPage(
+      businesses.map((business) => projectNode(businessNode(business), fields)),
+      request,
+    );
   }
 
   @Get(':version/:id')
-  async node(
-    @Param('version') version: string,
-    @Param('id') id: string,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<Record<string, unknown>> {
+  async node(@Param('version') version: string, @Param('id') id: string, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<Record<string, unknown>> {
     requireVersion(version);
     const kind = this.access.kindOf(id);
     if (kind === 'waba') await this.faults.apply('GET /{waba-id}', id);
@@ -96,12 +94,13 @@ export class GraphController {
     if (kind === 'business') {
       const business = this.access.business(token, id, 'get');
       const wabas = [...this.world.wabas.values()].filter((waba) =>
-        edge === 'owned_whatsapp_business_accounts'
-          ? waba.ownerBusinessId === business.id
-          : waba.sharedWithBusinessIds.includes(business.id),
+        edge === 'owned_whatsapp_business_accounts' ? waba.ownerBusinessId === business.id : waba.sharedWithBusinessIds.includes(business.id),
       );
       const visible = wabas.filter((waba) => this.access.canSeeWaba(token, waba));
-      return graphPage(visible.map((waba) => projectNode(wabaListNode(waba, this.world), fields)), request);
+      return graphPage(
+        visible.map((waba) => projectNode(wabaListNode(waba, this.world), fields)),
+        request,
+      );
     }
     const waba = this.access.waba(token, id, 'get');
     response.set('X-Business-Use-Case-Usage', this.usage.count(waba));
@@ -112,12 +111,7 @@ export class GraphController {
 
   @Post(':version/:id')
   @HttpCode(200)
-  async updateNode(
-    @Param('version') version: string,
-    @Param('id') id: string,
-    @Req() request: Request,
-    @Body() body: Record<string, unknown>,
-  ): Promise<GraphSuccess> {
+  async updateNode(@Param('version') version: string, @Param('id') id: string, @Req() request: Request, @Body() body: Record<string, unknown>): Promise<GraphSuccess> {
     requireVersion(version);
     if (this.access.kindOf(id) !== 'phone') throw GraphException.objectNotFound(id, 'post');
     await this.faults.apply('POST /{phone-number-id}');
@@ -174,11 +168,7 @@ export class GraphController {
   }
 }
 
-function edgeEndpoint(
-  method: 'GET' | 'POST' | 'DELETE',
-  kind: ReturnType<GraphAccessService['kindOf']>,
-  edge: string,
-): GraphEndpoint | undefined {
+function edgeEndpoint(method: 'GET' | 'POST' | 'DELETE', kind: ReturnType<GraphAccessService['kindOf']>, edge: string): GraphEndpoint | undefined {
   const placeholder = { business: '{business-id}', waba: '{waba-id}', phone: '{phone-number-id}' };
   if (!kind) return undefined;
   const name = `${method} /${placeholder[kind]}/${edge}`;

@@ -35,10 +35,7 @@ export class WhatsAppAssetsService {
       return SUCCESS;
     }
     if (!existing) {
-      throw GraphException.invalidParameter(
-        '(#100) Before override the current callback uri, your app must be subscribed to receive messages for ' +
-          'WhatsApp Business Account',
-      );
+      throw GraphException.invalidParameter('(#100) Before override the current callback uri, your app must be subscribed to receive messages for ' + 'WhatsApp Business Account');
     }
     if (override.uri.length > 200) {
       throw GraphException.invalidParameter('(#100) Param override_callback_uri must be at most 200 chars long');
@@ -77,9 +74,7 @@ export class WhatsAppAssetsService {
   deregister(phone: PhoneNumberRecord): GraphSuccess {
     this.countRegistrationRequest(phone);
     if (phone.isOnBizApp) {
-      throw GraphException.invalidParameter(
-        '(#100) Deregistration is not supported for numbers on both the WhatsApp Business app and Cloud API',
-      );
+      throw GraphException.invalidParameter('(#100) Deregistration is not supported for numbers on both the WhatsApp Business app and Cloud API');
     }
     phone.platformType = 'NOT_APPLICABLE';
     phone.throughputLevel = 'NOT_APPLICABLE';
@@ -88,10 +83,7 @@ export class WhatsAppAssetsService {
   }
 
   /** `POST /{phone}`: set the two-step PIN, or the number-level webhook override. */
-  async updatePhoneNumber(
-    phone: PhoneNumberRecord,
-    body: { pin?: unknown; webhook_configuration?: unknown },
-  ): Promise<GraphSuccess> {
+  async updatePhoneNumber(phone: PhoneNumberRecord, body: { pin?: unknown; webhook_configuration?: unknown }): Promise<GraphSuccess> {
     if (body.pin !== undefined) {
       phone.twoStepPin = requirePin(typeof body.pin === 'string' ? body.pin : undefined);
       return SUCCESS;

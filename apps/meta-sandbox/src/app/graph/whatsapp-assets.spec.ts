@@ -67,9 +67,7 @@ describe('subscriptions, registration and PINs (MetaGraphClient against the runn
 
     it('refuses to deregister a coexistence number', async () => {
       const northwind = await businessToken(sandbox, 'Northwind Clinics');
-      await expect(
-        sandbox.client().deregisterPhone(northwind, phoneIdOf(sandbox, '+44 7700 900461')),
-      ).rejects.toMatchObject({ kind: 'invalid', code: 100 });
+      await expect(sandbox.client().deregisterPhone(northwind, phoneIdOf(sandbox, '+44 7700 900461'))).rejects.toMatchObject({ kind: 'invalid', code: 100 });
     });
   });
 
@@ -81,9 +79,7 @@ describe('subscriptions, registration and PINs (MetaGraphClient against the runn
     afterEach(() => receiver.close());
 
     it('refuses an override before the app is subscribed', async () => {
-      const error = await failure<MetaGraphError>(
-        sandbox.client().subscribeApp(token, wabaIdOf(sandbox, 'Acme Bakery'), { callbackUri: receiver.url, verifyToken: 'override-token' }),
-      );
+      const error = await failure<MetaGraphError>(sandbox.client().subscribeApp(token, wabaIdOf(sandbox, 'Acme Bakery'), { callbackUri: receiver.url, verifyToken: 'override-token' }));
       expect(error).toMatchObject({ kind: 'invalid', code: 100 });
       expect(error.message).toContain('Before override the current callback uri');
       expect(receiver.handshakes).toBe(0);
@@ -104,18 +100,14 @@ describe('subscriptions, registration and PINs (MetaGraphClient against the runn
         },
       ]);
       await client.unsubscribeApp(token, wabaId);
-      expect((await client.listSubscribedApps(token, wabaId)).data.map((a) => a.whatsapp_business_api_data.id)).toEqual([
-        '100000000000777',
-      ]);
+      expect((await client.listSubscribedApps(token, wabaId)).data.map((a) => a.whatsapp_business_api_data.id)).toEqual(['100000000000777']);
     });
 
     it('fails with 2200 when the override callback does not verify', async () => {
       const client = sandbox.client();
       const wabaId = wabaIdOf(sandbox, 'Acme Bakery');
       await client.subscribeApp(token, wabaId);
-      await expect(
-        client.subscribeApp(token, wabaId, { callbackUri: receiver.url, verifyToken: 'wrong-token' }),
-      ).rejects.toMatchObject({ code: 2200 });
+      await expect(client.subscribeApp(token, wabaId, { callbackUri: receiver.url, verifyToken: 'wrong-token' })).rejects.toMatchObject({ code: 2200 });
     });
   });
 });

@@ -34,14 +34,7 @@ export class AccessTokensService {
   }
 
   /** A token made through the control API, e.g. for the manual-add path. */
-  mint(input: {
-    businessId: string;
-    wabaIds?: string[];
-    scopes: string[];
-    expiresInSeconds: number | null;
-    type: AccessTokenRecord['type'];
-    appId?: string;
-  }): AccessTokenRecord {
+  mint(input: { businessId: string; wabaIds?: string[]; scopes: string[]; expiresInSeconds: number | null; type: AccessTokenRecord['type']; appId?: string }): AccessTokenRecord {
     return this.store({
       ...(input.appId ? { appId: input.appId } : {}),
       type: input.type,
@@ -123,23 +116,14 @@ export class AccessTokensService {
     const wabaTargets = token.assetScope === 'granted' ? token.wabaIds : this.businessWabaIds(token);
     const targeted = (scope: string): GranularScope => ({ scope, target_ids: wabaTargets });
     if (this.world.settings.debugTokenShape === 'without_waba_targets') {
-      return [
-        { scope: 'business_management', target_ids: token.businessIds },
-        { scope: 'whatsapp_business_manage_events' },
-      ];
+      return [{ scope: 'business_management', target_ids: token.businessIds }, { scope: 'whatsapp_business_manage_events' }];
     }
-    return token.scopes
-      .filter((scope) => scope !== 'public_profile')
-      .map((scope) =>
-        scope === 'business_management' ? { scope, target_ids: token.businessIds } : targeted(scope),
-      );
+    return token.scopes.filter((scope) => scope !== 'public_profile').map((scope) => (scope === 'business_management' ? { scope, target_ids: token.businessIds } : targeted(scope)));
   }
 
   private businessWabaIds(token: AccessTokenRecord): string[] {
     return [...this.world.wabas.values()]
-      .filter((waba) =>
-        token.businessIds.some((id) => waba.ownerBusinessId === id || waba.sharedWithBusinessIds.includes(id)),
-      )
+      .filter((waba) => token.businessIds.some((id) => waba.ownerBusinessId === id || waba.sharedWithBusinessIds.includes(id)))
       .sort((a, b) => b.createdAtMs - a.createdAtMs)
       .map((waba) => waba.id);
   }
@@ -152,9 +136,7 @@ export class AccessTokensService {
     if (token.expiresAtMs !== null && token.expiresAtMs <= now) {
       return {
         subcode: TOKEN_ERROR_SUBCODES.expired,
-        message:
-          `Error validating access token: Session has expired on ${new Date(token.expiresAtMs).toUTCString()}. ` +
-          `The current time is ${new Date(now).toUTCString()}.`,
+        message: `Error validating access token: Session has expired on ${new Date(token.expiresAtMs).toUTCString()}. ` + `The current time is ${new Date(now).toUTCString()}.`,
       };
     }
     return undefined;
@@ -167,9 +149,7 @@ export class AccessTokensService {
     return token;
   }
 
-  private store(
-    token: Omit<AccessTokenRecord, 'value' | 'issuedAtMs' | 'dataAccessExpiresAtMs' | 'invalidatedSubcode'>,
-  ): AccessTokenRecord {
+  private store(token: Omit<AccessTokenRecord, 'value' | 'issuedAtMs' | 'dataAccessExpiresAtMs' | 'invalidatedSubcode'>): AccessTokenRecord {
     const now = this.clock.nowMs();
     const record: AccessTokenRecord = {
       ...token,
@@ -187,10 +167,7 @@ function revocationMessage(subcode: number, appId: string): string {
     case TOKEN_ERROR_SUBCODES.appNotInstalled:
       return `Error validating access token: The user has not authorized application ${appId}.`;
     case TOKEN_ERROR_SUBCODES.passwordChanged:
-      return (
-        'Error validating access token: The session has been invalidated because the user changed their ' +
-        'password or Facebook has changed the session for security reasons.'
-      );
+      return 'Error validating access token: The session has been invalidated because the user changed their ' + 'password or Facebook has changed the session for security reasons.';
     default:
       return 'Error validating access token: The session is invalid.';
   }

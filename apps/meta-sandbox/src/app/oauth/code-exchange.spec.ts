@@ -58,9 +58,7 @@ describe('code exchange and tokens (MetaGraphClient against the running sandbox)
 
     it('fail when a redirect_uri is sent with them', async () => {
       const { code = '' } = await grantConsent(sandbox, { flow: 'sdk' });
-      const error = await failure<MetaGraphError>(
-        sandbox.client().exchangeCode({ code, redirectUri: 'https://app.example/callback' }),
-      );
+      const error = await failure<MetaGraphError>(sandbox.client().exchangeCode({ code, redirectUri: 'https://app.example/callback' }));
       expect(error).toMatchObject({ kind: 'invalid', code: 100 });
       expect(error.message).toContain('redirect_uri is identical');
     });
@@ -75,9 +73,7 @@ describe('code exchange and tokens (MetaGraphClient against the running sandbox)
       const same = await grantConsent(sandbox, { flow: 'redirect', redirectUri });
       const client = sandbox.client();
       await expect(client.exchangeCode({ code: missing.code ?? '' })).rejects.toMatchObject({ code: 100 });
-      await expect(
-        client.exchangeCode({ code: different.code ?? '', redirectUri: `${redirectUri}/other` }),
-      ).rejects.toMatchObject({ code: 100 });
+      await expect(client.exchangeCode({ code: different.code ?? '', redirectUri: `${redirectUri}/other` })).rejects.toMatchObject({ code: 100 });
       await expect(client.exchangeCode({ code: same.code ?? '', redirectUri })).resolves.toHaveProperty('access_token');
     });
 

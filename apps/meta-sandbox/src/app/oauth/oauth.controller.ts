@@ -59,8 +59,7 @@ export class OAuthController {
 
   /** `expires_in` is left out for tokens that never expire. */
   private result(token: AccessTokenRecord): AccessTokenResult {
-    const expiresIn =
-      token.expiresAtMs === null ? undefined : Math.max(0, Math.floor((token.expiresAtMs - this.clock.nowMs()) / 1000));
+    const expiresIn = token.expiresAtMs === null ? undefined : Math.max(0, Math.floor((token.expiresAtMs - this.clock.nowMs()) / 1000));
     return { access_token: token.value, token_type: 'bearer', ...(expiresIn !== undefined && { expires_in: expiresIn }) };
   }
 }

@@ -1,11 +1,5 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import {
-  AccountUpdateEvent,
-  InboundMessage,
-  MessageStatusValue,
-  WebhookEntry,
-  WebhookPayload,
-} from '@waba/meta-graph';
+import { AccountUpdateEvent, InboundMessage, MessageStatusValue, WebhookEntry, WebhookPayload } from '@waba/meta-graph';
 import { randomBytes } from 'node:crypto';
 import { SandboxClock } from '../common/sandbox-clock';
 import { WorldStore } from '../world/world.store';
@@ -78,9 +72,7 @@ export class WebhookEventsService {
       if (typeof url === 'string') routed.push({ index, url, entry });
       else skipped.push({ index, reason: url.skipped });
     });
-    const groups = options.batch
-      ? [...groupBy(routed, (r) => r.url).values()]
-      : routed.map((r) => [r]);
+    const groups = options.batch ? [...groupBy(routed, (r) => r.url).values()] : routed.map((r) => [r]);
     const deliveries = groups.map((group) => {
       const delivery = this.sender.deliver(group[0].url, mergeEntries(group.map((r) => r.entry)));
       return { id: delivery.id, url: delivery.url, events: group.length };
@@ -101,11 +93,7 @@ export class WebhookEventsService {
     const waba = this.waba(phone.wabaId);
     const subscription = waba.subscriptions.find((s) => s.appId === this.world.app.id);
     if (!subscription) return { skipped: `app not subscribed to WABA ${entry.id} (POST /${entry.id}/subscribed_apps)` };
-    return (
-      phone.webhookOverride?.callbackUri ??
-      subscription.overrideCallbackUri ??
-      appUrl ?? { skipped: 'no app callback URL configured' }
-    );
+    return phone.webhookOverride?.callbackUri ?? subscription.overrideCallbackUri ?? appUrl ?? { skipped: 'no app callback URL configured' };
   }
 
   private entryFor(event: WebhookEventInput): WebhookEntry {

@@ -16,18 +16,16 @@ describe('webhook sender (real node:http receiver)', () => {
     await receiver.close();
   });
 
-  const send = (body: Record<string, unknown>) =>
-    sandbox.control<{ deliveries: { id: string }[]; skipped: { reason: string }[] }>('POST', '/webhooks', body);
+  const send = (body: Record<string, unknown>) => sandbox.control<{ deliveries: { id: string }[]; skipped: { reason: string }[] }>('POST', '/webhooks', body);
   const delivery = async (id: string) => (await sandbox.control<WebhookDelivery>('GET', `/webhooks/deliveries/${id}`)).body;
   /** POSTs carrying `field` (signups in setup also announce PARTNER_ADDED to the same receiver). */
-  const postsOf = (field: string) =>
-    receiver.posts.filter((post) => (JSON.parse(post.rawBody.toString()) as WebhookPayload).entry[0].changes[0].field === field);
+  const postsOf = (field: string) => receiver.posts.filter((post) => (JSON.parse(post.rawBody.toString()) as WebhookPayload).entry[0].changes[0].field === field);
   const subscribe = async (wabaName: string) => {
     const token = await businessToken(sandbox, 'Acme Bakery');
     await sandbox.client().subscribeApp(token, wabaIdOf(sandbox, wabaName));
   };
 
-  it('signs the exact bytes sent, non-ASCII text included, in Meta\'s escaped form', async () => {
+  it("signs the exact bytes sent, non-ASCII text included, in Meta's escaped form", async () => {
     await subscribe('Acme Bakery');
     const text = 'Grüße aus Köln 😀 — ¿entregan el domingo?';
     const result = await send({ events: [{ type: 'message', phoneNumberId: phoneIdOf(sandbox, '+1 555-010-0199'), text }] });

@@ -2,13 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SANDBOX_OPTIONS, SandboxOptions } from '../sandbox-options';
 import { SandboxClock } from '../common/sandbox-clock';
 import { SandboxSettings } from './sandbox-settings';
-import {
-  AccessTokenRecord,
-  AuthorizationCodeRecord,
-  BusinessRecord,
-  PhoneNumberRecord,
-  WabaRecord,
-} from './world.types';
+import { AccessTokenRecord, AuthorizationCodeRecord, BusinessRecord, PhoneNumberRecord, WabaRecord } from './world.types';
 import { seedDemoWorld } from './demo-world';
 import { newAccessToken } from '../common/secure-random';
 import { WORLD_STATE_VERSION, WorldState } from './world-state';
@@ -111,9 +105,7 @@ export class WorldStore {
     return record;
   }
 
-  addWaba(
-    waba: Pick<WabaRecord, 'name' | 'ownerBusinessId'> & Partial<WabaRecord>,
-  ): WabaRecord {
+  addWaba(waba: Pick<WabaRecord, 'name' | 'ownerBusinessId'> & Partial<WabaRecord>): WabaRecord {
     const id = this.nextId('4');
     const record: WabaRecord = {
       id,
@@ -131,9 +123,7 @@ export class WorldStore {
     return record;
   }
 
-  addPhoneNumber(
-    phone: Pick<PhoneNumberRecord, 'wabaId' | 'displayPhoneNumber' | 'verifiedName'> & Partial<PhoneNumberRecord>,
-  ): PhoneNumberRecord {
+  addPhoneNumber(phone: Pick<PhoneNumberRecord, 'wabaId' | 'displayPhoneNumber' | 'verifiedName'> & Partial<PhoneNumberRecord>): PhoneNumberRecord {
     const record: PhoneNumberRecord = {
       id: this.nextId('6'),
       qualityRating: 'GREEN',

@@ -1,14 +1,5 @@
 // What the sandbox's Meta knows: businesses, their WABAs and numbers, tokens and codes.
-import {
-  AccountReviewStatus,
-  CodeVerificationStatus,
-  MessagingLimitTier,
-  NameStatus,
-  PhoneNumberStatus,
-  PlatformType,
-  QualityRating,
-  ThroughputLevel,
-} from '@waba/meta-graph';
+import { AccountReviewStatus, CodeVerificationStatus, MessagingLimitTier, NameStatus, PhoneNumberStatus, PlatformType, QualityRating, ThroughputLevel } from '@waba/meta-graph';
 
 export interface BusinessRecord {
   id: string;

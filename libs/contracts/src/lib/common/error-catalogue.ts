@@ -92,7 +92,7 @@ const BY_CODE: Record<ApiErrorCode, ErrorWords> = {
   meta_unavailable: { message: 'Meta is not answering properly right now.', action: 'Try again in a few minutes.' },
   meta_error: { message: 'Meta refused the request.', action: 'Try again; if it keeps failing, open the details below and contact support.' },
   oauth_state_invalid: {
-    message: "This sign-in with Meta cannot be finished: it was already used, has expired, or was started by someone else.",
+    message: 'This sign-in with Meta cannot be finished: it was already used, has expired, or was started by someone else.',
     action: 'Press Connect WhatsApp to start a fresh sign-in.',
   },
   oauth_code_used: { message: "Meta's sign-in answer was already used or has expired.", action: 'Press Connect WhatsApp to start a fresh sign-in.' },

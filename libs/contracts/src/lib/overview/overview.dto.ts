@@ -30,15 +30,7 @@ export interface OverviewStatusCountView {
   count: number;
 }
 
-export type AttentionKind =
-  | 'reconnect_needed'
-  | 'restricted_account'
-  | 'credential_expiring'
-  | 'banned'
-  | 'restricted_number'
-  | 'flagged'
-  | 'failed'
-  | 'quality_medium';
+export type AttentionKind = 'reconnect_needed' | 'restricted_account' | 'credential_expiring' | 'banned' | 'restricted_number' | 'flagged' | 'failed' | 'quality_medium';
 
 /** What fixes it: the consent flow again, or a look at the number or the account on the WhatsApp page. */
 export type AttentionFix = 'reconnect' | 'review_number' | 'review_account';

@@ -13,17 +13,7 @@ export type StatusTone = 'good' | 'warn' | 'bad' | 'neutral';
 export type StatusIcon = 'ok' | 'warning' | 'error' | 'pending' | 'off';
 
 export type NumberStatusKind =
-  | 'connected'
-  | 'quality_medium'
-  | 'credential_expiring'
-  | 'flagged'
-  | 'restricted'
-  | 'banned'
-  | 'reconnect_needed'
-  | 'access_removed'
-  | 'connecting'
-  | 'failed'
-  | 'disconnected';
+  'connected' | 'quality_medium' | 'credential_expiring' | 'flagged' | 'restricted' | 'banned' | 'reconnect_needed' | 'access_removed' | 'connecting' | 'failed' | 'disconnected';
 
 export type WabaStatusKind = 'connected' | 'attention' | 'restricted' | 'reconnect_needed' | 'access_removed' | 'disconnected';
 

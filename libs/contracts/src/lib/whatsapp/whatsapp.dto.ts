@@ -1,19 +1,6 @@
 import { EMBEDDED_SIGNUP_FINISH_EVENTS, type EmbeddedSignupSuccessEvent } from '@waba/meta-graph/embedded-signup';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 
 const META_ID = /^\d{1,32}$/;
 const META_ID_MESSAGE = (field: string) => `${field} must be a numeric Meta id`;

@@ -52,12 +52,10 @@ describe('apiErrorInterceptor', () => {
 
   it('turns an API error body into an ApiError carrying its message and details', async () => {
     const result = firstValueFrom(http.post('/api/accounts/users', {}));
-    backend
-      .expectOne('/api/accounts/users')
-      .flush(apiError(400, 'Invalid request: name must not be empty', ['name must not be empty']), {
-        status: 400,
-        statusText: 'Bad Request',
-      });
+    backend.expectOne('/api/accounts/users').flush(apiError(400, 'Invalid request: name must not be empty', ['name must not be empty']), {
+      status: 400,
+      statusText: 'Bad Request',
+    });
 
     const error = await result.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiError);
@@ -77,9 +75,7 @@ describe('apiErrorInterceptor', () => {
     await router.navigateByUrl('/settings');
 
     const result = firstValueFrom(http.get('/api/accounts/users'));
-    backend
-      .expectOne('/api/accounts/users')
-      .flush(apiError(401, 'Your session has expired'), { status: 401, statusText: 'Unauthorized' });
+    backend.expectOne('/api/accounts/users').flush(apiError(401, 'Your session has expired'), { status: 401, statusText: 'Unauthorized' });
 
     await expect(result).rejects.toThrow('Your session has expired');
     expect(session.isSignedIn()).toBe(false);
@@ -91,9 +87,7 @@ describe('apiErrorInterceptor', () => {
     await router.navigateByUrl('/settings');
 
     const result = firstValueFrom(http.post('/api/auth/login', { email: 'ada@example.com', password: 'nope' }));
-    backend
-      .expectOne('/api/auth/login')
-      .flush(apiError(401, 'Email or password is incorrect'), { status: 401, statusText: 'Unauthorized' });
+    backend.expectOne('/api/auth/login').flush(apiError(401, 'Email or password is incorrect'), { status: 401, statusText: 'Unauthorized' });
 
     await expect(result).rejects.toThrow('Email or password is incorrect');
     expect(session.isSignedIn()).toBe(true);
@@ -104,9 +98,7 @@ describe('apiErrorInterceptor', () => {
     await signIn();
 
     const result = firstValueFrom(http.post('/api/accounts/users', {}));
-    backend
-      .expectOne('/api/accounts/users')
-      .flush(apiError(403, 'Only the account owner can add admins'), { status: 403, statusText: 'Forbidden' });
+    backend.expectOne('/api/accounts/users').flush(apiError(403, 'Only the account owner can add admins'), { status: 403, statusText: 'Forbidden' });
 
     await expect(result).rejects.toThrow('Only the account owner can add admins');
     expect(session.isSignedIn()).toBe(true);

@@ -80,15 +80,11 @@ describe('toApiError', () => {
   });
 
   it('names the status for an unexpected server error without a body', () => {
-    expect(toApiError(failed(500, null)).message).toBe(
-      'The server ran into a problem (error 500). Try again in a moment.',
-    );
+    expect(toApiError(failed(500, null)).message).toBe('The server ran into a problem (error 500). Try again in a moment.');
   });
 
   it('ignores an empty message and falls back by status', () => {
-    expect(toApiError(failed(429, apiBody(429, '   '))).message).toBe(
-      'Too many attempts. Wait a moment and try again.',
-    );
+    expect(toApiError(failed(429, apiBody(429, '   '))).message).toBe('Too many attempts. Wait a moment and try again.');
   });
 
   it('keeps the raw response for callers that need its body', () => {

@@ -88,9 +88,7 @@ function readApiErrorBody(value: unknown): { message: string; details: string[] 
     return null;
   }
   const candidate = body as Partial<Record<keyof ApiErrorBody, unknown>>;
-  const details = Array.isArray(candidate.details)
-    ? candidate.details.filter((line): line is string => typeof line === 'string' && line.trim() !== '')
-    : [];
+  const details = Array.isArray(candidate.details) ? candidate.details.filter((line): line is string => typeof line === 'string' && line.trim() !== '') : [];
   // NestJS' own validation pipe sends `message` as an array of lines; accept that shape too.
   if (Array.isArray(candidate.message)) {
     const lines = candidate.message.filter((line): line is string => typeof line === 'string');

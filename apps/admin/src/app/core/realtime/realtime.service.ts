@@ -4,7 +4,6 @@ import { Observable, Subject } from 'rxjs';
 import { io } from 'socket.io-client';
 import { SessionService } from '../session/session.service';
 
-
 /** The part of a Socket.IO client socket this service uses; tests pass a fake. */
 export interface RealtimeSocket {
   on(event: string, listener: (...args: never[]) => void): unknown;

@@ -51,8 +51,7 @@ describe('authGuard and guestGuard', () => {
     return harness;
   }
 
-  const signedOut = (request: ReturnType<HttpTestingController['expectOne']>) =>
-    request.flush(apiError(401, 'Not signed in'), { status: 401, statusText: 'Unauthorized' });
+  const signedOut = (request: ReturnType<HttpTestingController['expectOne']>) => request.flush(apiError(401, 'Not signed in'), { status: 401, statusText: 'Unauthorized' });
   const signedIn = (request: ReturnType<HttpTestingController['expectOne']>) => request.flush(createSession());
 
   it('authGuard sends a signed-out visitor to login, remembering where they were going', async () => {

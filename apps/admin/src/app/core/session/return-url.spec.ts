@@ -6,12 +6,9 @@ describe('safeReturnUrl', () => {
     expect(safeReturnUrl('/events?filter=errors')).toBe('/events?filter=errors');
   });
 
-  it.each([null, undefined, '', 'https://evil.example/phish', '//evil.example', '/\\evil.example', 'settings'])(
-    'sends %s to the overview instead of leaving the app',
-    (value) => {
-      expect(safeReturnUrl(value)).toBe('/overview');
-    },
-  );
+  it.each([null, undefined, '', 'https://evil.example/phish', '//evil.example', '/\\evil.example', 'settings'])('sends %s to the overview instead of leaving the app', (value) => {
+    expect(safeReturnUrl(value)).toBe('/overview');
+  });
 
   it('does not send a freshly signed-in user back to the login or sign-up page', () => {
     expect(safeReturnUrl('/login?returnUrl=%2Fsettings')).toBe('/overview');

@@ -13,11 +13,7 @@ describe('SessionService', () => {
 
   beforeEach(() => {
     TestBed.configureTestingModule({
-      providers: [
-        provideRouter([]),
-        provideHttpClient(withInterceptors([apiErrorInterceptor])),
-        provideHttpClientTesting(),
-      ],
+      providers: [provideRouter([]), provideHttpClient(withInterceptors([apiErrorInterceptor])), provideHttpClientTesting()],
     });
     session = TestBed.inject(SessionService);
     http = TestBed.inject(HttpTestingController);
@@ -109,9 +105,7 @@ describe('SessionService', () => {
 
   it('login() rejects with the API message and stays signed out on wrong credentials', async () => {
     const login = session.login({ email: 'ada@example.com', password: 'wrong password' });
-    http
-      .expectOne('/api/auth/login')
-      .flush(apiError(401, 'Email or password is incorrect'), { status: 401, statusText: 'Unauthorized' });
+    http.expectOne('/api/auth/login').flush(apiError(401, 'Email or password is incorrect'), { status: 401, statusText: 'Unauthorized' });
 
     await expect(login).rejects.toThrow('Email or password is incorrect');
     expect(session.isSignedIn()).toBe(false);
