@@ -1,6 +1,9 @@
 import type { HealthView } from '@waba/contracts';
 import request from 'supertest';
 import { Clock } from '../../../api/src/common/clock/clock';
+import { isolatedRedisPrefix, isolatedTestDatabaseUri, testRedisUrl } from '../../../../tools/database/test-database';
+import { startApiProcess } from '../support/api-process';
+import { waitUntil } from '../support/webhook-delivery';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 // Meta retires a Graph API version two years after its successor: the app knows the dates
@@ -31,5 +34,35 @@ describe('the configured Graph API version and its end of life', () => {
 
     const { health: current } = await healthOn('v25.0', '2026-12-01T09:00:00Z');
     expect(current.metaApi).toMatchObject({ state: 'supported', availableUntil: '2028-07-29', daysLeft: 605 });
+  });
+
+  it('logs a warning when a process starts on a retired version, and none on a current one', async () => {
+    const start = (version: string) =>
+      startApiProcess('http', {
+        MONGODB_URI: isolatedTestDatabaseUri('graph-version'),
+        REDIS_URL: testRedisUrl(),
+        REDIS_KEY_PREFIX: isolatedRedisPrefix('graph-version'),
+        TOKEN_ENCRYPTION_KEYS: `t:${Buffer.alloc(32, 4).toString('base64')}`,
+        TOKEN_CHECK_ENABLED: 'false',
+        SPA_DIR: 'does-not-exist',
+        LOG_LEVEL: 'info',
+        META_API_VERSION: version,
+      });
+    for (const [version, warned] of [
+      ['v20.0', true],
+      ['v25.0', false],
+    ] as const) {
+      const instance = await start(version);
+      try {
+        // The log is written asynchronously: a request's own line comes after the start's warnings.
+        await fetch(`${instance.url}/api/auth/me`);
+        await waitUntil(async () => instance.output().includes('/api/auth/me'), 10_000, 'the request log line');
+        // v20.0 ended on 2026-09-24: true on any day this test can run; v25.0 works until 2028-07-29.
+        expect(instance.output().includes(`Graph API ${version} stopped working on 2026-09-24`)).toBe(warned);
+        expect(instance.output().includes('Graph API v25.0')).toBe(false);
+      } finally {
+        instance.child.kill('SIGKILL');
+      }
+    }
   });
 });

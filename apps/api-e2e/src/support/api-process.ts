@@ -10,6 +10,8 @@ export interface ApiProcess {
   child: ChildProcess;
   /** Where an `http` instance answers (`localhost`, so a browser's cookies and origin match); none for a worker. */
   url?: string;
+  /** Everything it has written to stdout so far (its log), from the start. */
+  output(): string;
 }
 
 /**
@@ -26,11 +28,11 @@ export async function startApiProcess(role: 'http' | 'worker', settings: Record<
   });
   runSecretScan.watchProcess(child, role === 'http' ? url : undefined);
   const ready = role === 'http' ? 'listening on' : 'worker running';
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await new Promise<void>((resolveReady, reject) => {
-    let output = '';
     const timer = setTimeout(() => reject(new Error(`${role} did not start: ${output}`)), 30_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
+    child.stdout?.on('data', () => {
       if (output.includes(ready)) {
         clearTimeout(timer);
         resolveReady();
@@ -38,5 +40,5 @@ export async function startApiProcess(role: 'http' | 'worker', settings: Record<
     });
     child.once('exit', (code) => reject(new Error(`${role} exited with ${code}: ${output}`)));
   });
-  return { child, url: role === 'http' ? url : undefined };
+  return { child, url: role === 'http' ? url : undefined, output: () => output };
 }
