@@ -1,4 +1,4 @@
-// Webhook bodies in the shapes Meta sends (docs/meta-platform.md §9.3–9.5), built by small factories.
+// Webhook bodies in the shapes Meta sends (docs/meta.md §9.3–9.5), built by small factories.
 import { signWebhookPayload } from '@waba/meta-graph';
 
 export const APP_SECRET = 'test-app-secret';

@@ -100,7 +100,7 @@ describe('Connect WhatsApp by Embedded Signup (API + Meta sandbox)', () => {
     expect(status.body.wabas).toEqual([]);
   });
 
-  it('still finds the WABAs when debug_token leaves out the target ids (docs/meta-platform.md §11)', async () => {
+  it('still finds the WABAs when debug_token leaves out the target ids (docs/meta.md §11)', async () => {
     await sandbox.control('PATCH', '/settings', { debugTokenShape: 'without_waba_targets' });
     const tenant = await createTenant(api.server);
     const session = await startOnboarding(tenant, 'Northwind Clinics');

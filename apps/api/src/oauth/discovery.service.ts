@@ -12,7 +12,7 @@ export interface Discovery {
 
 /**
  * Finds what a token was granted. `granular_scopes` target ids are the truth when present; when
- * Meta leaves them out (docs/meta-platform.md §11) a WABA is trusted only after the token itself can read
+ * Meta leaves them out (docs/meta.md §11) a WABA is trusted only after the token itself can read
  * it. Ids from the browser are hints, never proof.
  */
 @Injectable()

@@ -143,7 +143,7 @@ export class PhoneNumbersService {
 
     if (!claimed.subscribed) {
       try {
-        // Our app must be among the WABA's subscribers; others may be too (docs/meta-platform.md §11).
+        // Our app must be among the WABA's subscribers; others may be too (docs/meta.md §11).
         await this.graph.subscribeApp(token, waba.id);
         await this.repository.updateWaba(tenant.accountId, waba.id, { subscribed: true });
         await this.audit.record(tenant, 'waba.subscribed', `WABA ${waba.id}`, waba.name ?? undefined);

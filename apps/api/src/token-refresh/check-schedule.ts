@@ -6,7 +6,7 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
-/** Meta never says when a token is revoked; a daily look is how we find out (docs/meta-platform.md §5). */
+/** Meta never says when a token is revoked; a daily look is how we find out (docs/meta.md §5). */
 export const HEALTHY_RECHECK_MS = DAY_MS;
 /** Exchange a still-valid expiring token this long before it expires (60-day tokens: after ~46 days). */
 export const EXTEND_WITHIN_MS = 14 * DAY_MS;

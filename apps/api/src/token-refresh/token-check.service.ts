@@ -30,7 +30,7 @@ type Verdict = { kind: 'valid'; debug: DebugTokenData } | { kind: 'dead'; reason
 const EXTENDABLE_TYPES = new Set(['USER', 'SYSTEM_USER']);
 
 /**
- * Checks one credential with Meta (docs/meta-platform.md §5, §11): `debug_token`, then `fb_exchange_token`
+ * Checks one credential with Meta (docs/meta.md §5, §11): `debug_token`, then `fb_exchange_token`
  * for a valid token near its expiry. Only a credential error — 190 / 102, `is_valid: false`, or a
  * grant that no longer covers a connected WABA — means "reconnect"; timeouts, 5xx and rate limits
  * leave the credential as it was: the caller retries, and records the failure once it gives up
@@ -64,7 +64,7 @@ export class TokenCheckService {
 
     const debug = verdict.debug;
     const targets = grantedWabaTargets(debug);
-    // Without `target_ids` (docs/meta-platform.md §11) the grant cannot be compared; keep what we knew.
+    // Without `target_ids` (docs/meta.md §11) the grant cannot be compared; keep what we knew.
     // The WABAs connected with a credential are among those it was granted; only when one of those
     // left the grant can a connected one be lost (a query per credential is what a sweep cannot afford).
     if (targets && connection.grantedWabaIds.some((id) => !targets.includes(id))) {
@@ -125,7 +125,7 @@ export class TokenCheckService {
       const verdict = this.classify(error);
       if (verdict.kind === 'dead') return this.markNeedsReauth(connection, verdict.reason, { dryRun: false });
       if (verdict.kind === 'rate_limited') return verdict;
-      // Meta may refuse to extend some token kinds (60-day business tokens: UNCONFIRMED, docs/meta-platform.md §5): the
+      // Meta may refuse to extend some token kinds (60-day business tokens: UNCONFIRMED, docs/meta.md §5): the
       // token keeps working until its end and is checked more often; the tenant sees "expiring".
       return null;
     }

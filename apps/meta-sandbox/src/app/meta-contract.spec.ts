@@ -1,5 +1,5 @@
 // The sandbox's answers compared, shape for shape, with the example payloads and field lists of
-// docs/meta-platform.md §9 (values differ; keys, nesting and value types must not).
+// docs/meta.md §9 (values differ; keys, nesting and value types must not).
 import { PHONE_NUMBER_FIELDS, WebhookPayload } from '@waba/meta-graph';
 import { businessToken, phoneIdOf, Sandbox, startSandbox, wabaIdOf } from '../testing/sandbox-harness';
 import { eventually, startWebhookReceiver, WebhookReceiver } from '../testing/webhook-receiver';
@@ -148,7 +148,7 @@ function shapeOf(value: unknown): unknown {
   return typeof value;
 }
 
-describe('sandbox answers match the examples in docs/meta-platform.md §9', () => {
+describe('sandbox answers match the examples in docs/meta.md §9', () => {
   let sandbox: Sandbox;
   let receiver: WebhookReceiver;
   let token: string;

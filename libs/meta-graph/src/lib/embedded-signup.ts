@@ -1,5 +1,5 @@
 // The `WA_EMBEDDED_SIGNUP` session-info message the signup popup posts to its opener
-// (docs/meta-platform.md §1.3). The opener receives it as a JSON string in `event.data`.
+// (docs/meta.md §1.3). The opener receives it as a JSON string in `event.data`.
 
 export const EMBEDDED_SIGNUP_MESSAGE_TYPE = 'WA_EMBEDDED_SIGNUP';
 

@@ -1,5 +1,5 @@
 // Error classification by Graph `code` / `error_subcode`, never by HTTP status alone: Meta answers
-// rate limits with HTTP 400 (docs/meta-platform.md §7). The HTTP status only matters without a code.
+// rate limits with HTTP 400 (docs/meta.md §7). The HTTP status only matters without a code.
 
 /**
  * - `credential`: the token is dead (190, 102, 0); reconnect, never retry.
@@ -14,7 +14,7 @@
  */
 export type GraphErrorKind = 'credential' | 'permission' | 'rate_limited' | 'blocked' | 'temporary' | 'invalid' | 'unknown';
 
-/** Subcodes of 190 (docs/meta-platform.md §5). */
+/** Subcodes of 190 (docs/meta.md §5). */
 export const TOKEN_ERROR_SUBCODES = {
   appNotInstalled: 458,
   userCheckpointed: 459,

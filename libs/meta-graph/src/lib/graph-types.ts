@@ -1,4 +1,4 @@
-// Result shapes of the Graph API, in Meta's own snake_case field names (docs/meta-platform.md §3, §4, §9).
+// Result shapes of the Graph API, in Meta's own snake_case field names (docs/meta.md §3, §4, §9).
 // They are the wire format: the sandbox produces them and the client returns them unchanged.
 
 export interface GraphPaging {
@@ -127,7 +127,7 @@ export interface SubscribedApp {
   override_callback_uri?: string;
 }
 
-/** Callback override for `POST /{waba}/subscribed_apps` (docs/meta-platform.md §4.1). */
+/** Callback override for `POST /{waba}/subscribed_apps` (docs/meta.md §4.1). */
 export interface CallbackOverride {
   callbackUri: string;
   verifyToken: string;

@@ -1,5 +1,5 @@
 // Graph API versions and how long Meta keeps each one (Meta's changelog, "Available Graph API
-// versions": docs/meta-platform.md §0). A version works until its date; after that Meta answers its
+// versions": docs/meta.md §0). A version works until its date; after that Meta answers its
 // calls as the oldest version still available, so payloads change under the app without an error.
 // Update this table when Meta publishes a new version or an end date.
 

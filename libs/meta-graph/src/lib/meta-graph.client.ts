@@ -19,7 +19,7 @@ import {
 } from './graph-types';
 import { appSecretProof } from './signatures';
 
-/** The current version per docs/meta-platform.md §0 (English "Platform Versioning" page). */
+/** The current version per docs/meta.md §0 (English "Platform Versioning" page). */
 export const DEFAULT_GRAPH_API_VERSION = 'v25.0';
 
 export interface MetaGraphConfig {

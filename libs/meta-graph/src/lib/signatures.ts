@@ -1,5 +1,5 @@
 // The two HMACs Meta uses with the app secret: `X-Hub-Signature-256` on webhook deliveries
-// (over the exact bytes sent, docs/meta-platform.md §6.2) and `appsecret_proof` on Graph calls (§5).
+// (over the exact bytes sent, docs/meta.md §6.2) and `appsecret_proof` on Graph calls (§5).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const WEBHOOK_SIGNATURE_HEADER = 'x-hub-signature-256';

@@ -1,4 +1,4 @@
-// WhatsApp webhook delivery shapes as Meta sends them (docs/meta-platform.md §6.4–6.6, §9.3–9.5), and the readers the API uses on them.
+// WhatsApp webhook delivery shapes as Meta sends them (docs/meta.md §6.4–6.6, §9.3–9.5), and the readers the API uses on them.
 
 export type WebhookField = 'messages' | 'account_update' | 'phone_number_quality_update' | 'phone_number_name_update';
 

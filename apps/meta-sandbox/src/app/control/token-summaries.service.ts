@@ -23,7 +23,7 @@ export interface TokenSummary {
   label: string;
 }
 
-/** Why Meta stops accepting a token, by the 190 subcode it then answers (docs/meta-platform.md §5). */
+/** Why Meta stops accepting a token, by the 190 subcode it then answers (docs/meta.md §5). */
 export const REVOCATION_REASONS: ReadonlyArray<{ subcode: number; words: string }> = [
   { subcode: TOKEN_ERROR_SUBCODES.appNotInstalled, words: 'the business removed the app' },
   { subcode: TOKEN_ERROR_SUBCODES.passwordChanged, words: 'the user changed their password' },

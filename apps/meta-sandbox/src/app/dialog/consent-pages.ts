@@ -66,7 +66,7 @@ export function assetChoicePage(version: string, params: DialogParams, business:
   );
 }
 
-/** Meta refuses some businesses inside the flow (docs/meta-platform.md §11). */
+/** Meta refuses some businesses inside the flow (docs/meta.md §11). */
 export function blockedBusinessPage(version: string, params: DialogParams, business: BusinessRecord): string {
   return htmlPage(
     'Something went wrong',

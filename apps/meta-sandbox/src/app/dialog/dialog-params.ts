@@ -1,4 +1,4 @@
-// The OAuth dialog's query parameters (docs/meta-platform.md §1.2, §2), carried between its screens.
+// The OAuth dialog's query parameters (docs/meta.md §1.2, §2), carried between its screens.
 
 export interface DialogParams {
   client_id: string;

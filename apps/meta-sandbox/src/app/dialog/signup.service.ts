@@ -9,7 +9,7 @@ import { WorldStore } from '../world/world.store';
 import { BusinessRecord, Grant } from '../world/world.types';
 import { DialogParams, isPopupFlow, sessionInfoVersion, signupExtras } from './dialog-params';
 
-/** Permissions of the sandbox's Login for Business configuration (as in docs/meta-platform.md §9.1). */
+/** Permissions of the sandbox's Login for Business configuration (as in docs/meta.md §9.1). */
 export const CONFIGURATION_SCOPES = ['whatsapp_business_management', 'whatsapp_business_messaging', 'public_profile'];
 
 export type DialogProblem = { message: string };
@@ -106,7 +106,7 @@ export class SignupService {
     const base = { type: EMBEDDED_SIGNUP_MESSAGE_TYPE, ...sessionInfoVersion(params) } as const;
     const featureType = signupExtras(params).featureType;
     const waba_ids = grant.wabaIds.length > 1 ? { waba_ids: grant.wabaIds } : {};
-    // Coexistence finishes may carry only the WABA (docs/meta-platform.md §1.3).
+    // Coexistence finishes may carry only the WABA (docs/meta.md §1.3).
     if (featureType === 'whatsapp_business_app_onboarding') {
       return { ...base, event: 'FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING', data: { waba_id: wabaId } };
     }

@@ -9,7 +9,7 @@ const DEFAULT_CALLS_PER_HOUR = 200;
 const ACTIVE_CALLS_PER_HOUR = 5_000;
 
 /**
- * The WhatsApp Business Management API's per-app, per-WABA rolling hourly limit (docs/meta-platform.md
+ * The WhatsApp Business Management API's per-app, per-WABA rolling hourly limit (docs/meta.md
  * §7.3): 200 calls, or 5,000 once the WABA has a registered number; reported in
  * `X-Business-Use-Case-Usage` and enforced with 80007 on HTTP 400.
  */

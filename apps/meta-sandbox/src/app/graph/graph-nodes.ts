@@ -1,4 +1,4 @@
-// How the world's records look as Graph nodes (field names and defaults per docs/meta-platform.md §3).
+// How the world's records look as Graph nodes (field names and defaults per docs/meta.md §3).
 import { WorldStore } from '../world/world.store';
 import { AccessTokenRecord, BusinessRecord, PhoneNumberRecord, WabaRecord } from '../world/world.types';
 import { GraphNode } from './field-projection';

@@ -44,7 +44,7 @@ export class GraphController {
     await this.faults.apply('GET /me/businesses');
     const token = this.auth.tenantToken(request);
     const fields = requestedFields(request.query['fields']);
-    // Without business_management the list is empty, as peers see right after a signup (docs/meta-platform.md §3.2).
+    // Without business_management the list is empty, as peers see right after a signup (docs/meta.md §3.2).
     const visible = token.scopes.includes('business_management') ? token.businessIds : [];
     const businesses = visible.flatMap((id) => this.world.businesses.get(id) ?? []);
     return graphPage(

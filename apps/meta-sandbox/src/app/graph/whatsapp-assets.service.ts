@@ -10,7 +10,7 @@ const REGISTRATION_WINDOW_MS = 72 * 3600 * 1000;
 const REGISTRATION_LIMIT = 10;
 const SUCCESS: GraphSuccess = { success: true };
 
-/** Writes on WABAs and numbers: webhook subscriptions, registration, two-step PIN (docs/meta-platform.md §4). */
+/** Writes on WABAs and numbers: webhook subscriptions, registration, two-step PIN (docs/meta.md §4). */
 @Injectable()
 export class WhatsAppAssetsService {
   constructor(

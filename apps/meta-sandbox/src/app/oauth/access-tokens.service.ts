@@ -9,7 +9,7 @@ import { AccessTokenRecord, Grant } from '../world/world.types';
 const DAY_MS = 24 * 3600 * 1000;
 const LONG_LIVED_SECONDS = 60 * 24 * 3600;
 
-/** Issues, checks and describes access tokens the way Meta does (docs/meta-platform.md §3.1, §5). */
+/** Issues, checks and describes access tokens the way Meta does (docs/meta.md §3.1, §5). */
 @Injectable()
 export class AccessTokensService {
   constructor(

@@ -5,7 +5,7 @@ import { newAuthorizationCode } from '../common/secure-random';
 import { WorldStore } from '../world/world.store';
 import { CodeFlow, Grant } from '../world/world.types';
 
-// Embedded Signup codes live 30 seconds (docs/meta-platform.md §1.3); redirect-dialog codes 10 minutes.
+// Embedded Signup codes live 30 seconds (docs/meta.md §1.3); redirect-dialog codes 10 minutes.
 export const CODE_LIFETIME_MS: Record<CodeFlow, number> = { sdk: 30_000, redirect: 10 * 60_000 };
 
 const REDIRECT_MISMATCH = 'Error validating verification code. Please make sure your redirect_uri is identical to the one you used ' + 'in the OAuth dialog request';

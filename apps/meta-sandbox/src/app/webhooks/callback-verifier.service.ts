@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { GraphException } from '../common/graph-exception';
 import { newChallenge } from '../common/secure-random';
 
-// Meta gives the callback 6 seconds to answer the handshake (docs/meta-platform.md §11).
+// Meta gives the callback 6 seconds to answer the handshake (docs/meta.md §11).
 const HANDSHAKE_TIMEOUT_MS = 6_000;
 
-/** The GET handshake Meta makes when a callback URL or override is set (docs/meta-platform.md §6.1). */
+/** The GET handshake Meta makes when a callback URL or override is set (docs/meta.md §6.1). */
 @Injectable()
 export class CallbackVerifierService {
   /** Resolves when the callback echoes the challenge with 200; otherwise Meta's error 2200. */

@@ -44,7 +44,7 @@ interface RoutedEvent {
   entry: WebhookEntry;
 }
 
-/** The inbound message types the sandbox can send (docs/meta-platform.md §6.5). */
+/** The inbound message types the sandbox can send (docs/meta.md §6.5). */
 export const INBOUND_MESSAGE_TYPES = ['text', 'reaction', 'image', 'video', 'audio', 'document', 'sticker', 'location'] as const;
 export type InboundMessageType = (typeof INBOUND_MESSAGE_TYPES)[number];
 
@@ -53,7 +53,7 @@ const ACCOUNT_LEVEL = new Set(['account_update', 'phone_number_quality_update', 
 /**
  * Builds webhook payloads from the world and routes them as Meta does: `messages` go to the number's
  * override, else the WABA's override, else the app's callback, and only for WABAs our app subscribed
- * to; account-level fields always go to the app's callback (docs/meta-platform.md §4.1, §11).
+ * to; account-level fields always go to the app's callback (docs/meta.md §4.1, §11).
  */
 @Injectable()
 export class WebhookEventsService {
@@ -147,7 +147,7 @@ export class WebhookEventsService {
         const accountEvent = (event.event ?? 'PARTNER_ADDED') as AccountUpdateEvent;
         const partnerEvent = accountEvent === 'PARTNER_ADDED';
         return {
-          // PARTNER_ADDED names the partner's business in entry.id, not the WABA (docs/meta-platform.md §6.4).
+          // PARTNER_ADDED names the partner's business in entry.id, not the WABA (docs/meta.md §6.4).
           id: partnerEvent ? this.world.app.partnerBusinessId : waba.id,
           time,
           changes: [
@@ -218,7 +218,7 @@ export class WebhookEventsService {
 
 /**
  * One inbound message of any type. `@waba/meta-graph` types only text messages, so the other
- * shapes are built here and cast: they are what Meta sends (docs/meta-platform.md §6.5).
+ * shapes are built here and cast: they are what Meta sends (docs/meta.md §6.5).
  */
 function inboundMessage(event: WebhookEventInput, head: { from: string; id: string; timestamp: string }): InboundMessage {
   const type = event.messageType ?? 'text';

@@ -118,7 +118,7 @@ export class WebhookSenderService implements OnModuleDestroy {
   }
 }
 
-/** Meta's form: JSON with every non-ASCII character escaped as lowercase `\uXXXX` (docs/meta-platform.md §6.2). */
+/** Meta's form: JSON with every non-ASCII character escaped as lowercase `\uXXXX` (docs/meta.md §6.2). */
 export function serializeWebhookBody(payload: WebhookPayload, escapeUnicode: boolean): string {
   const json = JSON.stringify(payload);
   if (!escapeUnicode) return json;

@@ -5,7 +5,7 @@ export interface SandboxSettings {
   /**
    * `with_waba_targets`: `granular_scopes` lists the WABAs (Meta's documented shape).
    * `without_waba_targets`: the 2026 breakage where only `business_management` and
-   * `whatsapp_business_manage_events` are granular (docs/meta-platform.md §11).
+   * `whatsapp_business_manage_events` are granular (docs/meta.md §11).
    */
   debugTokenShape: 'with_waba_targets' | 'without_waba_targets';
   /** Lifetime of business tokens from a consent; null = never expires (`expires_at: 0`). */

@@ -4,7 +4,7 @@ import { AccountReviewStatus, CodeVerificationStatus, MessagingLimitTier, NameSt
 export interface BusinessRecord {
   id: string;
   name: string;
-  /** Set for businesses Meta refuses in the signup flow (docs/meta-platform.md §11). */
+  /** Set for businesses Meta refuses in the signup flow (docs/meta.md §11). */
   onboardingBlockedReason?: string;
 }
 
