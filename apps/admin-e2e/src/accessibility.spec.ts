@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { createAdminUser, signUp } from './support/admin-user';
 import { addSandboxNumber, consentInPopup, createSandboxBusiness, createSandboxToken, sendWebhook } from './support/sandbox';
-import { addNumberByHand, numberRow, openWhatsapp, pickAndConnect } from './support/whatsapp';
+import { addNumberByHand, importWithToken, numberRow, openWhatsapp, pickAndConnect } from './support/whatsapp';
 
 /** Serious and critical axe violations on the page as it is now, as "rule: target" lines (empty when none). */
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -47,13 +47,7 @@ for (const { name, viewport } of VIEWPORTS) {
       await addNumberByHand(page, flagged, await createSandboxToken(flagged));
       await sendWebhook({ type: 'phone_number_quality_update', phoneNumberId: flagged.phoneNumberId, event: 'FLAGGED' });
       const pending = await createSandboxBusiness('E2E Axe Overview Pending');
-      await page.getByRole('button', { name: 'Import with an access token' }).first().click();
-      await page
-        .getByRole('region', { name: 'Import with an access token' })
-        .getByRole('textbox', { name: 'Access token', exact: true })
-        .fill(await createSandboxToken(pending));
-      await page.getByRole('button', { name: 'Find my numbers' }).click();
-      await expect(page.getByRole('heading', { name: 'Choose the numbers to connect' })).toBeVisible();
+      await importWithToken(page, pending);
 
       await page.goto('/overview');
       await expect(page.getByTestId('overview-attention')).toContainText('flagged for low quality');
@@ -73,13 +67,7 @@ for (const { name, viewport } of VIEWPORTS) {
 
       // The picker, opened by importing a second business with its token.
       const second = await createSandboxBusiness('E2E Axe Picker');
-      await page.getByRole('button', { name: 'Import with an access token' }).first().click();
-      await page
-        .getByRole('region', { name: 'Import with an access token' })
-        .getByRole('textbox', { name: 'Access token', exact: true })
-        .fill(await createSandboxToken(second));
-      await page.getByRole('button', { name: 'Find my numbers' }).click();
-      await expect(page.getByRole('heading', { name: 'Choose the numbers to connect' })).toBeVisible();
+      await importWithToken(page, second);
       expect(await seriousViolations(page), '/whatsapp?onboarding').toEqual([]);
 
       for (const [path, heading] of [

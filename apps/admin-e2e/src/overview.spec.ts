@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { createAdminUser, signUp } from './support/admin-user';
 import { createSandboxBusiness, createSandboxToken, revokeSandboxToken, sendMessageWebhook, sendWebhook } from './support/sandbox';
-import { addNumberByHand, numberRow, openWhatsapp, picker } from './support/whatsapp';
+import { addNumberByHand, importWithToken, numberRow, openWhatsapp, picker } from './support/whatsapp';
 
 async function expectNoSidewaysScroll(page: Page): Promise<void> {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -45,12 +45,7 @@ test.describe('The Overview', () => {
     await expect(numberRow(page, dead.displayPhone).getByTestId('number-status')).toContainText('Reconnect needed');
     await sendMessageWebhook(healthy.phoneNumberId, 'Do you deliver on Sundays?');
     // A consent whose numbers are not picked yet.
-    await page.getByRole('button', { name: 'Import with an access token' }).first().click();
-    await page
-      .getByRole('region', { name: 'Import with an access token' })
-      .getByRole('textbox', { name: 'Access token', exact: true })
-      .fill(await createSandboxToken(pending));
-    await page.getByRole('button', { name: 'Find my numbers' }).click();
+    await importWithToken(page, pending);
     await expect(picker(page)).toBeVisible();
 
     await page.getByRole('link', { name: 'Overview' }).first().click();

@@ -1,19 +1,8 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { createAdminUser, signUp } from './support/admin-user';
-import { addSandboxNumber, consentInPopup, createSandboxBusiness, createSandboxToken, type SandboxBusiness } from './support/sandbox';
-import { numberRow, openWhatsapp, picker, screenshot } from './support/whatsapp';
-
-/** "Import with an access token" for the business: the picker opens with what the token reaches. */
-async function importWithToken(page: Page, business: SandboxBusiness): Promise<void> {
-  await page.getByRole('button', { name: 'Import with an access token' }).first().click();
-  await page
-    .getByRole('region', { name: 'Import with an access token' })
-    .getByRole('textbox', { name: 'Access token', exact: true })
-    .fill(await createSandboxToken(business));
-  await page.getByRole('button', { name: 'Find my numbers' }).click();
-  await expect(page.getByRole('heading', { name: 'Choose the numbers to connect' })).toBeVisible();
-}
+import { addSandboxNumber, consentInPopup, createSandboxBusiness, type SandboxBusiness } from './support/sandbox';
+import { importWithToken, numberRow, openWhatsapp, picker, screenshot } from './support/whatsapp';
 
 async function connectPicked(page: Page, phones: string[], label: string): Promise<void> {
   for (const phone of phones) await picker(page).getByRole('checkbox', { name: phone }).check();

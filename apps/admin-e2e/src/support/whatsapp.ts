@@ -1,5 +1,6 @@
 import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { resolve } from 'node:path';
+import { createSandboxToken, type SandboxBusiness } from './sandbox';
 
 export async function openWhatsapp(page: Page): Promise<void> {
   await page.goto('/whatsapp');
@@ -46,4 +47,15 @@ export async function addNumberByHand(page: Page, ids: { phoneNumberId: string; 
 /** A WABA's card in the connected list, found by its name. */
 export function wabaCard(page: Page, name: string): Locator {
   return page.locator('mat-card').filter({ has: page.getByRole('heading', { name, exact: true }) });
+}
+
+/** "Import with an access token" for the business: the picker opens with what the token reaches. */
+export async function importWithToken(page: Page, business: SandboxBusiness): Promise<void> {
+  await page.getByRole('button', { name: 'Import with an access token' }).first().click();
+  await page
+    .getByRole('region', { name: 'Import with an access token' })
+    .getByRole('textbox', { name: 'Access token', exact: true })
+    .fill(await createSandboxToken(business));
+  await page.getByRole('button', { name: 'Find my numbers' }).click();
+  await expect(page.getByRole('heading', { name: 'Choose the numbers to connect' })).toBeVisible();
 }
