@@ -6,16 +6,14 @@
  * baseline.
  */
 import { mongo } from 'mongoose';
-import { readFileSync } from 'node:fs';
 import { launchDatabase, withDatabaseName } from '../database/database-launcher';
+import { cpuSeconds } from './process-cpu';
 
 const BATCH = 50;
 const BODY = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { text: 'x'.repeat(400) } }] }] });
 
 function cpuMs(pid: number | undefined): number {
-  if (!pid) return NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return pid ? cpuSeconds(pid) * 1000 : NaN;
 }
 
 async function main(): Promise<void> {

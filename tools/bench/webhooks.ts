@@ -10,7 +10,6 @@
  */
 import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { mongo } from 'mongoose';
@@ -18,6 +17,7 @@ import { signWebhookPayload } from '../../libs/meta-graph/src/lib/signatures';
 import { seedRoutableNumber } from '../../apps/api-e2e/src/support/webhook-fixtures';
 import { freePort, launchDatabase, withDatabaseName } from '../database/database-launcher';
 import { launchRedis } from '../redis/redis-launcher';
+import { cpuSeconds } from './process-cpu';
 
 const ROOT = resolve(__dirname, '../..');
 const SECRET = 'bench-app-secret';
@@ -89,17 +89,6 @@ function stopProcess(child: ChildProcess): Promise<void> {
 function profileArgs(): string[] {
   const dir = process.env['BENCH_PROFILE_DIR'];
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 10 ms). */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 /** p50/p99 of (appliedAt - receivedAt) over the deliveries received since `since`: the 200 to applied. */
