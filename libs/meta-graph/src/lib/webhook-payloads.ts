@@ -160,10 +160,10 @@ export interface ReceivedStatus {
 
 /** The entries of a delivery, each change read field by field. */
 export function readWebhookEntries(envelope: ReceivedWebhook): WebhookEntryContent[] {
-  return (asArray(envelope.entry) ?? []).map((entry) => ({
+  return asArray(envelope.entry).map((entry) => ({
     id: text(entry?.id),
     time: unixSeconds(entry?.time),
-    changes: (asArray(entry?.changes) ?? []).map((change) => readChange(change ?? {})),
+    changes: asArray(entry?.changes).map((change) => readChange(change ?? {})),
   }));
 }
 
@@ -185,11 +185,11 @@ function readChange(change: Received<WebhookChange>): WebhookChangeContent {
   switch (change.field) {
     case 'messages': {
       const value = change.value ?? {};
-      const contacts = asArray(value.contacts) ?? [];
+      const contacts = asArray(value.contacts);
       return {
         kind: 'messages',
         phoneNumberId: text(value.metadata?.phone_number_id),
-        messages: (asArray(value.messages) ?? []).flatMap((message) => {
+        messages: asArray(value.messages).flatMap((message) => {
           const id = text(message?.id);
           if (!id || !message) return [];
           const from = text(message.from);
@@ -206,11 +206,11 @@ function readChange(change: Received<WebhookChange>): WebhookChangeContent {
             },
           ];
         }),
-        statuses: (asArray(value.statuses) ?? []).flatMap((status) => {
+        statuses: asArray(value.statuses).flatMap((status) => {
           const messageId = text(status?.id);
           const state = text(status?.status);
           if (!messageId || !state || !status) return [];
-          const errors = (asArray(status.errors) ?? []).map((error) => ({ code: typeof error?.code === 'number' ? error.code : null, title: text(error?.title) }));
+          const errors = asArray(status.errors).map((error) => ({ code: typeof error?.code === 'number' ? error.code : null, title: text(error?.title) }));
           return [{ messageId, status: state, timestamp: unixSeconds(status.timestamp), recipientId: text(status.recipient_id), errors }];
         }),
       };
@@ -244,8 +244,9 @@ function readChange(change: Received<WebhookChange>): WebhookChangeContent {
   }
 }
 
-function asArray<T>(value: T[] | undefined): T[] | null {
-  return Array.isArray(value) ? value : null;
+/** The list, or none when Meta sent something else (or nothing). */
+function asArray<T>(value: T[] | undefined): T[] {
+  return Array.isArray(value) ? value : [];
 }
 
 function text(value: unknown): string | null {
