@@ -107,10 +107,22 @@ describe('PeopleService', () => {
       accounts.findAccount.mockResolvedValue(anAccountRecord());
       const conflict = new ConflictError('taken');
       auth.createUserOrConflict.mockRejectedValue(conflict);
+      accounts.findUserByEmail.calledWith('sam@acme.test').mockResolvedValue(aUserRecord({ accountId: 'another-account', email: 'sam@acme.test' }));
       invitations.release.mockResolvedValue();
 
       await expect(service.acceptInvitation({ token: 'token-1', name: 'Sam', password: 'long enough password' })).rejects.toBe(conflict);
       expect(invitations.release).toHaveBeenCalledWith(INVITATION_ID);
+    });
+
+    it('tells the tab that lost a race for the same link that it is used, and keeps it used', async () => {
+      auth.hashPassword.mockResolvedValue('hash');
+      invitations.claim.mockResolvedValue(anInvitation());
+      accounts.findAccount.mockResolvedValue(anAccountRecord());
+      auth.createUserOrConflict.mockRejectedValue(new ConflictError('taken'));
+      accounts.findUserByEmail.calledWith('sam@acme.test').mockResolvedValue(aUserRecord({ accountId: ACCOUNT_ID, email: 'sam@acme.test' }));
+
+      await expect(service.acceptInvitation({ token: 'token-1', name: 'Sam', password: 'long enough password' })).rejects.toThrow(GoneError);
+      expect(invitations.release).not.toHaveBeenCalled();
     });
 
     it('cannot be withdrawn once accepted', async () => {

@@ -23,6 +23,7 @@ import { InvitationsRepository, type InvitationRecord } from './invitations.repo
 import { OperatorGrantsRepository } from './operator-grants.repository';
 
 const LAST_OWNER = 'Every account needs an owner: make someone else an owner first';
+const ALREADY_USED = 'This invitation has already been used. If it was you, log in with your email and password';
 
 /**
  * The people of a tenant: owners invite by email (the invitee chooses their own name and
@@ -109,6 +110,9 @@ export class PeopleService {
     const account = await this.accounts.findAccount(claimed.accountId);
     if (!account) throw new GoneError('The account that invited you no longer exists');
     const user = await this.auth.createUserOrConflict(account.id, { name: request.name.trim(), email: claimed.email, role: claimed.role, passwordHash }).catch(async (error: unknown) => {
+      // FerretDB can let two tabs both claim the link; the users' unique email index lets only one
+      // through, and the other tab is told the link is used, which leaves the claim in place.
+      if (error instanceof ConflictError && (await this.accounts.findUserByEmail(claimed.email))?.accountId === account.id) throw new GoneError(ALREADY_USED);
       await this.invitations.release(claimed.id);
       throw error;
     });
@@ -155,7 +159,7 @@ export class PeopleService {
 
   private assertPending(invitation: InvitationRecord | null): asserts invitation is InvitationRecord {
     if (!invitation) throw new NotFoundError('This invitation link is not valid: check that you copied all of it, or ask for a new invitation');
-    if (invitation.usedAt) throw new GoneError('This invitation has already been used. If it was you, log in with your email and password');
+    if (invitation.usedAt) throw new GoneError(ALREADY_USED);
     if (invitation.revokedAt) throw new GoneError('This invitation was withdrawn by the account owner; ask them for a new one');
     if (invitation.expiresAt <= this.clock.now()) {
       throw new GoneError(`This invitation expired on ${invitation.expiresAt.toUTCString()}; ask the account owner for a new one`);
