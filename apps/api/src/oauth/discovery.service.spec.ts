@@ -57,9 +57,30 @@ describe('DiscoveryService', () => {
       expect(graph.getMe).not.toHaveBeenCalled();
     });
 
-    it("refuses a hinted WABA Meta did not grant: a browser's ids are hints, not proof", async () => {
+    it("refuses a hinted WABA Meta did not grant, though the token could read it: a browser's ids are hints, not proof", async () => {
       graph.debugToken.mockResolvedValue(aDebugToken({}, [WABA_ID]));
+      graph.getWaba.mockImplementation(async (_token, id) => aGraphWaba({ id }));
       await expect(service.discover(TOKEN, [HINTED])).rejects.toThrow(new ForbiddenError(`WhatsApp Business Account ${HINTED} was not granted to us by Meta`));
+    });
+
+    it('reads the WABA the browser named while debug_token runs, and only once', async () => {
+      let answerDebugToken: (debug: ReturnType<typeof aDebugToken>) => void = () => undefined;
+      graph.debugToken.mockReturnValue(new Promise((resolve) => (answerDebugToken = resolve)));
+      graph.getWaba.mockImplementation(async (_token, id) => aGraphWaba({ id }));
+
+      const discovered = service.discover(TOKEN, [HINTED]);
+      await Promise.resolve();
+      expect(graph.getWaba).toHaveBeenCalledWith(TOKEN, HINTED);
+      answerDebugToken(aDebugToken({}, [HINTED]));
+
+      expect((await discovered).wabas.map((w) => w.id)).toEqual([HINTED]);
+      expect(graph.getWaba).toHaveBeenCalledTimes(1);
+    });
+
+    it("does not let an early read's failure escape when debug_token refuses the token", async () => {
+      graph.debugToken.mockResolvedValue(aDebugToken({ app_id: 'someone-else' }));
+      graph.getWaba.mockRejectedValue(aGraphError('credential'));
+      await expect(service.discover(TOKEN, [HINTED])).rejects.toMatchObject({ code: 'meta_token_other_app' });
     });
   });
 

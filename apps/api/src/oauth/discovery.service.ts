@@ -25,6 +25,10 @@ export class DiscoveryService {
   ) {}
 
   async discover(token: string, hintedWabaIds: string[] = []): Promise<Discovery> {
+    // The WABAs the browser named are read while debug_token runs (one round trip fewer); a read
+    // is used only for a WABA the checks below then find granted.
+    const prefetched = new Map(hintedWabaIds.map((id) => [id, settle(this.graph.getWaba(token, id))]));
+    const readWaba = (id: string): Promise<Waba> => prefetched.get(id)?.then(unsettle) ?? this.graph.getWaba(token, id);
     const debug = await this.graph.debugToken(token);
     if (!debug.is_valid)
       throw new InvalidRequestError('Meta says this access token is not valid', {
@@ -45,12 +49,12 @@ export class DiscoveryService {
     if (targets) {
       const foreign = hintedWabaIds.filter((id) => !targets.includes(id));
       if (foreign.length) throw new ForbiddenError(`WhatsApp Business Account ${foreign.join(', ')} was not granted to us by Meta`);
-      const wabas = await Promise.all(targets.map((id) => this.graph.getWaba(token, id)));
+      const wabas = await Promise.all(targets.map(readWaba));
       return { debug, wabas };
     }
 
     const candidates = [...new Set([...hintedWabaIds, ...(await this.wabaIdsVisibleTo(token))])];
-    const readable = await Promise.all(candidates.map((id) => this.readIfGranted(token, id)));
+    const readable = await Promise.all(candidates.map((id) => readWaba(id).catch((error: unknown) => this.ignorePermission(error, null))));
     return { debug, wabas: readable.filter((w): w is Waba => w !== null) };
   }
 
@@ -69,10 +73,6 @@ export class DiscoveryService {
     return lists.flatMap((list) => list.data.map((w) => w.id));
   }
 
-  private async readIfGranted(token: string, wabaId: string): Promise<Waba | null> {
-    return this.graph.getWaba(token, wabaId).catch((error: unknown) => this.ignorePermission(error, null));
-  }
-
   /** A permission or unknown-object error means "not granted"; anything else is a real failure. */
   private ignorePermission<T>(error: unknown, fallback: T): T {
     if (error instanceof MetaGraphError && (error.kind === 'permission' || error.kind === 'invalid')) {
@@ -81,4 +81,19 @@ export class DiscoveryService {
     }
     throw error;
   }
+}
+
+type Settled<T> = { value: T } | { error: unknown };
+
+/** A promise that never rejects, so a read started early cannot go unhandled if never used. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+function unsettle<T>(settled: Settled<T>): T {
+  if ('error' in settled) throw settled.error;
+  return settled.value;
 }

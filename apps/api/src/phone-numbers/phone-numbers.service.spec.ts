@@ -154,16 +154,33 @@ describe('PhoneNumbersService', () => {
       expect(subscribed).toBeLessThan(repository.updateNumber.mock.invocationCallOrder[connected]);
     });
 
-    it("fails the WABA's numbers in the catalogue's words when subscribing fails, and registers none", async () => {
+    it("fails the WABA's numbers in the catalogue's words when subscribing fails; the registration made at the same time is kept, so a retry only subscribes", async () => {
       givenClaims(aWabaRecord({ subscribed: false }));
       graph.subscribeApp.mockRejectedValue(aGraphError('permission', { code: 200, message: 'raw Graph text' }));
+      graph.registerPhone.mockResolvedValue({ success: true });
       const reason = `Subscribing to the WhatsApp Business Account failed: ${describeGraphError(aGraphError('permission', { code: 200 }))}`;
 
       const outcomes = await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [aGraphPhoneNumber({ platform_type: 'NOT_APPLICABLE' })] }]);
 
       expect(outcomes).toEqual([{ phoneNumberId: PHONE_NUMBER_ID, state: 'failed', message: reason }]);
       expect(reason).not.toContain('raw Graph text');
-      expect(stored.get(PHONE_NUMBER_ID)).toMatchObject({ state: 'failed', lastError: reason });
+      expect(stored.get(PHONE_NUMBER_ID)).toMatchObject({ state: 'failed', registration: 'registered', lastError: reason });
+    });
+
+    it('sends the subscription and the registration to Meta together, not one after the other', async () => {
+      givenClaims(aWabaRecord({ subscribed: false }));
+      let subscribed: () => void = () => undefined;
+      graph.subscribeApp.mockReturnValue(new Promise((resolve) => (subscribed = () => resolve({ success: true }))));
+      repository.updateWaba.mockResolvedValue();
+      graph.registerPhone.mockResolvedValue({ success: true });
+
+      const connecting = service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [aGraphPhoneNumber({ platform_type: 'NOT_APPLICABLE' })] }]);
+      await waitUntil(() => graph.registerPhone.mock.calls.length > 0);
+      expect(graph.registerPhone).toHaveBeenCalledTimes(1);
+      expect(stored.get(PHONE_NUMBER_ID)?.state).not.toBe('connected');
+      subscribed();
+
+      expect(await connecting).toEqual([{ phoneNumberId: PHONE_NUMBER_ID, state: 'connected' }]);
     });
 
     it("marks a number already on Cloud API connected without registering it, at the clock's time", async () => {
@@ -412,3 +429,8 @@ describe('PhoneNumbersService', () => {
     });
   });
 });
+
+/** Lets pending promise callbacks run until `condition` holds (or gives up after 100 turns). */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 100 && !condition(); turn++) await new Promise((resolve) => setImmediate(resolve));
+}

@@ -141,51 +141,63 @@ export class PhoneNumbersService {
       else outcomes.push({ phoneNumberId: number.id, state: 'failed', message: 'This number is connected to another account', takenByAnotherTenant: true });
     }
 
-    if (!claimed.subscribed) {
-      try {
-        // Our app must be among the WABA's subscribers; others may be too (docs/meta.md §11).
-        await this.graph.subscribeApp(token, waba.id);
-        await this.repository.updateWaba(tenant.accountId, waba.id, { subscribed: true });
-        await this.audit.record(tenant, 'waba.subscribed', `WABA ${waba.id}`, waba.name ?? undefined);
-      } catch (error) {
-        const message = `Subscribing to the WhatsApp Business Account failed: ${describeGraphError(error)}`;
-        for (const record of numbers) {
-          await this.markNumber(tenant.accountId, record.phoneNumberId, { state: 'failed', lastError: message });
-          outcomes.push({ phoneNumberId: record.phoneNumberId, state: 'failed', message });
-        }
-        return outcomes;
+    // Subscribing and registering do not depend on each other, so they go to Meta at once; a
+    // number is marked connected only when both succeeded (docs/meta.md §4).
+    const [subscribeFailure, registerFailures] = await Promise.all([
+      claimed.subscribed ? null : this.subscribeOurApp(tenant, token, waba),
+      Promise.all(numbers.map((record) => this.registerIfNeeded(tenant, token, record))),
+    ]);
+    for (const [i, record] of numbers.entries()) {
+      const failure = registerFailures[i] ?? subscribeFailure;
+      if (failure) {
+        await this.markNumber(tenant.accountId, record.phoneNumberId, { state: 'failed', lastError: failure, ...(registerFailures[i] ? { registration: 'failed' as const } : {}) });
+        outcomes.push({ phoneNumberId: record.phoneNumberId, state: 'failed', message: failure });
+      } else {
+        outcomes.push(await this.markConnected(tenant, record));
       }
     }
-
-    for (const record of numbers) outcomes.push(await this.completeNumber(tenant, token, record));
     return outcomes;
   }
 
-  private async completeNumber(tenant: TenantContext, token: string, record: PhoneNumberRecord): Promise<NumberOutcome> {
-    if (record.state === 'connected') return { phoneNumberId: record.phoneNumberId, state: 'connected' };
-    await this.markNumber(tenant.accountId, record.phoneNumberId, { state: 'pending', lastError: null });
-
-    if (record.registration !== 'registered' && record.registration !== 'not_needed') {
-      if (!needsRegistration(record)) {
-        await this.repository.updateNumber(tenant.accountId, record.phoneNumberId, { registration: 'not_needed' });
-      } else {
-        // The PIN is stored before Meta sees it: if we crash after Meta accepted it, we still know it.
-        const binding = pinBinding(tenant.accountId, record.phoneNumberId);
-        const pin = record.encryptedPin ? this.cipher.decrypt(record.encryptedPin, binding) : String(randomInt(0, 1_000_000)).padStart(6, '0');
-        await this.repository.updateNumber(tenant.accountId, record.phoneNumberId, { encryptedPin: this.cipher.encrypt(pin, binding), registration: 'pending' });
-        try {
-          // Exactly one attempt: Meta allows 10 per 72 hours (error 133016), so no automatic retry.
-          await this.graph.registerPhone(token, record.phoneNumberId, pin);
-          await this.repository.updateNumber(tenant.accountId, record.phoneNumberId, { registration: 'registered' });
-          await this.audit.record(tenant, 'phone_number.registered', `Number ${record.displayPhone}`);
-        } catch (error) {
-          const message = `Registering the number for the Cloud API failed: ${describeGraphError(error)}`;
-          await this.markNumber(tenant.accountId, record.phoneNumberId, { state: 'failed', registration: 'failed', lastError: message });
-          return { phoneNumberId: record.phoneNumberId, state: 'failed', message };
-        }
-      }
+  /** Null when our app is now among the WABA's subscribers; what went wrong, in words, otherwise. */
+  private async subscribeOurApp(tenant: TenantContext, token: string, waba: SelectedWaba['waba']): Promise<string | null> {
+    try {
+      // Our app must be among the WABA's subscribers; others may be too (docs/meta.md §11).
+      await this.graph.subscribeApp(token, waba.id);
+      await this.repository.updateWaba(tenant.accountId, waba.id, { subscribed: true });
+      await this.audit.record(tenant, 'waba.subscribed', `WABA ${waba.id}`, waba.name ?? undefined);
+      return null;
+    } catch (error) {
+      return `Subscribing to the WhatsApp Business Account failed: ${describeGraphError(error)}`;
     }
+  }
 
+  /** Null when the number is on the Cloud API (now or already); what went wrong, in words, otherwise. */
+  private async registerIfNeeded(tenant: TenantContext, token: string, record: PhoneNumberRecord): Promise<string | null> {
+    if (record.state === 'connected') return null;
+    await this.markNumber(tenant.accountId, record.phoneNumberId, { state: 'pending', lastError: null });
+    if (record.registration === 'registered' || record.registration === 'not_needed') return null;
+    if (!needsRegistration(record)) {
+      await this.repository.updateNumber(tenant.accountId, record.phoneNumberId, { registration: 'not_needed' });
+      return null;
+    }
+    // The PIN is stored before Meta sees it: if we crash after Meta accepted it, we still know it.
+    const binding = pinBinding(tenant.accountId, record.phoneNumberId);
+    const pin = record.encryptedPin ? this.cipher.decrypt(record.encryptedPin, binding) : String(randomInt(0, 1_000_000)).padStart(6, '0');
+    await this.repository.updateNumber(tenant.accountId, record.phoneNumberId, { encryptedPin: this.cipher.encrypt(pin, binding), registration: 'pending' });
+    try {
+      // Exactly one attempt: Meta allows 10 per 72 hours (error 133016), so no automatic retry.
+      await this.graph.registerPhone(token, record.phoneNumberId, pin);
+      await this.repository.updateNumber(tenant.accountId, record.phoneNumberId, { registration: 'registered' });
+      await this.audit.record(tenant, 'phone_number.registered', `Number ${record.displayPhone}`);
+      return null;
+    } catch (error) {
+      return `Registering the number for the Cloud API failed: ${describeGraphError(error)}`;
+    }
+  }
+
+  private async markConnected(tenant: TenantContext, record: PhoneNumberRecord): Promise<NumberOutcome> {
+    if (record.state === 'connected') return { phoneNumberId: record.phoneNumberId, state: 'connected' };
     await this.markNumber(tenant.accountId, record.phoneNumberId, { state: 'connected', lastError: null, connectedAt: this.clock.now() });
     await this.audit.record(tenant, 'phone_number.connected', `Number ${record.displayPhone}`, `WABA ${record.wabaId}`);
     return { phoneNumberId: record.phoneNumberId, state: 'connected' };

@@ -44,3 +44,25 @@ export interface EmbeddedSignupErrorMessage {
 }
 
 export type EmbeddedSignupMessage = EmbeddedSignupFinishMessage | EmbeddedSignupAbandonMessage | EmbeddedSignupErrorMessage;
+
+/**
+ * Flow variants of `extras.featureType` (docs/meta.md §1.2): the default Cloud API flow, or a
+ * number already on the WhatsApp Business app (coexistence).
+ */
+export type EmbeddedSignupFeatureType = '' | 'whatsapp_business_app_onboarding';
+
+/** What `FB.login` receives as `extras`. */
+export interface EmbeddedSignupExtras {
+  setup: Record<string, unknown>;
+  featureType?: Exclude<EmbeddedSignupFeatureType, ''>;
+}
+
+/**
+ * `extras` for Embedded Signup v4. The v4 flow comes from the Login for Business configuration
+ * (products chosen in it), not from `extras`; `version` and `sessionInfoVersion` name the v2/v3
+ * flows retired on 2026-10-15 and are never sent, and v4 posts the session-info message for every
+ * flow without being asked.
+ */
+export function embeddedSignupExtras(featureType: EmbeddedSignupFeatureType = ''): EmbeddedSignupExtras {
+  return featureType ? { setup: {}, featureType } : { setup: {} };
+}

@@ -59,13 +59,13 @@ describe('EmbeddedSignupService', () => {
     expect(sdk.init).toHaveBeenCalledWith({ appId: CONFIG.appId, autoLogAppEvents: true, xfbml: false, version: 'v25.0' });
   });
 
-  it('calls FB.login for a code with the configuration id', async () => {
+  it('calls FB.login for a code with the configuration id, as Embedded Signup v4 (no retired version keys)', async () => {
     const { outcome } = await started();
     expect(sdk.options).toEqual({
       config_id: 'config-1',
       response_type: 'code',
       override_default_response_type: true,
-      extras: { setup: {}, featureType: '', sessionInfoVersion: '3' },
+      extras: { setup: {} },
     });
     sdk.callback?.({ authResponse: null });
     post({ type: 'WA_EMBEDDED_SIGNUP', event: 'CANCEL', data: { current_step: 'X' } });

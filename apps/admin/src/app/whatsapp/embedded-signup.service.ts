@@ -1,6 +1,7 @@
 import { DOCUMENT } from '@angular/common';
 import { inject, Injectable, InjectionToken } from '@angular/core';
 import type { EmbeddedSignupConfigView, EmbeddedSignupEvent, EmbeddedSignupSessionInfo } from '@waba/contracts';
+import { embeddedSignupExtras } from '@waba/meta-graph/embedded-signup';
 import { readSignupMessage, type SignupMessage } from './embedded-signup-message';
 import { WhatsappService } from './whatsapp.service';
 
@@ -92,7 +93,7 @@ export class EmbeddedSignupService {
             config_id: config.configId,
             response_type: 'code',
             override_default_response_type: true,
-            extras: { setup: {}, featureType: '', sessionInfoVersion: '3' },
+            extras: embeddedSignupExtras(),
           },
         );
       } catch (error) {
