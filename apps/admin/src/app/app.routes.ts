@@ -54,6 +54,12 @@ export const appRoutes: Route[] = [
         loadComponent: () => import('./events/events.page').then((m) => m.EventsPage),
       },
       {
+        // Operators only: the API answers 403 to everyone else, and the page says so.
+        path: 'operator/funnel',
+        title: 'Onboarding funnel',
+        loadComponent: () => import('./operator/onboarding-funnel.page').then((m) => m.OnboardingFunnelPage),
+      },
+      {
         path: 'settings',
         title: 'Settings',
         loadComponent: () => import('./settings/settings.page').then((m) => m.SettingsPage),

@@ -10,6 +10,8 @@ export class OAuthState {
   @Prop({ type: Types.ObjectId, required: true }) userId!: Types.ObjectId;
   @Prop({ required: true }) expiresAt!: Date;
   @Prop({ type: Date, default: null }) usedAt!: Date | null;
+  /** The onboarding attempt this redirect began (the funnel's record). */
+  @Prop({ type: Types.ObjectId, default: null }) attemptId!: Types.ObjectId | null;
 }
 export const OAuthStateSchema = SchemaFactory.createForClass(OAuthState);
 

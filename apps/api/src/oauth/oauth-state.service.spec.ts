@@ -5,11 +5,13 @@ import { InvalidRequestError } from '../common/errors/domain-errors';
 import { ACCOUNT_ID, aTenant, OTHER_ACCOUNT_ID, USER_ID } from '../testing/factories';
 import { FakeClock, MINUTE } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
+import type { OnboardingAttemptsService } from '../onboarding-attempts/onboarding-attempts.service';
 import type { OAuthRepository, StateRecord } from './oauth.repository';
 import { OAuthStateService } from './oauth-state.service';
 
 const tenant = aTenant();
 const STATE = 'state-from-the-callback';
+const ATTEMPT_ID = '64b0000000000000000000a1';
 
 describe('OAuthStateService', () => {
   let clock: FakeClock;
@@ -19,7 +21,9 @@ describe('OAuthStateService', () => {
   beforeEach(() => {
     clock = new FakeClock('2026-11-25T12:00:00Z');
     repository = strictMock<OAuthRepository>('repository');
-    service = new OAuthStateService(repository, clock);
+    const attempts = strictMock<OnboardingAttemptsService>('attempts');
+    attempts.startQuietly.mockResolvedValue(ATTEMPT_ID);
+    service = new OAuthStateService(repository, attempts, clock);
   });
 
   const aState = (overrides: Partial<StateRecord> = {}): StateRecord =>
@@ -30,6 +34,7 @@ describe('OAuthStateService', () => {
       userId: new Types.ObjectId(USER_ID),
       expiresAt: clock.now(),
       usedAt: null,
+      attemptId: null,
       ...overrides,
     }) as StateRecord;
 
@@ -40,12 +45,12 @@ describe('OAuthStateService', () => {
 
     expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(again).not.toBe(state);
-    expect(repository.insertState).toHaveBeenCalledWith(ACCOUNT_ID, USER_ID, sha256Hex(state), new Date(clock.now().getTime() + 10 * MINUTE));
+    expect(repository.insertState).toHaveBeenCalledWith(ACCOUNT_ID, USER_ID, sha256Hex(state), new Date(clock.now().getTime() + 10 * MINUTE), ATTEMPT_ID);
   });
 
-  it('uses up a state it issued to this user', async () => {
-    repository.consumeState.calledWith(ACCOUNT_ID, USER_ID, sha256Hex(STATE), clock.now()).mockResolvedValue(aState());
-    await expect(service.consume(tenant, STATE)).resolves.toBeUndefined();
+  it('uses up a state it issued to this user, and answers the onboarding attempt it began', async () => {
+    repository.consumeState.calledWith(ACCOUNT_ID, USER_ID, sha256Hex(STATE), clock.now()).mockResolvedValue(aState({ attemptId: new Types.ObjectId(ATTEMPT_ID) }));
+    await expect(service.consume(tenant, STATE)).resolves.toBe(ATTEMPT_ID);
   });
 
   it.each<[string, string | undefined, () => StateRecord | null, RegExp]>([

@@ -85,7 +85,7 @@ export class OAuthController {
   @UseGuards(WhatsAppOAuthGuard)
   @LimitMetaCalls('code exchange')
   fromRedirect(@CurrentTenant() tenant: TenantContext, @Body() _body: OAuthCallbackRequest, @Req() request: AuthenticatedRequest & { user?: RedirectGrant }): Promise<OnboardingSessionView> {
-    return this.onboarding.fromRedirect(tenant, (request.user as RedirectGrant).accessToken);
+    return this.onboarding.fromRedirect(tenant, request.user as RedirectGrant);
   }
 
   @ApiRoute({ summary: 'Connected WABAs, numbers and credential health (an original endpoint)', returns: 'WhatsAppStatusView', errors: [401, 503] })

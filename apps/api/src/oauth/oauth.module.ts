@@ -10,6 +10,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { PassportModule } from '@nestjs/passport';
 import { AuditModule } from '../audit/audit.module';
 import { CredentialsModule } from '../credentials/credentials.module';
+import { OnboardingAttemptsModule } from '../onboarding-attempts/onboarding-attempts.module';
 import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { DiscoveryService } from './discovery.service';
@@ -32,6 +33,7 @@ import { WhatsAppOAuthStrategy } from './whatsapp-oauth.strategy';
     ]),
     AuditModule,
     CredentialsModule,
+    OnboardingAttemptsModule,
     PhoneNumbersModule,
     RealtimeModule,
   ],

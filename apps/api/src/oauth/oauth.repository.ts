@@ -16,8 +16,8 @@ export class OAuthRepository {
     @InjectModel(OnboardingSession.name) private readonly sessions: Model<OnboardingSession>,
   ) {}
 
-  async insertState(accountId: string, userId: string, stateHash: string, expiresAt: Date): Promise<void> {
-    await this.states.create({ stateHash, accountId: new Types.ObjectId(accountId), userId: new Types.ObjectId(userId), expiresAt });
+  async insertState(accountId: string, userId: string, stateHash: string, expiresAt: Date, attemptId: string | null): Promise<void> {
+    await this.states.create({ stateHash, accountId: new Types.ObjectId(accountId), userId: new Types.ObjectId(userId), expiresAt, attemptId: attemptId ? new Types.ObjectId(attemptId) : null });
   }
 
   /** Atomically marks a live state of this tenant and user used; null when it is not (any more). */

@@ -1,10 +1,11 @@
-import type { MockProxy } from 'jest-mock-extended';
+import { mock, type MockProxy } from 'jest-mock-extended';
 import type { MetaGraphClient } from '@waba/meta-graph';
 import type { AuditService } from '../audit/audit.service';
 import { sha256Hex } from '../common/crypto/sha256';
 import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError, UpstreamError } from '../common/errors/domain-errors';
 import type { CredentialsService } from '../credentials/credentials.service';
 import type { MetricsService } from '../metrics/metrics.service';
+import type { OnboardingAttemptsService } from '../onboarding-attempts/onboarding-attempts.service';
 import type { NumberOutcome, PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import type { RealtimePublisher } from '../realtime/realtime-publisher';
 import { metricsRunningSteps, onboardingOutcome } from '../testing/doubles';
@@ -17,6 +18,7 @@ import { OnboardingService, rethrowAsDomainError } from './onboarding.service';
 
 const tenant = aTenant();
 const SESSION_ID = '64b0000000000000000000e1';
+const ATTEMPT_ID = '64b0000000000000000000a1';
 const SECOND_NUMBER = aGraphPhoneNumber({ id: '2000000000000002', display_phone_number: '+44 7700 900456' });
 const OTHER_WABA = aGraphWaba({ id: '1000000000000002', name: 'Other WABA' }, [aGraphPhoneNumber({ id: '2000000000000003' })]);
 
@@ -30,6 +32,7 @@ describe('OnboardingService', () => {
   let audit: MockProxy<AuditService>;
   let events: MockProxy<RealtimePublisher>;
   let metrics: MockProxy<MetricsService>;
+  let attempts: MockProxy<OnboardingAttemptsService>;
   let service: OnboardingService;
 
   beforeEach(() => {
@@ -42,7 +45,10 @@ describe('OnboardingService', () => {
     audit = strictMock<AuditService>('audit');
     events = strictMock<RealtimePublisher>('events');
     metrics = metricsRunningSteps();
-    service = new OnboardingService(repository, discovery, credentials, phoneNumbers, graph, audit, events, clock, metrics);
+    // Recording the funnel never fails an onboarding: every call answers (attempts' own spec tests them).
+    attempts = mock<OnboardingAttemptsService>();
+    attempts.startQuietly.mockResolvedValue(ATTEMPT_ID);
+    service = new OnboardingService(repository, discovery, credentials, phoneNumbers, graph, audit, events, clock, metrics, attempts);
   });
 
   /** The session in the repository; saving outcomes stores what it is given. */
@@ -235,14 +241,16 @@ describe('OnboardingService', () => {
     it('turns Meta refusing the code into a 400 that says so', async () => {
       repository.recordCodeUse.mockResolvedValue(true);
       graph.exchangeCode.mockRejectedValue(aGraphError('invalid', { message: 'code was used' }));
-      const refused = service.fromEmbeddedSignup(tenant, { code: 'code-1' });
+      const refused = service.fromEmbeddedSignup(tenant, { code: 'code-1', attemptId: ATTEMPT_ID });
       await expect(refused).rejects.toThrow(InvalidRequestError);
       await expect(refused).rejects.toThrow('Meta refused the authorization code: code was used');
+      expect(attempts.consentFinished).toHaveBeenCalledWith(tenant, ATTEMPT_ID);
+      expect(attempts.failed).toHaveBeenCalledWith(tenant, ATTEMPT_ID, expect.any(InvalidRequestError));
     });
 
     it('refuses a consent that granted no WABA and stores no credential', async () => {
       discovery.discover.mockResolvedValue({ debug: aDebugToken(), wabas: [] });
-      await expect(service.fromRedirect(tenant, 'tenant-token')).rejects.toThrow(ForbiddenError);
+      await expect(service.fromRedirect(tenant, { accessToken: 'tenant-token', attemptId: ATTEMPT_ID })).rejects.toThrow(ForbiddenError);
       expect(credentials.saveGrant).not.toHaveBeenCalled();
     });
 

@@ -8,6 +8,7 @@ import { Clock } from '../common/clock/clock';
 import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError, UpstreamError } from '../common/errors/domain-errors';
 import { CredentialsService } from '../credentials/credentials.service';
 import { MetricsService, type OnboardingFlow } from '../metrics/metrics.service';
+import { OnboardingAttemptsService } from '../onboarding-attempts/onboarding-attempts.service';
 import { PhoneNumbersService, type NumberOutcome, type SelectedWaba } from '../phone-numbers/phone-numbers.service';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { DiscoveryService } from './discovery.service';
@@ -31,26 +32,47 @@ export class OnboardingService {
     private readonly events: RealtimePublisher,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
+    private readonly attempts: OnboardingAttemptsService,
   ) {}
 
   /** Embedded Signup: the SDK's code is exchanged without `redirect_uri`, as Meta requires. */
   fromEmbeddedSignup(tenant: TenantContext, request: EmbeddedSignupRequest): Promise<OnboardingSessionView> {
-    return this.metrics.onboarding('embedded_signup', 'consent', async () => {
-      await this.refuseReusedCode(tenant, request.code);
-      const exchanged = await this.graph.exchangeCode({ code: request.code }).catch(rethrowAsDomainError('Meta refused the authorization code'));
-      const hints = request.sessionInfo?.wabaId ? [request.sessionInfo.wabaId] : [];
-      return this.startFromToken(tenant, exchanged.access_token, 'embedded_signup', hints, request.reconnectPhoneNumberId ?? null);
-    });
+    const attemptId = request.attemptId ?? null;
+    return this.metrics.onboarding('embedded_signup', 'consent', () =>
+      this.recordingFailure(tenant, attemptId, async () => {
+        await this.attempts.consentFinished(tenant, attemptId);
+        await this.refuseReusedCode(tenant, request.code);
+        const exchanged = await this.graph.exchangeCode({ code: request.code }).catch(rethrowAsDomainError('Meta refused the authorization code'));
+        const hints = request.sessionInfo?.wabaId ? [request.sessionInfo.wabaId] : [];
+        return this.startFromToken(tenant, exchanged.access_token, 'embedded_signup', hints, { reconnectPhoneNumberId: request.reconnectPhoneNumberId ?? null, attemptId });
+      }),
+    );
   }
 
   /** Redirect flow: passport-facebook already exchanged the code with the identical redirect_uri. */
-  fromRedirect(tenant: TenantContext, accessToken: string): Promise<OnboardingSessionView> {
-    return this.metrics.onboarding('oauth', 'consent', () => this.startFromToken(tenant, accessToken, 'oauth', []));
+  fromRedirect(tenant: TenantContext, grant: { accessToken: string; attemptId: string | null }): Promise<OnboardingSessionView> {
+    return this.metrics.onboarding('oauth', 'consent', () =>
+      this.recordingFailure(tenant, grant.attemptId, () => this.startFromToken(tenant, grant.accessToken, 'oauth', [], { attemptId: grant.attemptId })),
+    );
   }
 
   /** "Import from Meta": the same discovery and picker for a token pasted by the tenant. */
   importFromToken(tenant: TenantContext, accessToken: string): Promise<OnboardingSessionView> {
-    return this.metrics.onboarding('import', 'consent', () => this.startFromToken(tenant, accessToken, 'manual', []));
+    return this.metrics.onboarding('import', 'consent', async () => {
+      const attemptId = await this.attempts.startQuietly(tenant, 'import');
+      await this.attempts.consentFinished(tenant, attemptId);
+      return this.recordingFailure(tenant, attemptId, () => this.startFromToken(tenant, accessToken, 'manual', [], { attemptId }));
+    });
+  }
+
+  /** The attempt records why the step failed; the error goes on to the caller unchanged. */
+  private async recordingFailure<T>(tenant: TenantContext, attemptId: string | null, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      await this.attempts.failed(tenant, attemptId, error);
+      throw error;
+    }
   }
 
   async refuseReusedCode(tenant: TenantContext, code: string): Promise<void> {
@@ -75,7 +97,11 @@ export class OnboardingService {
     return this.metrics.onboarding(
       ONBOARDING_FLOW[session.source],
       'confirm',
-      () => this.connectPicked(tenant, session, phoneNumberIds),
+      () =>
+        this.connectPicked(tenant, session, phoneNumberIds).catch(async (error: unknown) => {
+          await this.attempts.confirmFailed(tenant, sessionId, error);
+          throw error;
+        }),
       (view) => view.status,
     );
   }
@@ -99,6 +125,12 @@ export class OnboardingService {
 
     const outcomes = await this.phoneNumbers.connectSelection(tenant, String(session.connectionId), session.source, selection);
     const saved = await this.saveOutcomes(tenant, session, outcomes);
+    const displayPhones = new Map(session.numbers.map((n) => [n.phoneNumberId, displayPhoneOf(n)]));
+    await this.attempts.confirmed(
+      tenant,
+      sessionId,
+      outcomes.map((o) => ({ ...o, displayPhone: displayPhones.get(o.phoneNumberId) ?? o.phoneNumberId })),
+    );
     await this.audit.record(tenant, 'onboarding.confirmed', `Onboarding ${sessionId}`, outcomes.map((o) => `${o.phoneNumberId}: ${o.state}`).join(', '));
     const view = await this.toView(tenant, saved);
     this.events.publish(tenant.accountId, { type: 'onboarding.updated', session: view });
@@ -119,7 +151,13 @@ export class OnboardingService {
     });
   }
 
-  private async startFromToken(tenant: TenantContext, token: string, source: ConnectionSource, hints: string[], reconnectPhoneNumberId: string | null = null): Promise<OnboardingSessionView> {
+  private async startFromToken(
+    tenant: TenantContext,
+    token: string,
+    source: ConnectionSource,
+    hints: string[],
+    { reconnectPhoneNumberId = null, attemptId }: { reconnectPhoneNumberId?: string | null; attemptId: string | null },
+  ): Promise<OnboardingSessionView> {
     const { debug, wabas } = await this.discovery.discover(token, hints).catch(rethrowAsDomainError('Meta did not confirm what was granted'));
     if (wabas.length === 0) throw new ForbiddenError('Meta granted no WhatsApp Business Account; connect again and share at least one');
     const connection = await this.credentials.saveGrant(
@@ -139,6 +177,7 @@ export class OnboardingService {
       reconnectPhoneNumberId,
     });
     await this.audit.record(tenant, 'whatsapp.consent', `${wabas.length} WhatsApp Business Account(s)`, `via ${source}`);
+    await this.attempts.offered(tenant, attemptId, String(session._id), session.numbers.length);
     return this.toView(tenant, session);
   }
 

@@ -6,6 +6,7 @@ import { Strategy as FacebookStrategy, type StrategyOptionsWithRequest } from 'p
 import type { AuthenticatedRequest } from '../common/auth/auth.decorators';
 import { ApiConfig } from '../config/api-config';
 import { MetaGraphClient } from '@waba/meta-graph';
+import { OnboardingAttemptsService } from '../onboarding-attempts/onboarding-attempts.service';
 import { OAuthStateService } from './oauth-state.service';
 
 export const WHATSAPP_OAUTH = 'whatsapp-oauth';
@@ -13,6 +14,8 @@ export const WHATSAPP_OAUTH = 'whatsapp-oauth';
 /** What the strategy hands the controller after a successful code exchange. */
 export interface RedirectGrant {
   accessToken: string;
+  /** The onboarding attempt the redirect's state began. */
+  attemptId: string | null;
 }
 
 /** The SPA page Meta redirects back to; the code is then posted to the API with the state. */
@@ -33,6 +36,7 @@ export class WhatsAppOAuthStrategy extends PassportStrategy(FacebookStrategy, WH
     private readonly config: ApiConfig,
     private readonly states: OAuthStateService,
     private readonly graph: MetaGraphClient,
+    private readonly attempts: OnboardingAttemptsService,
   ) {
     const version = config.META_API_VERSION;
     super({
@@ -66,10 +70,15 @@ export class WhatsAppOAuthStrategy extends PassportStrategy(FacebookStrategy, WH
   }
 
   private async finishCallback(req: AuthenticatedRequest & Request, code: string): Promise<RedirectGrant> {
-    if (!req.tenant) throw new Error('No tenant on the request');
-    await this.states.consume(req.tenant, fieldOf(req, 'state'));
-    const result = await this.graph.exchangeCode({ code, redirectUri: callbackUrl(this.config) });
-    return { accessToken: result.access_token };
+    const tenant = req.tenant;
+    if (!tenant) throw new Error('No tenant on the request');
+    const attemptId = await this.states.consume(tenant, fieldOf(req, 'state'));
+    await this.attempts.consentFinished(tenant, attemptId);
+    const result = await this.graph.exchangeCode({ code, redirectUri: callbackUrl(this.config) }).catch(async (error: unknown) => {
+      await this.attempts.failed(tenant, attemptId, error);
+      throw error;
+    });
+    return { accessToken: result.access_token, attemptId };
   }
 
   /** Facebook Login for Business: the configuration id replaces scopes. */
@@ -79,7 +88,7 @@ export class WhatsAppOAuthStrategy extends PassportStrategy(FacebookStrategy, WH
 
   /** Passport's verify step; only reached through passport-facebook's own flow, which never gets this far here. */
   validate(_req: Request, accessToken: string): RedirectGrant {
-    return { accessToken };
+    return { accessToken, attemptId: null };
   }
 }
 

@@ -1,5 +1,6 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, inject, OnInit, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
 import { MatButtonModule } from '@angular/material/button';
 import { MatChipsModule } from '@angular/material/chips';
 import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
@@ -19,7 +20,7 @@ const PAGE_SIZE = 25;
 /** What Meta told us about the tenant's numbers, newest first, live. */
 @Component({
   selector: 'app-events-page',
-  imports: [DatePipe, MatButtonModule, MatChipsModule, MatPaginatorModule, MatProgressBarModule, FormErrorComponent, StatusBadgeComponent],
+  imports: [DatePipe, RouterLink, MatButtonModule, MatChipsModule, MatPaginatorModule, MatProgressBarModule, FormErrorComponent, StatusBadgeComponent],
   templateUrl: './events.page.html',
   styleUrl: './events.page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -1,6 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import type { EmbeddedSignupConfigView } from '@waba/contracts';
 import { EmbeddedSignupService, FACEBOOK_SDK_LOADER, type FacebookLoginResponse, type FacebookSdk } from './embedded-signup.service';
+import { OnboardingAttemptsService } from './onboarding-attempts.service';
 import { WhatsappService } from './whatsapp.service';
 
 const CONFIG: EmbeddedSignupConfigView = {
@@ -26,13 +27,16 @@ describe('EmbeddedSignupService', () => {
   let sdk: FakeSdk;
   let loader: ReturnType<typeof vi.fn>;
   let service: EmbeddedSignupService;
+  let attempts: { start: ReturnType<typeof vi.fn>; ended: ReturnType<typeof vi.fn> };
 
   beforeEach(() => {
     sdk = new FakeSdk();
     loader = vi.fn(async () => sdk);
+    attempts = { start: vi.fn(async () => 'attempt-1'), ended: vi.fn(async () => undefined) };
     TestBed.configureTestingModule({
       providers: [
         { provide: WhatsappService, useValue: { embeddedSignupConfig: vi.fn(async () => CONFIG) } },
+        { provide: OnboardingAttemptsService, useValue: attempts },
         { provide: FACEBOOK_SDK_LOADER, useValue: loader },
       ],
     });
@@ -82,7 +86,9 @@ describe('EmbeddedSignupService', () => {
       code: 'the-code',
       finishEvent: 'FINISH',
       sessionInfo: { event: 'FINISH', wabaId: '222', phoneNumberId: '111', businessId: '333' },
+      attemptId: 'attempt-1',
     });
+    expect(attempts.ended).not.toHaveBeenCalled();
   });
 
   it('waits briefly for a session-info message that comes after the code', async () => {
@@ -98,7 +104,7 @@ describe('EmbeddedSignupService', () => {
     post({ type: 'WA_EMBEDDED_SIGNUP', event: 'FINISH', data: { waba_id: '666' } }, 'http://evil.example');
     sdk.callback?.({ authResponse: { code: 'the-code' } });
 
-    await expect(outcome).resolves.toEqual({ kind: 'code', code: 'the-code' });
+    await expect(outcome).resolves.toEqual({ kind: 'code', code: 'the-code', attemptId: 'attempt-1' });
   });
 
   it('reports where the person cancelled', async () => {
@@ -107,6 +113,7 @@ describe('EmbeddedSignupService', () => {
     sdk.callback?.({ authResponse: null, status: 'unknown' });
 
     await expect(outcome).resolves.toEqual({ kind: 'cancelled', step: 'BUSINESS_ACCOUNT_SELECTION' });
+    expect(attempts.ended).toHaveBeenCalledWith('attempt-1', { outcome: 'cancelled', currentStep: 'BUSINESS_ACCOUNT_SELECTION' });
   });
 
   it("reports Meta's error with its code and session id", async () => {
@@ -115,6 +122,14 @@ describe('EmbeddedSignupService', () => {
     sdk.callback?.({ authResponse: null });
 
     await expect(outcome).resolves.toEqual({ kind: 'error', message: 'Business already linked', errorCode: '524126', sessionId: 's-1' });
+    expect(attempts.ended).toHaveBeenCalledWith('attempt-1', { outcome: 'error', errorMessage: 'Business already linked', errorCode: '524126', sessionId: 's-1' });
+  });
+
+  it('opens the popup without waiting for the attempt to be recorded', async () => {
+    attempts.start.mockReturnValue(new Promise(() => undefined));
+    service.start();
+    await vi.waitFor(() => expect(sdk.callback).not.toBeNull());
+    expect(attempts.start).toHaveBeenCalledTimes(1);
   });
 
   it('counts a window closed without any message as cancelled at an unknown step', async () => {

@@ -3,6 +3,7 @@ import { inject, Injectable, InjectionToken } from '@angular/core';
 import type { EmbeddedSignupConfigView, EmbeddedSignupEvent, EmbeddedSignupSessionInfo } from '@waba/contracts';
 import { embeddedSignupExtras } from '@waba/meta-graph/embedded-signup';
 import { readSignupMessage, type SignupMessage } from './embedded-signup-message';
+import { OnboardingAttemptsService } from './onboarding-attempts.service';
 import { WhatsappService } from './whatsapp.service';
 
 /** The part of Meta's JS SDK (`window.FB`) that Embedded Signup uses. */
@@ -25,12 +26,15 @@ export const FACEBOOK_SDK_LOADER = new InjectionToken<(sdkUrl: string) => Promis
   },
 });
 
+/** Meta's screen names (`current_step`), the only form the API records. */
+const SCREEN_NAME = /^[A-Z0-9_]{1,64}$/;
+
 /** How long to wait for the session-info message once the login callback has come (it usually came first). */
 export const SESSION_INFO_WAIT_MS = 1000;
 
 export type SignupOutcome =
   /** Meta returned a code: post it at once. `finishEvent` says how the flow ended. */
-  | { kind: 'code'; code: string; sessionInfo?: EmbeddedSignupSessionInfo; finishEvent?: EmbeddedSignupEvent }
+  | { kind: 'code'; code: string; sessionInfo?: EmbeddedSignupSessionInfo; finishEvent?: EmbeddedSignupEvent; attemptId?: string | null }
   /** The person closed Meta's window; `step` is where, when Meta said. */
   | { kind: 'cancelled'; step: string | null }
   /** Meta ended the flow with an error (e.g. the business may not onboard). */
@@ -44,6 +48,7 @@ export type SignupOutcome =
 @Injectable({ providedIn: 'root' })
 export class EmbeddedSignupService {
   private readonly api = inject(WhatsappService);
+  private readonly attempts = inject(OnboardingAttemptsService);
   private readonly loadSdk = inject(FACEBOOK_SDK_LOADER);
   private readonly window = inject(DOCUMENT).defaultView as Window;
   private ready: Promise<{ config: EmbeddedSignupConfigView; sdk: FacebookSdk }> | null = null;
@@ -57,9 +62,32 @@ export class EmbeddedSignupService {
     return this.ready;
   }
 
-  /** Runs the popup flow once; resolves when Meta's window is done with us. */
+  /**
+   * Runs the popup flow once; resolves when Meta's window is done with us. The onboarding attempt
+   * (the funnel's record) is started beside the popup, never before it: FB.login must run while
+   * the click still counts, or the browser blocks the window.
+   */
   async start(): Promise<SignupOutcome> {
-    const { config, sdk } = await this.prepare();
+    const ready = await this.prepare();
+    const attempt = this.attempts.start();
+    const outcome = await this.runPopup(ready);
+    const attemptId = await attempt;
+    if (outcome.kind === 'code') return { ...outcome, attemptId };
+    await this.attempts.ended(
+      attemptId,
+      outcome.kind === 'cancelled'
+        ? { outcome: 'cancelled', ...(outcome.step && SCREEN_NAME.test(outcome.step) ? { currentStep: outcome.step } : {}) }
+        : {
+            outcome: 'error',
+            errorMessage: outcome.message.slice(0, 500),
+            ...(outcome.errorCode ? { errorCode: outcome.errorCode.slice(0, 32) } : {}),
+            ...(outcome.sessionId ? { sessionId: outcome.sessionId.slice(0, 128) } : {}),
+          },
+    );
+    return outcome;
+  }
+
+  private runPopup({ config, sdk }: { config: EmbeddedSignupConfigView; sdk: FacebookSdk }): Promise<SignupOutcome> {
     return new Promise<SignupOutcome>((resolve) => {
       let message: SignupMessage | null = null;
       let messageArrived: (() => void) | null = null;

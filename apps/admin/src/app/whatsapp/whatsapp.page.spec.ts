@@ -53,6 +53,7 @@ describe('WhatsappPage', () => {
     harness = await RouterTestingHarness.create('/whatsapp');
     backend.expectOne(STATUS_URL).flush(status);
     backend.expectOne((request) => request.url === '/api/audit-log').flush([]);
+    (await vi.waitFor(() => backend.expectOne((request) => request.url === '/api/integrations/whatsapp/onboarding-attempts'))).flush([]);
     await vi.waitFor(async () => {
       await settle();
       expect(text()).toMatch(/Connect your WhatsApp Business numbers|Your WhatsApp Business Accounts/);

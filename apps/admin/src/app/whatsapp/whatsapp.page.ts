@@ -15,6 +15,7 @@ import { FormErrorComponent } from '../shared/ui/form-error.component';
 import { StatusBadgeComponent } from '../shared/ui/status-badge.component';
 import { BROWSER_NAVIGATE } from './browser-navigate';
 import { EmbeddedSignupService } from './embedded-signup.service';
+import { OnboardingAttemptsComponent } from './onboarding-attempts.component';
 import { stepName } from './embedded-signup-message';
 import { ImportTokenFormComponent } from './import-token-form.component';
 import { metaWords, qualityLabel, registrationLabel } from './labels';
@@ -52,6 +53,7 @@ const AUDIT_PAGE_SIZE = 10;
     ManualNumberFormComponent,
     ImportTokenFormComponent,
     NumberPinComponent,
+    OnboardingAttemptsComponent,
   ],
   templateUrl: './whatsapp.page.html',
   styleUrl: './whatsapp.page.scss',
@@ -180,6 +182,7 @@ export class WhatsappPage implements OnInit {
         code: outcome.code,
         ...(outcome.sessionInfo ? { sessionInfo: outcome.sessionInfo } : {}),
         ...(reconnectPhoneNumberId ? { reconnectPhoneNumberId } : {}),
+        ...(outcome.attemptId ? { attemptId: outcome.attemptId } : {}),
       });
       if (outcome.finishEvent === 'FINISH_ONLY_WABA') {
         this.showNotice({

@@ -57,6 +57,11 @@ export class EmbeddedSignupRequest {
   @IsOptional()
   @Matches(META_ID, { message: META_ID_MESSAGE('reconnectPhoneNumberId') })
   reconnectPhoneNumberId?: string;
+
+  /** The onboarding attempt the SPA started as the popup opened (the funnel's record). */
+  @IsOptional()
+  @Matches(/^[a-f0-9]{24}$/, { message: 'attemptId must be the id the onboarding-attempts call returned' })
+  attemptId?: string;
 }
 
 /** `POST /api/integrations/whatsapp/oauth` (an original endpoint, kept as it was): the redirect flow's callback values. */

@@ -1,0 +1,115 @@
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+/** How an onboarding attempt began: the popup, the full-page redirect, a pasted token. */
+export type OnboardingAttemptFlow = 'embedded_signup' | 'oauth' | 'import';
+export const ONBOARDING_ATTEMPT_FLOWS: OnboardingAttemptFlow[] = ['embedded_signup', 'oauth', 'import'];
+
+/** The funnel's steps, in order; an attempt's `reachedStep` is the last one it got to. */
+export type OnboardingAttemptStep = 'started' | 'consent_finished' | 'numbers_offered' | 'numbers_picked' | 'connected';
+export const ONBOARDING_ATTEMPT_STEPS: OnboardingAttemptStep[] = ['started', 'consent_finished', 'numbers_offered', 'numbers_picked', 'connected'];
+
+export type OnboardingAttemptStatus = 'in_progress' | 'completed' | 'partial' | 'cancelled' | 'failed';
+
+/** `failed` errors come from Meta (its error code, e.g. from the signup popup) or from our checks (our code). */
+export type OnboardingAttemptErrorSource = 'meta' | 'ours';
+
+export interface OnboardingAttemptErrorView {
+  source: OnboardingAttemptErrorSource;
+  /** In words, for the tenant. */
+  message: string;
+  /** Meta's `error_code`, or our API error code: for support. */
+  code: string | null;
+  /** Meta's signup `session_id`, to quote to Meta support. */
+  sessionId: string | null;
+}
+
+export interface OnboardingAttemptFailureView {
+  phoneNumberId: string;
+  displayPhone: string;
+  reason: string;
+}
+
+/** One attempt to connect WhatsApp, as the tenant's admins see it. */
+export interface OnboardingAttemptView {
+  id: string;
+  flow: OnboardingAttemptFlow;
+  status: OnboardingAttemptStatus;
+  reachedStep: OnboardingAttemptStep;
+  startedAt: string;
+  updatedAt: string;
+  startedByName: string | null;
+  /** Meta's screen name when the person left the popup (e.g. PHONE_NUMBER_SETUP)… */
+  cancelledAtStep: string | null;
+  /** …and the same in words. */
+  cancelledAtStepLabel: string | null;
+  error: OnboardingAttemptErrorView | null;
+  numbersOffered: number | null;
+  numbersPicked: number | null;
+  numbersConnected: number | null;
+  failures: OnboardingAttemptFailureView[];
+  /** The picker this attempt opened, while it can still be resumed. */
+  onboardingSessionId: string | null;
+}
+
+/** `POST /api/integrations/whatsapp/onboarding-attempts`: the SPA starts one as Meta's popup opens. */
+export class StartOnboardingAttemptRequest {
+  @IsIn(['embedded_signup'], { message: 'flow must be embedded_signup (the other flows are recorded by the API itself)' })
+  flow!: 'embedded_signup';
+}
+
+/** `POST …/onboarding-attempts/:id/ended`: what Meta's popup said when it ended without a code. */
+export class EndOnboardingAttemptRequest {
+  @IsIn(['cancelled', 'error'], { message: 'outcome must be cancelled or error' })
+  outcome!: 'cancelled' | 'error';
+
+  /** Meta's `current_step` screen name. */
+  @IsOptional()
+  @Matches(/^[A-Z0-9_]{1,64}$/, { message: 'currentStep must be a screen name such as PHONE_NUMBER_SETUP' })
+  currentStep?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(32, { message: 'errorCode must be at most 32 characters' })
+  errorCode?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(500, { message: 'errorMessage must be at most 500 characters' })
+  errorMessage?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(128, { message: 'sessionId must be at most 128 characters' })
+  sessionId?: string;
+}
+
+export interface OnboardingAttemptStartedView {
+  id: string;
+}
+
+export interface OnboardingFunnelStepView {
+  step: OnboardingAttemptStep;
+  label: string;
+  /** Attempts that got at least this far. */
+  attempts: number;
+}
+
+export interface OnboardingFunnelCountView {
+  /** A Meta screen name, an error code, or a flow. */
+  key: string;
+  label: string;
+  count: number;
+}
+
+/** Operators: the onboarding funnel across every workspace, over a period. */
+export interface OnboardingFunnelView {
+  from: string;
+  to: string;
+  attempts: number;
+  workspaces: number;
+  steps: OnboardingFunnelStepView[];
+  outcomes: Record<OnboardingAttemptStatus, number>;
+  byFlow: OnboardingFunnelCountView[];
+  cancelledAt: OnboardingFunnelCountView[];
+  errors: OnboardingFunnelCountView[];
+}
