@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { SignupLinkStep } from '@waba/contracts';
+import { Model, Types } from 'mongoose';
+import { SignupLink } from './signup-link.schema';
+
+export interface SignupLinkProgressRecord {
+  step: SignupLinkStep;
+  at: Date;
+  detail: string | null;
+}
+
+export interface SignupLinkRecord {
+  id: string;
+  accountId: string;
+  createdBy: string;
+  createdByName: string;
+  note: string | null;
+  holderPicks: boolean;
+  createdAt: Date;
+  expiresAt: Date;
+  openedAt: Date | null;
+  usedAt: Date | null;
+  revokedAt: Date | null;
+  onboardingSessionId: string | null;
+  cancelledAtStep: string | null;
+  lastError: { message: string; code: string | null; metaSessionId: string | null } | null;
+  progress: SignupLinkProgressRecord[];
+}
+
+/** What a progress report changes besides adding the step to the history. */
+export type SignupLinkChanges = Partial<Pick<SignupLinkRecord, 'openedAt' | 'cancelledAtStep' | 'lastError' | 'onboardingSessionId'>>;
+
+/** Most steps a link keeps: a holder who cancels again and again cannot grow the document without end. */
+const PROGRESS_KEPT = 50;
+
+/** The only code that touches the signup_links collection. */
+@Injectable()
+export class SignupLinksRepository {
+  constructor(@InjectModel(SignupLink.name) private readonly links: Model<SignupLink>) {}
+
+  async create(
+    link: Pick<SignupLinkRecord, 'accountId' | 'createdBy' | 'createdByName' | 'note' | 'holderPicks' | 'expiresAt'> & { tokenHash: string; progress: SignupLinkProgressRecord[] },
+  ): Promise<SignupLinkRecord> {
+    const created = await this.links.create({ ...link, accountId: new Types.ObjectId(link.accountId), createdBy: new Types.ObjectId(link.createdBy) });
+    return toRecord(created.toObject());
+  }
+
+  async findByTokenHash(tokenHash: string): Promise<SignupLinkRecord | null> {
+    const found = await this.links.findOne({ tokenHash }).lean();
+    return found ? toRecord(found) : null;
+  }
+
+  async findInAccount(accountId: string, id: string): Promise<SignupLinkRecord | null> {
+    if (!Types.ObjectId.isValid(id)) return null;
+    const found = await this.links.findOne({ _id: new Types.ObjectId(id), accountId: new Types.ObjectId(accountId) }).lean();
+    return found ? toRecord(found) : null;
+  }
+
+  async list(accountId: string, limit: number): Promise<SignupLinkRecord[]> {
+    const found = await this.links
+      .find({ accountId: new Types.ObjectId(accountId) })
+      .sort({ createdAt: -1 })
+      .limit(limit)
+      .lean();
+    return found.map(toRecord);
+  }
+
+  /** Adds one step to the history (and sets `changes`); the updated link. */
+  async addProgress(id: string, entry: SignupLinkProgressRecord, changes: SignupLinkChanges = {}): Promise<SignupLinkRecord | null> {
+    const updated = await this.links
+      .findOneAndUpdate({ _id: new Types.ObjectId(id), [`progress.${PROGRESS_KEPT - 1}`]: { $exists: false } }, { $set: changes, $push: { progress: entry } }, { new: true })
+      .lean();
+    if (!updated) {
+      // A full history keeps its first steps; the link's own fields still change.
+      const changed = await this.links.findByIdAndUpdate(id, { $set: changes }, { new: true }).lean();
+      return changed ? toRecord(changed) : null;
+    }
+    return toRecord(updated);
+  }
+
+  /** Sets `openedAt` the first time only; null when it was already set. */
+  async markOpened(id: string, entry: SignupLinkProgressRecord): Promise<SignupLinkRecord | null> {
+    const updated = await this.links.findOneAndUpdate({ _id: new Types.ObjectId(id), openedAt: null }, { $set: { openedAt: entry.at }, $push: { progress: entry } }, { new: true }).lean();
+    return updated ? toRecord(updated) : null;
+  }
+
+  /**
+   * Marks a live, unused link used in one conditional write, so two tabs finishing with the same
+   * link cannot both exchange a code (no transactions on FerretDB). Null when it was not live.
+   */
+  async claim(tokenHash: string, now: Date): Promise<SignupLinkRecord | null> {
+    const claimed = await this.links.findOneAndUpdate({ tokenHash, usedAt: null, revokedAt: null, expiresAt: { $gt: now } }, { $set: { usedAt: now } }, { new: true }).lean();
+    return claimed ? toRecord(claimed) : null;
+  }
+
+  /** Undoes a claim whose code exchange failed, so the holder can try again. */
+  async release(id: string): Promise<void> {
+    await this.links.updateOne({ _id: new Types.ObjectId(id), onboardingSessionId: null }, { $set: { usedAt: null } });
+  }
+
+  /** Revokes a link that was not used; null when it was used or revoked already. */
+  async revoke(accountId: string, id: string, entry: SignupLinkProgressRecord): Promise<SignupLinkRecord | null> {
+    const updated = await this.links
+      .findOneAndUpdate(
+        { _id: new Types.ObjectId(id), accountId: new Types.ObjectId(accountId), usedAt: null, revokedAt: null },
+        { $set: { revokedAt: entry.at }, $push: { progress: entry } },
+        { new: true },
+      )
+      .lean();
+    return updated ? toRecord(updated) : null;
+  }
+
+  /** Links that stopped working a while ago go: used, revoked or expired before `before`. */
+  async deleteOutdated(before: Date): Promise<number> {
+    const result = await this.links.deleteMany({ expiresAt: { $lt: before } });
+    return result.deletedCount;
+  }
+}
+
+function toRecord(doc: SignupLink & { _id: Types.ObjectId }): SignupLinkRecord {
+  return {
+    id: String(doc._id),
+    accountId: String(doc.accountId),
+    createdBy: String(doc.createdBy),
+    createdByName: doc.createdByName,
+    note: doc.note ?? null,
+    holderPicks: doc.holderPicks,
+    createdAt: doc.createdAt,
+    expiresAt: doc.expiresAt,
+    openedAt: doc.openedAt ?? null,
+    usedAt: doc.usedAt ?? null,
+    revokedAt: doc.revokedAt ?? null,
+    onboardingSessionId: doc.onboardingSessionId ?? null,
+    cancelledAtStep: doc.cancelledAtStep ?? null,
+    lastError: doc.lastError ? { message: doc.lastError.message, code: doc.lastError.code ?? null, metaSessionId: doc.lastError.metaSessionId ?? null } : null,
+    progress: (doc.progress ?? []).map((p) => ({ step: p.step, at: p.at, detail: p.detail ?? null })),
+  };
+}
