@@ -13,7 +13,7 @@ export class SignupLinksController {
 
   @ApiRoute({
     summary: 'Create a single-use signup link for someone without an account to run Embedded Signup',
-    description: 'The answer is the only time the link (with its token) is shown; only its hash is stored.',
+    description: 'The answer is the only time the link (with its token, in `link`) is shown; only its hash is stored.',
     status: 201,
     returns: 'CreatedSignupLinkView',
     errors: [400, 401, 403, 429, 503],

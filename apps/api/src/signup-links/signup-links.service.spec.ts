@@ -141,12 +141,12 @@ describe('SignupLinksService', () => {
 
   async function createLink(holderPicks = false, expiresIn: '1h' | '24h' = '24h') {
     const created = await service.create(admin, { expiresIn, holderPicks, note: 'Maria' });
-    return { created, token: tokenOf(created.url) };
+    return { created, token: tokenOf(created.link) };
   }
 
   it('creates a link whose token is shown once in the URL fragment and stored only as a hash', async () => {
     const { created, token } = await createLink();
-    expect(created.url).toMatch(/^https:\/\/waba\.example\/signup-link#[A-Za-z0-9_-]{43}$/);
+    expect(created.link).toMatch(/^https:\/\/waba\.example\/signup-link#[A-Za-z0-9_-]{43}$/);
     expect(created.state).toBe('created');
     expect(created.expiresAt).toBe('2026-11-26T12:00:00.000Z');
     const stored = [...repository.links.values()][0];

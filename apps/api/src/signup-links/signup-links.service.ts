@@ -76,7 +76,7 @@ export class SignupLinksService {
     await this.audit.record(tenant, 'signup_link.created', targetOf(link), `expires in ${request.expiresIn}; ${request.holderPicks ? 'the holder picks the numbers' : 'an admin picks the numbers'}`);
     const view = await this.publish(tenant.accountId, link);
     // In the fragment, so the token never reaches a server log or a Referer header.
-    return { ...view, url: `${this.config.publicUrl}/signup-link#${token}` };
+    return { ...view, link: `${this.config.publicUrl}/signup-link#${token}` };
   }
 
   async list(tenant: TenantContext): Promise<SignupLinkView[]> {

@@ -136,7 +136,7 @@ export interface SignupLinkView {
 
 /** The answer to creating a link: the only time its URL (with the token) is shown. */
 export interface CreatedSignupLinkView extends SignupLinkView {
-  url: string;
+  link: string;
 }
 
 /** What the holder's public page shows. */
