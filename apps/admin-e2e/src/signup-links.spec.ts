@@ -1,0 +1,120 @@
+import type { Page } from '@playwright/test';
+import { expect, recordForSecretScan, test } from './support/fixtures';
+import { createAdminUser, signUp } from './support/admin-user';
+import { consentInPopup, createSandboxBusiness } from './support/sandbox';
+import { numberRow, openWhatsapp, pickAndConnect, picker, screenshot } from './support/whatsapp';
+
+/** Creates a signup link on the WhatsApp page; the link as shown once. */
+async function createSignupLink(page: Page, note: string, options: { expiry?: string; holderPicks?: boolean } = {}): Promise<string> {
+  const section = page.getByRole('region', { name: 'Signup links' });
+  await section.getByRole('button', { name: 'Create a signup link' }).click();
+  await section.getByLabel('Who is it for? (optional)').fill(note);
+  if (options.expiry) await section.getByLabel('Works for').selectOption({ label: options.expiry });
+  if (options.holderPicks) await section.getByRole('checkbox', { name: 'Let them choose which numbers to connect' }).check();
+  await section.getByRole('button', { name: 'Create link' }).click();
+  const field = section.getByRole('textbox', { name: 'Signup link' });
+  await expect(field).toBeVisible();
+  const link = await field.inputValue();
+  expect(link).toMatch(/\/signup-link#[A-Za-z0-9_-]{43}$/);
+  return link;
+}
+
+function linkItem(page: Page, note: string) {
+  return page
+    .getByRole('list', { name: 'Your signup links' })
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('heading', { name: `Link for ${note}` }) });
+}
+
+test.describe('Onboarding by signup link', () => {
+  test('an admin creates a link; someone without an account completes Embedded Signup through it; the admin follows live and connects the numbers', async ({ page, browser }, testInfo) => {
+    const admin = createAdminUser();
+    await signUp(page, admin);
+    await expect(page).toHaveURL(/\/overview$/);
+    const business = await createSandboxBusiness('E2E Link Bakery');
+    await openWhatsapp(page);
+    const link = await createSignupLink(page, 'Maria', { expiry: '3 days' });
+    const item = linkItem(page, 'Maria');
+    await expect(item).toContainText('Not opened yet');
+
+    // The holder: a separate browser context with no account and no session.
+    const holderContext = await browser.newContext();
+    const stopRecording = recordForSecretScan(holderContext, `${testInfo.titlePath.slice(1).join(' › ')} (link holder)`);
+    try {
+      const holder = await holderContext.newPage();
+      await holder.goto(link);
+      await expect(holder.getByRole('heading', { level: 1, name: 'Connect WhatsApp' })).toBeVisible();
+      await expect(holder.getByText(`${admin.name} at ${admin.accountName} invites you to connect your WhatsApp Business numbers`)).toBeVisible();
+      await expect(holder.getByRole('heading', { name: `What ${admin.accountName} will get` })).toBeVisible();
+      await expect(holder.getByText('The WhatsApp Business Accounts you choose in Meta’s window')).toBeVisible();
+      // The admin's page follows without a reload.
+      await expect(item).toContainText('Opened');
+
+      // First try: the holder closes Meta's window; the admin sees at which step.
+      await consentInPopup(holder, () => holder.getByRole('button', { name: 'Continue with Meta' }).click(), null, { action: 'Cancel' });
+      await expect(holder.getByRole('status').filter({ hasText: 'You closed Meta’s window at the “business account selection” step' })).toBeVisible();
+      await expect(item).toContainText('Cancelled');
+      await expect(item).toContainText('They closed Meta’s window at the “business account selection” step');
+
+      // Second try: the holder goes through; the admin is asked to pick.
+      await consentInPopup(holder, () => holder.getByRole('button', { name: 'Continue with Meta' }).click(), business.name);
+      await expect(holder.getByText(`${admin.name} at ${admin.accountName} now chooses which numbers to connect`)).toBeVisible();
+      await screenshot(holder, testInfo, 'signup-link-holder-finished');
+      await expect(item).toContainText('Pick the numbers');
+      await expect(item.getByRole('list', { name: 'Progress' })).toContainText('Started Meta’s sign-up');
+      await expect(item.getByRole('list', { name: 'Progress' })).toContainText('Consent given: 1 WhatsApp Business Account(s) with 1 number(s) shared');
+
+      await item.getByRole('button', { name: 'Pick the numbers' }).click();
+      await expect(picker(page).getByRole('heading', { name: 'Choose the numbers to connect' })).toBeVisible();
+      await pickAndConnect(page, [business.displayPhone]);
+      await expect(numberRow(page, business.displayPhone)).toContainText('Connected');
+      await expect(item).toContainText('Numbers connected');
+      await screenshot(page, testInfo, 'signup-link-admin-connected');
+
+      // The link worked once: opening it again explains why, in words.
+      await holder.goto('about:blank');
+      await holder.goto(link);
+      await expect(holder.getByRole('alert')).toContainText('This link cannot be used.');
+      await expect(holder.getByRole('alert')).toContainText(`This link was already used on`);
+      await expect(holder.getByRole('alert')).toContainText(`Ask ${admin.name} at ${admin.accountName} for a new link`);
+    } finally {
+      await stopRecording();
+      await holderContext.close();
+    }
+  });
+
+  test('the holder picks the numbers when the admin allowed it; a revoked link explains itself', async ({ page, browser }, testInfo) => {
+    const admin = createAdminUser();
+    await signUp(page, admin);
+    await expect(page).toHaveURL(/\/overview$/);
+    const business = await createSandboxBusiness('E2E Link Florist');
+    await openWhatsapp(page);
+    const link = await createSignupLink(page, 'Omar', { holderPicks: true });
+
+    const holderContext = await browser.newContext();
+    const stopRecording = recordForSecretScan(holderContext, `${testInfo.titlePath.slice(1).join(' › ')} (link holder)`);
+    try {
+      const holder = await holderContext.newPage();
+      await holder.goto(link);
+      await consentInPopup(holder, () => holder.getByRole('button', { name: 'Continue with Meta' }).click(), business.name);
+      await expect(holder.getByRole('heading', { name: `Choose the numbers ${admin.accountName} may use` })).toBeVisible();
+      await expect(linkItem(page, 'Omar')).toContainText('Waiting for their pick');
+      await holder.getByRole('checkbox', { name: business.displayPhone }).check();
+      await holder.getByRole('button', { name: 'Connect selected numbers' }).click();
+      await expect(holder.getByText(`${business.displayPhone} (${business.name}): Connected`)).toBeVisible();
+      await expect(linkItem(page, 'Omar')).toContainText('Numbers connected');
+      await expect(numberRow(page, business.displayPhone)).toContainText('Connected');
+
+      // A second link, revoked before use.
+      const revokedLink = await createSignupLink(page, 'Nobody');
+      await page.getByRole('button', { name: 'Done' }).click();
+      await linkItem(page, 'Nobody').getByRole('button', { name: 'Revoke Link for Nobody' }).click();
+      await expect(linkItem(page, 'Nobody')).toContainText('Revoked');
+      await holder.goto(revokedLink);
+      await expect(holder.getByRole('alert')).toContainText(`${admin.accountName} withdrew this link on`);
+    } finally {
+      await stopRecording();
+      await holderContext.close();
+    }
+  });
+});
