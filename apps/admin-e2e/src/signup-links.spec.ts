@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, recordForSecretScan, test } from './support/fixtures';
 import { createAdminUser, signUp } from './support/admin-user';
@@ -17,6 +18,14 @@ async function createSignupLink(page: Page, note: string, options: { expiry?: st
   const link = await field.inputValue();
   expect(link).toMatch(/\/signup-link#[A-Za-z0-9_-]{43}$/);
   return link;
+}
+
+/** Serious and critical axe violations, as in accessibility.spec.ts. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .flatMap((violation) => violation.nodes.map((node) => `${violation.id} (${violation.impact}): ${node.target.join(' ')}`));
 }
 
 function linkItem(page: Page, note: string) {
@@ -47,8 +56,10 @@ test.describe('Onboarding by signup link', () => {
       await expect(holder.getByText(`${admin.name} at ${admin.accountName} invites you to connect your WhatsApp Business numbers`)).toBeVisible();
       await expect(holder.getByRole('heading', { name: `What ${admin.accountName} will get` })).toBeVisible();
       await expect(holder.getByText('The WhatsApp Business Accounts you choose in Meta’s window')).toBeVisible();
+      expect(await seriousViolations(holder), 'the holder’s page').toEqual([]);
       // The admin's page follows without a reload.
       await expect(item).toContainText('Opened');
+      expect(await seriousViolations(page), 'the admin’s links').toEqual([]);
 
       // First try: the holder closes Meta's window; the admin sees at which step.
       await consentInPopup(holder, () => holder.getByRole('button', { name: 'Continue with Meta' }).click(), null, { action: 'Cancel' });
@@ -114,6 +125,30 @@ test.describe('Onboarding by signup link', () => {
       await holder.goto('about:blank');
       await holder.goto(revokedLink);
       await expect(holder.getByRole('alert').filter({ hasText: 'This link cannot be used.' })).toContainText(`${admin.accountName} withdrew this link on`);
+    } finally {
+      await stopRecording();
+      await holderContext.close();
+    }
+  });
+
+  test('a business Meta refuses: the holder is told, and the admin sees the failure with Meta’s error code', async ({ page, browser }, testInfo) => {
+    await signUp(page, createAdminUser());
+    await expect(page).toHaveURL(/\/overview$/);
+    await openWhatsapp(page);
+    const link = await createSignupLink(page, 'Initech');
+    const holderContext = await browser.newContext();
+    const stopRecording = recordForSecretScan(holderContext, `${testInfo.titlePath.slice(1).join(' › ')} (link holder)`);
+    try {
+      const holder = await holderContext.newPage();
+      await holder.goto(link);
+      await consentInPopup(holder, () => holder.getByRole('button', { name: 'Continue with Meta' }).click(), 'Initech Labs', { action: 'Close' });
+      await expect(holder.getByRole('alert').filter({ hasText: 'Meta stopped the sign-up' })).toContainText("Initech Labs can't onboard customers at the moment");
+      await expect(holder.getByRole('button', { name: 'Continue with Meta' })).toBeEnabled();
+      const item = linkItem(page, 'Initech');
+      await expect(item).toContainText('Failed');
+      await expect(item).toContainText("The sign-up failed: Initech Labs can't onboard customers at the moment");
+      await item.getByText('Details for support').click();
+      await expect(item).toContainText('Meta error code 524126, session ID');
     } finally {
       await stopRecording();
       await holderContext.close();
