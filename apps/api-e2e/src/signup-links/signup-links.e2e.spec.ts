@@ -1,8 +1,11 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import { getConnectionToken } from '@nestjs/mongoose';
+import type { Queue } from 'bullmq';
 import type { AuditEntryView, CreatedSignupLinkView, SignupLinkPublicView, SignupLinkView, WhatsAppStatusView } from '@waba/contracts';
 import type { Connection } from 'mongoose';
 import { Types } from 'mongoose';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { MAINTENANCE_QUEUE } from '../../../api/src/jobs/job-queues';
 import { embeddedSignup, phoneIdOf, type Sandbox } from '../support/meta-sandbox';
 import { openSocket } from '../support/sockets';
 import { useApiWithSandbox } from '../support/suite';
@@ -257,5 +260,33 @@ describe('Onboarding by signup link (API + Meta sandbox)', () => {
     expect(short.status).toBe(400);
     const anonymous = await (await holder()).post('/api/signup-links', { expiresIn: '1h', holderPicks: false });
     expect(anonymous.status).toBe(401);
+  });
+
+  it('keeps a link 30 days past its expiry so it can explain itself, then the retention task deletes it', async () => {
+    const admin = await createTenant(api.server);
+    const old = await createLink(admin);
+    const recent = await createLink(admin);
+    const links = api.app.get<Connection>(getConnectionToken()).collection('signup_links');
+    await links.updateOne({ _id: new Types.ObjectId(old.link.id) }, { $set: { expiresAt: new Date(Date.now() - 31 * 86_400_000) } });
+    await links.updateOne({ _id: new Types.ObjectId(recent.link.id) }, { $set: { expiresAt: new Date(Date.now() - 29 * 86_400_000) } });
+    const queue = api.app.get<Queue>(getQueueToken(MAINTENANCE_QUEUE));
+    const job = await queue.add('signup-link-retention', {});
+    for (const deadline = Date.now() + 15_000; !(await job.isCompleted()) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
+    expect((await linksOf(admin)).map((l) => l.id)).toEqual([recent.link.id]);
+    expect((await holderPost(await holder(), 'open', { token: recent.token })).status).toBe(410);
+  });
+});
+
+describe('Signup links against guessing (API)', () => {
+  let api: TestApp;
+  useApiWithSandbox((running) => ({ api } = running), { SIGNUP_LINK_REQUESTS_PER_ADDRESS_PER_MINUTE: '5' });
+
+  it('stops one address guessing tokens: different tokens share the address’s limit', async () => {
+    const browser = await new TestBrowser(api.server).visit();
+    const guess = () => browser.post('/api/signup-links/holder/open', { token: randomBytes(32).toString('base64url') });
+    for (let i = 0; i < 5; i++) expect((await guess()).status).toBe(404);
+    const limited = await guess();
+    expect(limited.status).toBe(429);
+    expect(limited.body.message).toMatch(/^Too many requests from your network address: at most 5 a minute\. Try again in \d+ seconds\.$/);
   });
 });
