@@ -189,6 +189,18 @@ describe('Onboarding by signup link (API + Meta sandbox)', () => {
     expect((await holderPost(browser, 'finish', { token, code, sessionInfo: { event: 'FINISH', wabaId } })).status).toBe(200);
   });
 
+  it('two windows finishing with one link at once: one consent goes through, the other is told to wait', async () => {
+    const admin = await createTenant(api.server);
+    const { token } = await createLink(admin);
+    const [first, second] = await Promise.all([embeddedSignup(sandbox, 'Acme Bakery'), embeddedSignup(sandbox, 'Acme Bakery')]);
+    const answers = await Promise.all([first, second].map(async ({ code, wabaId }) => holderPost(await holder(), 'finish', { token, code, sessionInfo: { event: 'FINISH', wabaId } })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect(answers.find((a) => a.status === 409)?.body.message).toBe('This link is being used in another window right now. Wait a moment, then reload this page.');
+    const [link] = await linksOf(admin);
+    expect(link.state).toBe('finished');
+    expect(link.progress.filter((p) => p.step === 'finished')).toHaveLength(1);
+  });
+
   it('expired: the holder is told when it expired and whom to ask; nothing reaches Meta', async () => {
     const admin = await createTenant(api.server, 'Acme');
     const { link, token } = await createLink(admin, { expiresIn: '1h', holderPicks: false });

@@ -81,3 +81,18 @@ export class SignupLink {
 }
 
 export const SignupLinkSchema = SchemaFactory.createForClass(SignupLink);
+
+/**
+ * The one claim of a link while its code is exchanged, keyed by the link's id: FerretDB can let two
+ * conditional updates of one document both succeed, but never two documents with one `_id`.
+ */
+@Schema({ collection: 'signup_link_claims' })
+export class SignupLinkClaim {
+  @Prop({ type: Types.ObjectId, required: true })
+  _id!: Types.ObjectId;
+
+  @Prop({ required: true })
+  claimedAt!: Date;
+}
+
+export const SignupLinkClaimSchema = SchemaFactory.createForClass(SignupLinkClaim);

@@ -11,7 +11,7 @@ import { ApiConfig } from '../config/api-config';
 import { ScheduledTasks } from '../jobs/scheduled-tasks';
 import { OAuthModule } from '../oauth/oauth.module';
 import { RealtimeModule } from '../realtime/realtime.module';
-import { SignupLink, SignupLinkSchema } from './signup-link.schema';
+import { SignupLink, SignupLinkClaim, SignupLinkClaimSchema, SignupLinkSchema } from './signup-link.schema';
 import { SignupLinkHolderController } from './signup-link-holder.controller';
 import { SignupLinkLimitGuard } from './signup-link-limit.guard';
 import { SignupLinksController } from './signup-links.controller';
@@ -19,7 +19,16 @@ import { SignupLinksRepository } from './signup-links.repository';
 import { SignupLinksService } from './signup-links.service';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: SignupLink.name, schema: SignupLinkSchema }]), AccountsModule, AuditModule, OAuthModule, RealtimeModule],
+  imports: [
+    MongooseModule.forFeature([
+      { name: SignupLink.name, schema: SignupLinkSchema },
+      { name: SignupLinkClaim.name, schema: SignupLinkClaimSchema },
+    ]),
+    AccountsModule,
+    AuditModule,
+    OAuthModule,
+    RealtimeModule,
+  ],
   controllers: [SignupLinksController, SignupLinkHolderController],
   providers: [SignupLinksRepository, SignupLinksService, SignupLinkLimitGuard],
 })

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { SignupLinkStep } from '@waba/contracts';
 import { Model, Types } from 'mongoose';
-import { SignupLink } from './signup-link.schema';
+import { isDuplicateKey } from '../common/errors/all-exceptions.filter';
+import { SignupLink, SignupLinkClaim } from './signup-link.schema';
 
 export interface SignupLinkProgressRecord {
   step: SignupLinkStep;
@@ -37,7 +38,10 @@ const PROGRESS_KEPT = 50;
 /** The only code that touches the signup_links collection. */
 @Injectable()
 export class SignupLinksRepository {
-  constructor(@InjectModel(SignupLink.name) private readonly links: Model<SignupLink>) {}
+  constructor(
+    @InjectModel(SignupLink.name) private readonly links: Model<SignupLink>,
+    @InjectModel(SignupLinkClaim.name) private readonly claims: Model<SignupLinkClaim>,
+  ) {}
 
   async create(
     link: Pick<SignupLinkRecord, 'accountId' | 'createdBy' | 'createdByName' | 'note' | 'holderPicks' | 'expiresAt'> & { tokenHash: string; progress: SignupLinkProgressRecord[] },
@@ -86,17 +90,29 @@ export class SignupLinksRepository {
   }
 
   /**
-   * Marks a live, unused link used in one conditional write, so two tabs finishing with the same
-   * link cannot both exchange a code (no transactions on FerretDB). Null when it was not live.
+   * Marks a live, unused link used, so two windows finishing with the same link cannot both
+   * exchange a code (no transactions on FerretDB). The claim document's unique `_id` decides who
+   * wins a race; the link's `usedAt` then says so. Null when the link was not live, or lost the race.
    */
   async claim(tokenHash: string, now: Date): Promise<SignupLinkRecord | null> {
-    const claimed = await this.links.findOneAndUpdate({ tokenHash, usedAt: null, revokedAt: null, expiresAt: { $gt: now } }, { $set: { usedAt: now } }, { new: true }).lean();
+    const live = await this.links.findOne({ tokenHash, usedAt: null, revokedAt: null, expiresAt: { $gt: now } }).lean();
+    if (!live) return null;
+    try {
+      await this.claims.create({ _id: live._id, claimedAt: now });
+    } catch (error) {
+      if (isDuplicateKey(error)) return null;
+      throw error;
+    }
+    const claimed = await this.links.findOneAndUpdate({ _id: live._id, revokedAt: null }, { $set: { usedAt: now } }, { new: true }).lean();
+    if (!claimed) await this.claims.deleteOne({ _id: live._id });
     return claimed ? toRecord(claimed) : null;
   }
 
   /** Undoes a claim whose code exchange failed, so the holder can try again. */
   async release(id: string): Promise<void> {
-    await this.links.updateOne({ _id: new Types.ObjectId(id), onboardingSessionId: null }, { $set: { usedAt: null } });
+    const _id = new Types.ObjectId(id);
+    await this.links.updateOne({ _id, onboardingSessionId: null }, { $set: { usedAt: null } });
+    await this.claims.deleteOne({ _id });
   }
 
   /** Revokes a link that was not used; null when it was used or revoked already. */
@@ -113,7 +129,11 @@ export class SignupLinksRepository {
 
   /** Links that stopped working a while ago go: used, revoked or expired before `before`. */
   async deleteOutdated(before: Date): Promise<number> {
-    const result = await this.links.deleteMany({ expiresAt: { $lt: before } });
+    const outdated = await this.links.find({ expiresAt: { $lt: before } }, { _id: 1 }).lean();
+    const ids = outdated.map((link) => link._id);
+    if (ids.length === 0) return 0;
+    await this.claims.deleteMany({ _id: { $in: ids } });
+    const result = await this.links.deleteMany({ _id: { $in: ids } });
     return result.deletedCount;
   }
 }
