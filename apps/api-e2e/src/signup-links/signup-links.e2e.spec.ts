@@ -5,7 +5,6 @@ import type { AuditEntryView, CreatedSignupLinkView, SignupLinkPublicView, Signu
 import type { Connection } from 'mongoose';
 import { Types } from 'mongoose';
 import { createHash, randomBytes } from 'node:crypto';
-import { MAINTENANCE_QUEUE } from '../../../api/src/jobs/job-queues';
 import { embeddedSignup, phoneIdOf, type Sandbox } from '../support/meta-sandbox';
 import { openSocket } from '../support/sockets';
 import { useApiWithSandbox } from '../support/suite';
@@ -281,7 +280,7 @@ describe('Onboarding by signup link (API + Meta sandbox)', () => {
     const links = api.app.get<Connection>(getConnectionToken()).collection('signup_links');
     await links.updateOne({ _id: new Types.ObjectId(old.link.id) }, { $set: { expiresAt: new Date(Date.now() - 31 * 86_400_000) } });
     await links.updateOne({ _id: new Types.ObjectId(recent.link.id) }, { $set: { expiresAt: new Date(Date.now() - 29 * 86_400_000) } });
-    const queue = api.app.get<Queue>(getQueueToken(MAINTENANCE_QUEUE));
+    const queue = api.app.get<Queue>(getQueueToken('maintenance'));
     const job = await queue.add('signup-link-retention', {});
     for (const deadline = Date.now() + 15_000; !(await job.isCompleted()) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
     expect((await linksOf(admin)).map((l) => l.id)).toEqual([recent.link.id]);
