@@ -60,6 +60,7 @@ export default defineConfig({
           SANDBOX_PORT: sandboxPort,
           AUTH_RATE_LIMIT_PER_MINUTE: '1000',
           META_CALLS_PER_ADDRESS_PER_MINUTE: '1000',
+          SIGNUP_LINK_REQUESTS_PER_ADDRESS_PER_MINUTE: '1000',
           LOGIN_ATTEMPTS_PER_ACCOUNT_PER_15_MINUTES: '1000',
           WABA_DATA_DIR: dataDir,
         },

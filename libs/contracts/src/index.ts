@@ -11,3 +11,4 @@ export * from './lib/whatsapp/event-words';
 export * from './lib/overview/overview.dto';
 export * from './lib/whatsapp/onboarding-attempts.dto';
 export * from './lib/whatsapp/onboarding-words';
+export * from './lib/signup-links/signup-links.dto';

@@ -5,7 +5,7 @@
  * `test-results/secret-scan/browser.ndjson`; `zz-secret-scan.spec.ts`, which runs last, searches
  * them and the API's log for every secret the run created.
  */
-import { test as base, expect, type Response, type WebSocket } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Response, type WebSocket } from '@playwright/test';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SECRET_REQUEST_FIELDS } from '../../../api-e2e/src/support/secret-scan';
@@ -52,22 +52,33 @@ function recordFrames(socket: WebSocket, testTitle: string): void {
   });
 }
 
+/**
+ * Records one browser context for the secret scan (the test's own context is recorded
+ * automatically; a second context, such as a signed-out visitor's, is passed here). The returned
+ * function waits for the recordings and stops recording.
+ */
+export function recordForSecretScan(context: BrowserContext, title: string): () => Promise<void> {
+  const pending = new Set<Promise<void>>();
+  const onResponse = (response: Response) => {
+    const recording = recordResponse(response, title).finally(() => pending.delete(recording));
+    pending.add(recording);
+  };
+  context.on('response', onResponse);
+  const watchPage = (page: import('@playwright/test').Page) => page.on('websocket', (socket) => recordFrames(socket, title));
+  context.pages().forEach(watchPage);
+  context.on('page', watchPage);
+  return async () => {
+    await Promise.all(pending);
+    context.off('response', onResponse);
+  };
+}
+
 export const test = base.extend<{ secretScanRecorder: void }>({
   secretScanRecorder: [
     async ({ context }, use, testInfo) => {
-      const title = testInfo.titlePath.slice(1).join(' › ');
-      const pending = new Set<Promise<void>>();
-      const onResponse = (response: Response) => {
-        const recording = recordResponse(response, title).finally(() => pending.delete(recording));
-        pending.add(recording);
-      };
-      context.on('response', onResponse);
-      const watchPage = (page: import('@playwright/test').Page) => page.on('websocket', (socket) => recordFrames(socket, title));
-      context.pages().forEach(watchPage);
-      context.on('page', watchPage);
+      const stop = recordForSecretScan(context, testInfo.titlePath.slice(1).join(' › '));
       await use();
-      await Promise.all(pending);
-      context.off('response', onResponse);
+      await stop();
     },
     { auto: true },
   ],

@@ -26,6 +26,12 @@ export const appRoutes: Route[] = [
     loadComponent: () => import('./auth/accept-invitation.page').then((m) => m.AcceptInvitationPage),
   },
   {
+    // Public: a signup link's holder needs no account; the token is in the fragment.
+    path: 'signup-link',
+    title: 'Connect WhatsApp',
+    loadComponent: () => import('./signup-links/signup-link.page').then((m) => m.SignupLinkPage),
+  },
+  {
     path: '',
     canActivate: [authGuard],
     canActivateChild: [authGuard],

@@ -128,6 +128,44 @@ const EXPECTATIONS: Record<string, Expectation> = {
     variants: () => [{ name: 'a guessed token', body: { token: randomBytes(32).toString('base64url'), name: 'Eve', password: `pw-${fresh()}-long-enough` } }],
     expect: { anonymous: 404, forgedSession: 404, otherTenant: 404, missingCsrf: 403 },
   },
+  'GET /api/signup-links': { access: 'session', ownTenantOnly: true, variants: noIds, expect: { ...private401, otherTenant: 200 } },
+  'POST /api/signup-links': { access: 'session', ownTenantOnly: true, variants: () => [{ name: 'a link', body: { expiresIn: '1h', holderPicks: false } }], expect: { ...unsafe, otherTenant: 201 } },
+  'POST /api/signup-links/:id/revoke': {
+    access: 'session',
+    variants: (w) => [{ name: "victim's signup link", params: { id: w.victim.signupLinkId } }],
+    expect: { ...unsafe, otherTenant: 404 },
+  },
+  // Public: the link's token is the credential; a guessed one matches nothing.
+  ...Object.fromEntries(
+    (
+      [
+        ['open', {}],
+        ['progress', { step: 'cancelled', currentStep: 'PHONE_NUMBER_SETUP' }],
+        ['finish', { code: 'a-code' }],
+        ['confirm', { phoneNumberIds: ['1000000000000001'] }],
+      ] as const
+    ).map(([action, body]) => [
+      `POST /api/signup-links/holder/${action}`,
+      {
+        access: 'public',
+        variants: () => [{ name: 'a guessed token', body: { token: randomBytes(32).toString('base64url'), ...body } }],
+        expect: { anonymous: 404, forgedSession: 404, otherTenant: 404, missingCsrf: 403 },
+      } satisfies Expectation,
+    ]),
+  ),
+  'GET /api/integrations/whatsapp/onboarding-attempts': { access: 'session', ownTenantOnly: true, variants: noIds, expect: { ...private401, otherTenant: 200 } },
+  'POST /api/integrations/whatsapp/onboarding-attempts': {
+    access: 'session',
+    ownTenantOnly: true,
+    variants: () => [{ name: 'an attempt', body: { flow: 'embedded_signup' } }],
+    expect: { ...unsafe, otherTenant: 201 },
+  },
+  'POST /api/integrations/whatsapp/onboarding-attempts/:attemptId/ended': {
+    access: 'session',
+    variants: (w) => [{ name: "victim's attempt", params: { attemptId: w.victim.onboardingAttemptId }, body: { outcome: 'cancelled', currentStep: 'PHONE_NUMBER_SETUP' } }],
+    expect: { ...unsafe, otherTenant: 404 },
+  },
+  'GET /api/operator/onboarding-funnel': { access: 'operator', variants: noIds, expect: { ...private401, otherTenant: 403, wrongRole: 403 } },
   'GET /api/audit-log': { access: 'session', ownTenantOnly: true, variants: () => [{ name: 'limit', query: 'limit=500' }], expect: { ...private401, otherTenant: 200 } },
   'GET /api/events': { access: 'session', ownTenantOnly: true, variants: () => [{ name: 'all types', query: 'page=1&pageSize=100' }], expect: { ...private401, otherTenant: 200 } },
   'GET /api/overview': { access: 'session', ownTenantOnly: true, variants: noIds, expect: { ...private401, otherTenant: 200 } },

@@ -166,11 +166,11 @@ export class ExchangeRecorder {
         allowed.add(state);
       }
     }
-    // An invitation link (`…/invite#<token>`) is shown once, in the answer that creates it.
+    // An invitation or signup link (`…/invite#<token>`, `…/signup-link#<token>`) is shown once, in the answer that creates it.
     const link = (response.body as { link?: unknown } | undefined)?.link;
     const invitationToken = typeof link === 'string' ? safeUrl(link)?.hash.slice(1) : undefined;
     if (invitationToken && invitationToken.length >= 4) {
-      this.secrets.add('invitation token', invitationToken);
+      this.secrets.add(typeof link === 'string' && link.includes('/signup-link#') ? 'signup link token' : 'invitation token', invitationToken);
       allowed.add(invitationToken);
     }
     // A number's two-step PIN leaves the API in one answer only: an owner's audited reveal.

@@ -53,6 +53,10 @@ export interface SecurityWorld {
     oauthState: string;
     /** An invitation of the victim's tenant nobody accepted yet. */
     pendingInvitationId: string;
+    /** A signup link of the victim's tenant, not opened yet. */
+    signupLinkId: string;
+    /** An onboarding attempt of the victim's tenant, Meta's popup still open. */
+    onboardingAttemptId: string;
   };
   /** An admin (not the owner) of the victim's tenant, or undefined when the app offers no way to add one. */
   admin?: { browser: RecordingBrowser; email: string; password: string; userId: string };
@@ -112,6 +116,12 @@ export async function buildSecurityWorld(api: TestApp, sandbox: Sandbox): Promis
   if (accepted.status !== 201 && accepted.status !== 200) throw new Error(`victim admin accept: ${accepted.status} ${JSON.stringify(accepted.body)}`);
   const admin: SecurityWorld['admin'] = { browser: joining, email: adminEmail, password: adminPassword, userId: (accepted.body as { user: { id: string } }).user.id };
   const pendingInvitationId = (await invitationToken(`victim-pending-${randomBytes(5).toString('hex')}@example.com`)).id;
+  const signupLink = await victim.browser.post('/api/signup-links', { expiresIn: '24h', holderPicks: false });
+  if (signupLink.status !== 201) throw new Error(`victim signup link: ${signupLink.status} ${JSON.stringify(signupLink.body)}`);
+  const signupLinkId = (signupLink.body as { id: string }).id;
+  const attempt = await victim.browser.post('/api/integrations/whatsapp/onboarding-attempts', { flow: 'embedded_signup' });
+  if (attempt.status !== 201) throw new Error(`victim onboarding attempt: ${attempt.status} ${JSON.stringify(attempt.body)}`);
+  const onboardingAttemptId = (attempt.body as { id: string }).id;
 
   const attacker = await createRecordedTenant(api.server, recorder, 'Attacker');
   harvestSandbox();
@@ -127,6 +137,8 @@ export async function buildSecurityWorld(api: TestApp, sandbox: Sandbox): Promis
       sessionId: session.id,
       oauthState,
       pendingInvitationId,
+      signupLinkId,
+      onboardingAttemptId,
     },
     admin,
     attacker: { ...attacker, accountId: attacker.session.account.id },
@@ -146,6 +158,7 @@ export async function victimSnapshot(world: SecurityWorld): Promise<Record<strin
     me: await read('/api/auth/me'),
     users: await read('/api/accounts/users'),
     invitations: await read('/api/accounts/invitations'),
+    signupLinks: await read('/api/signup-links'),
     numbers: await read('/api/phone-numbers'),
     status: await read('/api/integrations/whatsapp/oauth/status'),
     onboarding: await read(`/api/integrations/whatsapp/onboarding/${sessionId}`),

@@ -13,6 +13,7 @@ import { OverviewModule } from '../overview/overview.module';
 import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
 import { RealtimeGatewayModule } from '../realtime/realtime-gateway.module';
 import { RedisModule } from '../redis/redis.module';
+import { SignupLinksModule } from '../signup-links/signup-links.module';
 import { TokenRefreshModule } from '../token-refresh/token-refresh.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { CommonModule } from '../common/common.module';
@@ -55,6 +56,7 @@ export class AppModule implements NestModule {
         AuditModule,
         PhoneNumbersModule,
         OAuthModule,
+        SignupLinksModule,
         TokenRefreshModule.forRole(config),
         webhooks,
         OverviewModule.with(webhooks),

@@ -110,6 +110,18 @@ export class ApiConfig {
   @Min(1)
   META_CALLS_PER_ADDRESS_PER_MINUTE = 60;
 
+  /** Requests per minute and client address to the public signup-link routes (opening, reporting progress, finishing). */
+  @Transform(toInt)
+  @IsInt({ message: 'SIGNUP_LINK_REQUESTS_PER_ADDRESS_PER_MINUTE must be an integer' })
+  @Min(1)
+  SIGNUP_LINK_REQUESTS_PER_ADDRESS_PER_MINUTE = 30;
+
+  /** The same per signup link, whoever holds it. */
+  @Transform(toInt)
+  @IsInt({ message: 'SIGNUP_LINK_REQUESTS_PER_LINK_PER_MINUTE must be an integer' })
+  @Min(1)
+  SIGNUP_LINK_REQUESTS_PER_LINK_PER_MINUTE = 20;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' })
   LOG_LEVEL = 'info';
 

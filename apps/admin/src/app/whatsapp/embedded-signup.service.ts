@@ -1,6 +1,7 @@
 import { DOCUMENT } from '@angular/common';
 import { inject, Injectable, InjectionToken } from '@angular/core';
 import type { EmbeddedSignupConfigView, EmbeddedSignupEvent, EmbeddedSignupSessionInfo } from '@waba/contracts';
+import { SIGNUP_SCREEN_NAME } from '@waba/contracts/onboarding-words';
 import { embeddedSignupExtras } from '@waba/meta-graph/embedded-signup';
 import { readSignupMessage, type SignupMessage } from './embedded-signup-message';
 import { OnboardingAttemptsService } from './onboarding-attempts.service';
@@ -25,9 +26,6 @@ export const FACEBOOK_SDK_LOADER = new InjectionToken<(sdkUrl: string) => Promis
     return (sdkUrl: string) => loadSdkScript(document, sdkUrl);
   },
 });
-
-/** Meta's screen names (`current_step`), the only form the API records. */
-const SCREEN_NAME = /^[A-Z0-9_]{1,64}$/;
 
 /** How long to wait for the session-info message once the login callback has come (it usually came first). */
 export const SESSION_INFO_WAIT_MS = 1000;
@@ -76,7 +74,7 @@ export class EmbeddedSignupService {
     await this.attempts.ended(
       attemptId,
       outcome.kind === 'cancelled'
-        ? { outcome: 'cancelled', ...(outcome.step && SCREEN_NAME.test(outcome.step) ? { currentStep: outcome.step } : {}) }
+        ? { outcome: 'cancelled', ...(outcome.step && SIGNUP_SCREEN_NAME.test(outcome.step) ? { currentStep: outcome.step } : {}) }
         : {
             outcome: 'error',
             errorMessage: outcome.message.slice(0, 500),

@@ -54,6 +54,8 @@ describe('WhatsappPage', () => {
     backend.expectOne(STATUS_URL).flush(status);
     backend.expectOne((request) => request.url === '/api/audit-log').flush([]);
     (await vi.waitFor(() => backend.expectOne((request) => request.url === '/api/integrations/whatsapp/onboarding-attempts'))).flush([]);
+    // The signup links section on this page (its own spec: signup-links-section.component.spec.ts).
+    backend.expectOne('/api/signup-links').flush([]);
     await vi.waitFor(async () => {
       await settle();
       expect(text()).toMatch(/Connect your WhatsApp Business numbers|Your WhatsApp Business Accounts/);

@@ -24,6 +24,7 @@ import { NumberPinComponent } from './number-pin.component';
 import { SessionService } from '../core/session/session.service';
 import { OnboardingPickerComponent } from './onboarding-picker.component';
 import { OAUTH_START_URL, WhatsappService } from './whatsapp.service';
+import { SignupLinksSectionComponent } from '../signup-links/signup-links-section.component';
 import { WhatsappStateService } from './whatsapp-state.service';
 
 /** What the last consent attempt came to, shown above everything else. */
@@ -54,6 +55,7 @@ const AUDIT_PAGE_SIZE = 10;
     ImportTokenFormComponent,
     NumberPinComponent,
     OnboardingAttemptsComponent,
+    SignupLinksSectionComponent,
   ],
   templateUrl: './whatsapp.page.html',
   styleUrl: './whatsapp.page.scss',

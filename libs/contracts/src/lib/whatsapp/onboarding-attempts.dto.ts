@@ -1,8 +1,9 @@
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { SIGNUP_SCREEN_NAME } from './onboarding-words';
 
-/** How an onboarding attempt began: the popup, the full-page redirect, a pasted token. */
-export type OnboardingAttemptFlow = 'embedded_signup' | 'oauth' | 'import';
-export const ONBOARDING_ATTEMPT_FLOWS: OnboardingAttemptFlow[] = ['embedded_signup', 'oauth', 'import'];
+/** How an onboarding attempt began: the popup, the full-page redirect, a pasted token, a signup link's holder. */
+export type OnboardingAttemptFlow = 'embedded_signup' | 'oauth' | 'import' | 'signup_link';
+export const ONBOARDING_ATTEMPT_FLOWS: OnboardingAttemptFlow[] = ['embedded_signup', 'oauth', 'import', 'signup_link'];
 
 /** The funnel's steps, in order; an attempt's `reachedStep` is the last one it got to. */
 export type OnboardingAttemptStep = 'started' | 'consent_finished' | 'numbers_offered' | 'numbers_picked' | 'connected';
@@ -64,7 +65,7 @@ export class EndOnboardingAttemptRequest {
 
   /** Meta's `current_step` screen name. */
   @IsOptional()
-  @Matches(/^[A-Z0-9_]{1,64}$/, { message: 'currentStep must be a screen name such as PHONE_NUMBER_SETUP' })
+  @Matches(SIGNUP_SCREEN_NAME, { message: 'currentStep must be a screen name such as PHONE_NUMBER_SETUP' })
   currentStep?: string;
 
   @IsOptional()

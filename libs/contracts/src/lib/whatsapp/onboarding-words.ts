@@ -14,7 +14,11 @@ export const ONBOARDING_FLOW_LABELS: Record<OnboardingAttemptFlow, string> = {
   embedded_signup: "Meta's popup (Embedded Signup)",
   oauth: 'Full-page Meta login',
   import: 'Import with an access token',
+  signup_link: "A signup link's holder, in Meta's popup",
 };
+
+/** What Meta's `current_step` screen names look like; the only form of them we record. */
+export const SIGNUP_SCREEN_NAME = /^[A-Z0-9_]{1,64}$/;
 
 /** Embedded Signup's screens where people leave most (Meta's `current_step` names), in words. */
 const SIGNUP_SCREENS: Record<string, string> = {

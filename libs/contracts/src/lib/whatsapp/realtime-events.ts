@@ -1,3 +1,4 @@
+import type { SignupLinkView } from '../signup-links/signup-links.dto';
 import type { TenantEventView } from './events.dto';
 import type { OnboardingAttemptView } from './onboarding-attempts.dto';
 import type { ConnectionView, OnboardingSessionView, PhoneNumberView } from './whatsapp.dto';
@@ -12,4 +13,5 @@ export type TenantRealtimeEvent =
   | { type: 'onboarding.updated'; session: OnboardingSessionView }
   | { type: 'connection.updated'; connection: ConnectionView }
   | { type: 'event.created'; event: TenantEventView }
-  | { type: 'onboarding-attempt.updated'; attempt: OnboardingAttemptView };
+  | { type: 'onboarding-attempt.updated'; attempt: OnboardingAttemptView }
+  | { type: 'signup-link.updated'; link: SignupLinkView };
