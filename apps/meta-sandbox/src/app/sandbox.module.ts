@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { SandboxClock } from './common/sandbox-clock';
 import { ControlController } from './control/control.controller';
+import { HealthControlController } from './control/health-control.controller';
 import { TokenSummariesService } from './control/token-summaries.service';
 import { WorldAdminService } from './control/world-admin.service';
 import { DialogController } from './dialog/dialog.controller';
@@ -27,7 +28,7 @@ export class SandboxModule {
     return {
       module: SandboxModule,
       // Order matters: the catch-all Graph routes (`/:version/:id/...`) must come last.
-      controllers: [ControlController, DialogController, OAuthController, GraphController],
+      controllers: [ControlController, HealthControlController, DialogController, OAuthController, GraphController],
       providers: [
         { provide: SANDBOX_OPTIONS, useValue: options },
         SandboxClock,
