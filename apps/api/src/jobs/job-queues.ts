@@ -29,8 +29,8 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
   // is no longer due at that time, so a completed job can go after an hour (a late duplicate finds it not due).
   [TOKEN_CHECKS_QUEUE]: { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: KEEP_FAILED },
   [MAINTENANCE_QUEUE]: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: { count: 100 }, removeOnFail: KEEP_FAILED },
-  // A job id is the WABA's: removed once done, so the next webhook that changes it queues a new read.
-  [NUMBER_HEALTH_QUEUE]: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: { age: 24 * 3600, count: 1000 } },
+  // A job id is the WABA's and a time slot's (number-health/number-health-jobs.ts), so keeping an hour of completed ones is safe.
+  [NUMBER_HEALTH_QUEUE]: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: KEEP_FAILED },
 };
 
 /**

@@ -14,8 +14,9 @@ const WEBHOOK_SETTLE_MS = 2_000;
 const ADD_CHUNK = 500;
 
 /**
- * Number-health refreshes as jobs, one per WABA: the job id is the WABA's, and BullMQ ignores an
- * add whose id is waiting, so a webhook burst, the schedule and several instances queue one read.
+ * Number-health refreshes as jobs, one per WABA and time slot: the job id is the WABA's and the
+ * slot's, and BullMQ ignores an add whose id exists, so a webhook burst, the schedule and several
+ * instances queue one read per slot; a failed job (kept for operators) never blocks a later slot.
  */
 @Injectable()
 export class NumberHealthJobs {
@@ -23,20 +24,20 @@ export class NumberHealthJobs {
 
   /** A webhook said something about the WABA changed (account, quality, name). */
   async refreshSoon(accountId: string, wabaId: string): Promise<void> {
-    await this.queue.add('refresh', { accountId, wabaId } satisfies RefreshJobData, { jobId: jobIdOf(wabaId), delay: WEBHOOK_SETTLE_MS });
+    await this.queue.add('refresh', { accountId, wabaId } satisfies RefreshJobData, { jobId: jobIdOf(wabaId, 'webhook', WEBHOOK_SETTLE_MS), delay: WEBHOOK_SETTLE_MS });
   }
 
   /** The schedule: every connected WABA of every tenant. */
-  async refreshAll(wabas: Array<{ accountId: string; wabaId: string }>): Promise<{ queued: number }> {
+  async refreshAll(wabas: Array<{ accountId: string; wabaId: string }>, everyMs: number): Promise<{ queued: number }> {
     for (let i = 0; i < wabas.length; i += ADD_CHUNK) {
-      await this.queue.addBulk(wabas.slice(i, i + ADD_CHUNK).map((data) => ({ name: 'refresh', data, opts: { jobId: jobIdOf(data.wabaId) } })));
+      await this.queue.addBulk(wabas.slice(i, i + ADD_CHUNK).map((data) => ({ name: 'refresh', data, opts: { jobId: jobIdOf(data.wabaId, 'schedule', everyMs) } })));
     }
     return { queued: wabas.length };
   }
 }
 
-function jobIdOf(wabaId: string): string {
-  return `waba-${wabaId}`;
+function jobIdOf(wabaId: string, cause: 'webhook' | 'schedule', slotMs: number): string {
+  return `${cause}-${wabaId}-${Math.floor(Date.now() / slotMs)}`;
 }
 
 /** Runs the refreshes (processes whose INSTANCE_ROLE runs jobs). */

@@ -17,7 +17,7 @@ export class NumberHealthController {
     return this.health.list(tenant);
   }
 
-  @ApiRoute({ summary: 'Check now: read every connected WABA from Meta again (one Graph call per WABA)', returns: 'NumberHealthListView', errors: [401, 429, 503] })
+  @ApiRoute({ summary: 'Check now: read every connected WABA from Meta again (one Graph call per WABA)', returns: 'NumberHealthListView', errors: [401, 403, 429, 503] })
   @Post('check')
   @LimitMetaCalls('number health check')
   @HttpCode(200)
@@ -28,7 +28,7 @@ export class NumberHealthController {
   @ApiRoute({
     summary: "The fix 'subscribe again': subscribe our app to the WABA's webhooks (this also removes a callback override set elsewhere)",
     returns: ['NumberHealthView'],
-    errors: [400, 401, 404, 429, 503],
+    errors: [400, 401, 403, 404, 429, 503],
   })
   @Post('wabas/:wabaId/resubscribe')
   @LimitMetaCalls('subscribe again')
@@ -40,7 +40,7 @@ export class NumberHealthController {
   @ApiRoute({
     summary: "The fix 'register again': register the number on the Cloud API with the two-step PIN we keep (one attempt; Meta allows 10 per 72 hours)",
     returns: ['NumberHealthView'],
-    errors: [400, 401, 404, 429, 503],
+    errors: [400, 401, 403, 404, 429, 503],
   })
   @Post(':phoneNumberId/re-register')
   @LimitMetaCalls('register again')

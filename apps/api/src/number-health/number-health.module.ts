@@ -48,9 +48,7 @@ export class NumberHealthModule implements OnModuleInit {
     this.domainEvents.on('waba.meta-changed', ({ accountId, wabaId }) => {
       this.jobs.refreshSoon(accountId, wabaId).catch((error: Error) => this.logger.warn(`Queueing a number-health refresh failed: ${error.message}`));
     });
-    this.domainEvents.on('waba.connected', ({ accountId, wabaId }) => {
-      this.jobs.refreshSoon(accountId, wabaId).catch((error: Error) => this.logger.warn(`Queueing a number-health refresh failed: ${error.message}`));
-    });
-    this.tasks.register('number-health-refresh', this.config.NUMBER_HEALTH_INTERVAL_MINUTES * 60_000, async () => this.jobs.refreshAll(await this.health.connectedWabas()));
+    const everyMs = this.config.NUMBER_HEALTH_INTERVAL_MINUTES * 60_000;
+    this.tasks.register('number-health-refresh', everyMs, async () => this.jobs.refreshAll(await this.health.connectedWabas(), everyMs));
   }
 }

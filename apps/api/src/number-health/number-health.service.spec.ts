@@ -141,16 +141,12 @@ describe('NumberHealthService', () => {
     ]);
   });
 
-  it('says nothing of a first verdict that is "can send", but records a first "cannot send"', async () => {
-    graph.getWabaHealth.calledWith(TOKEN, WABA_ID).mockResolvedValue(aWabaRead());
-    previously(null);
-    await service.refreshWaba(ACCOUNT_ID, WABA_ID);
-    expect(events.record).not.toHaveBeenCalled();
-
-    graph.getWabaHealth.mockReset();
+  it('records nothing for the first verdict of a number, even "cannot send": it is no change', async () => {
     graph.getWabaHealth.calledWith(TOKEN, WABA_ID).mockResolvedValue(aWabaRead({}, 'BLOCKED'));
-    await service.refreshWaba(ACCOUNT_ID, WABA_ID);
-    expect(events.record).toHaveBeenCalledTimes(1);
+    previously(null);
+    const [view] = await service.refreshWaba(ACCOUNT_ID, WABA_ID);
+    expect(view.verdict).toBe('cannot_send');
+    expect(events.record).not.toHaveBeenCalled();
   });
 
   it('stores what Meta now says of the number (quality, limit, name) through the phone-numbers service', async () => {

@@ -171,10 +171,13 @@ export class NumberHealthService {
     return { ...number, ...facts };
   }
 
-  /** A verdict that changed (or a first one that is not "can send") is an event on the tenant's Events page, live. */
+  /**
+   * A verdict that changed is an event on the tenant's Events page, live. The first verdict of a
+   * number is no change (the WhatsApp page and the Overview show it), so it records nothing.
+   */
   private async recordChange(accountId: string, previous: NumberHealthRecord | null, next: Omit<NumberHealthRecord, 'accountId'>): Promise<void> {
-    if (previous ? previous.verdict === next.verdict : next.verdict === 'can_send') return;
-    const title = `${next.displayPhone}: ${changeWords(previous?.verdict ?? null, next.verdict)}`;
+    if (!previous || previous.verdict === next.verdict) return;
+    const title = `${next.displayPhone}: ${changeWords(previous.verdict, next.verdict)}`;
     await this.events.record([
       {
         accountId,
@@ -191,11 +194,11 @@ export class NumberHealthService {
         },
       },
     ]);
-    this.logger.log(`Number ${next.phoneNumberId} of tenant ${accountId}: ${previous?.verdict ?? 'none'} → ${next.verdict}`);
+    this.logger.log(`Number ${next.phoneNumberId} of tenant ${accountId}: ${previous.verdict} → ${next.verdict}`);
   }
 }
 
-function changeWords(previous: NumberVerdict | null, next: NumberVerdict): string {
+function changeWords(previous: NumberVerdict, next: NumberVerdict): string {
   if (next === 'can_send') return 'can send again';
   if (next === 'limited') return previous === 'cannot_send' ? 'can send again, with limits' : 'sending is limited';
   return 'cannot send';
