@@ -193,8 +193,6 @@ describe('Number health (GET /api/number-health, POST /api/number-health/check a
         .map(([key]) => key)
         .sort(),
     ).toEqual([...keys].sort());
-    // What Meta said is kept for the WhatsApp page too.
-    expect(((await tenant.browser.get('/api/phone-numbers')).body.wabas[0].numbers as Array<{ phoneNumberId: string }>).find((n) => n.phoneNumberId === main())).toBeDefined();
   });
 
   it('reads the WABA again on its own when a webhook says the number changed', async () => {

@@ -3,7 +3,7 @@
 // last webhook, registration, number status, quality, limit, throughput, name) and says, in
 // words, whether it passes, why it matters, what to do and which button fixes it.
 import type { HealthCheckKey, HealthCheckOutcome, HealthCheckView, NumberVerdict } from '@waba/contracts';
-import type { HealthEntity, HealthStatus, PhoneNumberWithHealth, SubscribedApp } from '@waba/meta-graph';
+import { readHealthStatus, type HealthEntity, type PhoneNumberWithHealth, type SubscribedApp } from '@waba/meta-graph';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** An expiry closer than this is a warning (as the WhatsApp page's credential badge says). */
@@ -84,7 +84,8 @@ const ENTITY_WORDS: Record<HealthEntity['entity_type'], string> = {
 
 function metaHealthCheck(input: HealthInputs): HealthCheckView {
   const label = "Meta's messaging health";
-  const health: HealthStatus | undefined = input.fresh?.health_status;
+  // Read defensively: Meta adds entity types and values over time (libs/meta-graph health-status.ts).
+  const health = readHealthStatus(input.fresh?.health_status);
   if (!health)
     return input.readFailure ? unreadable('meta_health', label, input) : check('meta_health', label, { outcome: 'unknown', summary: 'Meta did not report a messaging health for this number.' });
   const blocked = health.entities.filter((e) => e.can_send_message === 'BLOCKED');

@@ -6,7 +6,6 @@ import { DomainEvents } from '../common/events/domain-events';
 import type { ApiConfig } from '../config/api-config';
 import type { CredentialsService } from '../credentials/credentials.service';
 import type { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
-import type { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import type { RealtimePublisher } from '../realtime/realtime-publisher';
 import { readableCipher } from '../testing/doubles';
 import { ACCOUNT_ID, aConnectionRecord, aGraphError, aPhoneNumberRecord, APP_ID, aTenant, aWabaRecord, CONNECTION_ID, PHONE_NUMBER_ID, WABA_ID } from '../testing/factories';
@@ -60,7 +59,6 @@ function aWabaRead(overrides: Partial<WabaHealthRead> = {}, canSend: 'AVAILABLE'
 describe('NumberHealthService', () => {
   let repository: MockProxy<NumberHealthRepository>;
   let numbers: MockProxy<PhoneNumbersRepository>;
-  let phoneNumbers: MockProxy<PhoneNumbersService>;
   let credentials: MockProxy<CredentialsService>;
   let graph: MockProxy<MetaGraphClient>;
   let audit: MockProxy<AuditService>;
@@ -73,7 +71,6 @@ describe('NumberHealthService', () => {
   beforeEach(() => {
     repository = strictMock('repository');
     numbers = strictMock('numbers');
-    phoneNumbers = strictMock('phoneNumbers');
     credentials = strictMock('credentials');
     graph = strictMock('graph');
     audit = strictMock('audit');
@@ -81,7 +78,7 @@ describe('NumberHealthService', () => {
     realtime = strictMock('realtime');
     domainEvents = new DomainEvents();
     const config = { META_APP_ID: APP_ID, publicUrl: 'https://waba.example' } as ApiConfig;
-    service = new NumberHealthService(repository, numbers, phoneNumbers, credentials, graph, readableCipher(), audit, events, realtime, domainEvents, clock, config);
+    service = new NumberHealthService(repository, numbers, credentials, graph, readableCipher(), audit, events, realtime, domainEvents, clock, config);
 
     numbers.findWaba.calledWith(ACCOUNT_ID, WABA_ID).mockResolvedValue(aWabaRecord());
     numbers.listNumbersOfWaba.calledWith(ACCOUNT_ID, WABA_ID).mockResolvedValue([aPhoneNumberRecord({ encryptedPin: `enc(123456|${pinBinding(ACCOUNT_ID, PHONE_NUMBER_ID)})` })]);
@@ -149,18 +146,17 @@ describe('NumberHealthService', () => {
     expect(events.record).not.toHaveBeenCalled();
   });
 
-  it('stores what Meta now says of the number (quality, limit, name) through the phone-numbers service', async () => {
+  it("judges by what Meta says now, without touching the number's stored facts", async () => {
     const read = aWabaRead();
     const number = read.phone_numbers?.data[0];
     if (number) number.quality_rating = 'RED';
     graph.getWabaHealth.calledWith(TOKEN, WABA_ID).mockResolvedValue(read);
-    phoneNumbers.applyMetaChange.mockResolvedValue();
     previously('can_send');
 
     const [view] = await service.refreshWaba(ACCOUNT_ID, WABA_ID);
 
-    expect(phoneNumbers.applyMetaChange).toHaveBeenCalledWith(ACCOUNT_ID, PHONE_NUMBER_ID, expect.objectContaining({ qualityRating: 'RED' }));
     expect(view.verdict).toBe('limited');
+    expect(view.checks[0]).toMatchObject({ key: 'quality', outcome: 'limits' });
   });
 
   it('marks the credential for reconnecting when Meta refuses it, and the verdict says cannot send', async () => {

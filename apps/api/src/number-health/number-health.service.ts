@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { NumberHealthListView, NumberHealthView, NumberVerdict } from '@waba/contracts';
-import { MetaGraphClient, MetaGraphError, type PhoneNumberWithHealth, type WabaHealthRead } from '@waba/meta-graph';
+import { MetaGraphClient, MetaGraphError, type WabaHealthRead } from '@waba/meta-graph';
 import { AuditService } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { Clock } from '../common/clock/clock';
@@ -9,8 +9,8 @@ import { DomainError, InvalidRequestError, NotFoundError } from '../common/error
 import { DomainEvents } from '../common/events/domain-events';
 import { ApiConfig } from '../config/api-config';
 import { CredentialsService } from '../credentials/credentials.service';
-import { PhoneNumbersRepository, type PhoneNumberRecord, type WabaRecord } from '../phone-numbers/phone-numbers.repository';
-import { describeGraphError, factsOf, PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
+import { PhoneNumbersRepository, type WabaRecord } from '../phone-numbers/phone-numbers.repository';
+import { describeGraphError } from '../phone-numbers/phone-numbers.service';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { EventsService } from '../webhooks/events.service';
 import { evaluateNumberHealth, verdictLabel, type HealthInputs } from './number-health-rules';
@@ -24,7 +24,9 @@ type WabaRead = { read: WabaHealthRead | null; failure: HealthInputs['readFailur
 /**
  * One verdict per connected number: each refresh reads a WABA in one Graph call (its health,
  * `subscribed_apps` and every number with its `health_status`), adds our own facts (credential,
- * last webhook, registration) and stores the verdict. A change of verdict is a tenant event.
+ * last webhook, registration) and stores the verdict. A change of verdict is a tenant event. The
+ * number's stored facts (quality, limit, name) stay with "Test connection" and the webhooks, so a
+ * background read never moves the active number behind a person's back.
  */
 @Injectable()
 export class NumberHealthService {
@@ -33,7 +35,6 @@ export class NumberHealthService {
   constructor(
     private readonly repository: NumberHealthRepository,
     private readonly numbers: PhoneNumbersRepository,
-    private readonly phoneNumbers: PhoneNumbersService,
     private readonly credentials: CredentialsService,
     private readonly graph: MetaGraphClient,
     private readonly cipher: TokenCipher,
@@ -75,9 +76,8 @@ export class NumberHealthService {
     const freshById = new Map((read?.phone_numbers?.data ?? []).map((n) => [n.id, n]));
     const now = this.clock.now();
     const views: NumberHealthView[] = [];
-    for (let number of connected) {
+    for (const number of connected) {
       const fresh = freshById.get(number.phoneNumberId) ?? null;
-      if (fresh) number = await this.storeFacts(accountId, number, fresh);
       const result = evaluateNumberHealth({
         number: {
           phoneNumberId: number.phoneNumberId,
@@ -161,14 +161,6 @@ export class NumberHealthService {
       }
       return { read: null, failure: { credential: error.kind === 'credential', words } };
     }
-  }
-
-  /** What Meta said of the number is kept as the WhatsApp page shows it (quality, limit, name ...). */
-  private async storeFacts(accountId: string, number: PhoneNumberRecord, fresh: PhoneNumberWithHealth): Promise<PhoneNumberRecord> {
-    const facts = factsOf(fresh);
-    const changed = (Object.keys(facts) as Array<keyof typeof facts>).some((key) => facts[key] !== number[key]);
-    if (changed) await this.phoneNumbers.applyMetaChange(accountId, number.phoneNumberId, facts);
-    return { ...number, ...facts };
   }
 
   /**
