@@ -19,6 +19,11 @@ describe('Number health (GET /api/number-health, POST /api/number-health/check a
   let sandbox: Sandbox;
   useApiWithSandbox((running) => ({ api, sandbox } = running));
 
+  // Meta sends webhooks to our app's callback (App Dashboard > Webhooks): set in the sandbox, as in `npm start`.
+  beforeEach(async () => {
+    await sandbox.control('PATCH', '/settings', { webhookUrl: 'http://localhost:3999/api/webhooks/whatsapp' });
+  });
+
   const acme = () => wabaIdOf(sandbox, 'Acme Bakery');
   const main = () => phoneIdOf(sandbox, MAIN);
 
@@ -136,6 +141,16 @@ describe('Number health (GET /api/number-health, POST /api/number-health/check a
     expect(checkOf(view, 'callback')).toMatchObject({ fix: 'resubscribe', details: 'override_callback_uri https://elsewhere.example/hook' });
     const fixed = await tenant.browser.post(`/api/number-health/wabas/${acme()}/resubscribe`);
     expect((fixed.body as NumberHealthView[])[0].verdict).toBe('can_send');
+  });
+
+  it("is limited when our app's own webhook subscription lacks a field we need, and says support fixes it", async () => {
+    const tenant = await connected();
+    await sandbox.control('POST', '/app-subscription', { fields: ['messages', 'account_update', 'phone_number_name_update'] });
+    const view = await checkNow(tenant);
+    expect(view.verdict).toBe('limited');
+    expect(failing(view)).toEqual([['webhook_fields', 'limits']]);
+    expect(checkOf(view, 'webhook_fields')).toMatchObject({ fix: null, details: 'missing fields: phone_number_quality_update' });
+    expect(checkOf(view, 'webhook_fields')?.whatToDo).toContain('contact WABA Connect support');
   });
 
   it('warns when no webhook ever arrived for a number connected days ago, and says when the last one came', async () => {

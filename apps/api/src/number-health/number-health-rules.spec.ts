@@ -39,6 +39,14 @@ function healthy(overrides: Partial<HealthInputs> = {}): HealthInputs {
     fresh: fresh(),
     waba: { state: 'connected', restriction: null },
     subscribedApps: [{ whatsapp_business_api_data: { id: APP_ID, name: 'WABA Connect' } }],
+    appSubscriptions: [
+      {
+        object: 'whatsapp_business_account',
+        callback_url: CALLBACK,
+        active: true,
+        fields: ['messages', 'account_update', 'phone_number_quality_update', 'phone_number_name_update'].map((name) => ({ name })),
+      },
+    ],
     readFailure: null,
     connection: { status: 'active', expiresAt: null, dataAccessExpiresAt: new Date(NOW.getTime() + 60 * DAY) },
     lastWebhookAt: new Date(NOW.getTime() - 3600_000),
@@ -60,7 +68,20 @@ describe('evaluateNumberHealth', () => {
     expect(result).toMatchObject({ verdict: 'can_send', verdictLabel: 'Can send', summary: 'Nothing stops this number from sending.' });
     expect(result.checks.map((c) => c.key).sort()).toEqual(
       (
-        ['meta_health', 'credential', 'subscription', 'callback', 'last_webhook', 'registration', 'number_status', 'quality', 'messaging_limit', 'throughput', 'name_status'] as HealthCheckKey[]
+        [
+          'meta_health',
+          'credential',
+          'subscription',
+          'callback',
+          'webhook_fields',
+          'last_webhook',
+          'registration',
+          'number_status',
+          'quality',
+          'messaging_limit',
+          'throughput',
+          'name_status',
+        ] as HealthCheckKey[]
       ).sort(),
     );
     expect(result.checks.every((c) => c.outcome === 'pass' && c.summary.length > 5)).toBe(true);
@@ -148,6 +169,16 @@ describe('evaluateNumberHealth', () => {
     const result = healthy({ subscribedApps: [{ whatsapp_business_api_data: { id: APP_ID, name: 'WABA Connect' }, override_callback_uri: 'https://elsewhere.example/hook' }] });
     expect(failing(result)).toEqual([['callback', 'limits', 'resubscribe']]);
     expect(evaluateNumberHealth(healthy({ subscribedApps: [{ whatsapp_business_api_data: { id: APP_ID, name: 'x' }, override_callback_uri: CALLBACK }] })).verdict).toBe('can_send');
+  });
+
+  it("is limited when our app's own webhook subscription is missing, or lacks a field we need, and sends the tenant to support", () => {
+    expect(failing(healthy({ appSubscriptions: [] }))).toEqual([['webhook_fields', 'limits', null]]);
+    const noQuality = healthy({
+      appSubscriptions: [{ object: 'whatsapp_business_account', active: true, fields: [{ name: 'messages' }, { name: 'account_update' }, { name: 'phone_number_name_update' }] }],
+    });
+    expect(failing(noQuality)).toEqual([['webhook_fields', 'limits', null]]);
+    expect(evaluateNumberHealth(noQuality).checks[0]).toMatchObject({ details: 'missing fields: phone_number_quality_update', whatToDo: expect.stringContaining('contact WABA Connect support') });
+    expect(failing(healthy({ appSubscriptions: null }))).toEqual([['webhook_fields', 'unknown', null]]);
   });
 
   it('warns when no webhook arrived for a week, or ever for a number connected over a day ago', () => {

@@ -3,7 +3,7 @@
 // last webhook, registration, number status, quality, limit, throughput, name) and says, in
 // words, whether it passes, why it matters, what to do and which button fixes it.
 import type { HealthCheckKey, HealthCheckOutcome, HealthCheckView, NumberVerdict } from '@waba/contracts';
-import { readHealthStatus, type HealthEntity, type PhoneNumberWithHealth, type SubscribedApp } from '@waba/meta-graph';
+import { readHealthStatus, REQUIRED_WEBHOOK_FIELDS, type AppSubscription, type HealthEntity, type PhoneNumberWithHealth, type SubscribedApp } from '@waba/meta-graph';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** An expiry closer than this is a warning (as the WhatsApp page's credential badge says). */
@@ -20,6 +20,8 @@ export interface HealthInputs {
   waba: { state: string; restriction: { explanation: string } | null };
   /** Our WABA's `subscribed_apps`; null when Meta could not be read. */
   subscribedApps: SubscribedApp[] | null;
+  /** Our app's own webhook subscriptions (`GET /{app-id}/subscriptions`); null when they could not be read. */
+  appSubscriptions: AppSubscription[] | null;
   /** Why Meta could not be read, in words; `credential` when Meta refused the credential. */
   readFailure: { credential: boolean; words: string } | null;
   connection: { status: string; expiresAt: Date | null; dataAccessExpiresAt: Date | null } | null;
@@ -46,6 +48,7 @@ export function evaluateNumberHealth(input: HealthInputs): HealthVerdict {
     credentialCheck(input),
     subscriptionCheck(input),
     callbackCheck(input),
+    webhookFieldsCheck(input),
     lastWebhookCheck(input),
     registrationCheck(input),
     numberStatusCheck(input),
@@ -189,6 +192,34 @@ function callbackCheck(input: HealthInputs): HealthCheckView {
     });
   }
   return check('callback', label, { outcome: 'pass', summary: 'Webhooks for this account come to WABA Connect.' });
+}
+
+function webhookFieldsCheck(input: HealthInputs): HealthCheckView {
+  const label = 'Webhook fields';
+  if (!input.appSubscriptions) return check('webhook_fields', label, { outcome: 'unknown', summary: "Not checked: Meta did not answer for our app's webhook subscription." });
+  const subscription = input.appSubscriptions.find((s) => s.object === 'whatsapp_business_account' && s.active);
+  const support = 'This is set once for every account in our Meta app, not in yours: contact WABA Connect support.';
+  if (!subscription) {
+    return check('webhook_fields', label, {
+      outcome: 'limits',
+      summary: "WABA Connect's Meta app has no active webhook subscription for WhatsApp accounts.",
+      why: 'Without it Meta sends no webhooks at all: no replies, delivery reports or notices reach WABA Connect.',
+      whatToDo: support,
+      details: `app ${input.appId}: no active whatsapp_business_account subscription`,
+    });
+  }
+  const fields = new Set(subscription.fields.map((f) => f.name));
+  const missing = REQUIRED_WEBHOOK_FIELDS.filter((field) => !fields.has(field));
+  if (missing.length > 0) {
+    return check('webhook_fields', label, {
+      outcome: 'limits',
+      summary: `WABA Connect's Meta app does not receive ${missing.length === 1 ? 'one webhook field it needs' : `${missing.length} webhook fields it needs`}.`,
+      why: 'What Meta would send in them (messages, account notices, quality or name changes) never arrives.',
+      whatToDo: support,
+      details: `missing fields: ${missing.join(', ')}`,
+    });
+  }
+  return check('webhook_fields', label, { outcome: 'pass', summary: "WABA Connect's Meta app receives every webhook field it needs." });
 }
 
 function lastWebhookCheck(input: HealthInputs): HealthCheckView {

@@ -88,6 +88,9 @@ describe('NumberHealthService', () => {
     events.lastWebhookAt.calledWith(ACCOUNT_ID, WABA_ID).mockResolvedValue(new Date('2026-11-25T11:00:00Z'));
     events.record.mockResolvedValue();
     realtime.publish.mockReturnValue();
+    graph.listAppSubscriptions.mockResolvedValue({
+      data: [{ object: 'whatsapp_business_account', active: true, fields: ['messages', 'account_update', 'phone_number_quality_update', 'phone_number_name_update'].map((name) => ({ name })) }],
+    });
   });
 
   const previously = (verdict: NumberHealthRecord['verdict'] | null) =>
@@ -111,6 +114,7 @@ describe('NumberHealthService', () => {
     const [view] = await service.refreshWaba(ACCOUNT_ID, WABA_ID);
 
     expect(graph.getWabaHealth).toHaveBeenCalledTimes(1);
+    expect(graph.listAppSubscriptions).toHaveBeenCalledTimes(1);
     expect(view).toMatchObject({ phoneNumberId: PHONE_NUMBER_ID, verdict: 'can_send', verdictLabel: 'Can send', checkedAt: '2026-11-25T12:00:00.000Z' });
     expect(repository.replace).toHaveBeenCalledWith(ACCOUNT_ID, expect.objectContaining({ verdict: 'can_send', phoneNumberId: PHONE_NUMBER_ID }));
     expect(realtime.publish).toHaveBeenCalledWith(ACCOUNT_ID, { type: 'number-health.updated', health: view });

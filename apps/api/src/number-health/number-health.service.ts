@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { NumberHealthListView, NumberHealthView, NumberVerdict } from '@waba/contracts';
-import { MetaGraphClient, MetaGraphError, type WabaHealthRead } from '@waba/meta-graph';
+import { MetaGraphClient, MetaGraphError, type AppSubscription, type WabaHealthRead } from '@waba/meta-graph';
 import { AuditService } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { Clock } from '../common/clock/clock';
@@ -16,6 +16,8 @@ import { EventsService } from '../webhooks/events.service';
 import { evaluateNumberHealth, verdictLabel, type HealthInputs } from './number-health-rules';
 import { NumberHealthRepository, type NumberHealthRecord } from './number-health.repository';
 
+/** Our app's webhook subscription is the same for every WABA: background refreshes share a read for this long. */
+const APP_SUBSCRIPTION_TTL_MS = 10_000;
 /** WABAs of one tenant read at once by "Check now". */
 const WABAS_AT_ONCE = 4;
 
@@ -31,6 +33,7 @@ type WabaRead = { read: WabaHealthRead | null; failure: HealthInputs['readFailur
 @Injectable()
 export class NumberHealthService {
   private readonly logger = new Logger(NumberHealthService.name);
+  private appSubscriptions: { at: number; read: Promise<AppSubscription[] | null> } | null = null;
 
   constructor(
     private readonly repository: NumberHealthRepository,
@@ -53,14 +56,19 @@ export class NumberHealthService {
   /** "Check now": every connected WABA of the tenant, read from Meta again. */
   async refreshTenant(tenant: TenantContext): Promise<NumberHealthListView> {
     const wabas = (await this.numbers.listWabas(tenant.accountId)).filter((w) => w.state !== 'disconnected');
+    // A person asked: our app's subscription is read afresh, once for all their WABAs.
+    const appSubscriptions = wabas.length > 0 ? this.readAppSubscriptions({ fresh: true }) : undefined;
     for (let i = 0; i < wabas.length; i += WABAS_AT_ONCE) {
-      await Promise.all(wabas.slice(i, i + WABAS_AT_ONCE).map((waba) => this.refreshWaba(tenant.accountId, waba.wabaId)));
+      await Promise.all(wabas.slice(i, i + WABAS_AT_ONCE).map((waba) => this.refreshWaba(tenant.accountId, waba.wabaId, appSubscriptions)));
     }
     return this.list(tenant);
   }
 
-  /** Reads one WABA from Meta (one Graph call) and stores the verdict of each of its connected numbers. */
-  async refreshWaba(accountId: string, wabaId: string): Promise<NumberHealthView[]> {
+  /**
+   * Reads one WABA from Meta (one Graph call) and stores the verdict of each of its connected
+   * numbers. Our app's own subscription is one more call, shared by the refreshes of a few seconds.
+   */
+  async refreshWaba(accountId: string, wabaId: string, appSubscriptionsRead?: Promise<AppSubscription[] | null>): Promise<NumberHealthView[]> {
     const waba = await this.numbers.findWaba(accountId, wabaId);
     if (!waba) return [];
     const connected = (await this.numbers.listNumbersOfWaba(accountId, wabaId)).filter((n) => n.state === 'connected');
@@ -72,7 +80,11 @@ export class NumberHealthService {
     if (connected.length === 0) return [];
 
     const { read, failure } = waba.state === 'revoked' ? { read: null, failure: null } : await this.readWaba(accountId, waba);
-    const [connection, lastWebhookAt] = await Promise.all([this.credentials.find(accountId, String(waba.connectionId)), this.events.lastWebhookAt(accountId, wabaId)]);
+    const [connection, lastWebhookAt, appSubscriptions] = await Promise.all([
+      this.credentials.find(accountId, String(waba.connectionId)),
+      this.events.lastWebhookAt(accountId, wabaId),
+      appSubscriptionsRead ?? this.readAppSubscriptions({ fresh: false }),
+    ]);
     const freshById = new Map((read?.phone_numbers?.data ?? []).map((n) => [n.id, n]));
     const now = this.clock.now();
     const views: NumberHealthView[] = [];
@@ -89,6 +101,7 @@ export class NumberHealthService {
         fresh,
         waba: { state: waba.state, restriction: waba.restriction },
         subscribedApps: read?.subscribed_apps?.data ?? null,
+        appSubscriptions,
         readFailure: failure,
         connection: connection && { status: connection.status, expiresAt: connection.expiresAt, dataAccessExpiresAt: connection.dataAccessExpiresAt },
         lastWebhookAt,
@@ -118,7 +131,7 @@ export class NumberHealthService {
     }
     await this.numbers.updateWaba(tenant.accountId, wabaId, { subscribed: true });
     await this.audit.record(tenant, 'waba.subscribed', `WABA ${wabaId}`, 'Subscribed again from the number health check');
-    return this.refreshWaba(tenant.accountId, wabaId);
+    return this.refreshWaba(tenant.accountId, wabaId, this.readAppSubscriptions({ fresh: true }));
   }
 
   /** The fix "register again" with the PIN we keep: exactly one attempt (Meta allows 10 per 72 hours). */
@@ -137,12 +150,30 @@ export class NumberHealthService {
     }
     await this.numbers.updateNumber(tenant.accountId, phoneNumberId, { registration: 'registered' });
     await this.audit.record(tenant, 'phone_number.registered', `Number ${number.displayPhone}`, 'Registered again from the number health check');
-    return this.refreshWaba(tenant.accountId, number.wabaId);
+    return this.refreshWaba(tenant.accountId, number.wabaId, this.readAppSubscriptions({ fresh: true }));
   }
 
   /** Every connected WABA across tenants, for the scheduled refresh. */
   connectedWabas(): Promise<Array<{ accountId: string; wabaId: string }>> {
     return this.numbers.connectedWabas();
+  }
+
+  /** `GET /{app-id}/subscriptions`, shared by the refreshes of one minute; null when Meta did not answer. */
+  private readAppSubscriptions({ fresh }: { fresh: boolean }): Promise<AppSubscription[] | null> {
+    const now = this.clock.now().getTime();
+    if (fresh || !this.appSubscriptions || now - this.appSubscriptions.at > APP_SUBSCRIPTION_TTL_MS) {
+      const read = this.graph.listAppSubscriptions().then(
+        (list) => list.data,
+        (error: Error) => {
+          // The check says "not checked"; the next refresh asks again.
+          this.logger.warn(`Reading our app's webhook subscription failed: ${error.message}`);
+          this.appSubscriptions = null;
+          return null;
+        },
+      );
+      this.appSubscriptions = { at: now, read };
+    }
+    return this.appSubscriptions.read;
   }
 
   private async readWaba(accountId: string, waba: WabaRecord): Promise<WabaRead> {

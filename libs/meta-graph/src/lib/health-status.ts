@@ -111,3 +111,14 @@ function readEntity(value: unknown): HealthEntity | undefined {
 function asCanSend(value: unknown): CanSendMessage | undefined {
   return CAN_SEND_MESSAGE_VALUES.find((v) => v === value);
 }
+
+/** `GET /{app-id}/subscriptions` (app token): the app-level webhook subscription per object type. */
+export interface AppSubscription {
+  object: string;
+  callback_url?: string;
+  active: boolean;
+  fields: Array<{ name: string; version?: string }>;
+}
+
+/** The webhook fields our product needs on `whatsapp_business_account` (docs/meta.md §13). */
+export const REQUIRED_WEBHOOK_FIELDS = ['messages', 'account_update', 'phone_number_quality_update', 'phone_number_name_update'] as const;

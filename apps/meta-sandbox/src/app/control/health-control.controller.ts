@@ -3,7 +3,8 @@ import type { HealthStatus } from '@waba/meta-graph';
 import { phoneNumberHealth, wabaHealth } from '../graph/health-status';
 import type { HealthOverride } from '../world/health-override';
 import { WorldStore } from '../world/world.store';
-import { SetHealthDto } from './health-control.dto';
+import { APP_WEBHOOK_FIELDS } from '../graph/app-subscriptions.controller';
+import { SetAppWebhookFieldsDto, SetHealthDto } from './health-control.dto';
 
 /** Meta's defaults when a test blocks a node without saying why: the payment-method error of Meta's own example. */
 const DEFAULT_BLOCK = {
@@ -57,4 +58,23 @@ function override(body: SetHealthDto): HealthOverride {
     possibleSolution: body.possibleSolution ?? (blocked ? DEFAULT_BLOCK.possibleSolution : ''),
     additionalInfo: body.additionalInfo ?? [],
   };
+}
+
+/** `/_sandbox/app-subscription`: which webhook fields the app subscribes to (as edited in Meta's App Dashboard). */
+@Controller('_sandbox/app-subscription')
+@UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
+export class AppSubscriptionControlController {
+  constructor(private readonly world: WorldStore) {}
+
+  @Post()
+  @HttpCode(200)
+  set(@Body() body: SetAppWebhookFieldsDto): { fields: string[] } {
+    this.world.settings.appWebhookFields = body.fields;
+    return { fields: body.fields };
+  }
+
+  @Get()
+  read(): { fields: string[] } {
+    return { fields: this.world.settings.appWebhookFields ?? APP_WEBHOOK_FIELDS };
+  }
 }

@@ -88,4 +88,15 @@ describe('health_status on numbers and WABAs (MetaGraphClient against the runnin
     expect(page).toContain('Block or limit messaging');
     expect(page).toContain(`value="${main()}"`);
   });
+
+  it("answers the app's own webhook subscription to the app token, with the fields the control API set", async () => {
+    const client = sandbox.client();
+    expect((await client.listAppSubscriptions()).data).toEqual([]); // no callback configured in this sandbox
+    await sandbox.control('PATCH', '/settings', { webhookUrl: 'http://localhost:3999/api/webhooks/whatsapp' });
+    const [subscription] = (await client.listAppSubscriptions()).data;
+    expect(subscription).toMatchObject({ object: 'whatsapp_business_account', callback_url: 'http://localhost:3999/api/webhooks/whatsapp', active: true });
+    expect(subscription.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['messages', 'account_update']));
+    await sandbox.control('POST', '/app-subscription', { fields: ['messages'] });
+    expect((await client.listAppSubscriptions()).data[0].fields).toEqual([{ name: 'messages', version: 'v25.0' }]);
+  });
 });

@@ -9,7 +9,7 @@ export type NumberVerdict = 'can_send' | 'limited' | 'cannot_send';
 export const NUMBER_VERDICTS: NumberVerdict[] = ['cannot_send', 'limited', 'can_send'];
 
 export type HealthCheckKey =
-  'meta_health' | 'credential' | 'subscription' | 'callback' | 'last_webhook' | 'registration' | 'number_status' | 'quality' | 'messaging_limit' | 'throughput' | 'name_status';
+  'meta_health' | 'credential' | 'subscription' | 'callback' | 'webhook_fields' | 'last_webhook' | 'registration' | 'number_status' | 'quality' | 'messaging_limit' | 'throughput' | 'name_status';
 
 /**
  * pass; warn: worth knowing, the verdict stays (an expiring credential, no webhook for days);
