@@ -197,6 +197,18 @@ const EXPECTATIONS: Record<string, Expectation> = {
     variants: (w) => w.victim.phoneNumberIds.map((id, i) => ({ name: `victim number ${i}`, params: { phoneNumberId: id } })),
     expect: { ...unsafe, otherTenant: 404 },
   },
+  'GET /api/number-health': { access: 'session', ownTenantOnly: true, variants: noIds, expect: { ...private401, otherTenant: 200 } },
+  'POST /api/number-health/check': { access: 'session', ownTenantOnly: true, variants: noIds, expect: { ...unsafe, otherTenant: 200 } },
+  'POST /api/number-health/wabas/:wabaId/resubscribe': {
+    access: 'session',
+    variants: (w) => [{ name: 'victim WABA', params: { wabaId: w.victim.wabaId } }],
+    expect: { ...unsafe, otherTenant: 404 },
+  },
+  'POST /api/number-health/:phoneNumberId/re-register': {
+    access: 'session',
+    variants: (w) => w.victim.phoneNumberIds.map((id, i) => ({ name: `victim number ${i}`, params: { phoneNumberId: id } })),
+    expect: { ...unsafe, otherTenant: 404 },
+  },
   'POST /api/settings/phone-numbers': {
     access: 'session',
     variants: (w) => [{ name: "victim's number, a token Meta does not know", body: { phoneNumberId: w.victim.phoneNumberIds[0], wabaId: w.victim.wabaId, accessToken: `EAAG${fresh()}bogus` } }],

@@ -39,7 +39,15 @@ describe('The Overview (GET /api/overview)', () => {
 
   it('is empty for a new tenant, and refused without a session', async () => {
     const tenant = await createTenant(api.server);
-    expect(await overviewOf(tenant)).toEqual({ numbers: [], byStatus: [], attention: [], onboarding: [], recentEvents: [], eventTotal: 0 });
+    expect(await overviewOf(tenant)).toEqual({
+      health: { byVerdict: [], attention: [], oldestCheckAt: null },
+      numbers: [],
+      byStatus: [],
+      attention: [],
+      onboarding: [],
+      recentEvents: [],
+      eventTotal: 0,
+    });
     expect((await request(api.server).get('/api/overview')).status).toBe(401);
   });
 

@@ -9,6 +9,7 @@ import { AuditModule } from '../audit/audit.module';
 import { JobsModule, ScheduledTasksWorkerModule } from '../jobs/jobs.module';
 import { MetaModule } from '../meta/meta.module';
 import { OAuthModule } from '../oauth/oauth.module';
+import { NumberHealthModule } from '../number-health/number-health.module';
 import { OverviewModule } from '../overview/overview.module';
 import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
 import { RealtimeGatewayModule } from '../realtime/realtime-gateway.module';
@@ -39,6 +40,7 @@ export class AppModule implements NestModule {
   static forRoot(config: ApiConfig, options: AppModuleOptions = {}): DynamicModule {
     const spaDir = resolve(config.SPA_DIR);
     const webhooks = WebhooksModule.forRole(config);
+    const numberHealth = NumberHealthModule.with(webhooks, config);
     return {
       module: AppModule,
       imports: [
@@ -59,7 +61,8 @@ export class AppModule implements NestModule {
         SignupLinksModule,
         TokenRefreshModule.forRole(config),
         webhooks,
-        OverviewModule.with(webhooks),
+        numberHealth,
+        OverviewModule.with(webhooks, numberHealth),
         ...(config.runsJobs ? [ScheduledTasksWorkerModule] : []),
         ...(config.servesHttp && existsSync(spaDir) ? [ServeStaticModule.forRoot({ rootPath: spaDir, exclude: ['/api/{*path}', '/socket.io/{*path}', '/metrics'] })] : []),
       ],

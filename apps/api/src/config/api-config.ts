@@ -228,6 +228,12 @@ export class ApiConfig {
   @Min(1)
   RETENTION_INTERVAL_MINUTES = 60;
 
+  /** How often every connected WABA's number health is read from Meta again (number-health module). */
+  @Transform(toInt)
+  @IsInt({ message: 'NUMBER_HEALTH_INTERVAL_MINUTES must be an integer' })
+  @Min(1)
+  NUMBER_HEALTH_INTERVAL_MINUTES = 360;
+
   /** Keep the credential check's schedule: worker instances upsert it at start (or remove it when false). */
   @Transform(toBool)
   @IsBoolean({ message: 'TOKEN_CHECK_ENABLED must be true or false' })

@@ -10,8 +10,10 @@ export const WEBHOOKS_QUEUE = 'webhooks';
 export const WEBHOOK_UPKEEP_QUEUE = 'webhook-upkeep';
 export const TOKEN_CHECKS_QUEUE = 'token-checks';
 export const MAINTENANCE_QUEUE = 'maintenance';
+/** One job per WABA whose number health must be read again (number-health/number-health-jobs.ts). */
+export const NUMBER_HEALTH_QUEUE = 'number-health';
 
-export const QUEUE_NAMES = [WEBHOOKS_QUEUE, WEBHOOK_UPKEEP_QUEUE, TOKEN_CHECKS_QUEUE, MAINTENANCE_QUEUE] as const;
+export const QUEUE_NAMES = [WEBHOOKS_QUEUE, WEBHOOK_UPKEEP_QUEUE, TOKEN_CHECKS_QUEUE, MAINTENANCE_QUEUE, NUMBER_HEALTH_QUEUE] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Failed jobs stay a week for operators (the dashboard shows them with their error). */
@@ -27,6 +29,8 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
   // is no longer due at that time, so a completed job can go after an hour (a late duplicate finds it not due).
   [TOKEN_CHECKS_QUEUE]: { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: KEEP_FAILED },
   [MAINTENANCE_QUEUE]: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: { count: 100 }, removeOnFail: KEEP_FAILED },
+  // A job id is the WABA's and a time slot's (number-health/number-health-jobs.ts), so keeping an hour of completed ones is safe.
+  [NUMBER_HEALTH_QUEUE]: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: KEEP_FAILED },
 };
 
 /**

@@ -14,10 +14,10 @@ export class OverviewModule {
    * `webhooks` is the very module AppModule imports (`WebhooksModule.forRole(config)`): importing
    * the class again would make Nest create a second instance of it, with its tasks twice.
    */
-  static with(webhooks: DynamicModule): DynamicModule {
+  static with(webhooks: DynamicModule, numberHealth: DynamicModule): DynamicModule {
     return {
       module: OverviewModule,
-      imports: [PhoneNumbersModule, OAuthModule, webhooks],
+      imports: [PhoneNumbersModule, OAuthModule, webhooks, numberHealth],
       controllers: [OverviewController],
       providers: [OverviewService],
     };

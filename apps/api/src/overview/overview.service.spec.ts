@@ -6,6 +6,7 @@ import { aPhoneNumberRecord, aTenant, CONNECTION_ID, PHONE_NUMBER_ID, WABA_ID } 
 import { FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
 import type { EventsService } from '../webhooks/events.service';
+import type { NumberHealthService } from '../number-health/number-health.service';
 import { OverviewService } from './overview.service';
 
 const tenant = aTenant();
@@ -15,13 +16,16 @@ describe('OverviewService', () => {
   let phoneNumbers: MockProxy<PhoneNumbersService>;
   let onboarding: MockProxy<OnboardingService>;
   let events: MockProxy<EventsService>;
+  let numberHealth: MockProxy<NumberHealthService>;
   let service: OverviewService;
 
   beforeEach(() => {
     phoneNumbers = strictMock<PhoneNumbersService>('phoneNumbers');
     onboarding = strictMock<OnboardingService>('onboarding');
     events = strictMock<EventsService>('events');
-    service = new OverviewService(phoneNumbers, onboarding, events, new FakeClock('2026-11-25T12:00:00Z'));
+    numberHealth = strictMock<NumberHealthService>('numberHealth');
+    service = new OverviewService(phoneNumbers, onboarding, events, new FakeClock('2026-11-25T12:00:00Z'), numberHealth);
+    numberHealth.list.calledWith(tenant).mockResolvedValue({ numbers: [] });
     onboarding.inProgress.calledWith(tenant).mockResolvedValue([]);
     events.list.calledWith(tenant, { page: 1, pageSize: 5 }).mockResolvedValue({ items: [], page: 1, pageSize: 5, total: 12 });
   });

@@ -3,7 +3,9 @@ import type { AttentionItemView, OverviewNumberView, OverviewStatusCountView, Ov
 import { deriveNumberStatus, deriveWabaStatus, describeTokenHealth } from '@waba/contracts';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { Clock } from '../common/clock/clock';
+import { NumberHealthService } from '../number-health/number-health.service';
 import { OnboardingService } from '../oauth/onboarding.service';
+import { overviewHealth } from './overview-health';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { EventsService } from '../webhooks/events.service';
 
@@ -18,10 +20,16 @@ export class OverviewService {
     private readonly onboarding: OnboardingService,
     private readonly events: EventsService,
     private readonly clock: Clock,
+    private readonly numberHealth: NumberHealthService,
   ) {}
 
   async overview(tenant: TenantContext): Promise<OverviewView> {
-    const [status, onboarding, events] = await Promise.all([this.phoneNumbers.status(tenant), this.onboarding.inProgress(tenant), this.events.list(tenant, { page: 1, pageSize: RECENT_EVENTS })]);
+    const [status, onboarding, events, health] = await Promise.all([
+      this.phoneNumbers.status(tenant),
+      this.onboarding.inProgress(tenant),
+      this.events.list(tenant, { page: 1, pageSize: RECENT_EVENTS }),
+      this.numberHealth.list(tenant),
+    ]);
     const now = this.clock.now().getTime();
     const numbers: OverviewNumberView[] = status.wabas.flatMap((waba) =>
       waba.numbers.map((n) => ({
@@ -35,6 +43,7 @@ export class OverviewService {
       })),
     );
     return {
+      health: overviewHealth(health.numbers),
       numbers,
       byStatus: countByStatus(numbers),
       attention: status.wabas.flatMap((waba) => attentionOf(waba, now)).sort((a, b) => TONE_ORDER[a.tone] - TONE_ORDER[b.tone]),

@@ -171,6 +171,12 @@ export class PhoneNumbersRepository {
     return result.modifiedCount === 1;
   }
 
+  /** Every connected WABA across tenants (ids only), for the scheduled number-health refresh. */
+  async connectedWabas(): Promise<Array<{ accountId: string; wabaId: string }>> {
+    const found = await this.wabas.find({ state: { $ne: 'disconnected' } }, { accountId: 1, wabaId: 1 }).lean();
+    return found.map((w) => ({ accountId: String(w.accountId), wabaId: w.wabaId }));
+  }
+
   /** The tenant has no active number any more. */
   async clearActive(accountId: string): Promise<void> {
     await this.numbers.updateMany({ accountId: new Types.ObjectId(accountId), isActive: true }, { $set: { isActive: false } });

@@ -43,6 +43,10 @@ export class EventsService {
     ]);
   }
 
+  lastWebhookAt(accountId: string, wabaId: string): Promise<Date | null> {
+    return this.repository.lastWebhookEventAt(accountId, wabaId);
+  }
+
   async list(tenant: TenantContext, query: { types?: string; page?: number; pageSize?: number }): Promise<EventsPageView> {
     const types = query.types ? query.types.split(',').map((t) => t.trim()) : [];
     const unknown = types.filter((t) => !TENANT_EVENT_TYPES.includes(t as TenantEventType));

@@ -4,6 +4,7 @@ import type { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repo
 import type { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { ACCOUNT_ID, aMessagesChange, aMessageStatus, anInboundMessage, aPhoneNumberRecord, aWebhookPayload, CONNECTION_ID, OTHER_ACCOUNT_ID, PHONE_NUMBER_ID, WABA_ID } from '../testing/factories';
 import { FakeClock } from '../testing/fake-clock';
+import { DomainEvents } from '../common/events/domain-events';
 import { strictMock } from '../testing/strict-mock';
 import { WebhookApplier, type DeliveryPlan } from './webhook-applier.service';
 import type { EventsService } from './events.service';
@@ -24,7 +25,7 @@ describe('WebhookApplier', () => {
     events = strictMock<EventsService>('events');
     numbers = strictMock<PhoneNumbersRepository>('numbers');
     phoneNumbers = strictMock<PhoneNumbersService>('phoneNumbers');
-    applier = new WebhookApplier(events, numbers, phoneNumbers, clock);
+    applier = new WebhookApplier(events, numbers, phoneNumbers, clock, new DomainEvents());
   });
 
   /** Owners as the database knows them: the number and WABA of ACCOUNT_ID, nothing else. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { describeAccountUpdate, describeMessagingLimit, describeQualityEvent, type TenantEventType } from '@waba/contracts';
 import { readWebhookEntries, type ReceivedMessage, type ReceivedStatus, type ReceivedWebhook, type WebhookChangeContent } from '@waba/meta-graph';
 import { Clock } from '../common/clock/clock';
+import { DomainEvents } from '../common/events/domain-events';
 import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { EventsService } from './events.service';
@@ -9,6 +10,8 @@ import type { NewTenantEvent } from './webhooks.repository';
 
 /** Status order for one message; a status never moves back (a late `delivered` after `read`). */
 const STATUS_RANK: Record<string, number> = { sent: 10, delivered: 20, read: 30, played: 40, failed: 50 };
+/** Events that may change whether a number can send: its WABA's number health is read again. */
+const HEALTH_CHANGING_EVENTS = new Set<TenantEventType>(['account.update', 'phone_number.quality', 'phone_number.name']);
 /** The business took our access away: the WABA and its credential are revoked. */
 const REVOKING_EVENTS = new Set(['PARTNER_APP_UNINSTALLED', 'PARTNER_REMOVED']);
 
@@ -59,6 +62,7 @@ export class WebhookApplier {
     private readonly numbers: PhoneNumbersRepository,
     private readonly phoneNumbers: PhoneNumbersService,
     private readonly clock: Clock,
+    private readonly domainEvents: DomainEvents,
   ) {}
 
   /** A look-up cache for one batch of plans. */
@@ -85,6 +89,8 @@ export class WebhookApplier {
       else await this.phoneNumbers.applyMetaChange(action.accountId, action.phoneNumberId, action.change);
     }
     await this.events.record(plans.flatMap((p) => p.events));
+    const changed = new Map(plans.flatMap((p) => p.events).flatMap(({ accountId, event }) => (HEALTH_CHANGING_EVENTS.has(event.type) && event.wabaId ? [[event.wabaId, accountId] as const] : [])));
+    for (const [wabaId, accountId] of changed) this.domainEvents.emit('waba.meta-changed', { accountId, wabaId });
   }
 
   /** Returns the ids nobody owns when the change could not be routed (empty when planned). */

@@ -138,6 +138,16 @@ export class WebhooksRepository {
     return reached.reduce<MessageStatusRecord | null>((best, s) => (!best || s.rank > best.rank ? s : best), null)?.status ?? null;
   }
 
+  /** When the latest event Meta's webhooks brought for a WABA was received (number health's "last webhook"); null when none. */
+  async lastWebhookEventAt(accountId: string, wabaId: string): Promise<Date | null> {
+    const fromWebhooks: TenantEventType[] = ['message.received', 'message.status', 'account.update', 'phone_number.quality', 'phone_number.name'];
+    const latest = await this.events
+      .findOne({ accountId: new Types.ObjectId(accountId), wabaId, type: { $in: fromWebhooks } }, { receivedAt: 1 })
+      .sort({ receivedAt: -1 })
+      .lean();
+    return latest?.receivedAt ?? null;
+  }
+
   async listEvents(accountId: string, filter: { types?: TenantEventType[]; page: number; pageSize: number }): Promise<{ items: TenantEventView[]; total: number }> {
     const query = { accountId: new Types.ObjectId(accountId), ...(filter.types?.length ? { type: { $in: filter.types } } : {}) };
     const [items, total] = await Promise.all([

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { SandboxClock } from './common/sandbox-clock';
 import { ControlController } from './control/control.controller';
+import { AppSubscriptionControlController, HealthControlController } from './control/health-control.controller';
 import { TokenSummariesService } from './control/token-summaries.service';
 import { WorldAdminService } from './control/world-admin.service';
 import { DialogController } from './dialog/dialog.controller';
@@ -10,6 +11,7 @@ import { GraphAccessService } from './graph/graph-access.service';
 import { GraphAuthService } from './graph/graph-auth.service';
 import { GraphFaultsService } from './graph/graph-faults.service';
 import { GraphController } from './graph/graph.controller';
+import { AppSubscriptionsController } from './graph/app-subscriptions.controller';
 import { WhatsAppAssetsService } from './graph/whatsapp-assets.service';
 import { AccessTokensService } from './oauth/access-tokens.service';
 import { AuthorizationCodesService } from './oauth/authorization-codes.service';
@@ -27,7 +29,7 @@ export class SandboxModule {
     return {
       module: SandboxModule,
       // Order matters: the catch-all Graph routes (`/:version/:id/...`) must come last.
-      controllers: [ControlController, DialogController, OAuthController, GraphController],
+      controllers: [ControlController, HealthControlController, AppSubscriptionControlController, DialogController, OAuthController, AppSubscriptionsController, GraphController],
       providers: [
         { provide: SANDBOX_OPTIONS, useValue: options },
         SandboxClock,

@@ -18,6 +18,7 @@ import {
   WabaSummary,
 } from './graph-types';
 import { appSecretProof } from './signatures';
+import { HEALTH_PHONE_NUMBER_FIELDS, WABA_HEALTH_FIELDS, type AppSubscription, type PhoneNumberWithHealth, type WabaHealthRead } from './health-status';
 
 /** The current version per docs/meta.md §0 (English "Platform Versioning" page). */
 export const DEFAULT_GRAPH_API_VERSION = 'v25.0';
@@ -222,6 +223,21 @@ export class MetaGraphClient {
 
   getPhoneNumber(token: string, phoneNumberId: string, fields: readonly string[] = PHONE_NUMBER_FIELDS): Promise<PhoneNumber> {
     return this.tenantGet(token, graphPath('{phone-number-id}', phoneNumberId), { fields: fields.join(',') });
+  }
+
+  /** A health refresh of a WABA in one call (docs/meta.md §13): its `health_status`, `subscribed_apps` and numbers with theirs. */
+  getWabaHealth(token: string, wabaId: string): Promise<WabaHealthRead> {
+    return this.tenantGet(token, graphPath('{waba-id}', wabaId), { fields: expandFields(WABA_HEALTH_FIELDS) });
+  }
+
+  /** Our app's own webhook subscriptions (object, callback, fields), read with the app access token. */
+  listAppSubscriptions(): Promise<GraphList<AppSubscription>> {
+    return this.call({ method: 'GET', path: graphPath('{app-id}/subscriptions', this.config.appId), auth: { kind: 'app', value: `${this.config.appId}|${this.config.appSecret}` } });
+  }
+
+  /** One number with its `health_status` (the per-number path: one call per number). */
+  getPhoneNumberHealth(token: string, phoneNumberId: string): Promise<PhoneNumberWithHealth> {
+    return this.tenantGet(token, graphPath('{phone-number-id}', phoneNumberId), { fields: HEALTH_PHONE_NUMBER_FIELDS.join(',') });
   }
 
   /** Subscribe our app to the WABA's webhooks; with `override`, also redirect them (subscribe first). */

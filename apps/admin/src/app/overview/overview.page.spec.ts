@@ -43,8 +43,29 @@ describe('OverviewPage', () => {
     fixture.detectChanges();
   });
 
-  const EMPTY: OverviewView = { numbers: [], byStatus: [], attention: [], onboarding: [], recentEvents: [], eventTotal: 0 };
+  const NO_HEALTH: OverviewView['health'] = { byVerdict: [], attention: [], oldestCheckAt: null };
+  const EMPTY: OverviewView = { health: NO_HEALTH, numbers: [], byStatus: [], attention: [], onboarding: [], recentEvents: [], eventTotal: 0 };
   const POPULATED: OverviewView = {
+    health: {
+      byVerdict: [
+        { verdict: 'cannot_send', label: 'Cannot send', count: 1 },
+        { verdict: 'can_send', label: 'Can send', count: 2 },
+      ],
+      attention: [
+        {
+          kind: 'cannot_send',
+          phoneNumberId: '1',
+          wabaId: '10',
+          displayPhone: '+1 555-010-0177',
+          verdict: 'cannot_send',
+          title: '+1 555-010-0177 cannot send',
+          detail: 'The number is not registered on the Cloud API.',
+          check: 'registration',
+          fix: 're_register',
+        },
+      ],
+      oldestCheckAt: '2026-06-01T11:00:00.000Z',
+    },
     numbers: [
       {
         phoneNumberId: '1',
@@ -94,6 +115,22 @@ describe('OverviewPage', () => {
     expect(events?.textContent).toContain('Meta restricted the account');
     expect(events?.querySelector('a[href="/events"]')?.textContent).toContain('See all 12 events');
     expect(root.querySelector('[data-testid="overview-first-step"]')).toBeNull();
+  });
+
+  it('counts numbers by verdict and lists what needs attention first, each with a link to its fix', async () => {
+    await showOverview(POPULATED);
+    const health = (fixture.nativeElement as HTMLElement).querySelector('[data-testid="overview-health"]');
+    expect(health?.querySelector('[aria-label="Numbers by verdict"]')?.textContent?.replace(/\s+/g, ' ')).toContain('1 Cannot send');
+    expect(health?.textContent).toContain('+1 555-010-0177 cannot send');
+    expect(health?.textContent).toContain('The number is not registered on the Cloud API.');
+    const fix = health?.querySelector('[aria-label="What needs attention first"] a');
+    expect(fix?.textContent?.trim()).toBe('Register again');
+    expect(fix?.getAttribute('href')).toBe('/whatsapp#number-1');
+  });
+
+  it('has no health panel before any number has a verdict', async () => {
+    await showOverview(EMPTY);
+    expect((fixture.nativeElement as HTMLElement).querySelector('[data-testid="overview-health"]')).toBeNull();
   });
 
   it('reads the dashboard again when a realtime event arrives', async () => {

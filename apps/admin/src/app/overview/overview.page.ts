@@ -3,7 +3,7 @@ import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, OnIni
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { RouterLink } from '@angular/router';
-import type { AttentionFix, ConnectionSource, HealthView, OnboardingInProgressView, OverviewView } from '@waba/contracts';
+import type { AttentionFix, ConnectionSource, HealthFix, HealthView, NumberVerdict, OnboardingInProgressView, OverviewView } from '@waba/contracts';
 import { debounceTime, filter } from 'rxjs';
 import { CLOCK } from '../core/clock';
 import { messageOf } from '../core/http/api-error';
@@ -14,9 +14,12 @@ import { OverviewService } from './overview.service';
 
 /** What fixes an attention row, as the words of its link (all on the WhatsApp page). */
 const FIX_LABEL: Record<AttentionFix, string> = { reconnect: 'Reconnect', review_number: 'Review the number', review_account: 'Review the account' };
+/** What fixes a health row, as the words of its link to the number on the WhatsApp page. */
+const HEALTH_FIX_LABEL: Record<HealthFix, string> = { reconnect: 'Reconnect', resubscribe: 'Subscribe again', re_register: 'Register again' };
+const VERDICT_TONE: Record<NumberVerdict, 'good' | 'warn' | 'bad'> = { can_send: 'good', limited: 'warn', cannot_send: 'bad' };
 const SOURCE_LABEL: Record<ConnectionSource, string> = { embedded_signup: 'Embedded Signup', oauth: 'Meta sign-in', manual: 'an access token' };
 /** Realtime events after which the dashboard reads again (bursts of webhooks come as one reload). */
-const REFRESHING_EVENTS = new Set(['whatsapp.changed', 'phone-number.updated', 'connection.updated', 'onboarding.updated', 'event.created']);
+const REFRESHING_EVENTS = new Set(['number-health.updated', 'whatsapp.changed', 'phone-number.updated', 'connection.updated', 'onboarding.updated', 'event.created']);
 
 /** The tenant's dashboard: numbers by status, what needs attention, consents in progress, latest events. */
 @Component({
@@ -45,6 +48,7 @@ export class OverviewPage implements OnInit {
     return !!view && view.numbers.length === 0 && view.onboarding.length === 0;
   });
   protected readonly fixLabel = FIX_LABEL;
+  protected readonly verdictTone = VERDICT_TONE;
 
   constructor() {
     const subscription = inject(RealtimeService)
@@ -81,6 +85,10 @@ export class OverviewPage implements OnInit {
     } finally {
       this.checking.set(false);
     }
+  }
+
+  protected healthFixLabel(fix: HealthFix | null): string {
+    return fix ? HEALTH_FIX_LABEL[fix] : 'See why';
   }
 
   protected describeOnboarding(session: OnboardingInProgressView): string {

@@ -3,7 +3,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
-import type { WhatsAppStatusView } from '@waba/contracts';
+import type { NumberHealthListView, NumberHealthView, WhatsAppStatusView } from '@waba/contracts';
 import { buttonNamed } from '../../testing/dom';
 import { createConnection, createOnboardingNumber, createOnboardingSession, createPhoneNumber, createSession, createStatus, createWaba } from '../../testing/factories';
 import { provideFakeRealtime } from '../../testing/realtime';
@@ -28,7 +28,7 @@ describe('WhatsappPage', () => {
   const navigate = vi.fn();
   const notifications = { showError: vi.fn(), showSuccess: vi.fn() };
 
-  async function render(status: WhatsAppStatusView) {
+  async function render(status: WhatsAppStatusView, health: NumberHealthListView = { numbers: [] }) {
     signup.prepare.mockReset().mockResolvedValue(undefined);
     signup.start.mockReset();
     confirm.ask.mockReset();
@@ -53,9 +53,10 @@ describe('WhatsappPage', () => {
     harness = await RouterTestingHarness.create('/whatsapp');
     backend.expectOne(STATUS_URL).flush(status);
     backend.expectOne((request) => request.url === '/api/audit-log').flush([]);
-    (await vi.waitFor(() => backend.expectOne((request) => request.url === '/api/integrations/whatsapp/onboarding-attempts'))).flush([]);
+    backend.expectOne('/api/number-health').flush(health);
     // The signup links section on this page (its own spec: signup-links-section.component.spec.ts).
     backend.expectOne('/api/signup-links').flush([]);
+    (await vi.waitFor(() => backend.expectOne((request) => request.url === '/api/integrations/whatsapp/onboarding-attempts'))).flush([]);
     await vi.waitFor(async () => {
       await settle();
       expect(text()).toMatch(/Connect your WhatsApp Business numbers|Your WhatsApp Business Accounts/);
@@ -283,5 +284,70 @@ describe('WhatsappPage', () => {
     button('Hide PIN').click();
     await settle();
     expect(root().querySelector('[data-testid="pin-value"]')).toBeNull();
+  });
+  describe('can this number send?', () => {
+    const blocked = (phoneNumberId: string, wabaId: string): NumberHealthView => ({
+      phoneNumberId,
+      wabaId,
+      displayPhone: '+1 555-010-0199',
+      verdict: 'cannot_send',
+      verdictLabel: 'Cannot send',
+      summary: 'The number is not registered on the Cloud API.',
+      checkedAt: '2026-03-01T00:00:00.000Z',
+      checks: [
+        {
+          key: 'registration',
+          outcome: 'blocks',
+          label: 'Cloud API registration',
+          summary: 'The number is not registered on the Cloud API.',
+          why: 'An unregistered number cannot send or receive through the Cloud API.',
+          whatToDo: 'Register it again with the two-step PIN we keep.',
+          fix: 're_register',
+          details: 'platform_type NOT_APPLICABLE, registration registered',
+        },
+        { key: 'quality', outcome: 'pass', label: 'Quality rating', summary: 'Quality is high.', why: null, whatToDo: null, fix: null, details: null },
+      ],
+    });
+
+    it("shows each number's verdict in words with the failing check, why, what to do and the fix, which it applies", async () => {
+      const number = createPhoneNumber({ phoneNumberId: '111', displayPhone: '+1 555-010-0199' });
+      const waba = createWaba({ numbers: [number] });
+      await render(createStatus([waba]), { numbers: [blocked('111', waba.wabaId)] });
+      const health = root().querySelector('[data-testid="number-health"]');
+      expect(health?.querySelector('[data-testid="number-verdict"]')?.textContent).toContain('Cannot send');
+      expect(health?.textContent).toContain('Why it matters: An unregistered number cannot send or receive through the Cloud API.');
+      expect(health?.textContent).toContain('What to do: Register it again with the two-step PIN we keep.');
+      expect(health?.textContent).toContain('1 of 2 checks pass');
+
+      button('Register again').click();
+      const request = await vi.waitFor(() => backend.expectOne('/api/number-health/111/re-register'));
+      expect(request.request.method).toBe('POST');
+      request.flush([{ ...blocked('111', waba.wabaId), verdict: 'can_send', verdictLabel: 'Can send', summary: 'Nothing stops this number from sending.', checks: [] }]);
+      await vi.waitFor(async () => {
+        await settle();
+        expect(root().querySelector('[data-testid="number-verdict"]')?.textContent).toContain('Can send');
+      });
+    });
+
+    it('updates a verdict live and checks again on "Check now"', async () => {
+      const number = createPhoneNumber({ phoneNumberId: '111', displayPhone: '+1 555-010-0199' });
+      const waba = createWaba({ numbers: [number] });
+      await render(createStatus([waba]));
+      expect(root().querySelector('[data-testid="number-verdict-summary"]')?.textContent).toContain('Not checked yet');
+
+      TestBed.inject(RealtimeService).dispatch({ type: 'number-health.updated', health: blocked('111', waba.wabaId) });
+      await vi.waitFor(async () => {
+        await settle();
+        expect(root().querySelector('[data-testid="number-verdict"]')?.textContent).toContain('Cannot send');
+      });
+
+      button('Check now').click();
+      const check = await vi.waitFor(() => backend.expectOne('/api/number-health/check'));
+      check.flush({ numbers: [{ ...blocked('111', waba.wabaId), verdict: 'limited', verdictLabel: 'Limited' }] });
+      await vi.waitFor(async () => {
+        await settle();
+        expect(root().querySelector('[data-testid="number-verdict"]')?.textContent).toContain('Limited');
+      });
+    });
   });
 });

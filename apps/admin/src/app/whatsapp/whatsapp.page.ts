@@ -21,6 +21,8 @@ import { ImportTokenFormComponent } from './import-token-form.component';
 import { metaWords, qualityLabel, registrationLabel } from './labels';
 import { ManualNumberFormComponent } from './manual-number-form.component';
 import { NumberPinComponent } from './number-pin.component';
+import { NumberHealthComponent } from './number-health.component';
+import { NumberHealthService } from './number-health.service';
 import { SessionService } from '../core/session/session.service';
 import { OnboardingPickerComponent } from './onboarding-picker.component';
 import { OAUTH_START_URL, WhatsappService } from './whatsapp.service';
@@ -56,6 +58,7 @@ const AUDIT_PAGE_SIZE = 10;
     NumberPinComponent,
     OnboardingAttemptsComponent,
     SignupLinksSectionComponent,
+    NumberHealthComponent,
   ],
   templateUrl: './whatsapp.page.html',
   styleUrl: './whatsapp.page.scss',
@@ -73,6 +76,7 @@ export class WhatsappPage implements OnInit {
   private readonly noticeBox = viewChild<ElementRef<HTMLElement>>('noticeBox');
   protected readonly state = inject(WhatsappStateService);
   protected readonly isOwner = inject(SessionService).isOwner;
+  protected readonly numberHealth = inject(NumberHealthService);
 
   /** `?onboarding=<id>`: the picker for that consent (after the redirect flow, or a reload). */
   readonly onboarding = input<string | undefined>();
@@ -119,6 +123,7 @@ export class WhatsappPage implements OnInit {
   ngOnInit(): void {
     void this.state.refresh();
     void this.loadAudit();
+    void this.numberHealth.load();
     // Fetch Meta's SDK now, so the popup opens straight from the click (popup blockers).
     this.signup.prepare().catch(() => undefined);
   }

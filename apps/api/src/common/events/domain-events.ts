@@ -9,6 +9,8 @@ export interface DomainEventMap {
   'connection.unusable': { accountId: string; connectionId: string };
   /** The active number changed without anyone choosing it: the tenant's Events page says so. */
   'active-number.changed': { accountId: string; title: string; detail: string; phoneNumberId: string; wabaId: string; occurredAt: Date };
+  /** A webhook said something about the WABA or one of its numbers changed: its number health is read again. */
+  'waba.meta-changed': { accountId: string; wabaId: string };
 }
 
 @Injectable()

@@ -5,6 +5,7 @@ import { escapeHtml, scriptJson } from '../common/html';
 import { GRAPH_ENDPOINTS } from '../graph/graph-faults.service';
 import { WorldStore } from '../world/world.store';
 import { REVOCATION_REASONS, TokenSummary } from './token-summaries.service';
+import { HEALTH_CONSOLE_SCRIPT, healthSection } from './health-console';
 
 export interface ConsoleView {
   tokens: { tokens: TokenSummary[]; total: number };
@@ -214,9 +215,10 @@ export function consoleSections(world: WorldStore, view: ConsoleView): { html: s
   };
   const html = `<nav aria-label="Console"><p>Console:
       <a href="#webhook-heading">send a webhook</a> · <a href="#token-heading">revoke or expire a token</a> ·
-      <a href="#fault-heading">inject a fault</a> · <a href="#clock-heading">move the clock</a></p></nav>
-    ${webhookSection(world, numbers.html)}${tokenSection(view)}${faultSection()}${clockSection(view)}`;
-  return { html, script: CONSOLE_SCRIPT.replace('__DATA__', scriptJson(data)) };
+      <a href="#fault-heading">inject a fault</a> · <a href="#clock-heading">move the clock</a> ·
+      <a href="#health-heading">block or limit messaging</a></p></nav>
+    ${webhookSection(world, numbers.html)}${tokenSection(view)}${faultSection()}${clockSection(view)}${healthSection(world)}`;
+  return { html, script: CONSOLE_SCRIPT.replace('__DATA__', scriptJson(data)) + '\n' + HEALTH_CONSOLE_SCRIPT };
 }
 
 // Plain browser JavaScript (no build step); `__DATA__` becomes the JSON above.

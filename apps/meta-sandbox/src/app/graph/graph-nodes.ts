@@ -2,6 +2,7 @@
 import { WorldStore } from '../world/world.store';
 import { AccessTokenRecord, BusinessRecord, PhoneNumberRecord, WabaRecord } from '../world/world.types';
 import { GraphNode } from './field-projection';
+import { phoneNumberHealth, wabaHealth } from './health-status';
 
 export function phoneNumberNode(phone: PhoneNumberRecord, world: WorldStore): GraphNode {
   const waba = world.wabas.get(phone.wabaId);
@@ -24,6 +25,9 @@ export function phoneNumberNode(phone: PhoneNumberRecord, world: WorldStore): Gr
       is_official_business_account: false,
       is_on_biz_app: phone.isOnBizApp,
       whatsapp_business_manager_messaging_limit: phone.messagingLimit,
+      get health_status() {
+        return phoneNumberHealth(phone, world);
+      },
       webhook_configuration: {
         ...(world.settings.webhookUrl && { application: world.settings.webhookUrl }),
         ...(appSubscription?.overrideCallbackUri && { whatsapp_business_account: appSubscription.overrideCallbackUri }),
@@ -47,9 +51,13 @@ export function wabaNode(waba: WabaRecord, world: WorldStore): GraphNode {
       message_template_namespace: waba.messageTemplateNamespace,
       account_review_status: waba.accountReviewStatus,
       owner_business_info: owner && { id: owner.id, name: owner.name },
+      get health_status() {
+        return wabaHealth(waba, world);
+      },
     },
     edges: {
       phone_numbers: () => world.phoneNumbersOf(waba.id).map((phone) => phoneNumberNode(phone, world)),
+      subscribed_apps: () => subscribedAppNodes(waba, world),
     },
   };
 }
@@ -79,4 +87,17 @@ export function userNode(token: AccessTokenRecord): GraphNode {
     values: { id: token.userId, name: token.userName, client_business_id: token.clientBusinessId },
     edges: {},
   };
+}
+
+/** `subscribed_apps` expanded inside a WABA read: the same items as the edge (docs/meta.md §4.1). */
+function subscribedAppNodes(waba: WabaRecord, world: WorldStore): GraphNode[] {
+  return waba.subscriptions.map((s) => ({
+    typeName: 'Application',
+    defaultFields: ['whatsapp_business_api_data', 'override_callback_uri'],
+    values: {
+      whatsapp_business_api_data: { id: s.appId, link: `https://www.facebook.com/games/?app_id=${s.appId}`, name: s.appName },
+      override_callback_uri: s.overrideCallbackUri,
+    },
+    edges: {},
+  }));
 }

@@ -16,4 +16,6 @@ export interface SandboxSettings {
   webhookRetry: WebhookRetryPolicy;
   /** Send the `\uXXXX`-escaped JSON Meta sends; false sends raw UTF-8. */
   webhookEscapeUnicode: boolean;
+  /** The app's webhook fields for `whatsapp_business_account` (`GET /{app-id}/subscriptions`); absent = APP_WEBHOOK_FIELDS. */
+  appWebhookFields?: string[];
 }

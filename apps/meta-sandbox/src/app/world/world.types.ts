@@ -1,4 +1,5 @@
 // What the sandbox's Meta knows: businesses, their WABAs and numbers, tokens and codes.
+import type { HealthOverride } from './health-override';
 import { AccountReviewStatus, CodeVerificationStatus, MessagingLimitTier, NameStatus, PhoneNumberStatus, PlatformType, QualityRating, ThroughputLevel } from '@waba/meta-graph';
 
 export interface BusinessRecord {
@@ -6,6 +7,8 @@ export interface BusinessRecord {
   name: string;
   /** Set for businesses Meta refuses in the signup flow (docs/meta.md §11). */
   onboardingBlockedReason?: string;
+  /** Set by the control API: the business's `health_status` entity (docs/meta.md §13). */
+  health?: HealthOverride;
 }
 
 export interface AppSubscription {
@@ -29,6 +32,8 @@ export interface WabaRecord {
   subscriptions: AppSubscription[];
   /** Times of calls counted against the hourly Business Use Case limit. */
   managementCallsMs: number[];
+  /** Set by the control API: the WABA's `health_status` entity (docs/meta.md §13). */
+  health?: HealthOverride;
 }
 
 export interface PhoneNumberRecord {
@@ -51,6 +56,8 @@ export interface PhoneNumberRecord {
   /** Times of register/deregister requests, for the 10-per-72-hours limit. */
   registrationRequestsMs: number[];
   registrationBlockedUntilMs?: number;
+  /** Set by the control API: the number's `health_status` entity (docs/meta.md §13). */
+  health?: HealthOverride;
 }
 
 /** What a person granted in one consent. */

@@ -1,4 +1,5 @@
 import type { TenantEventView } from '../whatsapp/events.dto';
+import type { HealthCheckKey, HealthFix, NumberVerdict } from '../whatsapp/number-health.dto';
 import type { NumberStatusKind, StatusIcon, StatusTone } from '../whatsapp/status';
 import type { ConnectionSource } from '../whatsapp/whatsapp.dto';
 
@@ -58,8 +59,43 @@ export interface OnboardingInProgressView {
   numberCount: number;
 }
 
+/** How many numbers share one verdict ("2 Can send", "1 Cannot send"), worst first. */
+export interface OverviewVerdictCountView {
+  verdict: NumberVerdict;
+  label: string;
+  count: number;
+}
+
+/** Why a number needs the tenant, by its health verdict: cannot send first, then an expiring credential, a rejected name, the rest. */
+export type HealthAttentionKind = 'cannot_send' | 'credential_expiring' | 'name_rejected' | 'limited';
+
+export interface HealthAttentionView {
+  kind: HealthAttentionKind;
+  phoneNumberId: string;
+  wabaId: string;
+  displayPhone: string;
+  verdict: NumberVerdict;
+  /** "+1 555-010-0199 cannot send". */
+  title: string;
+  /** Why, and what to do, in words. */
+  detail: string;
+  check: HealthCheckKey;
+  /** The button that fixes it on the WhatsApp page; null when only the business can (in WhatsApp Manager). */
+  fix: HealthFix | null;
+}
+
+/** The Overview built on the numbers' health verdicts (number-health.dto.ts). */
+export interface OverviewHealthView {
+  byVerdict: OverviewVerdictCountView[];
+  attention: HealthAttentionView[];
+  /** When the oldest verdict shown was taken; null when no number has one yet. */
+  oldestCheckAt: string | null;
+}
+
 /** `GET /api/overview`: the tenant's dashboard in one call. */
 export interface OverviewView {
+  /** Can each number send: counts by verdict and what needs attention first. */
+  health: OverviewHealthView;
   numbers: OverviewNumberView[];
   byStatus: OverviewStatusCountView[];
   attention: AttentionItemView[];

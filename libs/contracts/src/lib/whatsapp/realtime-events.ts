@@ -1,6 +1,7 @@
 import type { SignupLinkView } from '../signup-links/signup-links.dto';
 import type { TenantEventView } from './events.dto';
 import type { OnboardingAttemptView } from './onboarding-attempts.dto';
+import type { NumberHealthView } from './number-health.dto';
 import type { ConnectionView, OnboardingSessionView, PhoneNumberView } from './whatsapp.dto';
 
 /** Socket.IO event name for everything the server pushes to a tenant's room. */
@@ -14,4 +15,5 @@ export type TenantRealtimeEvent =
   | { type: 'connection.updated'; connection: ConnectionView }
   | { type: 'event.created'; event: TenantEventView }
   | { type: 'onboarding-attempt.updated'; attempt: OnboardingAttemptView }
-  | { type: 'signup-link.updated'; link: SignupLinkView };
+  | { type: 'signup-link.updated'; link: SignupLinkView }
+  | { type: 'number-health.updated'; health: NumberHealthView };
