@@ -8,4 +8,5 @@ export * from './lib/whatsapp/realtime-events';
 export * from './lib/whatsapp/events.dto';
 export * from './lib/whatsapp/status';
 export * from './lib/whatsapp/event-words';
+export * from './lib/whatsapp/coexistence.dto';
 export * from './lib/overview/overview.dto';

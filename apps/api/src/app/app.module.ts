@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
+import { CoexistenceModule, CoexistenceWorkerModule } from '../coexistence/coexistence.module';
 import { JobsModule, ScheduledTasksWorkerModule } from '../jobs/jobs.module';
 import { MetaModule } from '../meta/meta.module';
 import { OAuthModule } from '../oauth/oauth.module';
@@ -56,6 +57,8 @@ export class AppModule implements NestModule {
         PhoneNumbersModule,
         OAuthModule,
         TokenRefreshModule.forRole(config),
+        CoexistenceModule,
+        ...(config.runsJobs ? [CoexistenceWorkerModule] : []),
         webhooks,
         OverviewModule.with(webhooks),
         ...(config.runsJobs ? [ScheduledTasksWorkerModule] : []),

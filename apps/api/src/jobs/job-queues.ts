@@ -10,8 +10,10 @@ export const WEBHOOKS_QUEUE = 'webhooks';
 export const WEBHOOK_UPKEEP_QUEUE = 'webhook-upkeep';
 export const TOKEN_CHECKS_QUEUE = 'token-checks';
 export const MAINTENANCE_QUEUE = 'maintenance';
+/** One job per coexistence number: its one-time contacts and history sync requests to Meta. */
+export const COEXISTENCE_SYNC_QUEUE = 'coexistence-sync';
 
-export const QUEUE_NAMES = [WEBHOOKS_QUEUE, WEBHOOK_UPKEEP_QUEUE, TOKEN_CHECKS_QUEUE, MAINTENANCE_QUEUE] as const;
+export const QUEUE_NAMES = [WEBHOOKS_QUEUE, WEBHOOK_UPKEEP_QUEUE, TOKEN_CHECKS_QUEUE, MAINTENANCE_QUEUE, COEXISTENCE_SYNC_QUEUE] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Failed jobs stay a week for operators (the dashboard shows them with their error). */
@@ -27,6 +29,8 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
   // is no longer due at that time, so a completed job can go after an hour (a late duplicate finds it not due).
   [TOKEN_CHECKS_QUEUE]: { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: KEEP_FAILED },
   [MAINTENANCE_QUEUE]: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: { count: 100 }, removeOnFail: KEEP_FAILED },
+  // Retried only on Meta's temporary errors (others are recorded and end the job); the 24-hour window bounds it anyway.
+  [COEXISTENCE_SYNC_QUEUE]: { attempts: 6, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 3600 }, removeOnFail: KEEP_FAILED },
 };
 
 /**

@@ -5,6 +5,7 @@ import type { PhoneNumbersService } from '../phone-numbers/phone-numbers.service
 import { ACCOUNT_ID, aMessagesChange, aMessageStatus, anInboundMessage, aPhoneNumberRecord, aWebhookPayload, CONNECTION_ID, OTHER_ACCOUNT_ID, PHONE_NUMBER_ID, WABA_ID } from '../testing/factories';
 import { FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
+import type { CoexistenceService } from '../coexistence/coexistence.service';
 import { WebhookApplier, type DeliveryPlan } from './webhook-applier.service';
 import type { EventsService } from './events.service';
 import type { NewTenantEvent } from './webhooks.repository';
@@ -17,6 +18,7 @@ describe('WebhookApplier', () => {
   let events: MockProxy<EventsService>;
   let numbers: MockProxy<PhoneNumbersRepository>;
   let phoneNumbers: MockProxy<PhoneNumbersService>;
+  let coexistence: MockProxy<CoexistenceService>;
   let applier: WebhookApplier;
 
   beforeEach(() => {
@@ -24,7 +26,8 @@ describe('WebhookApplier', () => {
     events = strictMock<EventsService>('events');
     numbers = strictMock<PhoneNumbersRepository>('numbers');
     phoneNumbers = strictMock<PhoneNumbersService>('phoneNumbers');
-    applier = new WebhookApplier(events, numbers, phoneNumbers, clock);
+    coexistence = strictMock<CoexistenceService>('coexistence');
+    applier = new WebhookApplier(events, numbers, phoneNumbers, clock, coexistence);
   });
 
   /** Owners as the database knows them: the number and WABA of ACCOUNT_ID, nothing else. */

@@ -10,6 +10,7 @@ import { GraphAccessService } from './graph/graph-access.service';
 import { GraphAuthService } from './graph/graph-auth.service';
 import { GraphFaultsService } from './graph/graph-faults.service';
 import { GraphController } from './graph/graph.controller';
+import { CoexistenceService } from './graph/coexistence.service';
 import { WhatsAppAssetsService } from './graph/whatsapp-assets.service';
 import { AccessTokensService } from './oauth/access-tokens.service';
 import { AuthorizationCodesService } from './oauth/authorization-codes.service';
@@ -42,6 +43,7 @@ export class SandboxModule {
         GraphFaultsService,
         BusinessUseCaseLimiter,
         WhatsAppAssetsService,
+        CoexistenceService,
         SignupService,
         CallbackVerifierService,
         WebhookEventsService,

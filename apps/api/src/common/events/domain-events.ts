@@ -9,6 +9,8 @@ export interface DomainEventMap {
   'connection.unusable': { accountId: string; connectionId: string };
   /** The active number changed without anyone choosing it: the tenant's Events page says so. */
   'active-number.changed': { accountId: string; title: string; detail: string; phoneNumberId: string; wabaId: string; occurredAt: Date };
+  /** A number on the WhatsApp Business app was connected: its one-time contacts and history sync is due. */
+  'coexistence.connected': { accountId: string; phoneNumberId: string; wabaId: string; connectionId: string; displayPhone: string; onboardedAt: Date | null };
 }
 
 @Injectable()

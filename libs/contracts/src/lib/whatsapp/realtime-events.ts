@@ -1,3 +1,4 @@
+import type { CoexistenceSyncView } from './coexistence.dto';
 import type { TenantEventView } from './events.dto';
 import type { ConnectionView, OnboardingSessionView, PhoneNumberView } from './whatsapp.dto';
 
@@ -10,4 +11,5 @@ export type TenantRealtimeEvent =
   | { type: 'whatsapp.changed'; reason: string }
   | { type: 'onboarding.updated'; session: OnboardingSessionView }
   | { type: 'connection.updated'; connection: ConnectionView }
-  | { type: 'event.created'; event: TenantEventView };
+  | { type: 'event.created'; event: TenantEventView }
+  | { type: 'coexistence.updated'; sync: CoexistenceSyncView };
