@@ -1,7 +1,7 @@
 import { DOCUMENT } from '@angular/common';
 import { inject, Injectable, InjectionToken } from '@angular/core';
 import type { EmbeddedSignupConfigView, EmbeddedSignupEvent, EmbeddedSignupSessionInfo } from '@waba/contracts';
-import { embeddedSignupExtras } from '@waba/meta-graph/embedded-signup';
+import { embeddedSignupExtras, type EmbeddedSignupFeatureType } from '@waba/meta-graph/embedded-signup';
 import { readSignupMessage, type SignupMessage } from './embedded-signup-message';
 import { WhatsappService } from './whatsapp.service';
 
@@ -57,8 +57,11 @@ export class EmbeddedSignupService {
     return this.ready;
   }
 
-  /** Runs the popup flow once; resolves when Meta's window is done with us. */
-  async start(): Promise<SignupOutcome> {
+  /**
+   * Runs the popup flow once; resolves when Meta's window is done with us. `featureType`
+   * `whatsapp_business_app_onboarding` runs the flow for a number on the WhatsApp Business app.
+   */
+  async start(featureType: EmbeddedSignupFeatureType = ''): Promise<SignupOutcome> {
     const { config, sdk } = await this.prepare();
     return new Promise<SignupOutcome>((resolve) => {
       let message: SignupMessage | null = null;
@@ -93,7 +96,7 @@ export class EmbeddedSignupService {
             config_id: config.configId,
             response_type: 'code',
             override_default_response_type: true,
-            extras: embeddedSignupExtras(),
+            extras: embeddedSignupExtras(featureType),
           },
         );
       } catch (error) {
