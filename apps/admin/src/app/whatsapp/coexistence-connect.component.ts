@@ -16,7 +16,7 @@ import { WhatsappService } from './whatsapp.service';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <section class="coexistence-connect" aria-labelledby="coexistence-connect-title" data-testid="coexistence-connect">
-      <h3 id="coexistence-connect-title">Already chatting with customers in the WhatsApp Business app?</h3>
+      <h2 id="coexistence-connect-title">Already chatting with customers in the WhatsApp Business app?</h2>
       <p>Connect that same number here and keep using the app. Meta asks you to scan a code with the app on your phone, and lets you choose whether to share your past chats.</p>
       <details>
         <summary>What changes for your business</summary>
@@ -47,6 +47,9 @@ import { WhatsappService } from './whatsapp.service';
   styles: `
     .coexistence-connect {
       margin-block: 1rem;
+    }
+    .coexistence-connect h2 {
+      font-size: 1.1rem;
     }
     .coexistence-connect ul {
       padding-inline-start: 1.25rem;
