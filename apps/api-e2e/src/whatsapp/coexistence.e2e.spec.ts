@@ -88,6 +88,20 @@ describe('WhatsApp Business app numbers (coexistence) against the Meta sandbox',
     expect(events.items).toEqual([expect.objectContaining({ title: 'Sent from the WhatsApp Business app to +447700900555', detail: 'Sent from my phone', phoneNumberId: phone?.id })]);
   });
 
+  it('starts the sync over when the business onboards the number again (a new window), and only then', async () => {
+    const tenant = await createTenant(api.server);
+    await confirm(tenant, await onboardFromTheApp(tenant));
+    await until(tenant, (s) => s.history.state === 'complete' && s.contacts.state === 'complete', 'the first sync never completed');
+    const phone = sandbox.world.phoneNumbers.get(phoneIdOf(sandbox, APP_NUMBER));
+    const first = phone?.smbSyncRequests?.history?.requestId;
+
+    sandbox.clock.advance(60_000); // Meta's onboarding times have whole seconds: the next one is later
+    await confirm(tenant, await onboardFromTheApp(tenant));
+    await until(tenant, (s) => s.history.state === 'complete' && s.contacts.state === 'complete' && s.onboardedAt !== null, 'the second sync never completed');
+    await until(tenant, () => !!phone?.smbSyncRequests?.history && phone.smbSyncRequests.history.requestId !== first, 'the history was not asked for again');
+    expect(Object.keys(phone?.smbSyncRequests ?? {}).sort()).toEqual(['history', 'smb_app_state_sync']);
+  });
+
   it('shows in words that the business declined to share its chat history', async () => {
     const tenant = await createTenant(api.server);
     const phone = sandbox.world.phoneNumbers.get(phoneIdOf(sandbox, APP_NUMBER));

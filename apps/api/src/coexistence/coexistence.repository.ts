@@ -12,9 +12,22 @@ export type SyncKind = 'contacts' | 'history';
 export class CoexistenceRepository {
   constructor(@InjectModel(CoexistenceSync.name) private readonly syncs: Model<CoexistenceSync>) {}
 
-  /** The number's sync record, created on first connect; a later connect keeps what was requested. */
+  /**
+   * The number's sync record, created on first connect. A later connect keeps what was requested,
+   * unless Meta reports a newer onboarding: that opens a new window, so the sync starts over.
+   */
   async ensure(input: { accountId: string; phoneNumberId: string; wabaId: string; connectionId: string; displayPhone: string; onboardedAt: Date }): Promise<CoexistenceSyncRecord> {
     const { accountId, connectionId, ...rest } = input;
+    const waiting = { state: 'waiting', requestId: null, requestedAt: null, error: null };
+    const fresh = { contacts: waiting, history: waiting, contactNumbers: [], historyProgress: 0, historyPhase: null, historyChunks: {}, echoIds: [] };
+    const reonboarded = await this.syncs
+      .findOneAndUpdate(
+        { phoneNumberId: input.phoneNumberId, onboardedAt: { $lt: input.onboardedAt } },
+        { $set: { ...rest, ...fresh, accountId: new Types.ObjectId(accountId), connectionId: new Types.ObjectId(connectionId) } },
+        { new: true },
+      )
+      .lean<CoexistenceSyncRecord>();
+    if (reonboarded) return reonboarded;
     return this.syncs
       .findOneAndUpdate(
         { phoneNumberId: input.phoneNumberId },
