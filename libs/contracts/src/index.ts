@@ -9,6 +9,7 @@ export * from './lib/whatsapp/events.dto';
 export * from './lib/whatsapp/status';
 export * from './lib/whatsapp/event-words';
 export * from './lib/whatsapp/number-health.dto';
+export * from './lib/whatsapp/coexistence.dto';
 export * from './lib/overview/overview.dto';
 export * from './lib/whatsapp/onboarding-attempts.dto';
 export * from './lib/whatsapp/onboarding-words';

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
+import { CoexistenceModule, CoexistenceWorkerModule } from '../coexistence/coexistence.module';
 import { JobsModule, ScheduledTasksWorkerModule } from '../jobs/jobs.module';
 import { MetaModule } from '../meta/meta.module';
 import { OAuthModule } from '../oauth/oauth.module';
@@ -60,6 +61,8 @@ export class AppModule implements NestModule {
         OAuthModule,
         SignupLinksModule,
         TokenRefreshModule.forRole(config),
+        CoexistenceModule,
+        ...(config.runsJobs ? [CoexistenceWorkerModule] : []),
         webhooks,
         numberHealth,
         OverviewModule.with(webhooks, numberHealth),

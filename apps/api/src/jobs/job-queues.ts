@@ -12,8 +12,10 @@ export const TOKEN_CHECKS_QUEUE = 'token-checks';
 export const MAINTENANCE_QUEUE = 'maintenance';
 /** One job per WABA whose number health must be read again (number-health/number-health-jobs.ts). */
 export const NUMBER_HEALTH_QUEUE = 'number-health';
+/** One job per coexistence number: its one-time contacts and history sync requests to Meta. */
+export const COEXISTENCE_SYNC_QUEUE = 'coexistence-sync';
 
-export const QUEUE_NAMES = [WEBHOOKS_QUEUE, WEBHOOK_UPKEEP_QUEUE, TOKEN_CHECKS_QUEUE, MAINTENANCE_QUEUE, NUMBER_HEALTH_QUEUE] as const;
+export const QUEUE_NAMES = [WEBHOOKS_QUEUE, WEBHOOK_UPKEEP_QUEUE, TOKEN_CHECKS_QUEUE, MAINTENANCE_QUEUE, NUMBER_HEALTH_QUEUE, COEXISTENCE_SYNC_QUEUE] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Failed jobs stay a week for operators (the dashboard shows them with their error). */
@@ -31,6 +33,8 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
   [MAINTENANCE_QUEUE]: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: { count: 100 }, removeOnFail: KEEP_FAILED },
   // A job id is the WABA's and a time slot's (number-health/number-health-jobs.ts), so keeping an hour of completed ones is safe.
   [NUMBER_HEALTH_QUEUE]: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: KEEP_FAILED },
+  // Retried only on Meta's temporary errors (others are recorded and end the job); the 24-hour window bounds it anyway.
+  [COEXISTENCE_SYNC_QUEUE]: { attempts: 6, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 3600 }, removeOnFail: KEEP_FAILED },
 };
 
 /**

@@ -31,6 +31,8 @@ export class PhoneNumber {
   @Prop({ type: String, default: null }) platformType!: string | null;
   @Prop({ type: String, default: null }) throughputLevel!: string | null;
   @Prop({ type: String, default: null }) metaStatus!: string | null;
+  /** Also on the WhatsApp Business app (coexistence): never registered by us. */
+  @Prop({ type: Boolean, default: false }) isOnBizApp!: boolean;
 
   @Prop({ type: String, required: true, default: 'pending' })
   state!: PhoneNumberState;

@@ -12,7 +12,7 @@ export type PhoneNumberRecord = PhoneNumber & { _id: Types.ObjectId };
 /** Meta's facts about a number, as we keep them. */
 export type NumberFacts = Pick<
   PhoneNumber,
-  'displayPhone' | 'verifiedName' | 'qualityRating' | 'nameStatus' | 'codeVerificationStatus' | 'messagingLimit' | 'platformType' | 'throughputLevel' | 'metaStatus'
+  'displayPhone' | 'verifiedName' | 'qualityRating' | 'nameStatus' | 'codeVerificationStatus' | 'messagingLimit' | 'platformType' | 'throughputLevel' | 'metaStatus' | 'isOnBizApp'
 >;
 
 export type NumberPatch = Partial<Pick<PhoneNumber, 'state' | 'registration' | 'encryptedPin' | 'lastError' | 'isActive' | 'lastRefreshedAt' | 'connectedAt' | 'disconnectedAt'> & NumberFacts>;

@@ -193,6 +193,24 @@ describe('PhoneNumbersService', () => {
       expect(events.publish).toHaveBeenCalledWith(ACCOUNT_ID, { type: 'whatsapp.changed', reason: 'connected' });
     });
 
+    it('never registers a number on the WhatsApp Business app (coexistence), even one Meta reports NOT_APPLICABLE, and hands it to the sync', async () => {
+      givenClaims(aWabaRecord());
+      const appNumber = aGraphPhoneNumber({ is_on_biz_app: true, platform_type: 'NOT_APPLICABLE', last_onboarded_time: '2026-11-25T11:30:00+0000' });
+      const outcomes = await service.connectSelection(tenant, CONNECTION_ID, 'embedded_signup', [{ waba: aGraphWaba(), numbers: [appNumber] }]);
+
+      expect(outcomes).toEqual([{ phoneNumberId: PHONE_NUMBER_ID, state: 'connected' }]);
+      expect(graph.registerPhone).not.toHaveBeenCalled();
+      expect(stored.get(PHONE_NUMBER_ID)).toMatchObject({ state: 'connected', registration: 'not_needed', isOnBizApp: true });
+      expect(domainEvents.emit).toHaveBeenCalledWith('coexistence.connected', {
+        accountId: ACCOUNT_ID,
+        phoneNumberId: PHONE_NUMBER_ID,
+        wabaId: WABA_ID,
+        connectionId: CONNECTION_ID,
+        displayPhone: '+44 7700 900123',
+        onboardedAt: new Date('2026-11-25T11:30:00Z'),
+      });
+    });
+
     it.each([
       ['platform', { platform_type: 'NOT_APPLICABLE' as const }],
       ['throughput', { throughput: { level: 'NOT_APPLICABLE' as const } }],

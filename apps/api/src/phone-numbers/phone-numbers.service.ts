@@ -154,6 +154,18 @@ export class PhoneNumbersService {
         outcomes.push({ phoneNumberId: record.phoneNumberId, state: 'failed', message: failure });
       } else {
         outcomes.push(await this.markConnected(tenant, record));
+        // A WhatsApp Business app number: the coexistence module asks for its contacts and history once.
+        const onboarded = chosen.numbers.find((n) => n.id === record.phoneNumberId);
+        if (record.isOnBizApp) {
+          this.domainEvents.emit('coexistence.connected', {
+            accountId: tenant.accountId,
+            phoneNumberId: record.phoneNumberId,
+            wabaId: waba.id,
+            connectionId,
+            displayPhone: record.displayPhone,
+            onboardedAt: parseGraphTime(onboarded?.last_onboarded_time),
+          });
+        }
       }
     }
     return outcomes;
@@ -399,9 +411,21 @@ export class PhoneNumbersService {
   }
 }
 
-/** Chatwoot's rule: a number whose platform or throughput is NOT_APPLICABLE is not on Cloud API yet. */
-function needsRegistration(number: Pick<PhoneNumberRecord, 'platformType' | 'throughputLevel'>): boolean {
+/**
+ * Chatwoot's rule: a number whose platform or throughput is NOT_APPLICABLE is not on Cloud API yet.
+ * A number on the WhatsApp Business app (coexistence) is never registered: Meta put it on Cloud API
+ * beside the app, and `/register` would take it off the app (docs/meta.md, coexistence).
+ */
+function needsRegistration(number: Pick<PhoneNumberRecord, 'platformType' | 'throughputLevel' | 'isOnBizApp'>): boolean {
+  if (number.isOnBizApp) return false;
   return number.platformType === 'NOT_APPLICABLE' || number.throughputLevel === 'NOT_APPLICABLE';
+}
+
+/** Graph's `2026-12-01T10:00:00+0000`, or null. */
+function parseGraphTime(value: string | undefined): Date | null {
+  if (!value) return null;
+  const date = new Date(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(date.getTime()) ? null : date;
 }
 
 export function factsOf(number: GraphPhoneNumber): NumberFacts {
@@ -415,6 +439,7 @@ export function factsOf(number: GraphPhoneNumber): NumberFacts {
     platformType: number.platform_type ?? null,
     throughputLevel: number.throughput?.level ?? null,
     metaStatus: number.status ?? null,
+    isOnBizApp: number.is_on_biz_app === true,
   };
 }
 

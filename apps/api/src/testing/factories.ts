@@ -125,6 +125,7 @@ export function aPhoneNumberRecord(overrides: Partial<PhoneNumberRecord> = {}): 
     platformType: 'CLOUD_API',
     throughputLevel: 'STANDARD',
     metaStatus: 'CONNECTED',
+    isOnBizApp: false,
     state: 'connected',
     registration: 'registered',
     encryptedPin: null,

@@ -6,6 +6,7 @@ import { ACCOUNT_ID, aMessagesChange, aMessageStatus, anInboundMessage, aPhoneNu
 import { FakeClock } from '../testing/fake-clock';
 import { DomainEvents } from '../common/events/domain-events';
 import { strictMock } from '../testing/strict-mock';
+import type { CoexistenceService } from '../coexistence/coexistence.service';
 import { WebhookApplier, type DeliveryPlan } from './webhook-applier.service';
 import type { EventsService } from './events.service';
 import type { NewTenantEvent } from './webhooks.repository';
@@ -18,6 +19,7 @@ describe('WebhookApplier', () => {
   let events: MockProxy<EventsService>;
   let numbers: MockProxy<PhoneNumbersRepository>;
   let phoneNumbers: MockProxy<PhoneNumbersService>;
+  let coexistence: MockProxy<CoexistenceService>;
   let applier: WebhookApplier;
 
   beforeEach(() => {
@@ -25,7 +27,8 @@ describe('WebhookApplier', () => {
     events = strictMock<EventsService>('events');
     numbers = strictMock<PhoneNumbersRepository>('numbers');
     phoneNumbers = strictMock<PhoneNumbersService>('phoneNumbers');
-    applier = new WebhookApplier(events, numbers, phoneNumbers, clock, new DomainEvents());
+    coexistence = strictMock<CoexistenceService>('coexistence');
+    applier = new WebhookApplier(events, numbers, phoneNumbers, clock, new DomainEvents(), coexistence);
   });
 
   /** Owners as the database knows them: the number and WABA of ACCOUNT_ID, nothing else. */
@@ -42,6 +45,58 @@ describe('WebhookApplier', () => {
   }
 
   const eventsOf = (planned: DeliveryPlan): NewTenantEvent[] => planned.events.map((e) => e.event);
+
+  describe('WhatsApp Business app numbers (coexistence)', () => {
+    const metadata = { display_phone_number: '447700900123', phone_number_id: PHONE_NUMBER_ID };
+
+    it('applies history chunks and app contacts to the number, and makes each echo a tenant event keyed by its message id', async () => {
+      givenOwners();
+      const payload = aWebhookPayload([
+        { field: 'history', value: { messaging_product: 'whatsapp', metadata, history: [{ metadata: { phase: 2, chunk_order: 3, progress: 100 }, threads: [] }] } },
+        {
+          field: 'smb_app_state_sync',
+          value: { messaging_product: 'whatsapp', metadata, state_sync: [{ type: 'contact', contact: { phone_number: '4477' }, action: 'add', metadata: { timestamp: '1764072000' } }] },
+        },
+        {
+          field: 'smb_message_echoes',
+          value: {
+            messaging_product: 'whatsapp',
+            metadata,
+            message_echoes: [{ from: '447700900123', to: '4477', id: 'wamid.echo-1', timestamp: '1764072000', type: 'text', text: { body: 'On my way' } }],
+          },
+        },
+      ] as WebhookChange[]);
+
+      const planned = await plan(payload);
+      expect(planned.unroutableIds).toEqual([]);
+      expect(planned.actions.map((a) => (a.kind === 'coexistence' ? a.change.kind : a.kind))).toEqual(['history', 'smb-app-state-sync', 'smb-message-echoes']);
+      expect(eventsOf(planned)).toEqual([
+        expect.objectContaining({
+          key: 'echo:wamid.echo-1',
+          type: 'message.sent_from_app',
+          title: 'Sent from the WhatsApp Business app to +4477',
+          detail: 'On my way',
+          phoneNumberId: PHONE_NUMBER_ID,
+        }),
+      ]);
+
+      coexistence.applyHistory.mockResolvedValue();
+      coexistence.applyContacts.mockResolvedValue();
+      coexistence.applyEchoes.mockResolvedValue();
+      events.record.mockResolvedValue();
+      await applier.execute([planned]);
+      expect(coexistence.applyHistory).toHaveBeenCalledWith(ACCOUNT_ID, PHONE_NUMBER_ID, [expect.objectContaining({ phase: 2, progress: 100 })]);
+      expect(coexistence.applyContacts).toHaveBeenCalledWith(ACCOUNT_ID, PHONE_NUMBER_ID, [{ phoneNumber: '4477', action: 'add', fullName: null }]);
+      expect(coexistence.applyEchoes).toHaveBeenCalledWith(ACCOUNT_ID, PHONE_NUMBER_ID, [expect.objectContaining({ id: 'wamid.echo-1' })]);
+    });
+
+    it('keeps a history webhook for a number nobody owns as unroutable', async () => {
+      givenOwners({ numbers: [], wabas: [] });
+      const planned = await plan(aWebhookPayload([{ field: 'history', value: { messaging_product: 'whatsapp', metadata, history: [] } }]));
+      expect(planned.unroutableIds).toEqual([PHONE_NUMBER_ID, WABA_ID]);
+      expect(planned.actions).toEqual([]);
+    });
+  });
 
   describe('messages', () => {
     it('routes a received message by its number, titled with the sender and keyed by message id', async () => {

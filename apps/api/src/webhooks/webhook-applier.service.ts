@@ -5,6 +5,8 @@ import { Clock } from '../common/clock/clock';
 import { DomainEvents } from '../common/events/domain-events';
 import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
+import { CoexistenceService } from '../coexistence/coexistence.service';
+import { applyCoexistence, planCoexistence, type CoexistenceChange } from './coexistence-changes';
 import { EventsService } from './events.service';
 import type { NewTenantEvent } from './webhooks.repository';
 
@@ -20,7 +22,8 @@ type NumberChange = Parameters<PhoneNumbersService['applyMetaChange']>[2];
 type NumberAction =
   | { kind: 'revoke-waba'; accountId: string; wabaId: string; reason: string }
   | { kind: 'restrict-waba'; accountId: string; wabaId: string; restriction: { event: string; explanation: string; at: Date } }
-  | { kind: 'number-change'; accountId: string; phoneNumberId: string; change: NumberChange };
+  | { kind: 'number-change'; accountId: string; phoneNumberId: string; change: NumberChange }
+  | { kind: 'coexistence'; accountId: string; phoneNumberId: string; change: CoexistenceChange };
 
 /** What one delivery will write, worked out from reads only. */
 export interface DeliveryPlan {
@@ -63,6 +66,7 @@ export class WebhookApplier {
     private readonly phoneNumbers: PhoneNumbersService,
     private readonly clock: Clock,
     private readonly domainEvents: DomainEvents,
+    private readonly coexistence: CoexistenceService,
   ) {}
 
   /** A look-up cache for one batch of plans. */
@@ -86,6 +90,7 @@ export class WebhookApplier {
     for (const action of plans.flatMap((p) => p.actions)) {
       if (action.kind === 'revoke-waba') await this.phoneNumbers.revokeWaba(action.accountId, action.wabaId, action.reason);
       else if (action.kind === 'restrict-waba') await this.phoneNumbers.restrictWaba(action.accountId, action.wabaId, action.restriction);
+      else if (action.kind === 'coexistence') await applyCoexistence(this.coexistence, action);
       else await this.phoneNumbers.applyMetaChange(action.accountId, action.phoneNumberId, action.change);
     }
     await this.events.record(plans.flatMap((p) => p.events));
@@ -104,6 +109,10 @@ export class WebhookApplier {
         return this.planQualityUpdate(plan, routes, entryId, change, key);
       case 'name-update':
         return this.planNameUpdate(plan, routes, entryId, change, key);
+      case 'history':
+      case 'smb-app-state-sync':
+      case 'smb-message-echoes':
+        return planCoexistence(plan, routes, entryId, change, this.clock.now());
       default:
         return Promise.resolve([]); // fields we do not subscribe to are acknowledged and ignored
     }

@@ -9,6 +9,7 @@ import { ApiConfig } from '../config/api-config';
 import { ScheduledTasks } from '../jobs/scheduled-tasks';
 import { MongooseModule } from '@nestjs/mongoose';
 import { DomainEvents } from '../common/events/domain-events';
+import { CoexistenceModule } from '../coexistence/coexistence.module';
 import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { EventsController } from './events.controller';
@@ -31,6 +32,7 @@ import { WebhooksRepository } from './webhooks.repository';
     ]),
     PhoneNumbersModule,
     RealtimeModule,
+    CoexistenceModule,
   ],
   controllers: [WebhooksController, EventsController],
   providers: [WebhooksRepository, WebhookIngestService, WebhookJobs, WebhookApplication, WebhookApplier, EventsService, StoredDeliveriesService],

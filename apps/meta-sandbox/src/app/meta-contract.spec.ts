@@ -34,6 +34,8 @@ const PHONE_NUMBERS_EXAMPLE = {
       platform_type: 'CLOUD_API',
       throughput: { level: 'STANDARD' },
       whatsapp_business_manager_messaging_limit: 'TIER_2K',
+      is_on_biz_app: false,
+      last_onboarded_time: '2026-09-02T09:30:00+0000',
     },
   ],
   paging: { cursors: { before: 'QVFIUabc', after: 'QVFIUxyz' } },

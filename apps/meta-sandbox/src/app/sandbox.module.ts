@@ -12,6 +12,7 @@ import { GraphAuthService } from './graph/graph-auth.service';
 import { GraphFaultsService } from './graph/graph-faults.service';
 import { GraphController } from './graph/graph.controller';
 import { AppSubscriptionsController } from './graph/app-subscriptions.controller';
+import { CoexistenceService } from './graph/coexistence.service';
 import { WhatsAppAssetsService } from './graph/whatsapp-assets.service';
 import { AccessTokensService } from './oauth/access-tokens.service';
 import { AuthorizationCodesService } from './oauth/authorization-codes.service';
@@ -44,6 +45,7 @@ export class SandboxModule {
         GraphFaultsService,
         BusinessUseCaseLimiter,
         WhatsAppAssetsService,
+        CoexistenceService,
         SignupService,
         CallbackVerifierService,
         WebhookEventsService,

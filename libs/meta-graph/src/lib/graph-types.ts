@@ -110,6 +110,7 @@ export interface PhoneNumber {
   account_mode?: 'LIVE' | 'SANDBOX';
   is_official_business_account?: boolean;
   is_on_biz_app?: boolean;
+  /** When the number was last onboarded (for coexistence, the start of the 24-hour sync window), e.g. 2026-12-01T10:00:00+0000. */
   last_onboarded_time?: string;
   webhook_configuration?: WebhookConfiguration;
   whatsapp_business_manager_messaging_limit?: MessagingLimitTier;
@@ -131,4 +132,13 @@ export interface SubscribedApp {
 export interface CallbackOverride {
   callbackUri: string;
   verifyToken: string;
+}
+
+/** `sync_type` of `POST /{phone}/smb_app_data`: the app's contacts, or its chat history. */
+export type SmbSyncType = 'smb_app_state_sync' | 'history';
+
+/** `POST /{phone}/smb_app_data`: the webhooks follow; `request_id` names the request. */
+export interface SmbAppDataResult {
+  messaging_product: 'whatsapp';
+  request_id: string;
 }

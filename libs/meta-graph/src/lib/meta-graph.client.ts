@@ -13,6 +13,8 @@ import {
   GraphSuccess,
   MeResult,
   PhoneNumber,
+  SmbAppDataResult,
+  SmbSyncType,
   SubscribedApp,
   Waba,
   WabaSummary,
@@ -69,6 +71,8 @@ export const PHONE_NUMBER_FIELDS = [
   'platform_type',
   'throughput',
   'whatsapp_business_manager_messaging_limit',
+  'is_on_biz_app',
+  'last_onboarded_time',
 ] as const;
 
 export const WABA_FIELDS: FieldSpec[] = [
@@ -282,6 +286,19 @@ export class MetaGraphClient {
       path: graphPath('{phone-number-id}/deregister', phoneNumberId),
       auth: { kind: 'tenant', value: token },
       maxRetries: 0,
+    });
+  }
+
+  /**
+   * Asks Meta to send a coexistence number's app contacts (`smb_app_state_sync`) or chat history
+   * (`history`) as webhooks. Meta accepts each kind once, within 24 hours of onboarding.
+   */
+  requestSmbAppData(token: string, phoneNumberId: string, syncType: SmbSyncType): Promise<SmbAppDataResult> {
+    return this.call({
+      method: 'POST',
+      path: graphPath('{phone-number-id}/smb_app_data', phoneNumberId),
+      auth: { kind: 'tenant', value: token },
+      body: { messaging_product: 'whatsapp', sync_type: syncType },
     });
   }
 

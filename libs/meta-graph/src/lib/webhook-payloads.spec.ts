@@ -6,6 +6,69 @@ describe('reading webhook deliveries', () => {
     for (const body of ['[]', 'null', '"text"', '{not json', '']) expect(parseWebhookBody(body)).toBeNull();
   });
 
+  it('reads the coexistence fields: history chunks (or the decline), app contacts and echoes', () => {
+    const metadata = { phone_number_id: 'pn-1', display_phone_number: '447700900461' };
+    const envelope: ReceivedWebhook = {
+      entry: [
+        {
+          id: 'waba-1',
+          changes: [
+            {
+              field: 'history',
+              value: {
+                metadata,
+                history: [
+                  {
+                    metadata: { phase: 1, chunk_order: 2, progress: 70 },
+                    threads: [
+                      { id: '4477', messages: [{ id: 'wamid.1' }, { id: 'wamid.2' }] },
+                      { id: '4488', messages: [{ id: 'wamid.3' }] },
+                    ],
+                  },
+                  { errors: [{ code: 2593109, title: 'History sync is turned off by the business' }] },
+                ],
+              },
+            },
+            {
+              field: 'smb_app_state_sync',
+              value: {
+                metadata,
+                state_sync: [
+                  { type: 'contact', contact: { full_name: 'Pablo Morales', phone_number: '16505551234' }, action: 'add' },
+                  { type: 'contact', contact: { phone_number: '4499' }, action: 'remove' },
+                  { type: 'contact' },
+                ],
+              },
+            },
+            {
+              field: 'smb_message_echoes',
+              value: { metadata, message_echoes: [{ id: 'wamid.9', from: '447700900461', to: '4477', timestamp: '1767225600', type: 'text', text: { body: 'On my way' } }, { to: '4477' }] },
+            },
+          ],
+        },
+      ],
+    };
+    const [history, contacts, echoes] = readWebhookEntries(envelope)[0].changes;
+    expect(history).toEqual({
+      kind: 'history',
+      phoneNumberId: 'pn-1',
+      chunks: [
+        { phase: 1, chunkOrder: 2, progress: 70, threads: 2, messages: 3, declined: false, errors: [] },
+        { phase: null, chunkOrder: null, progress: null, threads: 0, messages: 0, declined: true, errors: [{ code: 2593109, title: 'History sync is turned off by the business' }] },
+      ],
+    });
+    expect(contacts).toEqual({
+      kind: 'smb-app-state-sync',
+      phoneNumberId: 'pn-1',
+      contacts: [
+        { phoneNumber: '16505551234', action: 'add', fullName: 'Pablo Morales' },
+        { phoneNumber: '4499', action: 'remove', fullName: null },
+      ],
+    });
+    expect(echoes).toEqual({ kind: 'smb-message-echoes', phoneNumberId: 'pn-1', echoes: [{ id: 'wamid.9', to: '4477', timestamp: 1767225600, type: 'text', text: 'On my way' }] });
+    expect(idsNamedBy(envelope).phoneNumberIds).toEqual(['pn-1']);
+  });
+
   it('reads messages, senders, reactions and statuses into our terms', () => {
     const [entry] = readWebhookEntries({
       entry: [

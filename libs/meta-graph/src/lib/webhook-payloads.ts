@@ -1,6 +1,6 @@
 // WhatsApp webhook delivery shapes as Meta sends them (docs/meta.md §6.4–6.6, §9.3–9.5), and the readers the API uses on them.
 
-export type WebhookField = 'messages' | 'account_update' | 'phone_number_quality_update' | 'phone_number_name_update';
+export type WebhookField = 'messages' | 'account_update' | 'phone_number_quality_update' | 'phone_number_name_update' | 'history' | 'smb_app_state_sync' | 'smb_message_echoes';
 
 export interface WebhookPayload {
   object: 'whatsapp_business_account';
@@ -19,7 +19,10 @@ export type WebhookChange =
   | { field: 'messages'; value: MessagesValue }
   | { field: 'account_update'; value: AccountUpdateValue }
   | { field: 'phone_number_quality_update'; value: PhoneNumberQualityUpdateValue }
-  | { field: 'phone_number_name_update'; value: PhoneNumberNameUpdateValue };
+  | { field: 'phone_number_name_update'; value: PhoneNumberNameUpdateValue }
+  | { field: 'history'; value: HistoryValue }
+  | { field: 'smb_app_state_sync'; value: SmbAppStateSyncValue }
+  | { field: 'smb_message_echoes'; value: SmbMessageEchoesValue };
 
 export interface MessagesValue {
   messaging_product: 'whatsapp';
@@ -101,6 +104,71 @@ export interface PhoneNumberNameUpdateValue {
   rejection_reason?: string | null;
 }
 
+// Coexistence fields (docs/meta.md "WhatsApp Business app numbers"): all three name the number in `metadata`.
+
+/** Number of the conversation partner (`threads[].id`), messages in order; no group chats. */
+export interface HistoryThread {
+  id: string;
+  messages: HistoryMessage[];
+}
+
+/** A past message; `to` only on messages the business sent. */
+export interface HistoryMessage {
+  from: string;
+  to?: string;
+  id: string;
+  timestamp: string;
+  type: string;
+  text?: { body: string };
+  history_context?: { status: string };
+}
+
+/** One chunk: `phase` 0 (day 0–1), 1 (day 1–90), 2 (day 90–180); `progress` 100 = all sent. Or `errors` (2593109: the business declined). */
+export interface HistoryChunk {
+  metadata?: { phase: number; chunk_order: number; progress: number };
+  threads?: HistoryThread[];
+  errors?: WebhookError[];
+}
+
+export interface HistoryValue {
+  messaging_product: 'whatsapp';
+  metadata: { display_phone_number: string; phone_number_id: string };
+  history: HistoryChunk[];
+}
+
+/** `action` add (added or edited) or remove; names are absent on remove. */
+export interface SmbContactChange {
+  type: 'contact';
+  contact: { full_name?: string; first_name?: string; phone_number: string };
+  action: 'add' | 'remove';
+  metadata: { timestamp: string };
+}
+
+export interface SmbAppStateSyncValue {
+  messaging_product: 'whatsapp';
+  metadata: { display_phone_number: string; phone_number_id: string };
+  state_sync: SmbContactChange[];
+}
+
+/** A message the business sent from the WhatsApp Business app (not through the API). */
+export interface SmbMessageEcho {
+  from: string;
+  to: string;
+  id: string;
+  timestamp: string;
+  type: string;
+  text?: { body: string };
+}
+
+export interface SmbMessageEchoesValue {
+  messaging_product: 'whatsapp';
+  metadata: { display_phone_number: string; phone_number_id: string };
+  message_echoes: SmbMessageEcho[];
+}
+
+/** Meta's code in a `history` error when the business chose not to share its chat history. */
+export const HISTORY_DECLINED_CODE = 2593109;
+
 /**
  * What a delivery may hold: Meta's shapes with every field optional. A webhook body is data from
  * outside; nothing in it is trusted until one of the readers below has checked it.
@@ -132,8 +200,36 @@ export type WebhookChangeContent =
   | { kind: 'account-update'; wabaId: string | null; event: string | null; disconnectionReason: string | null }
   | { kind: 'quality-update'; displayPhoneNumber: string | null; event: string | null; messagingLimit: string | null }
   | { kind: 'name-update'; displayPhoneNumber: string | null; decision: string | null; requestedName: string | null; rejectionReason: string | null }
+  | { kind: 'history'; phoneNumberId: string | null; chunks: ReceivedHistoryChunk[] }
+  | { kind: 'smb-app-state-sync'; phoneNumberId: string | null; contacts: ReceivedContactChange[] }
+  | { kind: 'smb-message-echoes'; phoneNumberId: string | null; echoes: ReceivedEcho[] }
   /** A field we do not subscribe to: acknowledged and ignored. */
   | { kind: 'other'; field: string | null };
+
+/** A history chunk in our terms; `declined` when Meta said the business did not share its history. */
+export interface ReceivedHistoryChunk {
+  phase: number | null;
+  chunkOrder: number | null;
+  progress: number | null;
+  threads: number;
+  messages: number;
+  declined: boolean;
+  errors: Array<{ code: number | null; title: string | null }>;
+}
+
+export interface ReceivedContactChange {
+  phoneNumber: string;
+  action: 'add' | 'remove';
+  fullName: string | null;
+}
+
+export interface ReceivedEcho {
+  id: string;
+  to: string | null;
+  timestamp: number | null;
+  type: string | null;
+  text: string | null;
+}
 
 export interface ReceivedMessage {
   id: string;
@@ -175,7 +271,9 @@ export function idsNamedBy(envelope: ReceivedWebhook): { wabaIds: string[]; phon
     if (entry.id) wabaIds.add(entry.id);
     for (const change of entry.changes) {
       if (change.kind === 'account-update' && change.wabaId) wabaIds.add(change.wabaId);
-      if (change.kind === 'messages' && change.phoneNumberId) phoneNumberIds.add(change.phoneNumberId);
+      if ((change.kind === 'messages' || change.kind === 'history' || change.kind === 'smb-app-state-sync' || change.kind === 'smb-message-echoes') && change.phoneNumberId) {
+        phoneNumberIds.add(change.phoneNumberId);
+      }
     }
   }
   return { wabaIds: [...wabaIds], phoneNumberIds: [...phoneNumberIds] };
@@ -239,9 +337,56 @@ function readChange(change: Received<WebhookChange>): WebhookChangeContent {
         rejectionReason: text(value.rejection_reason),
       };
     }
+    case 'history':
+    case 'smb_app_state_sync':
+    case 'smb_message_echoes':
+      return readCoexistenceChange(change);
     default:
       return { kind: 'other', field: text(change.field) };
   }
+}
+
+function readCoexistenceChange(change: Received<Extract<WebhookChange, { field: 'history' | 'smb_app_state_sync' | 'smb_message_echoes' }>>): WebhookChangeContent {
+  const phoneNumberId = text(change.value?.metadata?.phone_number_id);
+  if (change.field === 'history') {
+    const value = (change.value ?? {}) as Received<HistoryValue>;
+    const chunks = asArray(value.history).map((chunk) => {
+      const errors = asArray(chunk?.errors).map((error) => ({ code: typeof error?.code === 'number' ? error.code : null, title: text(error?.title) }));
+      const threads = asArray(chunk?.threads);
+      return {
+        phase: count(chunk?.metadata?.phase),
+        chunkOrder: count(chunk?.metadata?.chunk_order),
+        progress: count(chunk?.metadata?.progress),
+        threads: threads.length,
+        messages: threads.reduce((sum, thread) => sum + asArray(thread?.messages).length, 0),
+        declined: errors.some((error) => error.code === HISTORY_DECLINED_CODE),
+        errors,
+      };
+    });
+    return { kind: 'history', phoneNumberId, chunks };
+  }
+  if (change.field === 'smb_app_state_sync') {
+    const value = (change.value ?? {}) as Received<SmbAppStateSyncValue>;
+    const contacts = asArray(value.state_sync).flatMap((item) => {
+      const phoneNumber = text(item?.contact?.phone_number);
+      if (!phoneNumber || item?.type !== 'contact') return [];
+      return [{ phoneNumber, action: item.action === 'remove' ? ('remove' as const) : ('add' as const), fullName: text(item.contact?.full_name) }];
+    });
+    return { kind: 'smb-app-state-sync', phoneNumberId, contacts };
+  }
+  const value = (change.value ?? {}) as Received<SmbMessageEchoesValue>;
+  const echoes = asArray(value.message_echoes).flatMap((echo) => {
+    const id = text(echo?.id);
+    if (!id || !echo) return [];
+    return [{ id, to: text(echo.to), timestamp: unixSeconds(echo.timestamp), type: text(echo.type), text: text(echo.text?.body) }];
+  });
+  return { kind: 'smb-message-echoes', phoneNumberId, echoes };
+}
+
+/** A whole number ≥ 0 (phases and progress start at 0), or null. */
+function count(value: unknown): number | null {
+  const n = typeof value === 'string' || typeof value === 'number' ? Number(value) : NaN;
+  return Number.isInteger(n) && n >= 0 ? n : null;
 }
 
 /** The list, or none when Meta sent something else (or nothing). */

@@ -2,7 +2,7 @@ import { DOCUMENT } from '@angular/common';
 import { inject, Injectable, InjectionToken } from '@angular/core';
 import type { EmbeddedSignupConfigView, EmbeddedSignupEvent, EmbeddedSignupSessionInfo } from '@waba/contracts';
 import { SIGNUP_SCREEN_NAME } from '@waba/contracts/onboarding-words';
-import { embeddedSignupExtras } from '@waba/meta-graph/embedded-signup';
+import { embeddedSignupExtras, type EmbeddedSignupFeatureType } from '@waba/meta-graph/embedded-signup';
 import { readSignupMessage, type SignupMessage } from './embedded-signup-message';
 import { OnboardingAttemptsService } from './onboarding-attempts.service';
 import { WhatsappService } from './whatsapp.service';
@@ -61,14 +61,15 @@ export class EmbeddedSignupService {
   }
 
   /**
-   * Runs the popup flow once; resolves when Meta's window is done with us. The onboarding attempt
-   * (the funnel's record) is started beside the popup, never before it: FB.login must run while
-   * the click still counts, or the browser blocks the window.
+   * Runs the popup flow once; resolves when Meta's window is done with us. `featureType`
+   * `whatsapp_business_app_onboarding` runs the flow for a number on the WhatsApp Business app.
+   * The onboarding attempt (the funnel's record) is started beside the popup, never before it:
+   * FB.login must run while the click still counts, or the browser blocks the window.
    */
-  async start(): Promise<SignupOutcome> {
+  async start(featureType: EmbeddedSignupFeatureType = ''): Promise<SignupOutcome> {
     const ready = await this.prepare();
     const attempt = this.attempts.start();
-    const outcome = await this.runPopup(ready);
+    const outcome = await this.runPopup(ready, featureType);
     const attemptId = await attempt;
     if (outcome.kind === 'code') return { ...outcome, attemptId };
     await this.attempts.ended(
@@ -85,7 +86,7 @@ export class EmbeddedSignupService {
     return outcome;
   }
 
-  private runPopup({ config, sdk }: { config: EmbeddedSignupConfigView; sdk: FacebookSdk }): Promise<SignupOutcome> {
+  private runPopup({ config, sdk }: { config: EmbeddedSignupConfigView; sdk: FacebookSdk }, featureType: EmbeddedSignupFeatureType): Promise<SignupOutcome> {
     return new Promise<SignupOutcome>((resolve) => {
       let message: SignupMessage | null = null;
       let messageArrived: (() => void) | null = null;
@@ -119,7 +120,7 @@ export class EmbeddedSignupService {
             config_id: config.configId,
             response_type: 'code',
             override_default_response_type: true,
-            extras: embeddedSignupExtras(),
+            extras: embeddedSignupExtras(featureType),
           },
         );
       } catch (error) {

@@ -63,7 +63,11 @@ describe('WhatsappPage', () => {
     });
   }
 
-  afterEach(() => backend.verify());
+  afterEach(() => {
+    // The WhatsApp Business app numbers' sync section (coexistence-sync.component.spec.ts) loads its own list.
+    for (const request of backend.match('/api/phone-numbers/coexistence')) request.flush([]);
+    backend.verify();
+  });
 
   const root = () => harness.routeNativeElement as HTMLElement;
   const text = () => root().textContent?.replace(/\s+/g, ' ') ?? '';

@@ -14,6 +14,8 @@ import { ConfirmService } from '../shared/ui/confirm-dialog.component';
 import { FormErrorComponent } from '../shared/ui/form-error.component';
 import { StatusBadgeComponent } from '../shared/ui/status-badge.component';
 import { BROWSER_NAVIGATE } from './browser-navigate';
+import { CoexistenceConnectComponent } from './coexistence-connect.component';
+import { CoexistenceSyncComponent } from './coexistence-sync.component';
 import { EmbeddedSignupService } from './embedded-signup.service';
 import { OnboardingAttemptsComponent } from './onboarding-attempts.component';
 import { stepName } from './embedded-signup-message';
@@ -59,6 +61,8 @@ const AUDIT_PAGE_SIZE = 10;
     OnboardingAttemptsComponent,
     SignupLinksSectionComponent,
     NumberHealthComponent,
+    CoexistenceConnectComponent,
+    CoexistenceSyncComponent,
   ],
   templateUrl: './whatsapp.page.html',
   styleUrl: './whatsapp.page.scss',

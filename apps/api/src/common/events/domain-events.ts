@@ -11,6 +11,8 @@ export interface DomainEventMap {
   'active-number.changed': { accountId: string; title: string; detail: string; phoneNumberId: string; wabaId: string; occurredAt: Date };
   /** A webhook said something about the WABA or one of its numbers changed: its number health is read again. */
   'waba.meta-changed': { accountId: string; wabaId: string };
+  /** A number on the WhatsApp Business app was connected: its one-time contacts and history sync is due. */
+  'coexistence.connected': { accountId: string; phoneNumberId: string; wabaId: string; connectionId: string; displayPhone: string; onboardedAt: Date | null };
 }
 
 @Injectable()

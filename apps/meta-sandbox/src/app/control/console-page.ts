@@ -56,6 +56,10 @@ const WEBHOOK_GROUPS: Array<{ group: string; kinds: Record<string, WebhookKind> 
       ]),
     ),
   },
+  {
+    group: 'smb_message_echoes: numbers on the WhatsApp Business app',
+    kinds: { 'smb_message_echo:text': { label: 'a message the business sent from the WhatsApp Business app', event: { type: 'smb_message_echo' } } },
+  },
   ...(
     [
       ['account_update', 'event', ACCOUNT_UPDATE_EVENTS],
@@ -307,7 +311,7 @@ const CONSOLE_SCRIPT = `(function () {
     var event = Object.assign({ phoneNumberId: phoneNumberId }, kind.event);
     var text = $('webhook-text').value;
     if (text && event.messageType === 'reaction') event.emoji = text;
-    else if (text && event.type === 'message') event.text = text;
+    else if (text && (event.type === 'message' || event.type === 'smb_message_echo')) event.text = text;
     var result = await call('POST', '/webhooks', { events: [event] });
     var what = kind.label + ' for ' + data.numbers[phoneNumberId];
     if (result.skipped.length > 0) throw new Error('Not sent: ' + what + ' was skipped (' + result.skipped[0].reason + ').');

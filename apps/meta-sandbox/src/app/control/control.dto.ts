@@ -35,6 +35,8 @@ export class PhoneNumberChangesDto {
   @IsIn(['TIER_50', 'TIER_250', 'TIER_1K', 'TIER_2K', 'TIER_10K', 'TIER_100K', 'TIER_UNLIMITED', 'TIER_NOT_SET'])
   messagingLimit?: 'TIER_50' | 'TIER_250' | 'TIER_1K' | 'TIER_2K' | 'TIER_10K' | 'TIER_100K' | 'TIER_UNLIMITED' | 'TIER_NOT_SET';
   @IsOptional() @IsBoolean() isOnBizApp?: boolean;
+  /** Coexistence: the business declines to share its chat history (the `history` webhook says so). */
+  @IsOptional() @IsBoolean() historySharingDeclined?: boolean;
   @IsOptional() @Matches(/^\d{6}$/) twoStepPin?: string;
 }
 
@@ -119,8 +121,8 @@ export class UpdateSettingsDto {
 }
 
 export class WebhookEventDto {
-  @IsIn(['message', 'status', 'account_update', 'phone_number_quality_update', 'phone_number_name_update'])
-  type!: 'message' | 'status' | 'account_update' | 'phone_number_quality_update' | 'phone_number_name_update';
+  @IsIn(['message', 'status', 'account_update', 'phone_number_quality_update', 'phone_number_name_update', 'smb_message_echo'])
+  type!: 'message' | 'status' | 'account_update' | 'phone_number_quality_update' | 'phone_number_name_update' | 'smb_message_echo';
   @IsOptional() @IsString() phoneNumberId?: string;
   @IsOptional() @IsString() wabaId?: string;
   @IsOptional() @IsString() from?: string;

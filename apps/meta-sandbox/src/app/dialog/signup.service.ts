@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { SandboxClock } from '../common/sandbox-clock';
 import { AuthorizationCodesService } from '../oauth/authorization-codes.service';
 import { SANDBOX_OPTIONS, SandboxOptions } from '../sandbox-options';
+import { CoexistenceService } from '../graph/coexistence.service';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { WorldStore } from '../world/world.store';
 import { BusinessRecord, Grant } from '../world/world.types';
@@ -23,6 +24,7 @@ export class SignupService {
     private readonly clock: SandboxClock,
     private readonly codes: AuthorizationCodesService,
     private readonly webhooks: WebhookEventsService,
+    private readonly coexistence: CoexistenceService,
   ) {}
 
   /** Meta shows an error page instead of the dialog for these. */
@@ -81,6 +83,7 @@ export class SignupService {
       }
       this.webhooks.partnerAdded(waba);
     }
+    if (signupExtras(params).featureType === 'whatsapp_business_app_onboarding') this.coexistence.onboarded(phones);
     const popup = isPopupFlow(params);
     const code = this.codes.issue(grant, popup ? 'sdk' : 'redirect', popup ? undefined : params.redirect_uri);
     return { code, message: this.finishMessage(params, grant) };

@@ -19,6 +19,7 @@ export const GRAPH_ENDPOINTS = [
   'GET /{phone-number-id}',
   'POST /{phone-number-id}',
   'POST /{phone-number-id}/register',
+  'POST /{phone-number-id}/smb_app_data',
   'POST /{phone-number-id}/deregister',
 ] as const;
 

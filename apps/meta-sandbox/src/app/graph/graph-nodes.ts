@@ -24,6 +24,7 @@ export function phoneNumberNode(phone: PhoneNumberRecord, world: WorldStore): Gr
       account_mode: phone.accountMode,
       is_official_business_account: false,
       is_on_biz_app: phone.isOnBizApp,
+      last_onboarded_time: graphTime(phone.onboardedAtMs ?? waba?.createdAtMs ?? 0),
       whatsapp_business_manager_messaging_limit: phone.messagingLimit,
       get health_status() {
         return phoneNumberHealth(phone, world);
@@ -100,4 +101,9 @@ function subscribedAppNodes(waba: WabaRecord, world: WorldStore): GraphNode[] {
     },
     edges: {},
   }));
+}
+
+/** Graph's date-time form: 2026-12-01T10:00:00+0000. */
+function graphTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
-import { GraphList, GraphSuccess, SubscribedApp } from '@waba/meta-graph';
+import { GraphList, GraphSuccess, SmbAppDataResult, SubscribedApp } from '@waba/meta-graph';
 import { Request, Response } from 'express';
 import { GraphException } from '../common/graph-exception';
 import { GraphExceptionFilter } from '../common/graph-exception.filter';
@@ -13,6 +13,7 @@ import { businessNode, phoneNumberNode, userNode, wabaListNode, wabaNode } from 
 import { requestedFields, requireVersion } from './graph-version';
 import { WhatsAppAssetsService } from './whatsapp-assets.service';
 import { BusinessUseCaseLimiter } from './business-use-case-limiter.service';
+import { CoexistenceService } from './coexistence.service';
 
 const MANAGEMENT = 'whatsapp_business_management';
 const MESSAGING = 'whatsapp_business_messaging';
@@ -28,6 +29,7 @@ export class GraphController {
     private readonly faults: GraphFaultsService,
     private readonly assets: WhatsAppAssetsService,
     private readonly usage: BusinessUseCaseLimiter,
+    private readonly coexistence: CoexistenceService,
   ) {}
 
   @Get(':version/me')
@@ -128,7 +130,7 @@ export class GraphController {
     @Param('edge') edge: string,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<GraphSuccess> {
+  ): Promise<GraphSuccess | SmbAppDataResult> {
     requireVersion(version);
     const kind = this.access.kindOf(id);
     const endpoint = edgeEndpoint('POST', kind, edge);
@@ -145,6 +147,7 @@ export class GraphController {
     this.access.requireScope(token, MESSAGING);
     const phone = this.access.phoneNumber(token, id, 'post');
     if (edge === 'deregister') return this.assets.deregister(phone);
+    if (edge === 'smb_app_data') return this.coexistence.requestSync(phone, param(request, 'sync_type'), param(request, 'messaging_product'));
     return this.assets.register(phone, param(request, 'pin'), param(request, 'messaging_product'));
   }
 
@@ -185,6 +188,7 @@ const EDGE_ENDPOINTS: readonly GraphEndpoint[] = [
   'DELETE /{waba-id}/subscribed_apps',
   'POST /{phone-number-id}/register',
   'POST /{phone-number-id}/deregister',
+  'POST /{phone-number-id}/smb_app_data',
 ];
 
 function unknownEdge(id: string, edge: string, kind: ReturnType<GraphAccessService['kindOf']>): GraphException {

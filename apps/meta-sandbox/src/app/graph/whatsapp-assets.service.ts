@@ -57,6 +57,10 @@ export class WhatsAppAssetsService {
       throw GraphException.invalidParameter('(#100) The parameter messaging_product is required.');
     }
     const validPin = requirePin(pin);
+    if (phone.isOnBizApp) {
+      // Registering would move the number off the WhatsApp Business app; the sandbox refuses (docs/meta.md).
+      throw GraphException.invalidParameter('(#100) This phone number is in use with the WhatsApp Business app and already connected to Cloud API; it must not be registered.');
+    }
     if (phone.twoStepPin !== undefined && phone.twoStepPin !== validPin) {
       throw new GraphException({
         code: 133005,

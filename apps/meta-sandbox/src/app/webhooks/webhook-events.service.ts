@@ -4,11 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { SandboxClock } from '../common/sandbox-clock';
 import { WorldStore } from '../world/world.store';
 import { PhoneNumberRecord, WabaRecord } from '../world/world.types';
+import { echoEntry } from './coexistence-payloads';
 import { WebhookSenderService } from './webhook-sender.service';
 
 /** One event to send, in our words; turned into Meta's payload here. */
 export interface WebhookEventInput {
-  type: 'message' | 'status' | 'account_update' | 'phone_number_quality_update' | 'phone_number_name_update';
+  type: 'message' | 'status' | 'account_update' | 'phone_number_quality_update' | 'phone_number_name_update' | 'smb_message_echo';
   phoneNumberId?: string;
   wabaId?: string;
   /** message: sender's wa_id and profile name, and the text (a media message's caption). */
@@ -78,6 +79,17 @@ export class WebhookEventsService {
       return { id: delivery.id, url: delivery.url, events: group.length };
     });
     return { deliveries, skipped };
+  }
+
+  /** Entries about one number (coexistence sync), each its own POST, routed as `messages` are. */
+  sendForNumber(phone: PhoneNumberRecord, entries: WebhookEntry[]): SendWebhooksResult {
+    const url = this.routeOf({ type: 'message', phoneNumberId: phone.id }, entries[0]);
+    if (typeof url !== 'string') return { deliveries: [], skipped: entries.map((_, index) => ({ index, reason: url.skipped })) };
+    const deliveries = entries.map((entry) => {
+      const delivery = this.sender.deliver(url, mergeEntries([entry]));
+      return { id: delivery.id, url: delivery.url, events: 1 };
+    });
+    return { deliveries, skipped: [] };
   }
 
   /** `PARTNER_ADDED` for a WABA just shared with our app through a consent. */
@@ -180,6 +192,12 @@ export class WebhookEventsService {
             },
           ],
         };
+      }
+      case 'smb_message_echo': {
+        // A message the business sent from the WhatsApp Business app (coexistence numbers only).
+        const phone = this.phone(event);
+        if (!phone.isOnBizApp) throw new BadRequestException('smb_message_echo needs a number on the WhatsApp Business app (isOnBizApp)');
+        return echoEntry(phone, { to: event.recipientId ?? '447700900123', text: event.text ?? 'Sent from the WhatsApp Business app' }, time);
       }
       case 'phone_number_name_update': {
         const phone = this.phone(event);

@@ -1,6 +1,6 @@
 // What the sandbox's Meta knows: businesses, their WABAs and numbers, tokens and codes.
 import type { HealthOverride } from './health-override';
-import { AccountReviewStatus, CodeVerificationStatus, MessagingLimitTier, NameStatus, PhoneNumberStatus, PlatformType, QualityRating, ThroughputLevel } from '@waba/meta-graph';
+import { AccountReviewStatus, CodeVerificationStatus, MessagingLimitTier, NameStatus, PhoneNumberStatus, PlatformType, QualityRating, SmbSyncType, ThroughputLevel } from '@waba/meta-graph';
 
 export interface BusinessRecord {
   id: string;
@@ -51,6 +51,12 @@ export interface PhoneNumberRecord {
   accountMode: 'LIVE' | 'SANDBOX';
   /** Coexistence: also on the WhatsApp Business app; cannot be deregistered. */
   isOnBizApp: boolean;
+  /** Coexistence: when a signup onboarded the app number to Cloud API (opens the 24-hour sync window). */
+  onboardedAtMs?: number;
+  /** Coexistence: the business chose not to share its chat history in the flow. */
+  historySharingDeclined?: boolean;
+  /** Coexistence: the `smb_app_data` requests Meta accepted, at most one per sync type. */
+  smbSyncRequests?: Partial<Record<SmbSyncType, { requestId: string; atMs: number }>>;
   twoStepPin?: string;
   webhookOverride?: { callbackUri: string; verifyToken: string };
   /** Times of register/deregister requests, for the 10-per-72-hours limit. */

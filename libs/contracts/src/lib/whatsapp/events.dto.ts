@@ -1,5 +1,6 @@
 /** Kinds of tenant events shown on the Events page (and its filter). */
-export type TenantEventType = 'message.received' | 'message.status' | 'account.update' | 'phone_number.quality' | 'phone_number.name' | 'phone_number.active' | 'phone_number.health';
+export type TenantEventType =
+  'message.received' | 'message.status' | 'account.update' | 'phone_number.quality' | 'phone_number.name' | 'phone_number.active' | 'phone_number.health' | 'message.sent_from_app';
 
 export const TENANT_EVENT_TYPES: TenantEventType[] = [
   'message.received',
@@ -9,6 +10,7 @@ export const TENANT_EVENT_TYPES: TenantEventType[] = [
   'phone_number.name',
   'phone_number.active',
   'phone_number.health',
+  'message.sent_from_app',
 ];
 
 /** One thing Meta told us about a tenant's WhatsApp assets, as applied. */

@@ -1,4 +1,5 @@
 import type { SignupLinkView } from '../signup-links/signup-links.dto';
+import type { CoexistenceSyncView } from './coexistence.dto';
 import type { TenantEventView } from './events.dto';
 import type { OnboardingAttemptView } from './onboarding-attempts.dto';
 import type { NumberHealthView } from './number-health.dto';
@@ -16,4 +17,5 @@ export type TenantRealtimeEvent =
   | { type: 'event.created'; event: TenantEventView }
   | { type: 'onboarding-attempt.updated'; attempt: OnboardingAttemptView }
   | { type: 'signup-link.updated'; link: SignupLinkView }
-  | { type: 'number-health.updated'; health: NumberHealthView };
+  | { type: 'number-health.updated'; health: NumberHealthView }
+  | { type: 'coexistence.updated'; sync: CoexistenceSyncView };
