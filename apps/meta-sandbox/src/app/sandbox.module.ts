@@ -20,6 +20,10 @@ import { WebhookEventsService } from './webhooks/webhook-events.service';
 import { WebhookSenderService } from './webhooks/webhook-sender.service';
 import { WorldPersistence } from './world/world-persistence.service';
 import { WorldStore } from './world/world.store';
+import { BusinessProfileService } from './profile/business-profile.service';
+import { DisplayNameService } from './profile/display-name.service';
+import { NameReviewController } from './profile/name-review.controller';
+import { ProfileController } from './profile/profile.controller';
 
 @Module({})
 export class SandboxModule {
@@ -27,7 +31,7 @@ export class SandboxModule {
     return {
       module: SandboxModule,
       // Order matters: the catch-all Graph routes (`/:version/:id/...`) must come last.
-      controllers: [ControlController, DialogController, OAuthController, GraphController],
+      controllers: [ControlController, NameReviewController, DialogController, OAuthController, ProfileController, GraphController],
       providers: [
         { provide: SANDBOX_OPTIONS, useValue: options },
         SandboxClock,
@@ -46,6 +50,10 @@ export class SandboxModule {
         CallbackVerifierService,
         WebhookEventsService,
         WebhookSenderService,
+        BusinessProfileService,
+        DisplayNameService,
+        // GraphController hands `upload:<id>` paths to it.
+        ProfileController,
       ],
     };
   }

@@ -51,6 +51,23 @@ export interface PhoneNumberRecord {
   /** Times of register/deregister requests, for the 10-per-72-hours limit. */
   registrationRequestsMs: number[];
   registrationBlockedUntilMs?: number;
+  /** The business profile (`whatsapp_business_profile`), as Meta stores it; absent fields are unset. */
+  businessProfile?: BusinessProfileRecord;
+  /** A display-name change in review or approved and waiting for a re-registration. */
+  nameChange?: { name: string; status: 'PENDING_REVIEW' | 'APPROVED' | 'DECLINED' | 'EXPIRED'; requestedAtMs: number; decidedAtMs?: number; rejectionReason?: string };
+  /** Times of display-name change requests, for the per-30-days limit. */
+  nameChangeRequestsMs?: number[];
+}
+
+export interface BusinessProfileRecord {
+  about?: string;
+  address?: string;
+  description?: string;
+  email?: string;
+  websites?: string[];
+  vertical?: string;
+  /** The handle of the uploaded photo; `profile_picture_url` is derived from it. */
+  pictureHandle?: string;
 }
 
 /** What a person granted in one consent. */
