@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { describeAccountUpdate, describeMessagingLimit, describeQualityEvent, type TenantEventType } from '@waba/contracts';
+import { describeAccountUpdate, describeMessagingLimit, describeNameRequestStatus, describeQualityEvent, describeRejection, type TenantEventType } from '@waba/contracts';
 import { readWebhookEntries, type ReceivedMessage, type ReceivedStatus, type ReceivedWebhook, type WebhookChangeContent } from '@waba/meta-graph';
 import { Clock } from '../common/clock/clock';
+import { DomainEvents } from '../common/events/domain-events';
 import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { EventsService } from './events.service';
@@ -17,7 +18,8 @@ type NumberChange = Parameters<PhoneNumbersService['applyMetaChange']>[2];
 type NumberAction =
   | { kind: 'revoke-waba'; accountId: string; wabaId: string; reason: string }
   | { kind: 'restrict-waba'; accountId: string; wabaId: string; restriction: { event: string; explanation: string; at: Date } }
-  | { kind: 'number-change'; accountId: string; phoneNumberId: string; change: NumberChange };
+  | { kind: 'number-change'; accountId: string; phoneNumberId: string; change: NumberChange }
+  | { kind: 'name-decision'; accountId: string; phoneNumberId: string; decision: string; requestedName: string | null; rejectionReason: string | null; at: Date };
 
 /** What one delivery will write, worked out from reads only. */
 export interface DeliveryPlan {
@@ -59,6 +61,7 @@ export class WebhookApplier {
     private readonly numbers: PhoneNumbersRepository,
     private readonly phoneNumbers: PhoneNumbersService,
     private readonly clock: Clock,
+    private readonly domainEvents: DomainEvents,
   ) {}
 
   /** A look-up cache for one batch of plans. */
@@ -82,6 +85,8 @@ export class WebhookApplier {
     for (const action of plans.flatMap((p) => p.actions)) {
       if (action.kind === 'revoke-waba') await this.phoneNumbers.revokeWaba(action.accountId, action.wabaId, action.reason);
       else if (action.kind === 'restrict-waba') await this.phoneNumbers.restrictWaba(action.accountId, action.wabaId, action.restriction);
+      else if (action.kind === 'name-decision')
+        this.domainEvents.emit('display-name.decided', action); // the tracked change (number-settings)
       else await this.phoneNumbers.applyMetaChange(action.accountId, action.phoneNumberId, action.change);
     }
     await this.events.record(plans.flatMap((p) => p.events));
@@ -202,15 +207,34 @@ export class WebhookApplier {
     });
   }
 
-  private planNameUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | null, value: Extract<WebhookChangeContent, { kind: 'name-update' }>, key: string): Promise<string[]> {
+  /**
+   * Meta says REJECTED (older payloads DECLINED); the number's `name_status` calls it DECLINED. The
+   * decision also reaches the tracked display-name change (number-settings), with its reason in words.
+   */
+  private async planNameUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | null, value: Extract<WebhookChangeContent, { kind: 'name-update' }>, key: string): Promise<string[]> {
     const approved = value.decision === 'APPROVED';
-    return this.planNumberUpdate(plan, routes, entryId, value.displayPhoneNumber, {
-      change: { nameStatus: value.decision, ...(approved && value.requestedName ? { verifiedName: value.requestedName } : {}) },
+    const rejected = value.decision === 'REJECTED' || value.decision === 'DECLINED';
+    const nameStatus = rejected ? 'DECLINED' : value.decision;
+    const missing = await this.planNumberUpdate(plan, routes, entryId, value.displayPhoneNumber, {
+      change: { nameStatus, ...(approved && value.requestedName ? { verifiedName: value.requestedName } : {}) },
       key: `name:${key}`,
       type: 'phone_number.name',
-      title: () => `Display name ${value.requestedName ?? ''} ${value.decision?.toLowerCase() ?? 'updated'}`.replace(/\s+/g, ' '),
-      detail: value.rejectionReason,
+      title: () => `Display name ${value.requestedName ?? ''} ${rejected ? 'rejected' : (value.decision?.toLowerCase() ?? 'updated')}`.replace(/\s+/g, ' '),
+      detail: rejected ? describeRejection(value.rejectionReason) : approved ? describeNameRequestStatus('approved') : value.rejectionReason,
     });
+    const change = plan.actions.at(-1);
+    if (missing.length === 0 && change?.kind === 'number-change' && value.decision) {
+      plan.actions.push({
+        kind: 'name-decision',
+        accountId: change.accountId,
+        phoneNumberId: change.phoneNumberId,
+        decision: value.decision,
+        requestedName: value.requestedName,
+        rejectionReason: value.rejectionReason,
+        at: this.clock.now(),
+      });
+    }
+    return missing;
   }
 
   /** Account-level fields carry only the display number: routed by WABA plus display number. */

@@ -9,6 +9,10 @@ export interface DomainEventMap {
   'connection.unusable': { accountId: string; connectionId: string };
   /** The active number changed without anyone choosing it: the tenant's Events page says so. */
   'active-number.changed': { accountId: string; title: string; detail: string; phoneNumberId: string; wabaId: string; occurredAt: Date };
+  /** Meta decided a display-name review (phone_number_name_update): the tracked request follows. */
+  'display-name.decided': { accountId: string; phoneNumberId: string; decision: string; requestedName: string | null; rejectionReason: string | null; at: Date };
+  /** A register call went to Meta (it counts against the 10-per-72-hours budget, failed or not). */
+  'registration.attempted': { accountId: string; phoneNumberId: string; outcome: 'ok' | 'failed' | 'limited'; at: Date };
 }
 
 @Injectable()
