@@ -77,7 +77,7 @@ export class DisplayNameService {
       rules: displayNameRules(requestsInWindow),
       reregister: {
         needed: approved !== null,
-        pinStored: number.encryptedPin !== null,
+        pinStored: Boolean(number.encryptedPin),
         deadline: approved?.decidedAt ? new Date(approved.decidedAt.getTime() + DISPLAY_NAME_RULES.reregisterWithinDays * DAY_MS).toISOString() : null,
         budget: await this.budget.budget(accountId, number.phoneNumberId),
       },

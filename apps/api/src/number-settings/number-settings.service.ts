@@ -39,7 +39,7 @@ export class NumberSettingsService {
       displayPhone: number.displayPhone,
       profile,
       displayName,
-      pin: { storedByUs: number.encryptedPin !== null, changedAt: pinChangedAt?.toISOString() ?? null },
+      pin: { storedByUs: Boolean(number.encryptedPin), changedAt: pinChangedAt?.toISOString() ?? null },
       budget,
       limits: PROFILE_LIMITS,
       categories: BUSINESS_CATEGORIES,

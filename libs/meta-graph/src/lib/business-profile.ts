@@ -1,5 +1,5 @@
 // Meta's business profile of a phone number, the Resumable Upload API that carries its photo, and
-// the display-name change fields (docs/meta.md §4.5). Wire names as Meta spells them.
+// the display-name change fields (docs/meta.md §4.5-4.7). Wire names as Meta spells them.
 
 /** `vertical`: the industry Meta shows on the profile; Meta refuses any other value (code 100). */
 export const BUSINESS_VERTICALS = [

@@ -22,7 +22,7 @@ interface UploadRecord {
 
 /**
  * `/{phone}/whatsapp_business_profile` and the Resumable Upload API that carries its photo
- * (docs/meta.md §4.5). Uploads live in memory only: a sandbox restart forgets sessions and photos.
+ * (docs/meta.md §4.5, §4.6). Uploads live in memory only: a sandbox restart forgets sessions and photos.
  */
 @Injectable()
 export class BusinessProfileService {

@@ -9,7 +9,7 @@ const CHANGE_WINDOW_MS = 30 * 24 * 3600 * 1000;
 const CHANGES_PER_WINDOW = 10;
 
 /**
- * Display-name changes (docs/meta.md §4.6): `POST /{phone}` with `new_display_name` starts a
+ * Display-name changes (docs/meta.md §4.7): `POST /{phone}` with `new_display_name` starts a
  * review; a person decides it through the control API, which sends `phone_number_name_update`;
  * an approved name takes effect when the number registers again.
  */

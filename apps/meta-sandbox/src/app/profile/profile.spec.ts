@@ -95,6 +95,13 @@ describe('business profile, photo upload and display-name change (MetaGraphClien
       expect(await client.getPhoneNumber(token, phoneId, ['verified_name', 'new_name_status'])).toEqual({ verified_name: 'Acme Bread', new_name_status: 'NONE' });
     });
 
+    it('lists a change in review on the console, for a person to decide', async () => {
+      await sandbox.client().requestDisplayNameChange(token, phoneId, 'Acme Bread');
+      const page = await (await fetch(`${sandbox.baseUrl}/_sandbox`)).text();
+      expect(page).toContain('Review a display-name change');
+      expect(page).toContain(`<option value="${phoneId}">+1 555-010-0199: &quot;Acme Bakery&quot; → &quot;Acme Bread&quot;</option>`);
+    });
+
     it('sends a rejection with its reason', async () => {
       await sandbox.client().requestDisplayNameChange(token, phoneId, 'Best Bread In The World');
       await sandbox.control('POST', `/phone-numbers/${phoneId}/name-review`, { decision: 'REJECTED', rejectionReason: 'NAME_NOT_ACCURATE' });
