@@ -34,7 +34,7 @@ export class NumberSettingsController {
     private readonly budget: RegistrationBudgetService,
   ) {}
 
-  @ApiRoute({ summary: "A number's business profile, display name, PIN and registration budget, with Meta's limits", returns: 'NumberSettingsView', errors: [400, 401, 404, 502, 503] })
+  @ApiRoute({ summary: "A number's business profile, display name, PIN and registration budget, with Meta's limits", returns: 'NumberSettingsView', errors: [400, 401, 404, 429, 502, 503] })
   @Get(':phoneNumberId/settings')
   @LimitMetaCalls('number settings')
   view(@CurrentTenant() tenant: TenantContext, @Param('phoneNumberId') phoneNumberId: string): Promise<NumberSettingsView> {
