@@ -69,6 +69,7 @@ test.describe('Number details', () => {
     await reviewName(business.phoneNumberId, 'REJECTED', 'NAME_FORMAT_UNACCEPTABLE');
     await expect(request).toHaveAttribute('data-status', 'rejected');
     await expect(request).toContainText("breaks Meta's display name guidelines");
+    await expect(page.getByText('Approved by Meta: WhatsApp shows this name.')).toBeVisible();
     await screenshot(page, testInfo, 'number-details-name-rejected');
 
     await nameForm.getByLabel('New display name').fill(`${business.name} Bakery`);

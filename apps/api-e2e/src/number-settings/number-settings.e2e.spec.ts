@@ -174,6 +174,7 @@ describe('number settings: business profile, photo, display name, two-step PIN, 
       expect(rejected.latest?.rejectionWords).toContain("breaks Meta's display name guidelines");
       expect(rejected.canRequest).toBe(true);
       expect(rejected.currentName).toBe('Acme Bakery');
+      expect(rejected.nameStatusWords).toBe('Approved by Meta: WhatsApp shows this name.'); // only the change was rejected
       const [event] = await events(tenant, 'phone_number.name').then((items) => items.filter((e) => e.title.includes('rejected')));
       expect(event.detail).toContain("breaks Meta's display name guidelines");
       expect((await tenant.browser.post(`/api/phone-numbers/${id}/display-name`, { name: 'Acme Bread' })).status).toBe(200);

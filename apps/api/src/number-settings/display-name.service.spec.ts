@@ -37,6 +37,7 @@ describe('DisplayNameService', () => {
     phoneNumberId: PHONE_NUMBER_ID,
     requestedName: 'Acme Help',
     previousName: 'Acme Support',
+    previousNameStatus: 'APPROVED',
     status: 'in_review',
     rejectionReason: null,
     requestedAt: clock.now(),

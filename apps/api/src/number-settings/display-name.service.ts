@@ -99,6 +99,7 @@ export class DisplayNameService {
       phoneNumberId: number.phoneNumberId,
       requestedName: name,
       previousName: number.verifiedName,
+      previousNameStatus: number.nameStatus,
       status: 'in_review',
       rejectionReason: null,
       requestedAt: at,
@@ -117,9 +118,12 @@ export class DisplayNameService {
     const open = await this.repository.latestNameRequestIn(decided.accountId, decided.phoneNumberId, ['in_review', 'deferred'], decided.requestedName ?? undefined);
     if (!open) return; // a review of a number's first name, or one asked for outside WABA Connect
     await this.repository.updateNameRequest(decided.accountId, open._id, { status, decidedAt: decided.at, rejectionReason: status === 'rejected' ? (decided.rejectionReason ?? null) : null });
-    // The webhook applier took the approved name as the number's; for a change it shows only after
-    // the number registers again, so until then the number keeps the name it had.
-    if (status === 'approved' && open.previousName) await this.phoneNumbers.applyMetaChange(decided.accountId, decided.phoneNumberId, { verifiedName: open.previousName, nameStatus: 'APPROVED' });
+    // The webhook applier wrote the decision on the number as if it were about its current name; a
+    // change applies only when the number registers again, so until then the number keeps its name
+    // and that name's status.
+    if ((status === 'approved' || status === 'rejected') && open.previousName) {
+      await this.phoneNumbers.applyMetaChange(decided.accountId, decided.phoneNumberId, { verifiedName: open.previousName, nameStatus: open.previousNameStatus ?? 'APPROVED' });
+    }
     const words = status === 'rejected' ? describeRejection(decided.rejectionReason) : describeNameRequestStatus(status);
     await this.audit.record(systemActor(decided.accountId, SYSTEM_ACTORS.metaWebhook), `phone_number.display_name_${status}`, `Number ${decided.phoneNumberId}`, `"${open.requestedName}": ${words}`);
   }

@@ -9,6 +9,8 @@ export class DisplayNameRequest {
   @Prop({ type: String, required: true }) phoneNumberId!: string;
   @Prop({ type: String, required: true }) requestedName!: string;
   @Prop({ type: String, default: null }) previousName!: string | null;
+  /** `name_status` of the name it replaces: the number keeps it until the change applies. */
+  @Prop({ type: String, default: null }) previousNameStatus!: string | null;
   @Prop({ type: String, required: true }) status!: DisplayNameRequestStatus;
   @Prop({ type: String, default: null }) rejectionReason!: string | null;
   @Prop({ type: Date, required: true }) requestedAt!: Date;
