@@ -14,3 +14,5 @@ export * from './lib/overview/overview.dto';
 export * from './lib/whatsapp/onboarding-attempts.dto';
 export * from './lib/whatsapp/onboarding-words';
 export * from './lib/signup-links/signup-links.dto';
+export * from './lib/whatsapp/number-settings.dto';
+export * from './lib/whatsapp/number-settings-words';

@@ -10,3 +10,4 @@ export * from './lib/embedded-signup';
 export * from './lib/graph-versions';
 export * from './lib/webhook-payloads';
 export * from './lib/health-status';
+export * from './lib/business-profile';

@@ -49,6 +49,11 @@ export const appRoutes: Route[] = [
         loadComponent: () => import('./whatsapp/whatsapp.page').then((m) => m.WhatsappPage),
       },
       {
+        path: 'whatsapp/numbers/:phoneNumberId',
+        title: 'Number details',
+        loadComponent: () => import('./whatsapp/number-details/number-details.page').then((m) => m.NumberDetailsPage),
+      },
+      {
         // Meta's full-page consent returns here; signed-in only, as the API binds `state` to the user.
         path: 'integrations/whatsapp/callback',
         title: 'Connecting WhatsApp',

@@ -209,6 +209,42 @@ const EXPECTATIONS: Record<string, Expectation> = {
     variants: (w) => w.victim.phoneNumberIds.map((id, i) => ({ name: `victim number ${i}`, params: { phoneNumberId: id } })),
     expect: { ...unsafe, otherTenant: 404 },
   },
+  // A number's settings (number-settings): every route reads the number by the caller's tenant first.
+  'GET /api/phone-numbers/:phoneNumberId/settings': {
+    access: 'session',
+    variants: (w) => [{ name: 'victim number', params: { phoneNumberId: w.victim.phoneNumberIds[0] } }],
+    expect: { ...private401, otherTenant: 404 },
+  },
+  'GET /api/phone-numbers/:phoneNumberId/registration-budget': {
+    access: 'session',
+    variants: (w) => [{ name: 'victim number', params: { phoneNumberId: w.victim.phoneNumberIds[0] } }],
+    expect: { ...private401, otherTenant: 404 },
+  },
+  'PUT /api/phone-numbers/:phoneNumberId/profile': {
+    access: 'session',
+    variants: (w) => [{ name: 'victim number', params: { phoneNumberId: w.victim.phoneNumberIds[0] }, body: { about: `Taken over ${fresh()}` } }],
+    expect: { ...unsafe, otherTenant: 404 },
+  },
+  'POST /api/phone-numbers/:phoneNumberId/profile/photo': {
+    access: 'session',
+    variants: (w) => [{ name: 'victim number', params: { phoneNumberId: w.victim.phoneNumberIds[0] } }],
+    expect: { ...unsafe, otherTenant: 404 },
+  },
+  'POST /api/phone-numbers/:phoneNumberId/display-name': {
+    access: 'session',
+    variants: (w) => [{ name: 'victim number', params: { phoneNumberId: w.victim.phoneNumberIds[0] }, body: { name: `Taken over ${fresh()}` } }],
+    expect: { ...unsafe, otherTenant: 404 },
+  },
+  'POST /api/phone-numbers/:phoneNumberId/display-name/reregister': {
+    access: 'session',
+    variants: (w) => [{ name: 'victim number', params: { phoneNumberId: w.victim.phoneNumberIds[0] } }],
+    expect: { ...unsafe, otherTenant: 404 },
+  },
+  'POST /api/phone-numbers/:phoneNumberId/pin': {
+    access: 'session',
+    variants: (w) => w.victim.phoneNumberIds.map((id, i) => ({ name: `victim number ${i}`, params: { phoneNumberId: id }, body: { pin: '424242', password: `pw-${fresh()}-long-enough` } })),
+    expect: { ...unsafe, otherTenant: 404 },
+  },
   'POST /api/settings/phone-numbers': {
     access: 'session',
     variants: (w) => [{ name: "victim's number, a token Meta does not know", body: { phoneNumberId: w.victim.phoneNumberIds[0], wabaId: w.victim.wabaId, accessToken: `EAAG${fresh()}bogus` } }],

@@ -18,6 +18,7 @@ import { RedisModule } from '../redis/redis.module';
 import { SignupLinksModule } from '../signup-links/signup-links.module';
 import { TokenRefreshModule } from '../token-refresh/token-refresh.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
+import { NumberSettingsModule } from '../number-settings/number-settings.module';
 import { CommonModule } from '../common/common.module';
 import { CsrfCookieMiddleware } from '../common/auth/csrf';
 import { loggerParams } from '../common/logging/logging';
@@ -66,6 +67,7 @@ export class AppModule implements NestModule {
         webhooks,
         numberHealth,
         OverviewModule.with(webhooks, numberHealth),
+        NumberSettingsModule.with(webhooks),
         ...(config.runsJobs ? [ScheduledTasksWorkerModule] : []),
         ...(config.servesHttp && existsSync(spaDir) ? [ServeStaticModule.forRoot({ rootPath: spaDir, exclude: ['/api/{*path}', '/socket.io/{*path}', '/metrics'] })] : []),
       ],

@@ -12,6 +12,7 @@ import { PUBLIC_METRICS_PATH } from '../metrics/metrics.module';
 import { RedisIoAdapter } from '../realtime/redis-io.adapter';
 import { WebhookIngestService } from '../webhooks/webhook-ingest.service';
 import { WEBHOOK_PATH, webhookReceiver } from '../webhooks/webhook-receiver';
+import { PROFILE_PHOTO_PATH } from '../number-settings/number-settings.controller';
 import type { ApiConfig } from '../config/api-config';
 import { AppModule, type AppModuleOptions } from './app.module';
 
@@ -21,6 +22,8 @@ export async function createApiApp(config: ApiConfig, options: AppModuleOptions 
   // Meta's deliveries first, as an express route ahead of Nest's pipeline (webhook-receiver.ts):
   // raw bytes (the signature covers them), up to 3 MB, Meta's maximum; everything else is small JSON.
   (app.getHttpAdapter().getInstance() as Express).post(WEBHOOK_PATH, raw({ type: () => true, limit: '3mb' }), bodyParserErrors, webhookReceiver(app.get(WebhookIngestService)));
+  // A profile photo is the one file upload: its bytes as the body, up to Meta's 5 MB.
+  app.use(PROFILE_PHOTO_PATH, raw({ type: ['image/jpeg', 'image/png', 'application/octet-stream'], limit: '5mb' }));
   app.use(json({ limit: '100kb' }));
   app.use(urlencoded({ extended: false, limit: '100kb' }));
   // Refused here, with our error shape: a parser failure would otherwise surface as a 404 or a 500.

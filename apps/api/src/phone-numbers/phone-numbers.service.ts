@@ -200,10 +200,14 @@ export class PhoneNumbersService {
     try {
       // Exactly one attempt: Meta allows 10 per 72 hours (error 133016), so no automatic retry.
       await this.graph.registerPhone(token, record.phoneNumberId, pin);
+      this.domainEvents.emit('registration.attempted', { accountId: tenant.accountId, phoneNumberId: record.phoneNumberId, outcome: 'ok', at: this.clock.now() });
       await this.repository.updateNumber(tenant.accountId, record.phoneNumberId, { registration: 'registered' });
       await this.audit.record(tenant, 'phone_number.registered', `Number ${record.displayPhone}`);
       return null;
     } catch (error) {
+      // Counted against Meta's registration budget (number-settings), failed or not.
+      const outcome = error instanceof MetaGraphError && error.code === 133016 ? 'limited' : error instanceof MetaGraphError ? 'failed' : null;
+      if (outcome) this.domainEvents.emit('registration.attempted', { accountId: tenant.accountId, phoneNumberId: record.phoneNumberId, outcome, at: this.clock.now() });
       return `Registering the number for the Cloud API failed: ${describeGraphError(error)}`;
     }
   }

@@ -3,8 +3,8 @@ import { parseWebhookBody, type WebhookChange, type WebhookPayload } from '@waba
 import type { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import type { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { ACCOUNT_ID, aMessagesChange, aMessageStatus, anInboundMessage, aPhoneNumberRecord, aWebhookPayload, CONNECTION_ID, OTHER_ACCOUNT_ID, PHONE_NUMBER_ID, WABA_ID } from '../testing/factories';
-import { FakeClock } from '../testing/fake-clock';
 import { DomainEvents } from '../common/events/domain-events';
+import { FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
 import type { CoexistenceService } from '../coexistence/coexistence.service';
 import { WebhookApplier, type DeliveryPlan } from './webhook-applier.service';
@@ -261,6 +261,17 @@ describe('WebhookApplier', () => {
       expect(declined.actions[0]).toMatchObject({ change: { nameStatus: 'DECLINED' } });
       expect(declined.actions[0]).not.toHaveProperty('change.verifiedName');
       expect(eventsOf(approved)[0].title).toBe('Display name Acme Help approved');
+    });
+
+    it("reads Meta's REJECTED as a declined name, says why in words, and hands the decision to the tracked change", async () => {
+      const change = {
+        field: 'phone_number_name_update',
+        value: { display_phone_number: '+44 7700 900123', decision: 'REJECTED', requested_verified_name: 'Acme Help', rejection_reason: 'NAME_FORMAT_UNACCEPTABLE' },
+      } as WebhookChange;
+      const rejected = await plan(aWebhookPayload([change]));
+      expect(rejected.actions[0]).toMatchObject({ change: { nameStatus: 'DECLINED' } });
+      expect(rejected.actions[1]).toMatchObject({ kind: 'name-decision', accountId: ACCOUNT_ID, phoneNumberId: PHONE_NUMBER_ID, decision: 'REJECTED', rejectionReason: 'NAME_FORMAT_UNACCEPTABLE' });
+      expect(eventsOf(rejected)[0]).toMatchObject({ title: 'Display name Acme Help rejected', detail: expect.stringContaining("breaks Meta's display name guidelines") });
     });
 
     it('keeps an update for a display number the WABA does not have as unroutable', async () => {

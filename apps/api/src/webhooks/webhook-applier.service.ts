@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { describeAccountUpdate, describeMessagingLimit, describeQualityEvent, type TenantEventType } from '@waba/contracts';
+import { describeAccountUpdate, describeMessagingLimit, describeNameRequestStatus, describeQualityEvent, describeRejection, type TenantEventType } from '@waba/contracts';
 import { readWebhookEntries, type ReceivedMessage, type ReceivedStatus, type ReceivedWebhook, type WebhookChangeContent } from '@waba/meta-graph';
 import { Clock } from '../common/clock/clock';
 import { DomainEvents } from '../common/events/domain-events';
@@ -23,7 +23,8 @@ type NumberAction =
   | { kind: 'revoke-waba'; accountId: string; wabaId: string; reason: string }
   | { kind: 'restrict-waba'; accountId: string; wabaId: string; restriction: { event: string; explanation: string; at: Date } }
   | { kind: 'number-change'; accountId: string; phoneNumberId: string; change: NumberChange }
-  | { kind: 'coexistence'; accountId: string; phoneNumberId: string; change: CoexistenceChange };
+  | { kind: 'coexistence'; accountId: string; phoneNumberId: string; change: CoexistenceChange }
+  | { kind: 'name-decision'; accountId: string; phoneNumberId: string; decision: string; requestedName: string | null; rejectionReason: string | null; at: Date };
 
 /** What one delivery will write, worked out from reads only. */
 export interface DeliveryPlan {
@@ -91,6 +92,8 @@ export class WebhookApplier {
       if (action.kind === 'revoke-waba') await this.phoneNumbers.revokeWaba(action.accountId, action.wabaId, action.reason);
       else if (action.kind === 'restrict-waba') await this.phoneNumbers.restrictWaba(action.accountId, action.wabaId, action.restriction);
       else if (action.kind === 'coexistence') await applyCoexistence(this.coexistence, action);
+      else if (action.kind === 'name-decision')
+        this.domainEvents.emit('display-name.decided', action); // the tracked change (number-settings)
       else await this.phoneNumbers.applyMetaChange(action.accountId, action.phoneNumberId, action.change);
     }
     await this.events.record(plans.flatMap((p) => p.events));
@@ -217,15 +220,34 @@ export class WebhookApplier {
     });
   }
 
-  private planNameUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | null, value: Extract<WebhookChangeContent, { kind: 'name-update' }>, key: string): Promise<string[]> {
+  /**
+   * Meta says REJECTED (older payloads DECLINED); the number's `name_status` calls it DECLINED. The
+   * decision also reaches the tracked display-name change (number-settings), with its reason in words.
+   */
+  private async planNameUpdate(plan: DeliveryPlan, routes: RouteLookup, entryId: string | null, value: Extract<WebhookChangeContent, { kind: 'name-update' }>, key: string): Promise<string[]> {
     const approved = value.decision === 'APPROVED';
-    return this.planNumberUpdate(plan, routes, entryId, value.displayPhoneNumber, {
-      change: { nameStatus: value.decision, ...(approved && value.requestedName ? { verifiedName: value.requestedName } : {}) },
+    const rejected = value.decision === 'REJECTED' || value.decision === 'DECLINED';
+    const nameStatus = rejected ? 'DECLINED' : value.decision;
+    const missing = await this.planNumberUpdate(plan, routes, entryId, value.displayPhoneNumber, {
+      change: { nameStatus, ...(approved && value.requestedName ? { verifiedName: value.requestedName } : {}) },
       key: `name:${key}`,
       type: 'phone_number.name',
-      title: () => `Display name ${value.requestedName ?? ''} ${value.decision?.toLowerCase() ?? 'updated'}`.replace(/\s+/g, ' '),
-      detail: value.rejectionReason,
+      title: () => `Display name ${value.requestedName ?? ''} ${rejected ? 'rejected' : (value.decision?.toLowerCase() ?? 'updated')}`.replace(/\s+/g, ' '),
+      detail: rejected ? describeRejection(value.rejectionReason) : approved ? describeNameRequestStatus('approved') : value.rejectionReason,
     });
+    const change = plan.actions.at(-1);
+    if (missing.length === 0 && change?.kind === 'number-change' && value.decision) {
+      plan.actions.push({
+        kind: 'name-decision',
+        accountId: change.accountId,
+        phoneNumberId: change.phoneNumberId,
+        decision: value.decision,
+        requestedName: value.requestedName,
+        rejectionReason: value.rejectionReason,
+        at: this.clock.now(),
+      });
+    }
+    return missing;
   }
 
   /** Account-level fields carry only the display number: routed by WABA plus display number. */

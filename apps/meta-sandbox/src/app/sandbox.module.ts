@@ -23,6 +23,10 @@ import { WebhookEventsService } from './webhooks/webhook-events.service';
 import { WebhookSenderService } from './webhooks/webhook-sender.service';
 import { WorldPersistence } from './world/world-persistence.service';
 import { WorldStore } from './world/world.store';
+import { BusinessProfileService } from './profile/business-profile.service';
+import { DisplayNameService } from './profile/display-name.service';
+import { NameReviewController } from './profile/name-review.controller';
+import { ProfileController } from './profile/profile.controller';
 
 @Module({})
 export class SandboxModule {
@@ -30,7 +34,17 @@ export class SandboxModule {
     return {
       module: SandboxModule,
       // Order matters: the catch-all Graph routes (`/:version/:id/...`) must come last.
-      controllers: [ControlController, HealthControlController, AppSubscriptionControlController, DialogController, OAuthController, AppSubscriptionsController, GraphController],
+      controllers: [
+        ControlController,
+        HealthControlController,
+        AppSubscriptionControlController,
+        NameReviewController,
+        DialogController,
+        OAuthController,
+        ProfileController,
+        AppSubscriptionsController,
+        GraphController,
+      ],
       providers: [
         { provide: SANDBOX_OPTIONS, useValue: options },
         SandboxClock,
@@ -50,6 +64,10 @@ export class SandboxModule {
         CallbackVerifierService,
         WebhookEventsService,
         WebhookSenderService,
+        BusinessProfileService,
+        DisplayNameService,
+        // GraphController hands `upload:<id>` paths to it.
+        ProfileController,
       ],
     };
   }

@@ -104,6 +104,8 @@ export interface PhoneNumber {
   code_verification_status?: CodeVerificationStatus;
   name_status?: NameStatus;
   new_name_status?: NameStatus;
+  /** The name asked for in a display-name change that is not applied yet. */
+  new_display_name?: string;
   status?: PhoneNumberStatus;
   platform_type?: PlatformType;
   throughput?: { level: ThroughputLevel };

@@ -21,6 +21,7 @@ import {
 } from './graph-types';
 import { appSecretProof } from './signatures';
 import { HEALTH_PHONE_NUMBER_FIELDS, WABA_HEALTH_FIELDS, type AppSubscription, type PhoneNumberWithHealth, type WabaHealthRead } from './health-status';
+import { BUSINESS_PROFILE_FIELDS, ProfilePhotoType, UploadedFileHandle, UploadSession, WhatsAppBusinessProfile, WhatsAppBusinessProfileUpdate } from './business-profile';
 
 /** The current version per docs/meta.md §0 (English "Platform Versioning" page). */
 export const DEFAULT_GRAPH_API_VERSION = 'v25.0';
@@ -111,6 +112,10 @@ interface GraphCall {
   path: GraphPath;
   query?: Record<string, string | undefined>;
   body?: Record<string, unknown>;
+  /** File bytes instead of a JSON body (the Resumable Upload API), with extra headers. */
+  raw?: { bytes: Uint8Array; headers: Record<string, string> };
+  /** `OAuth`: the upload endpoint's scheme (Meta's docs); `Bearer` everywhere else. */
+  authScheme?: 'Bearer' | 'OAuth';
   auth?: TokenAuth;
   /** Values that must never leak into an error message. */
   secrets?: string[];
@@ -312,6 +317,51 @@ export class MetaGraphClient {
     });
   }
 
+  getBusinessProfile(token: string, phoneNumberId: string): Promise<{ data: WhatsAppBusinessProfile[] }> {
+    return this.tenantGet(token, graphPath('{phone-number-id}/whatsapp_business_profile', phoneNumberId), { fields: BUSINESS_PROFILE_FIELDS.join(',') });
+  }
+
+  /** Send only the fields that change; Meta keeps the others. */
+  updateBusinessProfile(token: string, phoneNumberId: string, update: WhatsAppBusinessProfileUpdate): Promise<GraphSuccess> {
+    return this.call({
+      method: 'POST',
+      path: graphPath('{phone-number-id}/whatsapp_business_profile', phoneNumberId),
+      auth: { kind: 'tenant', value: token },
+      body: { messaging_product: 'whatsapp', ...update },
+    });
+  }
+
+  /** Resumable Upload API, step 1: a session for one file of our app (`upload:<id>`). */
+  startUpload(token: string, file: { name: string; length: number; type: ProfilePhotoType }): Promise<UploadSession> {
+    return this.call({
+      method: 'POST',
+      path: graphPath('{app-id}/uploads', this.config.appId),
+      auth: { kind: 'tenant', value: token },
+      query: { file_name: file.name, file_length: String(file.length), file_type: file.type },
+    });
+  }
+
+  /** Step 2: the bytes from `fileOffset` on (0 for a fresh upload); answers the handle `h`. */
+  uploadFile(token: string, sessionId: string, bytes: Uint8Array, fileOffset = 0): Promise<UploadedFileHandle> {
+    return this.call({
+      method: 'POST',
+      path: { template: 'upload:{session}', value: sessionId },
+      auth: { kind: 'tenant', value: token },
+      authScheme: 'OAuth',
+      raw: { bytes, headers: { file_offset: String(fileOffset), 'content-type': 'application/octet-stream' } },
+    });
+  }
+
+  /** `POST /{phone}` with `new_display_name`: Meta reviews the name; the decision comes by webhook. */
+  requestDisplayNameChange(token: string, phoneNumberId: string, name: string): Promise<GraphSuccess> {
+    return this.call({
+      method: 'POST',
+      path: graphPath('{phone-number-id}', phoneNumberId),
+      auth: { kind: 'tenant', value: token },
+      body: { new_display_name: name },
+    });
+  }
+
   /** Every page of a list edge, following `paging.cursors.after` while `paging.next` says more follow. */
   private async listAll<T>(token: string, path: GraphPath, query: Record<string, string>): Promise<GraphList<T>> {
     const data: T[] = [];
@@ -368,19 +418,20 @@ export class MetaGraphClient {
     }
     const headers: Record<string, string> = { accept: 'application/json' };
     if (call.auth) {
-      headers['authorization'] = `Bearer ${call.auth.value}`;
+      headers['authorization'] = `${call.authScheme ?? 'Bearer'} ${call.auth.value}`;
       if (call.auth.kind === 'tenant') {
         url.searchParams.set('appsecret_proof', appSecretProof(call.auth.value, this.config.appSecret));
       }
     }
     if (call.body) headers['content-type'] = 'application/json';
+    if (call.raw) Object.assign(headers, call.raw.headers);
 
     let response: Response;
     try {
       response = await this.fetchImpl(url, {
         method: call.method,
         headers,
-        body: call.body ? JSON.stringify(call.body) : undefined,
+        body: call.raw ? new Blob([new Uint8Array(call.raw.bytes)]) : call.body ? JSON.stringify(call.body) : undefined,
         signal: AbortSignal.timeout(this.config.timeoutMs ?? 10_000),
       });
     } catch (error) {

@@ -99,7 +99,8 @@ export interface PhoneNumberQualityUpdateValue {
 
 export interface PhoneNumberNameUpdateValue {
   display_phone_number: string;
-  decision: 'APPROVED' | 'DECLINED' | 'DEFERRED' | 'PENDING';
+  /** Meta's reference names REJECTED; older payloads said DECLINED. */
+  decision: 'APPROVED' | 'REJECTED' | 'DECLINED' | 'DEFERRED' | 'PENDING';
   requested_verified_name: string;
   rejection_reason?: string | null;
 }

@@ -3,7 +3,7 @@ import { afterNextRender, ChangeDetectionStrategy, Component, DestroyRef, effect
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { Router } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 import type { AuditEntryView, OnboardingSessionView, PhoneNumberView, WabaView } from '@waba/contracts';
 import { deriveNumberStatus, deriveWabaStatus, describeTokenHealth, wabaNeedsReconnect } from '@waba/contracts/status';
 import { CLOCK } from '../core/clock';
@@ -63,6 +63,7 @@ const AUDIT_PAGE_SIZE = 10;
     NumberHealthComponent,
     CoexistenceConnectComponent,
     CoexistenceSyncComponent,
+    RouterLink,
   ],
   templateUrl: './whatsapp.page.html',
   styleUrl: './whatsapp.page.scss',

@@ -2,6 +2,7 @@
 // (send webhooks, revoke or expire tokens, inject faults and latency, move the clock). The page's
 // script posts JSON to the same control routes; token values never reach the page (fingerprints only).
 import { escapeHtml, scriptJson } from '../common/html';
+import { nameReviewSection } from '../profile/name-review-section';
 import { GRAPH_ENDPOINTS } from '../graph/graph-faults.service';
 import { WorldStore } from '../world/world.store';
 import { REVOCATION_REASONS, TokenSummary } from './token-summaries.service';
@@ -211,6 +212,7 @@ function clockSection(view: ConsoleView): string {
 /** The console's sections and the data its script needs (labels in words, never a token value). */
 export function consoleSections(world: WorldStore, view: ConsoleView): { html: string; script: string } {
   const numbers = numberOptions(world);
+  const names = nameReviewSection(world);
   const data = {
     numbers: numbers.labels,
     kinds: Object.assign({}, ...WEBHOOK_GROUPS.map((group) => group.kinds)) as Record<string, WebhookKind>,
@@ -221,8 +223,8 @@ export function consoleSections(world: WorldStore, view: ConsoleView): { html: s
       <a href="#webhook-heading">send a webhook</a> · <a href="#token-heading">revoke or expire a token</a> ·
       <a href="#fault-heading">inject a fault</a> · <a href="#clock-heading">move the clock</a> ·
       <a href="#health-heading">block or limit messaging</a></p></nav>
-    ${webhookSection(world, numbers.html)}${tokenSection(view)}${faultSection()}${clockSection(view)}${healthSection(world)}`;
-  return { html, script: CONSOLE_SCRIPT.replace('__DATA__', scriptJson(data)) + '\n' + HEALTH_CONSOLE_SCRIPT };
+    ${webhookSection(world, numbers.html)}${tokenSection(view)}${faultSection()}${clockSection(view)}${healthSection(world)}${names.html}`;
+  return { html, script: CONSOLE_SCRIPT.replace('__DATA__', scriptJson(data)) + '\n' + HEALTH_CONSOLE_SCRIPT + names.script };
 }
 
 // Plain browser JavaScript (no build step); `__DATA__` becomes the JSON above.

@@ -140,8 +140,8 @@ export class WebhookEventDto {
   @IsOptional() @IsString() currentLimit?: string;
   @IsOptional() @IsString() oldLimit?: string;
   @IsOptional()
-  @IsIn(['APPROVED', 'DECLINED', 'DEFERRED', 'PENDING'])
-  decision?: 'APPROVED' | 'DECLINED' | 'DEFERRED' | 'PENDING';
+  @IsIn(['APPROVED', 'REJECTED', 'DECLINED', 'DEFERRED', 'PENDING'])
+  decision?: 'APPROVED' | 'REJECTED' | 'DECLINED' | 'DEFERRED' | 'PENDING';
   @IsOptional() @IsString() requestedVerifiedName?: string;
 }
 

@@ -21,6 +21,10 @@ export const GRAPH_ENDPOINTS = [
   'POST /{phone-number-id}/register',
   'POST /{phone-number-id}/smb_app_data',
   'POST /{phone-number-id}/deregister',
+  'GET /{phone-number-id}/whatsapp_business_profile',
+  'POST /{phone-number-id}/whatsapp_business_profile',
+  'POST /{app-id}/uploads',
+  'POST /upload:{session}',
 ] as const;
 
 export type GraphEndpoint = (typeof GRAPH_ENDPOINTS)[number];

@@ -14,6 +14,7 @@ import { requestedFields, requireVersion } from './graph-version';
 import { WhatsAppAssetsService } from './whatsapp-assets.service';
 import { BusinessUseCaseLimiter } from './business-use-case-limiter.service';
 import { CoexistenceService } from './coexistence.service';
+import { ProfileController } from '../profile/profile.controller';
 
 const MANAGEMENT = 'whatsapp_business_management';
 const MESSAGING = 'whatsapp_business_messaging';
@@ -30,6 +31,7 @@ export class GraphController {
     private readonly assets: WhatsAppAssetsService,
     private readonly usage: BusinessUseCaseLimiter,
     private readonly coexistence: CoexistenceService,
+    private readonly profiles: ProfileController,
   ) {}
 
   @Get(':version/me')
@@ -58,6 +60,7 @@ export class GraphController {
   @Get(':version/:id')
   async node(@Param('version') version: string, @Param('id') id: string, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<Record<string, unknown>> {
     requireVersion(version);
+    if (id.startsWith('upload:')) return this.profiles.uploadProgress(id, request) as unknown as Record<string, unknown>;
     const kind = this.access.kindOf(id);
     if (kind === 'waba') await this.faults.apply('GET /{waba-id}', id);
     if (kind === 'phone') await this.faults.apply('GET /{phone-number-id}');
@@ -115,6 +118,7 @@ export class GraphController {
   @HttpCode(200)
   async updateNode(@Param('version') version: string, @Param('id') id: string, @Req() request: Request, @Body() body: Record<string, unknown>): Promise<GraphSuccess> {
     requireVersion(version);
+    if (id.startsWith('upload:')) return (await this.profiles.uploadBytes(id, request)) as unknown as GraphSuccess;
     if (this.access.kindOf(id) !== 'phone') throw GraphException.objectNotFound(id, 'post');
     await this.faults.apply('POST /{phone-number-id}');
     const token = this.auth.tenantToken(request);

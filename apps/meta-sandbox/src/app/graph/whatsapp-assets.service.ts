@@ -3,6 +3,7 @@ import { GraphSuccess, SubscribedApp } from '@waba/meta-graph';
 import { GraphException } from '../common/graph-exception';
 import { SandboxClock } from '../common/sandbox-clock';
 import { CallbackVerifierService } from '../webhooks/callback-verifier.service';
+import { DisplayNameService } from '../profile/display-name.service';
 import { WorldStore } from '../world/world.store';
 import { PhoneNumberRecord, WabaRecord } from '../world/world.types';
 
@@ -17,6 +18,7 @@ export class WhatsAppAssetsService {
     private readonly world: WorldStore,
     private readonly clock: SandboxClock,
     private readonly callbacks: CallbackVerifierService,
+    private readonly names: DisplayNameService,
   ) {}
 
   subscribedApps(waba: WabaRecord): SubscribedApp[] {
@@ -72,6 +74,7 @@ export class WhatsAppAssetsService {
     phone.platformType = 'CLOUD_API';
     phone.throughputLevel = 'STANDARD';
     if (phone.status === 'PENDING' || phone.status === 'DISCONNECTED') phone.status = 'CONNECTED';
+    this.names.applyOnRegister(phone);
     return SUCCESS;
   }
 
@@ -87,7 +90,8 @@ export class WhatsAppAssetsService {
   }
 
   /** `POST /{phone}`: set the two-step PIN, or the number-level webhook override. */
-  async updatePhoneNumber(phone: PhoneNumberRecord, body: { pin?: unknown; webhook_configuration?: unknown }): Promise<GraphSuccess> {
+  async updatePhoneNumber(phone: PhoneNumberRecord, body: { pin?: unknown; webhook_configuration?: unknown; new_display_name?: unknown }): Promise<GraphSuccess> {
+    if (body.new_display_name !== undefined) return this.names.request(phone, body.new_display_name);
     if (body.pin !== undefined) {
       phone.twoStepPin = requirePin(typeof body.pin === 'string' ? body.pin : undefined);
       return SUCCESS;

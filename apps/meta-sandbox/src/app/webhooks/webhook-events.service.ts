@@ -30,8 +30,9 @@ export interface WebhookEventInput {
   currentLimit?: string;
   oldLimit?: string;
   /** phone_number_name_update. */
-  decision?: 'APPROVED' | 'DECLINED' | 'DEFERRED' | 'PENDING';
+  decision?: 'APPROVED' | 'REJECTED' | 'DECLINED' | 'DEFERRED' | 'PENDING';
   requestedVerifiedName?: string;
+  rejectionReason?: string;
 }
 
 export interface SendWebhooksResult {
@@ -212,7 +213,7 @@ export class WebhookEventsService {
                 display_phone_number: digitsOf(phone),
                 decision,
                 requested_verified_name: event.requestedVerifiedName ?? phone.verifiedName,
-                rejection_reason: decision === 'DECLINED' ? 'NAME_FORMAT_UNACCEPTABLE' : null,
+                rejection_reason: event.rejectionReason ?? (decision === 'DECLINED' || decision === 'REJECTED' ? 'NAME_FORMAT_UNACCEPTABLE' : null),
               },
             },
           ],

@@ -64,6 +64,23 @@ export interface PhoneNumberRecord {
   registrationBlockedUntilMs?: number;
   /** Set by the control API: the number's `health_status` entity (docs/meta.md §13). */
   health?: HealthOverride;
+  /** The business profile (`whatsapp_business_profile`), as Meta stores it; absent fields are unset. */
+  businessProfile?: BusinessProfileRecord;
+  /** A display-name change in review or approved and waiting for a re-registration. */
+  nameChange?: { name: string; status: 'PENDING_REVIEW' | 'APPROVED' | 'DECLINED' | 'EXPIRED'; requestedAtMs: number; decidedAtMs?: number; rejectionReason?: string };
+  /** Times of display-name change requests, for the per-30-days limit. */
+  nameChangeRequestsMs?: number[];
+}
+
+export interface BusinessProfileRecord {
+  about?: string;
+  address?: string;
+  description?: string;
+  email?: string;
+  websites?: string[];
+  vertical?: string;
+  /** The handle of the uploaded photo; `profile_picture_url` is derived from it. */
+  pictureHandle?: string;
 }
 
 /** What a person granted in one consent. */

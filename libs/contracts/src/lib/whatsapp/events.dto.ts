@@ -1,6 +1,14 @@
 /** Kinds of tenant events shown on the Events page (and its filter). */
 export type TenantEventType =
-  'message.received' | 'message.status' | 'account.update' | 'phone_number.quality' | 'phone_number.name' | 'phone_number.active' | 'phone_number.health' | 'message.sent_from_app';
+  | 'message.received'
+  | 'message.status'
+  | 'account.update'
+  | 'phone_number.quality'
+  | 'phone_number.name'
+  | 'phone_number.active'
+  | 'phone_number.health'
+  | 'message.sent_from_app'
+  | 'phone_number.settings';
 
 export const TENANT_EVENT_TYPES: TenantEventType[] = [
   'message.received',
@@ -11,6 +19,7 @@ export const TENANT_EVENT_TYPES: TenantEventType[] = [
   'phone_number.active',
   'phone_number.health',
   'message.sent_from_app',
+  'phone_number.settings',
 ];
 
 /** One thing Meta told us about a tenant's WhatsApp assets, as applied. */
