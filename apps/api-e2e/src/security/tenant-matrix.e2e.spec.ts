@@ -215,6 +215,11 @@ const EXPECTATIONS: Record<string, Expectation> = {
     variants: (w) => [{ name: 'victim number', params: { phoneNumberId: w.victim.phoneNumberIds[0] } }],
     expect: { ...private401, otherTenant: 404 },
   },
+  'POST /api/phone-numbers/:phoneNumberId/retry': {
+    access: 'session',
+    variants: (w) => [{ name: 'victim number, registering', params: { phoneNumberId: w.victim.phoneNumberIds[0] }, body: { register: true } }],
+    expect: { ...unsafe, otherTenant: 404 },
+  },
   'GET /api/phone-numbers/:phoneNumberId/registration-budget': {
     access: 'session',
     variants: (w) => [{ name: 'victim number', params: { phoneNumberId: w.victim.phoneNumberIds[0] } }],

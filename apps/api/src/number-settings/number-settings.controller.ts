@@ -3,10 +3,12 @@ import { ApiTags } from '@nestjs/swagger';
 import {
   ChangePinRequest,
   RequestDisplayNameRequest,
+  RetryNumberRequest,
   UpdateBusinessProfileRequest,
   type BusinessProfileView,
   type DisplayNameView,
   type NumberSettingsView,
+  type PhoneNumberView,
   type PinChangedView,
   type RegistrationBudgetView,
 } from '@waba/contracts';
@@ -105,6 +107,19 @@ export class NumberSettingsController {
   @LimitMetaCalls('two-step PIN')
   async changePin(@CurrentTenant() tenant: TenantContext, @Param('phoneNumberId') phoneNumberId: string, @Body() body: ChangePinRequest): Promise<PinChangedView> {
     return this.pins.change(tenant, await this.settings.requireNumber(tenant, phoneNumberId), body.pin, body.password);
+  }
+
+  @ApiRoute({
+    summary: 'Retry a number whose connect stopped: the subscription again at once, the registration only with register: true',
+    description: "A registration spends one of Meta's 10 attempts per 72 hours: without register: true it is not tried (409 registration_needs_consent, with the budget in words).",
+    returns: 'PhoneNumberView',
+    errors: [400, 401, 403, 404, 409, 429, 502, 503],
+  })
+  @Post(':phoneNumberId/retry')
+  @HttpCode(200)
+  @LimitMetaCalls('retry')
+  retry(@CurrentTenant() tenant: TenantContext, @Param('phoneNumberId') phoneNumberId: string, @Body() body: RetryNumberRequest): Promise<PhoneNumberView> {
+    return this.settings.retry(tenant, phoneNumberId, body.register === true);
   }
 
   @ApiRoute({ summary: "Meta's registration attempts (10 per 72 hours) this number has left, as we counted them", returns: 'RegistrationBudgetView', errors: [401, 404, 503] })

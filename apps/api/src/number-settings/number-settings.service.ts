@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { BUSINESS_CATEGORIES, PROFILE_LIMITS, type NumberSettingsView } from '@waba/contracts';
+import { BUSINESS_CATEGORIES, PROFILE_LIMITS, type NumberSettingsView, type PhoneNumberView } from '@waba/contracts';
 import type { TenantContext } from '../common/auth/auth.decorators';
-import { NotFoundError } from '../common/errors/domain-errors';
+import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
 import { PhoneNumbersRepository, type PhoneNumberRecord } from '../phone-numbers/phone-numbers.repository';
+import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { BusinessProfileService } from './business-profile.service';
 import { DisplayNameService } from './display-name.service';
 import { NumberSettingsRepository } from './number-settings.repository';
@@ -17,7 +18,25 @@ export class NumberSettingsService {
     private readonly profiles: BusinessProfileService,
     private readonly names: DisplayNameService,
     private readonly budget: RegistrationBudgetService,
+    private readonly phoneNumbers: PhoneNumbersService,
   ) {}
+
+  /**
+   * "Retry" on a number whose connect stopped: the subscription is tried again at once; a
+   * registration only when `register` says the admin asked, and only with Meta's budget left.
+   */
+  async retry(tenant: TenantContext, phoneNumberId: string, register: boolean): Promise<PhoneNumberView> {
+    await this.requireNumber(tenant, phoneNumberId);
+    if (register) await this.budget.requireRoom(tenant.accountId, phoneNumberId);
+    const { number, registrationWaiting } = await this.phoneNumbers.resume(tenant, phoneNumberId, { register });
+    if (registrationWaiting) {
+      const budget = await this.budget.budget(tenant.accountId, phoneNumberId);
+      throw new ConflictError(`${number.displayPhone} still has to be registered for the Cloud API. ${budget.words} Press Register again to spend one attempt.`, {
+        code: 'registration_needs_consent',
+      });
+    }
+    return number;
+  }
 
   async requireNumber(tenant: TenantContext, phoneNumberId: string): Promise<PhoneNumberRecord> {
     const number = await this.numbers.findNumber(tenant.accountId, phoneNumberId);

@@ -171,6 +171,35 @@ export class PhoneNumbersService {
     return outcomes;
   }
 
+  /**
+   * Resumes a number whose connect stopped where it stopped: a failed subscription is tried
+   * again at once; a registration only when the admin asked (each one spends Meta's budget, the
+   * caller checks it). `registrationWaiting`: the number still needs a registration nobody asked for.
+   */
+  async resume(tenant: TenantContext, phoneNumberId: string, { register }: { register: boolean }): Promise<{ number: PhoneNumberView; registrationWaiting: boolean }> {
+    const record = await this.requireNumber(tenant.accountId, phoneNumberId);
+    if (record.state === 'connected') throw new ConflictError(`${record.displayPhone} is already connected: there is nothing to retry`);
+    if (record.state === 'disconnected') throw new ConflictError(`${record.displayPhone} was disconnected: connect it again to use it`);
+    const waba = await this.repository.findWaba(tenant.accountId, record.wabaId);
+    const token = await this.credentials.tokenOf(tenant.accountId, String(record.connectionId));
+    const subscribeFailure = waba?.subscribed ? null : await this.subscribeOurApp(tenant, token, { id: record.wabaId, name: waba?.name ?? '' });
+    const registrationWaiting = !register && needsRegistration(record) && record.registration !== 'registered' && record.registration !== 'not_needed';
+    const registerFailure = subscribeFailure || registrationWaiting ? null : await this.registerIfNeeded(tenant, token, record);
+    const failure = subscribeFailure ?? registerFailure;
+    let updated: PhoneNumberRecord | null;
+    if (failure) {
+      updated = await this.markNumber(tenant.accountId, phoneNumberId, { state: 'failed', lastError: failure, ...(registerFailure ? { registration: 'failed' as const } : {}) });
+    } else if (registrationWaiting) {
+      updated = await this.repository.findNumber(tenant.accountId, phoneNumberId);
+    } else {
+      await this.markConnected(tenant, record);
+      await this.reconcileActive(tenant, 'not_usable');
+      this.events.publish(tenant.accountId, { type: 'whatsapp.changed', reason: 'connected' });
+      updated = await this.repository.findNumber(tenant.accountId, phoneNumberId);
+    }
+    return { number: toPhoneNumberView(updated ?? record), registrationWaiting: registrationWaiting && !subscribeFailure };
+  }
+
   /** Null when our app is now among the WABA's subscribers; what went wrong, in words, otherwise. */
   private async subscribeOurApp(tenant: TenantContext, token: string, waba: SelectedWaba['waba']): Promise<string | null> {
     try {

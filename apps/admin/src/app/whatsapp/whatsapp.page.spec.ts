@@ -214,6 +214,30 @@ describe('WhatsappPage', () => {
     expect(button(/Reconnect/)).toBeTruthy();
   });
 
+  it('retries a failed number, and registers it again only after saying what it costs', async () => {
+    const number = createPhoneNumber({ phoneNumberId: '111', displayPhone: '+1 555-010-0199', state: 'failed', registration: 'failed' });
+    await render(createStatus([createWaba({ numbers: [number] })]));
+
+    confirm.ask.mockResolvedValueOnce(true);
+    button('Retry').click();
+    const first = await vi.waitFor(() => backend.expectOne('/api/phone-numbers/111/retry'));
+    expect(first.request.body).toEqual({ register: false });
+    first.flush({ statusCode: 409, message: 'still has to be registered', code: 'registration_needs_consent' }, { status: 409, statusText: 'Conflict' });
+    (await vi.waitFor(() => backend.expectOne('/api/phone-numbers/111/registration-budget'))).flush({
+      words: 'WABA Connect made 1 of Meta’s 10 allowed registration attempts in the last 72 hours; 9 left.',
+    });
+    await vi.waitFor(() => expect(confirm.ask).toHaveBeenCalledWith(expect.objectContaining({ message: expect.stringContaining('9 left'), confirmLabel: 'Register again' })));
+
+    const second = await vi.waitFor(() => backend.expectOne('/api/phone-numbers/111/retry'));
+    expect(second.request.body).toEqual({ register: true });
+    second.flush({ ...number, state: 'connected', registration: 'registered' });
+    (await vi.waitFor(() => backend.expectOne((r) => r.url === '/api/audit-log'))).flush([]);
+    await vi.waitFor(async () => {
+      await settle();
+      expect(text()).toContain('+1 555-010-0199 is registered and connected.');
+    });
+  });
+
   it('shows a change pushed by another tab without reloading', async () => {
     const number = createPhoneNumber({ phoneNumberId: '111', qualityRating: 'GREEN' });
     await render(createStatus([createWaba({ numbers: [number] })]));

@@ -278,6 +278,37 @@ export class WhatsappPage implements OnInit {
     });
   }
 
+  /**
+   * "Retry" on a number whose connect stopped: the subscription is tried again at once; when the
+   * number still needs registering, the admin is told what that costs and decides.
+   */
+  protected async retry(number: PhoneNumberView): Promise<void> {
+    await this.run(`retry:${number.phoneNumberId}`, async () => {
+      try {
+        this.state.mergeNumber(await this.api.retry(number.phoneNumberId));
+        this.setRowMessage(number.phoneNumberId, { tone: 'good', text: `${number.displayPhone} is connected.` });
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 'registration_needs_consent')) {
+          this.setRowMessage(number.phoneNumberId, { tone: 'bad', text: messageOf(error) });
+          return;
+        }
+        const budget = await this.api.registrationBudget(number.phoneNumberId).catch(() => null);
+        const ok = await this.confirmation.ask({
+          title: `Register ${number.displayPhone} again?`,
+          message: `${number.displayPhone} still has to be registered for the Cloud API. ${budget?.words ?? "Each try spends one of Meta's 10 registration attempts per 72 hours."}`,
+          confirmLabel: 'Register again',
+        });
+        if (!ok) return;
+        try {
+          this.state.mergeNumber(await this.api.retry(number.phoneNumberId, true));
+          this.setRowMessage(number.phoneNumberId, { tone: 'good', text: `${number.displayPhone} is registered and connected.` });
+        } catch (again) {
+          this.setRowMessage(number.phoneNumberId, { tone: 'bad', text: messageOf(again) });
+        }
+      }
+    });
+  }
+
   protected async disconnectNumber(number: PhoneNumberView): Promise<void> {
     const ok = await this.confirmation.ask({
       title: `Disconnect ${number.displayPhone}?`,

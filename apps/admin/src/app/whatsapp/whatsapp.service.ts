@@ -8,6 +8,7 @@ import type {
   OAuthCallbackRequest,
   OnboardingSessionView,
   PhoneNumberView,
+  RegistrationBudgetView,
   RevealedPinView,
   WhatsAppStatusView,
 } from '@waba/contracts';
@@ -65,6 +66,15 @@ export class WhatsappService {
   /** "Test connection": Meta's current data for the number, or a 400 saying why not. */
   refresh(phoneNumberId: string): Promise<PhoneNumberView> {
     return firstValueFrom(this.http.post<PhoneNumberView>(`/api/phone-numbers/${encodeURIComponent(phoneNumberId)}/refresh`, null));
+  }
+
+  /** Resumes a number whose connect stopped; `register` spends one of Meta's registration attempts. */
+  retry(phoneNumberId: string, register = false): Promise<PhoneNumberView> {
+    return firstValueFrom(this.http.post<PhoneNumberView>(`/api/phone-numbers/${encodeURIComponent(phoneNumberId)}/retry`, { register }));
+  }
+
+  registrationBudget(phoneNumberId: string): Promise<RegistrationBudgetView> {
+    return firstValueFrom(this.http.get<RegistrationBudgetView>(`/api/phone-numbers/${encodeURIComponent(phoneNumberId)}/registration-budget`));
   }
 
   disconnectNumber(phoneNumberId: string): Promise<WhatsAppStatusView> {

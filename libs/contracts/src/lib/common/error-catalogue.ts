@@ -29,6 +29,7 @@ export type ApiErrorCode =
   | 'onboarding_expired'
   | 'credential_choice_needed'
   | 'number_needs_warning'
+  | 'registration_needs_consent'
   | 'password_incorrect'
   | 'number_taken'
   | 'service_unavailable'
@@ -104,6 +105,10 @@ const BY_CODE: Record<ApiErrorCode, ErrorWords> = {
   number_needs_warning: {
     message: 'Meta flagged or restricted this number, so messages from it may not get through.',
     action: 'Make it active only if you accept that; otherwise choose a number without a warning.',
+  },
+  registration_needs_consent: {
+    message: 'The number still has to be registered for the Cloud API, and each try spends one of the few registration attempts Meta allows.',
+    action: 'Press Register again to spend one attempt, or wait until the cause of the last failure is fixed.',
   },
   password_incorrect: { message: 'That password is not correct.', action: 'Enter the password you sign in with and try again.' },
   number_taken: {

@@ -116,6 +116,14 @@ export class ManualPhoneNumberRequest {
 }
 
 /** `POST /api/phone-numbers/:id/active`: a flagged or restricted number needs `acceptWarning`. */
+/** `POST /api/phone-numbers/:id/retry`: resume a number whose connect stopped. */
+export class RetryNumberRequest {
+  /** Register it too: spends one of Meta's registration attempts (10 per 72 hours). */
+  @IsOptional()
+  @IsBoolean({ message: 'register must be true or false' })
+  register?: boolean;
+}
+
 export class SelectActiveRequest {
   @IsOptional()
   @IsBoolean({ message: 'acceptWarning must be true or false' })
