@@ -9,3 +9,4 @@ export * from './lib/signatures';
 export * from './lib/embedded-signup';
 export * from './lib/graph-versions';
 export * from './lib/webhook-payloads';
+export * from './lib/message-templates';

@@ -20,6 +20,9 @@ import { WebhookEventsService } from './webhooks/webhook-events.service';
 import { WebhookSenderService } from './webhooks/webhook-sender.service';
 import { WorldPersistence } from './world/world-persistence.service';
 import { WorldStore } from './world/world.store';
+import { MessageTemplatesController } from './templates/message-templates.controller';
+import { TemplateChangesService } from './templates/template-changes.service';
+import { TemplateControlController } from './templates/template-control.controller';
 
 @Module({})
 export class SandboxModule {
@@ -27,7 +30,7 @@ export class SandboxModule {
     return {
       module: SandboxModule,
       // Order matters: the catch-all Graph routes (`/:version/:id/...`) must come last.
-      controllers: [ControlController, DialogController, OAuthController, GraphController],
+      controllers: [ControlController, TemplateControlController, DialogController, OAuthController, MessageTemplatesController, GraphController],
       providers: [
         { provide: SANDBOX_OPTIONS, useValue: options },
         SandboxClock,
@@ -46,6 +49,7 @@ export class SandboxModule {
         CallbackVerifierService,
         WebhookEventsService,
         WebhookSenderService,
+        TemplateChangesService,
       ],
     };
   }

@@ -1,6 +1,7 @@
 // WhatsApp webhook delivery shapes as Meta sends them (docs/meta.md §6.4–6.6, §9.3–9.5), and the readers the API uses on them.
+import { readTemplateChange, type TemplateChangeContent, type TemplateWebhookChange, type TemplateWebhookField } from './message-templates';
 
-export type WebhookField = 'messages' | 'account_update' | 'phone_number_quality_update' | 'phone_number_name_update';
+export type WebhookField = 'messages' | 'account_update' | 'phone_number_quality_update' | 'phone_number_name_update' | TemplateWebhookField;
 
 export interface WebhookPayload {
   object: 'whatsapp_business_account';
@@ -19,7 +20,9 @@ export type WebhookChange =
   | { field: 'messages'; value: MessagesValue }
   | { field: 'account_update'; value: AccountUpdateValue }
   | { field: 'phone_number_quality_update'; value: PhoneNumberQualityUpdateValue }
-  | { field: 'phone_number_name_update'; value: PhoneNumberNameUpdateValue };
+  | { field: 'phone_number_name_update'; value: PhoneNumberNameUpdateValue }
+  /** The four template fields (message-templates.ts): WABA-level, routed by `entry[].id`. */
+  | TemplateWebhookChange;
 
 export interface MessagesValue {
   messaging_product: 'whatsapp';
@@ -132,6 +135,7 @@ export type WebhookChangeContent =
   | { kind: 'account-update'; wabaId: string | null; event: string | null; disconnectionReason: string | null }
   | { kind: 'quality-update'; displayPhoneNumber: string | null; event: string | null; messagingLimit: string | null }
   | { kind: 'name-update'; displayPhoneNumber: string | null; decision: string | null; requestedName: string | null; rejectionReason: string | null }
+  | TemplateChangeContent
   /** A field we do not subscribe to: acknowledged and ignored. */
   | { kind: 'other'; field: string | null };
 
@@ -240,7 +244,7 @@ function readChange(change: Received<WebhookChange>): WebhookChangeContent {
       };
     }
     default:
-      return { kind: 'other', field: text(change.field) };
+      return readTemplateChange(change) ?? { kind: 'other', field: text(change.field) };
   }
 }
 

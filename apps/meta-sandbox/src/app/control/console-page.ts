@@ -5,6 +5,7 @@ import { escapeHtml, scriptJson } from '../common/html';
 import { GRAPH_ENDPOINTS } from '../graph/graph-faults.service';
 import { WorldStore } from '../world/world.store';
 import { REVOCATION_REASONS, TokenSummary } from './token-summaries.service';
+import { templateConsoleSection } from '../templates/template-console';
 
 export interface ConsoleView {
   tokens: { tokens: TokenSummary[]; total: number };
@@ -212,11 +213,12 @@ export function consoleSections(world: WorldStore, view: ConsoleView): { html: s
     reasons: Object.fromEntries([...REVOCATION_REASONS.map(({ subcode, words }) => [subcode, words]), [463, 'the token expired']]),
     clock: view.clock,
   };
+  const templates = templateConsoleSection(world);
   const html = `<nav aria-label="Console"><p>Console:
-      <a href="#webhook-heading">send a webhook</a> · <a href="#token-heading">revoke or expire a token</a> ·
+      <a href="#webhook-heading">send a webhook</a> · <a href="#template-heading">change a message template</a> · <a href="#token-heading">revoke or expire a token</a> ·
       <a href="#fault-heading">inject a fault</a> · <a href="#clock-heading">move the clock</a></p></nav>
-    ${webhookSection(world, numbers.html)}${tokenSection(view)}${faultSection()}${clockSection(view)}`;
-  return { html, script: CONSOLE_SCRIPT.replace('__DATA__', scriptJson(data)) };
+    ${webhookSection(world, numbers.html)}${templates.html}${tokenSection(view)}${faultSection()}${clockSection(view)}`;
+  return { html, script: `${CONSOLE_SCRIPT.replace('__DATA__', scriptJson(data))}\n${templates.script}` };
 }
 
 // Plain browser JavaScript (no build step); `__DATA__` becomes the JSON above.
