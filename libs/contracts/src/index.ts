@@ -9,3 +9,4 @@ export * from './lib/whatsapp/events.dto';
 export * from './lib/whatsapp/status';
 export * from './lib/whatsapp/event-words';
 export * from './lib/overview/overview.dto';
+export * from './lib/templates/templates.dto';

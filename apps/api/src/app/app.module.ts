@@ -15,6 +15,7 @@ import { RealtimeGatewayModule } from '../realtime/realtime-gateway.module';
 import { RedisModule } from '../redis/redis.module';
 import { TokenRefreshModule } from '../token-refresh/token-refresh.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
+import { TemplatesModule, TemplateSyncWorkerModule } from '../templates/templates.module';
 import { CommonModule } from '../common/common.module';
 import { CsrfCookieMiddleware } from '../common/auth/csrf';
 import { loggerParams } from '../common/logging/logging';
@@ -58,6 +59,8 @@ export class AppModule implements NestModule {
         TokenRefreshModule.forRole(config),
         webhooks,
         OverviewModule.with(webhooks),
+        TemplatesModule,
+        ...(config.runsJobs ? [TemplateSyncWorkerModule] : []),
         ...(config.runsJobs ? [ScheduledTasksWorkerModule] : []),
         ...(config.servesHttp && existsSync(spaDir) ? [ServeStaticModule.forRoot({ rootPath: spaDir, exclude: ['/api/{*path}', '/socket.io/{*path}', '/metrics'] })] : []),
       ],

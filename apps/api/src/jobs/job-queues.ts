@@ -10,8 +10,10 @@ export const WEBHOOKS_QUEUE = 'webhooks';
 export const WEBHOOK_UPKEEP_QUEUE = 'webhook-upkeep';
 export const TOKEN_CHECKS_QUEUE = 'token-checks';
 export const MAINTENANCE_QUEUE = 'maintenance';
+/** One job per WABA whose message templates are read from Meta (templates/template-sync-jobs.ts). */
+export const TEMPLATE_SYNC_QUEUE = 'template-sync';
 
-export const QUEUE_NAMES = [WEBHOOKS_QUEUE, WEBHOOK_UPKEEP_QUEUE, TOKEN_CHECKS_QUEUE, MAINTENANCE_QUEUE] as const;
+export const QUEUE_NAMES = [WEBHOOKS_QUEUE, WEBHOOK_UPKEEP_QUEUE, TOKEN_CHECKS_QUEUE, MAINTENANCE_QUEUE, TEMPLATE_SYNC_QUEUE] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Failed jobs stay a week for operators (the dashboard shows them with their error). */
@@ -27,6 +29,8 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
   // is no longer due at that time, so a completed job can go after an hour (a late duplicate finds it not due).
   [TOKEN_CHECKS_QUEUE]: { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: KEEP_FAILED },
   [MAINTENANCE_QUEUE]: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: { count: 100 }, removeOnFail: KEEP_FAILED },
+  // A job id names the WABA: one read waits per WABA; completed ones go at once so the next can be queued.
+  [TEMPLATE_SYNC_QUEUE]: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: true, removeOnFail: KEEP_FAILED },
 };
 
 /**

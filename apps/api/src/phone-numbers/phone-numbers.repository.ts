@@ -91,6 +91,12 @@ export class PhoneNumbersRepository {
       .lean();
   }
 
+  /** Every connected WABA across tenants, ids only (the scheduled template read visits each). */
+  async connectedWabas(): Promise<Array<{ accountId: string; wabaId: string }>> {
+    const found = await this.wabas.find({ state: 'connected' }, { accountId: 1, wabaId: 1 }).lean();
+    return found.map((w) => ({ accountId: String(w.accountId), wabaId: w.wabaId }));
+  }
+
   listNumbers(accountId: string): Promise<PhoneNumberRecord[]> {
     return this.numbers
       .find({ accountId: new Types.ObjectId(accountId) })

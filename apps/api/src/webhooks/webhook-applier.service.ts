@@ -4,6 +4,7 @@ import { readWebhookEntries, type ReceivedMessage, type ReceivedStatus, type Rec
 import { Clock } from '../common/clock/clock';
 import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
+import { TemplatesService, type TemplateWebhook } from '../templates/templates.service';
 import { EventsService } from './events.service';
 import type { NewTenantEvent } from './webhooks.repository';
 
@@ -17,7 +18,8 @@ type NumberChange = Parameters<PhoneNumbersService['applyMetaChange']>[2];
 type NumberAction =
   | { kind: 'revoke-waba'; accountId: string; wabaId: string; reason: string }
   | { kind: 'restrict-waba'; accountId: string; wabaId: string; restriction: { event: string; explanation: string; at: Date } }
-  | { kind: 'number-change'; accountId: string; phoneNumberId: string; change: NumberChange };
+  | { kind: 'number-change'; accountId: string; phoneNumberId: string; change: NumberChange }
+  | { kind: 'template-change'; webhook: TemplateWebhook };
 
 /** What one delivery will write, worked out from reads only. */
 export interface DeliveryPlan {
@@ -59,6 +61,7 @@ export class WebhookApplier {
     private readonly numbers: PhoneNumbersRepository,
     private readonly phoneNumbers: PhoneNumbersService,
     private readonly clock: Clock,
+    private readonly templates: TemplatesService,
   ) {}
 
   /** A look-up cache for one batch of plans. */
@@ -79,12 +82,15 @@ export class WebhookApplier {
 
   /** Carries out the plans of one batch; new events are pushed live to their tenant. */
   async execute(plans: DeliveryPlan[]): Promise<void> {
+    // Template changes are applied only when newer than what is stored; their events come from that.
+    const templateEvents: DeliveryPlan['events'] = [];
     for (const action of plans.flatMap((p) => p.actions)) {
       if (action.kind === 'revoke-waba') await this.phoneNumbers.revokeWaba(action.accountId, action.wabaId, action.reason);
       else if (action.kind === 'restrict-waba') await this.phoneNumbers.restrictWaba(action.accountId, action.wabaId, action.restriction);
+      else if (action.kind === 'template-change') templateEvents.push(...(await this.templates.applyWebhook(action.webhook)));
       else await this.phoneNumbers.applyMetaChange(action.accountId, action.phoneNumberId, action.change);
     }
-    await this.events.record(plans.flatMap((p) => p.events));
+    await this.events.record([...plans.flatMap((p) => p.events), ...templateEvents]);
   }
 
   /** Returns the ids nobody owns when the change could not be routed (empty when planned). */
@@ -98,6 +104,11 @@ export class WebhookApplier {
         return this.planQualityUpdate(plan, routes, entryId, change, key);
       case 'name-update':
         return this.planNameUpdate(plan, routes, entryId, change, key);
+      case 'template-status':
+      case 'template-quality':
+      case 'template-category':
+      case 'template-components':
+        return this.planTemplateChange(plan, routes, entryId, entryTime, change);
       default:
         return Promise.resolve([]); // fields we do not subscribe to are acknowledged and ignored
     }
@@ -211,6 +222,14 @@ export class WebhookApplier {
       title: () => `Display name ${value.requestedName ?? ''} ${value.decision?.toLowerCase() ?? 'updated'}`.replace(/\s+/g, ' '),
       detail: value.rejectionReason,
     });
+  }
+
+  /** Template fields name no number: routed by the WABA in `entry[].id`, ordered by `entry[].time`. */
+  private async planTemplateChange(plan: DeliveryPlan, routes: RouteLookup, entryId: string | null, entryTime: number | null, change: TemplateWebhook['change']): Promise<string[]> {
+    const owner = entryId ? await routes.ownerOfWaba(entryId) : null;
+    if (!entryId || !owner) return [entryId ?? 'unknown'];
+    plan.actions.push({ kind: 'template-change', webhook: { accountId: owner.accountId, wabaId: entryId, change, occurredAt: fromUnix(entryTime, this.clock.now()) } });
+    return [];
   }
 
   /** Account-level fields carry only the display number: routed by WABA plus display number. */

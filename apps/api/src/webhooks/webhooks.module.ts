@@ -11,6 +11,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { DomainEvents } from '../common/events/domain-events';
 import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
 import { RealtimeModule } from '../realtime/realtime.module';
+import { TemplatesModule } from '../templates/templates.module';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
 import { StoredDeliveriesService } from './stored-deliveries.service';
@@ -31,6 +32,7 @@ import { WebhooksRepository } from './webhooks.repository';
     ]),
     PhoneNumbersModule,
     RealtimeModule,
+    TemplatesModule,
   ],
   controllers: [WebhooksController, EventsController],
   providers: [WebhooksRepository, WebhookIngestService, WebhookJobs, WebhookApplication, WebhookApplier, EventsService, StoredDeliveriesService],

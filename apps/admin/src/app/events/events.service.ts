@@ -11,6 +11,7 @@ export const EVENT_TYPE_LABELS: Readonly<Record<TenantEventType, string>> = {
   'phone_number.quality': 'Quality changes',
   'phone_number.name': 'Name reviews',
   'phone_number.active': 'Active number changes',
+  'template.status': 'Template reviews',
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_LABELS) as TenantEventType[];

@@ -1,7 +1,7 @@
 /** Kinds of tenant events shown on the Events page (and its filter). */
-export type TenantEventType = 'message.received' | 'message.status' | 'account.update' | 'phone_number.quality' | 'phone_number.name' | 'phone_number.active';
+export type TenantEventType = 'message.received' | 'message.status' | 'account.update' | 'phone_number.quality' | 'phone_number.name' | 'phone_number.active' | 'template.status';
 
-export const TENANT_EVENT_TYPES: TenantEventType[] = ['message.received', 'message.status', 'account.update', 'phone_number.quality', 'phone_number.name', 'phone_number.active'];
+export const TENANT_EVENT_TYPES: TenantEventType[] = ['message.received', 'message.status', 'account.update', 'phone_number.quality', 'phone_number.name', 'phone_number.active', 'template.status'];
 
 /** One thing Meta told us about a tenant's WhatsApp assets, as applied. */
 export interface TenantEventView {
