@@ -44,6 +44,11 @@ export class MessageTemplatesRepository {
   async insertMissing(accountId: string, wabaId: string, identities: TemplateIdentity[], now: Date): Promise<string[]> {
     if (!identities.length) return [];
     const account = new Types.ObjectId(accountId);
+    // Only the missing ones are sent: FerretDB stops an unordered insert at its first duplicate.
+    const stored = await this.templates.find({ accountId: account, wabaId, templateId: { $in: identities.map((t) => t.templateId) } }, { templateId: 1 }).lean();
+    const known = new Set(stored.map((t) => t.templateId));
+    identities = identities.filter((t) => !known.has(t.templateId));
+    if (!identities.length) return [];
     const docs = identities.map((t) => ({
       _id: new Types.ObjectId(),
       accountId: account,
@@ -75,13 +80,38 @@ export class MessageTemplatesRepository {
     return result.matchedCount > 0;
   }
 
-  /** Many aspect changes in one round trip (a full read); each still skips an aspect set later. */
+  /**
+   * A full read's changes, all at the same time `at`: one update per template guarded on all its
+   * aspects (FerretDB reads the collection for every update, so four per template would be slow).
+   * The few templates a webhook changed meanwhile get their aspects one by one, each still guarded.
+   */
   async applyAspects(accountId: string, wabaId: string, changes: AspectChange[], now: Date): Promise<void> {
     if (!changes.length) return;
-    await this.templates.bulkWrite(
-      changes.map((change) => ({ updateOne: { filter: guard(accountId, wabaId, change), update: { $set: { ...change.values, [`${change.aspect}At`]: change.at, updatedAt: now } } } })),
-      { ordered: false },
-    );
+    const byTemplate = new Map<string, AspectChange[]>();
+    for (const change of changes) byTemplate.set(change.templateId, [...(byTemplate.get(change.templateId) ?? []), change]);
+    const account = new Types.ObjectId(accountId);
+    // One statement per template, not one bulk write: FerretDB 1.24 stalls on a bulk update of many matching documents.
+    let matched = 0;
+    for (const [templateId, aspects] of byTemplate) {
+      const filter = { accountId: account, wabaId, templateId, ...Object.fromEntries(aspects.map((a) => [`${a.aspect}At`, { $lte: a.at }])) };
+      const update = { $set: Object.assign({ updatedAt: now }, ...aspects.map((a) => ({ ...a.values, [`${a.aspect}At`]: a.at }))) };
+      matched += (await this.templates.updateOne(filter, update)).matchedCount;
+    }
+    if (matched === byTemplate.size) return;
+    // Some template has an aspect newer than the read: find which, and apply the rest aspect by aspect.
+    const at = changes[0].at;
+    const newer = await this.templates
+      .find(
+        {
+          accountId: account,
+          wabaId,
+          templateId: { $in: [...byTemplate.keys()] },
+          $or: [{ statusAt: { $gt: at } }, { qualityAt: { $gt: at } }, { categoryAt: { $gt: at } }, { componentsAt: { $gt: at } }],
+        },
+        { templateId: 1 },
+      )
+      .lean();
+    for (const { templateId } of newer) for (const change of byTemplate.get(templateId) ?? []) await this.applyAspect(accountId, wabaId, change, now);
   }
 
   /** Templates Meta no longer lists, unless something changed them after the read began. */

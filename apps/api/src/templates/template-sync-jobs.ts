@@ -5,6 +5,7 @@ import { TEMPLATE_SYNC_QUEUE } from '../jobs/job-queues';
 import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 
 const SYNC_JOB = 'sync-waba';
+const NEW_TEMPLATE_READ_DELAY_MS = 2_000;
 
 export interface SyncJobData {
   accountId: string;
@@ -23,6 +24,18 @@ export class TemplateSyncJobs {
 
   async queueSync(accountId: string, wabaId: string): Promise<void> {
     await this.queue.add(SYNC_JOB, { accountId, wabaId } satisfies SyncJobData, { jobId: `sync:${accountId}:${wabaId}` }).catch((error: Error) => {
+      this.logger.warn(`Could not queue reading WABA ${wabaId}'s templates: ${error.message}`);
+    });
+  }
+
+  /**
+   * A webhook named a template we did not know: a read a little later, under its own id (a read
+   * already running may have listed before the template existed). Webhooks for several new
+   * templates within the delay share one read.
+   */
+  async queueSyncAfterWebhook(accountId: string, wabaId: string): Promise<void> {
+    const opts = { jobId: `sync-after-webhook:${accountId}:${wabaId}`, delay: NEW_TEMPLATE_READ_DELAY_MS };
+    await this.queue.add(SYNC_JOB, { accountId, wabaId } satisfies SyncJobData, opts).catch((error: Error) => {
       this.logger.warn(`Could not queue reading WABA ${wabaId}'s templates: ${error.message}`);
     });
   }

@@ -147,10 +147,10 @@ describe('TemplatesService', () => {
       repository.insertMissing.mockResolvedValue([TEMPLATE_ID]);
       repository.applyAspect.mockResolvedValue(true);
       repository.find.mockResolvedValue(aTemplateRecord({ qualityScore: 'RED' }));
-      jobs.queueSync.mockResolvedValue();
+      jobs.queueSyncAfterWebhook.mockResolvedValue();
       await service.applyWebhook(webhook({ kind: 'template-quality', templateId: TEMPLATE_ID, name: 'order_ready', language: 'en_US', previousScore: 'GREEN', score: 'RED' }));
       expect(repository.insertMissing).toHaveBeenCalledWith(ACCOUNT_ID, WABA_ID, [{ templateId: TEMPLATE_ID, name: 'order_ready', language: 'en_US' }], clock.now());
-      expect(jobs.queueSync).toHaveBeenCalledWith(ACCOUNT_ID, WABA_ID);
+      expect(jobs.queueSyncAfterWebhook).toHaveBeenCalledWith(ACCOUNT_ID, WABA_ID);
     });
 
     it('applies only a completed category change, and edits as components', async () => {

@@ -129,7 +129,7 @@ export class TemplatesService {
    */
   async applyWebhook(webhook: TemplateWebhook): Promise<Array<{ accountId: string; event: NewTenantEvent }>> {
     const { events, unknownTemplate } = await this.applyToMirror(webhook);
-    if (unknownTemplate) await this.jobs.queueSync(webhook.accountId, webhook.wabaId);
+    if (unknownTemplate) await this.jobs.queueSyncAfterWebhook(webhook.accountId, webhook.wabaId);
     return events;
   }
 
