@@ -13,6 +13,7 @@ async function sandboxPost<T>(path: string, body: object): Promise<T> {
 test.describe('Templates', () => {
   test('shows a WABA’s templates in words, filters them, and follows a status change at Meta live', async ({ page }, testInfo) => {
     await signUp(page, createAdminUser());
+    await expect(page).toHaveURL(/\/overview$/);
     const business = await createSandboxBusiness('E2E Patisserie');
     const [receipt] = await sandboxPost<Array<{ id: string }>>(`/wabas/${business.wabaId}/templates`, {
       name: 'e2e_receipt',
