@@ -16,3 +16,4 @@ export * from './lib/whatsapp/onboarding-words';
 export * from './lib/signup-links/signup-links.dto';
 export * from './lib/whatsapp/number-settings.dto';
 export * from './lib/whatsapp/number-settings-words';
+export * from './lib/templates/templates.dto';

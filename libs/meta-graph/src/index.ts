@@ -11,3 +11,4 @@ export * from './lib/graph-versions';
 export * from './lib/webhook-payloads';
 export * from './lib/health-status';
 export * from './lib/business-profile';
+export * from './lib/message-templates';

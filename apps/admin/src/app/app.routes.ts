@@ -60,6 +60,16 @@ export const appRoutes: Route[] = [
         loadComponent: () => import('./whatsapp/whatsapp-callback.page').then((m) => m.WhatsappCallbackPage),
       },
       {
+        path: 'templates',
+        title: 'Message templates',
+        loadComponent: () => import('./templates/templates.page').then((m) => m.TemplatesPage),
+      },
+      {
+        path: 'templates/:wabaId',
+        title: 'Message templates',
+        loadComponent: () => import('./templates/templates.page').then((m) => m.TemplatesPage),
+      },
+      {
         path: 'events',
         title: 'Events',
         loadComponent: () => import('./events/events.page').then((m) => m.EventsPage),

@@ -33,7 +33,7 @@ describe('the job queue dashboard (/api/operator/queues)', () => {
     const queues = await operator.get('/api/operator/queues/api/queues?activeQueue=webhook-upkeep&status=failed');
     expect(queues.status).toBe(200);
     const names = (queues.body.queues as Array<{ name: string }>).map((q) => q.name).sort();
-    expect(names).toEqual(['coexistence-sync', 'maintenance', 'number-health', 'token-checks', 'webhook-upkeep', 'webhooks']);
+    expect(names).toEqual(['coexistence-sync', 'maintenance', 'number-health', 'template-sync', 'token-checks', 'webhook-upkeep', 'webhooks']);
     const failed = (queues.body.queues as Array<{ name: string; jobs: Array<{ name: string; failedReason: string }> }>).find((q) => q.name === 'webhook-upkeep')?.jobs ?? [];
     expect(failed.find((job) => job.name === 'no-such-job')?.failedReason).toBe('Unknown webhook upkeep job no-such-job');
 

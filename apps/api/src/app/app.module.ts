@@ -19,6 +19,7 @@ import { SignupLinksModule } from '../signup-links/signup-links.module';
 import { TokenRefreshModule } from '../token-refresh/token-refresh.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { NumberSettingsModule } from '../number-settings/number-settings.module';
+import { TemplatesModule, TemplateSyncWorkerModule } from '../templates/templates.module';
 import { CommonModule } from '../common/common.module';
 import { CsrfCookieMiddleware } from '../common/auth/csrf';
 import { loggerParams } from '../common/logging/logging';
@@ -68,6 +69,8 @@ export class AppModule implements NestModule {
         numberHealth,
         OverviewModule.with(webhooks, numberHealth),
         NumberSettingsModule.with(webhooks),
+        TemplatesModule,
+        ...(config.runsJobs ? [TemplateSyncWorkerModule] : []),
         ...(config.runsJobs ? [ScheduledTasksWorkerModule] : []),
         ...(config.servesHttp && existsSync(spaDir) ? [ServeStaticModule.forRoot({ rootPath: spaDir, exclude: ['/api/{*path}', '/socket.io/{*path}', '/metrics'] })] : []),
       ],

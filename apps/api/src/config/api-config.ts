@@ -234,6 +234,12 @@ export class ApiConfig {
   @Min(1)
   NUMBER_HEALTH_INTERVAL_MINUTES = 360;
 
+  /** How often every connected WABA's message templates are read from Meta in full (webhooks keep them current between reads). */
+  @Transform(toInt)
+  @IsInt({ message: 'TEMPLATE_SYNC_INTERVAL_MINUTES must be an integer' })
+  @Min(1)
+  TEMPLATE_SYNC_INTERVAL_MINUTES = 360;
+
   /** Keep the credential check's schedule: worker instances upsert it at start (or remove it when false). */
   @Transform(toBool)
   @IsBoolean({ message: 'TOKEN_CHECK_ENABLED must be true or false' })

@@ -15,7 +15,10 @@ export const NUMBER_HEALTH_QUEUE = 'number-health';
 /** One job per coexistence number: its one-time contacts and history sync requests to Meta. */
 export const COEXISTENCE_SYNC_QUEUE = 'coexistence-sync';
 
-export const QUEUE_NAMES = [WEBHOOKS_QUEUE, WEBHOOK_UPKEEP_QUEUE, TOKEN_CHECKS_QUEUE, MAINTENANCE_QUEUE, NUMBER_HEALTH_QUEUE, COEXISTENCE_SYNC_QUEUE] as const;
+/** One job per WABA whose message templates are read from Meta (templates/template-sync-jobs.ts). */
+export const TEMPLATE_SYNC_QUEUE = 'template-sync';
+
+export const QUEUE_NAMES = [WEBHOOKS_QUEUE, WEBHOOK_UPKEEP_QUEUE, TOKEN_CHECKS_QUEUE, MAINTENANCE_QUEUE, NUMBER_HEALTH_QUEUE, COEXISTENCE_SYNC_QUEUE, TEMPLATE_SYNC_QUEUE] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Failed jobs stay a week for operators (the dashboard shows them with their error). */
@@ -35,6 +38,8 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
   [NUMBER_HEALTH_QUEUE]: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: KEEP_FAILED },
   // Retried only on Meta's temporary errors (others are recorded and end the job); the 24-hour window bounds it anyway.
   [COEXISTENCE_SYNC_QUEUE]: { attempts: 6, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 3600 }, removeOnFail: KEEP_FAILED },
+  // A job id names the WABA: one read waits per WABA; completed ones go at once so the next can be queued.
+  [TEMPLATE_SYNC_QUEUE]: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: true, removeOnFail: KEEP_FAILED },
 };
 
 /**

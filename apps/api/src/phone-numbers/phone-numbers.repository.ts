@@ -171,7 +171,7 @@ export class PhoneNumbersRepository {
     return result.modifiedCount === 1;
   }
 
-  /** Every connected WABA across tenants (ids only), for the scheduled number-health refresh. */
+  /** Every WABA not disconnected, across tenants (ids only): the scheduled number-health and template reads visit each. */
   async connectedWabas(): Promise<Array<{ accountId: string; wabaId: string }>> {
     const found = await this.wabas.find({ state: { $ne: 'disconnected' } }, { accountId: 1, wabaId: 1 }).lean();
     return found.map((w) => ({ accountId: String(w.accountId), wabaId: w.wabaId }));

@@ -8,6 +8,7 @@ import {
   type MessagesValue,
   type MetaGraphErrorInit,
   type PhoneNumber as GraphPhoneNumber,
+  type TemplateStatusUpdateValue,
   type Waba,
   type WebhookChange,
   type WebhookEntry,
@@ -221,5 +222,21 @@ export function aUserRecord(overrides: Partial<UserRecord> = {}): UserRecord {
     passwordHash: 'argon2-hash',
     createdAt: new Date('2026-10-01T00:00:00Z'),
     ...overrides,
+  };
+}
+
+/** A `message_template_status_update` change, as Meta sends it (template ids are numbers there). */
+export function aTemplateStatusChange(value: Partial<TemplateStatusUpdateValue> = {}): WebhookChange {
+  return {
+    field: 'message_template_status_update',
+    value: {
+      event: 'APPROVED',
+      message_template_id: 880000000000001,
+      message_template_name: 'order_ready',
+      message_template_language: 'en_US',
+      reason: 'NONE',
+      message_template_category: 'UTILITY',
+      ...value,
+    },
   };
 }

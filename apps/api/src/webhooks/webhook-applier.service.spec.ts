@@ -2,8 +2,21 @@ import type { MockProxy } from 'jest-mock-extended';
 import { parseWebhookBody, type WebhookChange, type WebhookPayload } from '@waba/meta-graph';
 import type { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import type { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
-import { ACCOUNT_ID, aMessagesChange, aMessageStatus, anInboundMessage, aPhoneNumberRecord, aWebhookPayload, CONNECTION_ID, OTHER_ACCOUNT_ID, PHONE_NUMBER_ID, WABA_ID } from '../testing/factories';
 import { DomainEvents } from '../common/events/domain-events';
+import type { TemplatesService } from '../templates/templates.service';
+import {
+  ACCOUNT_ID,
+  aTemplateStatusChange,
+  aMessagesChange,
+  aMessageStatus,
+  anInboundMessage,
+  aPhoneNumberRecord,
+  aWebhookPayload,
+  CONNECTION_ID,
+  OTHER_ACCOUNT_ID,
+  PHONE_NUMBER_ID,
+  WABA_ID,
+} from '../testing/factories';
 import { FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
 import type { CoexistenceService } from '../coexistence/coexistence.service';
@@ -20,6 +33,7 @@ describe('WebhookApplier', () => {
   let numbers: MockProxy<PhoneNumbersRepository>;
   let phoneNumbers: MockProxy<PhoneNumbersService>;
   let coexistence: MockProxy<CoexistenceService>;
+  let templates: MockProxy<TemplatesService>;
   let applier: WebhookApplier;
 
   beforeEach(() => {
@@ -28,7 +42,8 @@ describe('WebhookApplier', () => {
     numbers = strictMock<PhoneNumbersRepository>('numbers');
     phoneNumbers = strictMock<PhoneNumbersService>('phoneNumbers');
     coexistence = strictMock<CoexistenceService>('coexistence');
-    applier = new WebhookApplier(events, numbers, phoneNumbers, clock, new DomainEvents(), coexistence);
+    templates = strictMock<TemplatesService>('templates');
+    applier = new WebhookApplier(events, numbers, phoneNumbers, clock, new DomainEvents(), coexistence, templates);
   });
 
   /** Owners as the database knows them: the number and WABA of ACCOUNT_ID, nothing else. */
@@ -282,7 +297,7 @@ describe('WebhookApplier', () => {
   });
 
   it('acknowledges fields we do not subscribe to without planning anything', async () => {
-    const planned = await plan(aWebhookPayload([{ field: 'message_template_status_update', value: {} } as unknown as WebhookChange]));
+    const planned = await plan(aWebhookPayload([{ field: 'security', value: {} } as unknown as WebhookChange]));
     expect(planned).toEqual({ unroutableIds: [], events: [], actions: [] });
   });
 
@@ -297,6 +312,58 @@ describe('WebhookApplier', () => {
     expect(first.unroutableIds).toEqual([PHONE_NUMBER_ID, WABA_ID]);
     expect(numbers.ownerOfNumber).toHaveBeenCalledTimes(1);
     expect(numbers.ownerOfWaba).toHaveBeenCalledTimes(1);
+  });
+
+  describe('template updates (routed by the WABA alone)', () => {
+    it('plans a template change for the WABA owner, dated by the entry, with no number', async () => {
+      givenOwners({ wabas: [WABA_ID] });
+      const planned = await plan(aWebhookPayload([aTemplateStatusChange({ event: 'PAUSED' })], { time: 1764072000 }));
+      expect(planned.unroutableIds).toEqual([]);
+      expect(planned.events).toEqual([]);
+      expect(planned.actions).toEqual([
+        {
+          kind: 'template-change',
+          webhook: {
+            accountId: ACCOUNT_ID,
+            wabaId: WABA_ID,
+            occurredAt: new Date(1764072000 * 1000),
+            change: expect.objectContaining({ kind: 'template-status', event: 'PAUSED', templateId: '880000000000001' }),
+          },
+        },
+      ]);
+    });
+
+    it('keeps a template change for a WABA nobody owns as unroutable', async () => {
+      givenOwners({ wabas: [] });
+      const planned = await plan(aWebhookPayload([aTemplateStatusChange()]));
+      expect(planned.unroutableIds).toEqual([WABA_ID]);
+      expect(planned.actions).toEqual([]);
+    });
+
+    it('records the events the templates module gives back for applied changes, with the batch', async () => {
+      const templateEvent: NewTenantEvent = {
+        key: 't',
+        type: 'template.status',
+        title: 'Template paused',
+        detail: null,
+        phoneNumberId: null,
+        wabaId: WABA_ID,
+        occurredAt: clock.now(),
+        receivedAt: clock.now(),
+        messageId: null,
+      };
+      templates.applyWebhook.mockResolvedValue([{ accountId: ACCOUNT_ID, event: templateEvent }]);
+      events.record.mockResolvedValue();
+      const webhook = {
+        accountId: ACCOUNT_ID,
+        wabaId: WABA_ID,
+        occurredAt: clock.now(),
+        change: { kind: 'template-quality' as const, templateId: '1', name: 'n', language: 'en', previousScore: 'GREEN', score: 'RED' },
+      };
+      await applier.execute([{ unroutableIds: [], events: [], actions: [{ kind: 'template-change', webhook }] }]);
+      expect(templates.applyWebhook).toHaveBeenCalledWith(webhook);
+      expect(events.record).toHaveBeenCalledWith([{ accountId: ACCOUNT_ID, event: templateEvent }]);
+    });
   });
 
   describe('execute', () => {

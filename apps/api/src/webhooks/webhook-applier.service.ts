@@ -7,6 +7,7 @@ import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repositor
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { CoexistenceService } from '../coexistence/coexistence.service';
 import { applyCoexistence, planCoexistence, type CoexistenceChange } from './coexistence-changes';
+import { TemplatesService, type TemplateWebhook } from '../templates/templates.service';
 import { EventsService } from './events.service';
 import type { NewTenantEvent } from './webhooks.repository';
 
@@ -24,7 +25,8 @@ type NumberAction =
   | { kind: 'restrict-waba'; accountId: string; wabaId: string; restriction: { event: string; explanation: string; at: Date } }
   | { kind: 'number-change'; accountId: string; phoneNumberId: string; change: NumberChange }
   | { kind: 'coexistence'; accountId: string; phoneNumberId: string; change: CoexistenceChange }
-  | { kind: 'name-decision'; accountId: string; phoneNumberId: string; decision: string; requestedName: string | null; rejectionReason: string | null; at: Date };
+  | { kind: 'name-decision'; accountId: string; phoneNumberId: string; decision: string; requestedName: string | null; rejectionReason: string | null; at: Date }
+  | { kind: 'template-change'; webhook: TemplateWebhook };
 
 /** What one delivery will write, worked out from reads only. */
 export interface DeliveryPlan {
@@ -68,6 +70,7 @@ export class WebhookApplier {
     private readonly clock: Clock,
     private readonly domainEvents: DomainEvents,
     private readonly coexistence: CoexistenceService,
+    private readonly templates: TemplatesService,
   ) {}
 
   /** A look-up cache for one batch of plans. */
@@ -88,15 +91,18 @@ export class WebhookApplier {
 
   /** Carries out the plans of one batch; new events are pushed live to their tenant. */
   async execute(plans: DeliveryPlan[]): Promise<void> {
+    // Template changes are applied only when newer than what is stored; their events come from that.
+    const templateEvents: DeliveryPlan['events'] = [];
     for (const action of plans.flatMap((p) => p.actions)) {
       if (action.kind === 'revoke-waba') await this.phoneNumbers.revokeWaba(action.accountId, action.wabaId, action.reason);
       else if (action.kind === 'restrict-waba') await this.phoneNumbers.restrictWaba(action.accountId, action.wabaId, action.restriction);
+      else if (action.kind === 'template-change') templateEvents.push(...(await this.templates.applyWebhook(action.webhook)));
       else if (action.kind === 'coexistence') await applyCoexistence(this.coexistence, action);
       else if (action.kind === 'name-decision')
         this.domainEvents.emit('display-name.decided', action); // the tracked change (number-settings)
       else await this.phoneNumbers.applyMetaChange(action.accountId, action.phoneNumberId, action.change);
     }
-    await this.events.record(plans.flatMap((p) => p.events));
+    await this.events.record([...plans.flatMap((p) => p.events), ...templateEvents]);
     const changed = new Map(plans.flatMap((p) => p.events).flatMap(({ accountId, event }) => (HEALTH_CHANGING_EVENTS.has(event.type) && event.wabaId ? [[event.wabaId, accountId] as const] : [])));
     for (const [wabaId, accountId] of changed) this.domainEvents.emit('waba.meta-changed', { accountId, wabaId });
   }
@@ -116,6 +122,11 @@ export class WebhookApplier {
       case 'smb-app-state-sync':
       case 'smb-message-echoes':
         return planCoexistence(plan, routes, entryId, change, this.clock.now());
+      case 'template-status':
+      case 'template-quality':
+      case 'template-category':
+      case 'template-components':
+        return this.planTemplateChange(plan, routes, entryId, entryTime, change);
       default:
         return Promise.resolve([]); // fields we do not subscribe to are acknowledged and ignored
     }
@@ -248,6 +259,14 @@ export class WebhookApplier {
       });
     }
     return missing;
+  }
+
+  /** Template fields name no number: routed by the WABA in `entry[].id`, ordered by `entry[].time`. */
+  private async planTemplateChange(plan: DeliveryPlan, routes: RouteLookup, entryId: string | null, entryTime: number | null, change: TemplateWebhook['change']): Promise<string[]> {
+    const owner = entryId ? await routes.ownerOfWaba(entryId) : null;
+    if (!entryId || !owner) return [entryId ?? 'unknown'];
+    plan.actions.push({ kind: 'template-change', webhook: { accountId: owner.accountId, wabaId: entryId, change, occurredAt: fromUnix(entryTime, this.clock.now()) } });
+    return [];
   }
 
   /** Account-level fields carry only the display number: routed by WABA plus display number. */

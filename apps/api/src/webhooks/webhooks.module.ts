@@ -12,6 +12,7 @@ import { DomainEvents } from '../common/events/domain-events';
 import { CoexistenceModule } from '../coexistence/coexistence.module';
 import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
 import { RealtimeModule } from '../realtime/realtime.module';
+import { TemplatesModule } from '../templates/templates.module';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
 import { StoredDeliveriesService } from './stored-deliveries.service';
@@ -33,6 +34,7 @@ import { WebhooksRepository } from './webhooks.repository';
     PhoneNumbersModule,
     RealtimeModule,
     CoexistenceModule,
+    TemplatesModule,
   ],
   controllers: [WebhooksController, EventsController],
   providers: [WebhooksRepository, WebhookIngestService, WebhookJobs, WebhookApplication, WebhookApplier, EventsService, StoredDeliveriesService],

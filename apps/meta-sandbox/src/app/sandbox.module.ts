@@ -27,6 +27,9 @@ import { BusinessProfileService } from './profile/business-profile.service';
 import { DisplayNameService } from './profile/display-name.service';
 import { NameReviewController } from './profile/name-review.controller';
 import { ProfileController } from './profile/profile.controller';
+import { MessageTemplatesController } from './templates/message-templates.controller';
+import { TemplateChangesService } from './templates/template-changes.service';
+import { TemplateControlController } from './templates/template-control.controller';
 
 @Module({})
 export class SandboxModule {
@@ -36,12 +39,14 @@ export class SandboxModule {
       // Order matters: the catch-all Graph routes (`/:version/:id/...`) must come last.
       controllers: [
         ControlController,
+        TemplateControlController,
         HealthControlController,
         AppSubscriptionControlController,
         NameReviewController,
         DialogController,
         OAuthController,
         ProfileController,
+        MessageTemplatesController,
         AppSubscriptionsController,
         GraphController,
       ],
@@ -68,6 +73,7 @@ export class SandboxModule {
         DisplayNameService,
         // GraphController hands `upload:<id>` paths to it.
         ProfileController,
+        TemplateChangesService,
       ],
     };
   }

@@ -22,6 +22,7 @@ import {
 import { appSecretProof } from './signatures';
 import { HEALTH_PHONE_NUMBER_FIELDS, WABA_HEALTH_FIELDS, type AppSubscription, type PhoneNumberWithHealth, type WabaHealthRead } from './health-status';
 import { BUSINESS_PROFILE_FIELDS, ProfilePhotoType, UploadedFileHandle, UploadSession, WhatsAppBusinessProfile, WhatsAppBusinessProfileUpdate } from './business-profile';
+import { MESSAGE_TEMPLATE_FIELDS, type MessageTemplate, type MessageTemplateFilters } from './message-templates';
 
 /** The current version per docs/meta.md §0 (English "Platform Versioning" page). */
 export const DEFAULT_GRAPH_API_VERSION = 'v25.0';
@@ -228,6 +229,12 @@ export class MetaGraphClient {
 
   listPhoneNumbers(token: string, wabaId: string, fields: readonly string[] = PHONE_NUMBER_FIELDS): Promise<GraphList<PhoneNumber>> {
     return this.listAll(token, graphPath('{waba-id}/phone_numbers', wabaId), { fields: fields.join(',') });
+  }
+
+  /** Every template of the WABA, all pages; counted against the WABA's hourly management-call limit. */
+  listMessageTemplates(token: string, wabaId: string, filters: MessageTemplateFilters = {}): Promise<GraphList<MessageTemplate>> {
+    const query = Object.fromEntries(Object.entries(filters).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''));
+    return this.listAll(token, graphPath('{waba-id}/message_templates', wabaId), { ...query, fields: MESSAGE_TEMPLATE_FIELDS.join(',') });
   }
 
   getPhoneNumber(token: string, phoneNumberId: string, fields: readonly string[] = PHONE_NUMBER_FIELDS): Promise<PhoneNumber> {

@@ -119,7 +119,7 @@ describe('reading webhook deliveries', () => {
             { field: 'phone_number_quality_update', value: { display_phone_number: '15550100', event: 'UPGRADE', current_limit: 'TIER_1K', max_daily_conversations_per_business: '10K' } },
             { field: 'account_update', value: { event: 'PARTNER_ADDED', waba_info: { waba_id: 'waba-2', owner_business_id: 'b-1' } } },
             { field: 'phone_number_name_update', value: { display_phone_number: '15550100', decision: 'DECLINED', requested_verified_name: 'Acme', rejection_reason: null } },
-            { field: 'message_template_status_update', value: {} } as never,
+            { field: 'security', value: {} } as never,
           ],
         },
       ],
@@ -129,7 +129,7 @@ describe('reading webhook deliveries', () => {
       { kind: 'quality-update', displayPhoneNumber: '15550100', event: 'UPGRADE', messagingLimit: '10K' },
       { kind: 'account-update', wabaId: 'waba-2', event: 'PARTNER_ADDED', disconnectionReason: null },
       { kind: 'name-update', displayPhoneNumber: '15550100', decision: 'DECLINED', requestedName: 'Acme', rejectionReason: null },
-      { kind: 'other', field: 'message_template_status_update' },
+      { kind: 'other', field: 'security' },
     ]);
   });
 

@@ -1,6 +1,7 @@
 // WhatsApp webhook delivery shapes as Meta sends them (docs/meta.md §6.4–6.6, §9.3–9.5), and the readers the API uses on them.
+import { readTemplateChange, type TemplateChangeContent, type TemplateWebhookChange, type TemplateWebhookField } from './message-templates';
 
-export type WebhookField = 'messages' | 'account_update' | 'phone_number_quality_update' | 'phone_number_name_update' | 'history' | 'smb_app_state_sync' | 'smb_message_echoes';
+export type WebhookField = 'messages' | 'account_update' | 'phone_number_quality_update' | 'phone_number_name_update' | 'history' | 'smb_app_state_sync' | 'smb_message_echoes' | TemplateWebhookField;
 
 export interface WebhookPayload {
   object: 'whatsapp_business_account';
@@ -22,7 +23,9 @@ export type WebhookChange =
   | { field: 'phone_number_name_update'; value: PhoneNumberNameUpdateValue }
   | { field: 'history'; value: HistoryValue }
   | { field: 'smb_app_state_sync'; value: SmbAppStateSyncValue }
-  | { field: 'smb_message_echoes'; value: SmbMessageEchoesValue };
+  | { field: 'smb_message_echoes'; value: SmbMessageEchoesValue }
+  /** The four template fields (message-templates.ts): WABA-level, routed by `entry[].id`. */
+  | TemplateWebhookChange;
 
 export interface MessagesValue {
   messaging_product: 'whatsapp';
@@ -204,6 +207,7 @@ export type WebhookChangeContent =
   | { kind: 'history'; phoneNumberId: string | null; chunks: ReceivedHistoryChunk[] }
   | { kind: 'smb-app-state-sync'; phoneNumberId: string | null; contacts: ReceivedContactChange[] }
   | { kind: 'smb-message-echoes'; phoneNumberId: string | null; echoes: ReceivedEcho[] }
+  | TemplateChangeContent
   /** A field we do not subscribe to: acknowledged and ignored. */
   | { kind: 'other'; field: string | null };
 
@@ -343,7 +347,7 @@ function readChange(change: Received<WebhookChange>): WebhookChangeContent {
     case 'smb_message_echoes':
       return readCoexistenceChange(change);
     default:
-      return { kind: 'other', field: text(change.field) };
+      return readTemplateChange(change) ?? { kind: 'other', field: text(change.field) };
   }
 }
 

@@ -14,6 +14,7 @@ export const EVENT_TYPE_LABELS: Readonly<Record<TenantEventType, string>> = {
   'phone_number.health': 'Sending health changes',
   'message.sent_from_app': 'Sent from the WhatsApp Business app',
   'phone_number.settings': 'Profile, name and PIN changes',
+  'template.status': 'Template reviews',
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_LABELS) as TenantEventType[];

@@ -63,8 +63,8 @@ describe('ShellComponent', () => {
     expect(root().querySelector('mat-toolbar')?.textContent).toContain('Acme Traders');
 
     const links = Array.from(root().querySelectorAll('[role="navigation"][aria-label="Main"] a'));
-    expect(links.map((link) => link.textContent?.trim())).toEqual(['Overview', 'WhatsApp', 'Events', 'Settings']);
-    expect(links.map((link) => link.getAttribute('href'))).toEqual(['/overview', '/whatsapp', '/events', '/settings']);
+    expect(links.map((link) => link.textContent?.trim())).toEqual(['Overview', 'WhatsApp', 'Templates', 'Events', 'Settings']);
+    expect(links.map((link) => link.getAttribute('href'))).toEqual(['/overview', '/whatsapp', '/templates', '/events', '/settings']);
     expect(links.filter((link) => link.getAttribute('aria-current') === 'page').map((link) => link.textContent?.trim())).toEqual(['Settings']);
   });
 

@@ -52,6 +52,7 @@ export class ShellComponent {
   protected readonly links: readonly NavLink[] = [
     { path: '/overview', label: 'Overview' },
     { path: '/whatsapp', label: 'WhatsApp' },
+    { path: '/templates', label: 'Templates' },
     { path: '/events', label: 'Events' },
     { path: '/settings', label: 'Settings' },
   ];

@@ -7,6 +7,7 @@ import { GRAPH_ENDPOINTS } from '../graph/graph-faults.service';
 import { WorldStore } from '../world/world.store';
 import { REVOCATION_REASONS, TokenSummary } from './token-summaries.service';
 import { HEALTH_CONSOLE_SCRIPT, healthSection } from './health-console';
+import { templateConsoleSection } from '../templates/template-console';
 
 export interface ConsoleView {
   tokens: { tokens: TokenSummary[]; total: number };
@@ -219,12 +220,13 @@ export function consoleSections(world: WorldStore, view: ConsoleView): { html: s
     reasons: Object.fromEntries([...REVOCATION_REASONS.map(({ subcode, words }) => [subcode, words]), [463, 'the token expired']]),
     clock: view.clock,
   };
+  const templates = templateConsoleSection(world);
   const html = `<nav aria-label="Console"><p>Console:
-      <a href="#webhook-heading">send a webhook</a> · <a href="#token-heading">revoke or expire a token</a> ·
+      <a href="#webhook-heading">send a webhook</a> · <a href="#template-heading">change a message template</a> · <a href="#token-heading">revoke or expire a token</a> ·
       <a href="#fault-heading">inject a fault</a> · <a href="#clock-heading">move the clock</a> ·
       <a href="#health-heading">block or limit messaging</a></p></nav>
-    ${webhookSection(world, numbers.html)}${tokenSection(view)}${faultSection()}${clockSection(view)}${healthSection(world)}${names.html}`;
-  return { html, script: CONSOLE_SCRIPT.replace('__DATA__', scriptJson(data)) + '\n' + HEALTH_CONSOLE_SCRIPT + names.script };
+    ${webhookSection(world, numbers.html)}${templates.html}${tokenSection(view)}${faultSection()}${clockSection(view)}${healthSection(world)}${names.html}`;
+  return { html, script: CONSOLE_SCRIPT.replace('__DATA__', scriptJson(data)) + '\n' + HEALTH_CONSOLE_SCRIPT + names.script + '\n' + templates.script };
 }
 
 // Plain browser JavaScript (no build step); `__DATA__` becomes the JSON above.

@@ -16,6 +16,7 @@ export const GRAPH_ENDPOINTS = [
   'GET /{waba-id}/subscribed_apps',
   'POST /{waba-id}/subscribed_apps',
   'DELETE /{waba-id}/subscribed_apps',
+  'GET /{waba-id}/message_templates',
   'GET /{phone-number-id}',
   'POST /{phone-number-id}',
   'POST /{phone-number-id}/register',

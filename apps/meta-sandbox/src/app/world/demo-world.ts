@@ -1,6 +1,7 @@
 // The readable world `npm start` shows: businesses whose numbers differ in quality, status and
 // registration, so every branch of onboarding can be clicked through.
 import type { WorldStore } from './world.store';
+import { seedDemoTemplates } from '../templates/demo-templates';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -93,4 +94,6 @@ export function seedDemoWorld(world: WorldStore, nowMs: number): void {
     onboardingBlockedReason: 'Business already linked to Embedded Signup.',
   });
   world.addWaba({ name: 'Umbrella Retail', ownerBusinessId: umbrella.id, createdAtMs: nowMs - 20 * DAY_MS });
+  // Last, so the ids of everything above stay what they were before templates existed.
+  seedDemoTemplates(world, acmeMain, Math.floor(nowMs / 1000));
 }

@@ -93,8 +93,8 @@ export class WorldStore {
     this.settings = this.settingsAfterRestart(state);
   }
 
-  /** Sequential ids in Meta's 15-digit style; the prefix tells the kind apart (7 business, 4 WABA, 6 number). */
-  nextId(prefix: '4' | '5' | '6' | '7'): string {
+  /** Sequential ids in Meta's 15-digit style; the prefix tells the kind apart (7 business, 4 WABA, 6 number, 8 template). */
+  nextId(prefix: '4' | '5' | '6' | '7' | '8'): string {
     this.lastId += 1;
     return `${prefix}${String(10_000_000_000_000 + this.lastId).padStart(14, '0')}`;
   }

@@ -34,6 +34,25 @@ export interface WabaRecord {
   managementCallsMs: number[];
   /** Set by the control API: the WABA's `health_status` entity (docs/meta.md §13). */
   health?: HealthOverride;
+  /** The WABA's message templates (`/{waba-id}/message_templates`); absent in worlds saved before templates. */
+  messageTemplates?: MessageTemplateRecord[];
+}
+
+/** One message template as Meta keeps it; Graph and webhooks use Meta's names for these values. */
+export interface MessageTemplateRecord {
+  id: string;
+  name: string;
+  language: string;
+  category: string;
+  status: string;
+  parameterFormat: 'POSITIONAL' | 'NAMED';
+  components: Array<{ type: string; format?: string; text?: string; buttons?: Array<{ type: string; text?: string; url?: string; phone_number?: string }> }>;
+  qualityScore: string;
+  /** Unix seconds of the last quality change. */
+  qualityDate: number;
+  /** NONE unless the template was rejected. */
+  rejectedReason: string;
+  previousCategory?: string;
 }
 
 export interface PhoneNumberRecord {

@@ -8,7 +8,8 @@ export type TenantEventType =
   | 'phone_number.active'
   | 'phone_number.health'
   | 'message.sent_from_app'
-  | 'phone_number.settings';
+  | 'phone_number.settings'
+  | 'template.status';
 
 export const TENANT_EVENT_TYPES: TenantEventType[] = [
   'message.received',
@@ -20,6 +21,7 @@ export const TENANT_EVENT_TYPES: TenantEventType[] = [
   'phone_number.health',
   'message.sent_from_app',
   'phone_number.settings',
+  'template.status',
 ];
 
 /** One thing Meta told us about a tenant's WhatsApp assets, as applied. */

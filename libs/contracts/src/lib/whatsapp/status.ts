@@ -168,3 +168,6 @@ const AVAILABILITY: Record<NumberAvailability, { label: string; tone: StatusTone
 export function describeAvailability(availability: NumberAvailability): { label: string; tone: StatusTone } {
   return AVAILABILITY[availability] ?? { label: availability, tone: 'neutral' };
 }
+
+// Template codes in words travel with the status words (the SPA's one side entry for words).
+export * from '../templates/template-words';
