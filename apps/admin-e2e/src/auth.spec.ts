@@ -12,7 +12,7 @@ test.describe('tenant admin authentication', () => {
     await expect(toolbar).toContainText(user.name);
     await expect(toolbar).toContainText(user.accountName);
     await expect(page.getByRole('status').filter({ hasText: 'Database' })).toContainText('Up');
-    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Overview', 'WhatsApp', 'Events', 'Settings']);
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Overview', 'WhatsApp', 'Templates', 'Events', 'Settings']);
 
     await logOut(page);
     // Signed out for real: the protected page is no longer reachable.
