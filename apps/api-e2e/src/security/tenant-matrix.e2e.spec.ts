@@ -197,6 +197,17 @@ const EXPECTATIONS: Record<string, Expectation> = {
     variants: (w) => w.victim.phoneNumberIds.map((id, i) => ({ name: `victim number ${i}`, params: { phoneNumberId: id } })),
     expect: { ...unsafe, otherTenant: 404 },
   },
+  'GET /api/phone-numbers/coexistence': { access: 'session', ownTenantOnly: true, variants: noIds, expect: { ...private401, otherTenant: 200 } },
+  'GET /api/wabas/:wabaId/templates': {
+    access: 'session',
+    variants: (w) => [{ name: 'victim WABA', params: { wabaId: w.victim.wabaId } }],
+    expect: { ...private401, otherTenant: 404 },
+  },
+  'POST /api/wabas/:wabaId/templates/sync': {
+    access: 'session',
+    variants: (w) => [{ name: 'victim WABA', params: { wabaId: w.victim.wabaId } }],
+    expect: { ...unsafe, otherTenant: 404 },
+  },
   'GET /api/number-health': { access: 'session', ownTenantOnly: true, variants: noIds, expect: { ...private401, otherTenant: 200 } },
   'POST /api/number-health/check': { access: 'session', ownTenantOnly: true, variants: noIds, expect: { ...unsafe, otherTenant: 200 } },
   'POST /api/number-health/wabas/:wabaId/resubscribe': {

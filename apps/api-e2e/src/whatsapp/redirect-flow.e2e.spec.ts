@@ -28,6 +28,13 @@ describe('Connect WhatsApp by the OAuth redirect (passport-facebook + Meta sandb
     return result.code ?? '';
   }
 
+  it('refuses a callback body of any other shape in words, a nested `constructor` key included', async () => {
+    const tenant = await createTenant(api.server);
+    const refused = await tenant.browser.post('/api/integrations/whatsapp/oauth', { accountName: [{ constructor: 1 }], code: { constructor: 'x' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/code must be a string; state must/);
+  });
+
   it('sends the browser to the dialog with client_id, the exact redirect_uri, config_id and state', async () => {
     const tenant = await createTenant(api.server);
     const { dialog, state } = await startRedirect(tenant);

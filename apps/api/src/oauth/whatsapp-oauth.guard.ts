@@ -25,7 +25,11 @@ export class WhatsAppOAuthGuard extends AuthGuard(WHATSAPP_OAUTH) {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
     if (request.method === 'POST') {
-      const body = plainToInstance(OAuthCallbackRequest, request.body ?? {});
+      // Only the two fields: class-transformer throws on some hostile shapes of the rest (a nested `constructor`).
+      const posted = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+      // An object in either field is simply not a string: it never reaches class-transformer.
+      const field = (value: unknown): unknown => (typeof value === 'object' && value !== null ? [] : value);
+      const body = plainToInstance(OAuthCallbackRequest, { code: field(posted['code']), state: field(posted['state']) });
       const problems = validateSync(body).flatMap((e) => Object.values(e.constraints ?? {}));
       if (problems.length) throw new BadRequestException({ message: `Invalid request: ${problems.join('; ')}`, details: problems });
       if (request.tenant) await this.onboarding.refuseReusedCode(request.tenant, body.code);
