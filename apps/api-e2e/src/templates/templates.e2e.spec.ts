@@ -1,4 +1,4 @@
-import type { EventsPageView, MessageTemplatesPageView, MessageTemplateView, TemplateSyncView } from '@waba/contracts';
+import type { EventsPageView, MessageTemplatesPageView, MessageTemplateView, OverviewView, TemplateSyncView } from '@waba/contracts';
 import type { WebhookPayload } from '@waba/meta-graph';
 import { webhooksSettled } from '../support/jobs';
 import { connectNumbers, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
@@ -82,6 +82,15 @@ describe('message templates: mirrored from Meta, kept current by webhooks', () =
     expect(await template('flash_sale')).toMatchObject({ status: 'REJECTED', rejectedReason: 'PROMOTIONAL', category: 'MARKETING' });
     expect(await template('loyalty_reminder')).toMatchObject({ status: 'PAUSED', qualityScore: 'RED', rejectedReason: null });
     expect((await template('order_ready'))?.components.map((c) => c.type)).toEqual(['HEADER', 'BODY', 'FOOTER']);
+  });
+
+  it('puts the templates that cannot be sent on the Overview, in words, the rejected one with its reason', async () => {
+    const overview = (await tenant.browser.get('/api/overview')).body as OverviewView;
+    const titles = overview.templates.map((t) => t.title);
+    expect(titles).toEqual(expect.arrayContaining(['flash_sale (en_US) is rejected', 'loyalty_reminder (en_US) is paused']));
+    expect(overview.templates.every((t) => t.wabaId === wabaId && ['REJECTED', 'PAUSED', 'DISABLED'].includes(t.status))).toBe(true);
+    expect(overview.templates.find((t) => t.name === 'flash_sale')?.detail).not.toMatch(/PROMOTIONAL/);
+    expect(overview.templates.some((t) => t.name === 'order_ready')).toBe(false);
   });
 
   it('filters by status, category and language, and refuses an unknown filter in words', async () => {

@@ -110,6 +110,10 @@ describe('The onboarding funnel: every attempt recorded, step by step (API + Met
     const answered = await first.browser.get('/api/operator/onboarding-funnel');
     expect(answered.status).toBe(200);
     const funnel = answered.body as OnboardingFunnelView;
+    // The closing note quotes this: the funnel across every workspace this spec file created.
+    console.log(
+      `onboarding funnel after this suite: ${JSON.stringify({ steps: funnel.steps.map((s) => [s.step, s.attempts]), outcomes: funnel.outcomes, cancelledAt: funnel.cancelledAt, errors: funnel.errors })}`,
+    );
     expect(funnel.workspaces).toBeGreaterThanOrEqual(2);
     expect(funnel.steps[0]).toMatchObject({ step: 'started', label: 'Started' });
     expect(funnel.steps[0].attempts).toBe(funnel.attempts);

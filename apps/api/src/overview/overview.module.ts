@@ -5,6 +5,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OAuthModule } from '../oauth/oauth.module';
 import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
+import { TemplatesModule } from '../templates/templates.module';
 import { OverviewController } from './overview.controller';
 import { OverviewService } from './overview.service';
 
@@ -17,7 +18,7 @@ export class OverviewModule {
   static with(webhooks: DynamicModule, numberHealth: DynamicModule): DynamicModule {
     return {
       module: OverviewModule,
-      imports: [PhoneNumbersModule, OAuthModule, webhooks, numberHealth],
+      imports: [PhoneNumbersModule, OAuthModule, webhooks, numberHealth, TemplatesModule],
       controllers: [OverviewController],
       providers: [OverviewService],
     };

@@ -7,6 +7,7 @@ import { FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
 import type { EventsService } from '../webhooks/events.service';
 import type { NumberHealthService } from '../number-health/number-health.service';
+import type { TemplatesService } from '../templates/templates.service';
 import { OverviewService } from './overview.service';
 
 const tenant = aTenant();
@@ -24,7 +25,9 @@ describe('OverviewService', () => {
     onboarding = strictMock<OnboardingService>('onboarding');
     events = strictMock<EventsService>('events');
     numberHealth = strictMock<NumberHealthService>('numberHealth');
-    service = new OverviewService(phoneNumbers, onboarding, events, new FakeClock('2026-11-25T12:00:00Z'), numberHealth);
+    const templates = strictMock<TemplatesService>('templates');
+    templates.needingAttention.calledWith(tenant.accountId).mockResolvedValue([]);
+    service = new OverviewService(phoneNumbers, onboarding, events, new FakeClock('2026-11-25T12:00:00Z'), numberHealth, templates);
     numberHealth.list.calledWith(tenant).mockResolvedValue({ numbers: [] });
     onboarding.inProgress.calledWith(tenant).mockResolvedValue([]);
     events.list.calledWith(tenant, { page: 1, pageSize: 5 }).mockResolvedValue({ items: [], page: 1, pageSize: 5, total: 12 });

@@ -3,6 +3,7 @@ import type { AttentionItemView, OverviewNumberView, OverviewStatusCountView, Ov
 import { deriveNumberStatus, deriveWabaStatus, describeTokenHealth } from '@waba/contracts';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { Clock } from '../common/clock/clock';
+import { TemplatesService } from '../templates/templates.service';
 import { NumberHealthService } from '../number-health/number-health.service';
 import { OnboardingService } from '../oauth/onboarding.service';
 import { overviewHealth } from './overview-health';
@@ -21,14 +22,16 @@ export class OverviewService {
     private readonly events: EventsService,
     private readonly clock: Clock,
     private readonly numberHealth: NumberHealthService,
+    private readonly templates: TemplatesService,
   ) {}
 
   async overview(tenant: TenantContext): Promise<OverviewView> {
-    const [status, onboarding, events, health] = await Promise.all([
+    const [status, onboarding, events, health, templates] = await Promise.all([
       this.phoneNumbers.status(tenant),
       this.onboarding.inProgress(tenant),
       this.events.list(tenant, { page: 1, pageSize: RECENT_EVENTS }),
       this.numberHealth.list(tenant),
+      this.templates.needingAttention(tenant.accountId),
     ]);
     const now = this.clock.now().getTime();
     const numbers: OverviewNumberView[] = status.wabas.flatMap((waba) =>
@@ -44,6 +47,7 @@ export class OverviewService {
     );
     return {
       health: overviewHealth(health.numbers),
+      templates,
       numbers,
       byStatus: countByStatus(numbers),
       attention: status.wabas.flatMap((waba) => attentionOf(waba, now)).sort((a, b) => TONE_ORDER[a.tone] - TONE_ORDER[b.tone]),

@@ -136,6 +136,15 @@ export class MessageTemplatesRepository {
     return this.templates.findOne({ accountId: new Types.ObjectId(accountId), wabaId, name, language }).lean<TemplateRecord>();
   }
 
+  /** The tenant's templates in these statuses, every WABA, most recently changed first. */
+  inStatuses(accountId: string, statuses: string[], limit: number): Promise<TemplateRecord[]> {
+    return this.templates
+      .find({ accountId: new Types.ObjectId(accountId), status: { $in: statuses } })
+      .sort({ statusAt: -1, name: 1 })
+      .limit(limit)
+      .lean<TemplateRecord[]>();
+  }
+
   list(accountId: string, wabaId: string): Promise<TemplateRecord[]> {
     return this.templates
       .find({ accountId: new Types.ObjectId(accountId), wabaId })

@@ -7,6 +7,7 @@ import {
   type MessageTemplatesPageView,
   type MessageTemplatesQuery,
   type MessageTemplateView,
+  type TemplateAttentionView,
   type TemplateComponentView,
   type TemplateSyncView,
 } from '@waba/contracts';
@@ -67,6 +68,24 @@ export class TemplatesService {
       lastSyncedAt: sync?.lastSyncedAt?.toISOString() ?? null,
       lastSyncError: sync?.lastError ?? null,
     };
+  }
+
+  /** What the Overview lists: the tenant's templates that cannot be sent, in words. */
+  async needingAttention(accountId: string, limit = 10): Promise<TemplateAttentionView[]> {
+    // The statuses worth an event are the ones in which a template cannot be sent.
+    const found = await this.repository.inStatuses(accountId, [...TEMPLATE_STATUSES_WORTH_AN_EVENT], limit);
+    return found.map((template) => {
+      const words = template.status === 'REJECTED' ? describeTemplateRejection(template.rejectedReason) : describeTemplateStatus(template.status);
+      return {
+        templateId: template.templateId,
+        wabaId: template.wabaId,
+        name: template.name,
+        language: template.language,
+        status: template.status ?? 'UNKNOWN',
+        title: `${template.name} (${template.language}) is ${describeTemplateStatus(template.status).label.toLowerCase()}`,
+        detail: words.meaning,
+      };
+    });
   }
 
   /** On demand: reads the WABA's templates now; Meta's refusal is a 502 in words. */

@@ -44,7 +44,7 @@ describe('OverviewPage', () => {
   });
 
   const NO_HEALTH: OverviewView['health'] = { byVerdict: [], attention: [], oldestCheckAt: null };
-  const EMPTY: OverviewView = { health: NO_HEALTH, numbers: [], byStatus: [], attention: [], onboarding: [], recentEvents: [], eventTotal: 0 };
+  const EMPTY: OverviewView = { health: NO_HEALTH, templates: [], numbers: [], byStatus: [], attention: [], onboarding: [], recentEvents: [], eventTotal: 0 };
   const POPULATED: OverviewView = {
     health: {
       byVerdict: [
@@ -84,6 +84,17 @@ describe('OverviewPage', () => {
     onboarding: [{ id: 'session-9', source: 'embedded_signup', expiresAt: '2026-06-01T12:43:30.000Z', wabaCount: 2, numberCount: 3 }],
     recentEvents: [createTenantEvent({ title: 'Meta restricted the account' })],
     eventTotal: 12,
+    templates: [
+      {
+        templateId: 't-1',
+        wabaId: '10',
+        name: 'loyalty_reminder',
+        language: 'en_US',
+        status: 'PAUSED',
+        title: 'loyalty_reminder (en_US) is paused',
+        detail: 'Meta paused it after poor feedback from recipients.',
+      },
+    ],
   };
 
   async function showOverview(view: OverviewView): Promise<void> {
@@ -115,6 +126,14 @@ describe('OverviewPage', () => {
     expect(events?.textContent).toContain('Meta restricted the account');
     expect(events?.querySelector('a[href="/events"]')?.textContent).toContain('See all 12 events');
     expect(root.querySelector('[data-testid="overview-first-step"]')).toBeNull();
+  });
+
+  it('lists the templates that cannot be sent, each with a link to its WABA’s Templates page', async () => {
+    await showOverview(POPULATED);
+    const templates = (fixture.nativeElement as HTMLElement).querySelector('[data-testid="overview-templates"]');
+    expect(templates?.textContent).toContain('loyalty_reminder (en_US) is paused');
+    expect(templates?.textContent).toContain('Meta paused it after poor feedback from recipients.');
+    expect(templates?.querySelector('a')?.getAttribute('href')).toBe('/templates/10');
   });
 
   it('counts numbers by verdict and lists what needs attention first, each with a link to its fix', async () => {

@@ -84,6 +84,19 @@ export interface HealthAttentionView {
   fix: HealthFix | null;
 }
 
+/** A message template that cannot be sent (paused, rejected, disabled): the Overview links to its WABA's Templates page. */
+export interface TemplateAttentionView {
+  templateId: string;
+  wabaId: string;
+  name: string;
+  language: string;
+  status: string;
+  /** "order_update (en_US) is paused". */
+  title: string;
+  /** What it means, and what to do, in words. */
+  detail: string;
+}
+
 /** The Overview built on the numbers' health verdicts (number-health.dto.ts). */
 export interface OverviewHealthView {
   byVerdict: OverviewVerdictCountView[];
@@ -96,6 +109,8 @@ export interface OverviewHealthView {
 export interface OverviewView {
   /** Can each number send: counts by verdict and what needs attention first. */
   health: OverviewHealthView;
+  /** Templates that cannot be sent, newest change first (at most 10). */
+  templates: TemplateAttentionView[];
   numbers: OverviewNumberView[];
   byStatus: OverviewStatusCountView[];
   attention: AttentionItemView[];
