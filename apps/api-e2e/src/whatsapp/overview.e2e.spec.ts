@@ -41,6 +41,7 @@ describe('The Overview (GET /api/overview)', () => {
     const tenant = await createTenant(api.server);
     expect(await overviewOf(tenant)).toEqual({
       health: { byVerdict: [], attention: [], oldestCheckAt: null },
+      templates: [],
       numbers: [],
       byStatus: [],
       attention: [],
