@@ -24,6 +24,7 @@ test.describe('Number details', () => {
   test('a tenant edits the business profile within Meta limits and asks for a new display name, and sees Meta decide it live', async ({ page }, testInfo) => {
     const user = createAdminUser();
     await signUp(page, user);
+    await expect(page).toHaveURL(/\/overview$/);
     const business = await createSandboxBusiness('E2E Profile');
     await openWhatsapp(page);
     await addNumberByHand(page, business, await createSandboxToken(business));

@@ -48,7 +48,8 @@ describe('WhatsApp Business app numbers (coexistence) against the Meta sandbox',
   }
 
   async function until(tenant: SignedInTenant, done: (sync: CoexistenceSyncView) => boolean, what: string): Promise<CoexistenceSyncView> {
-    for (let i = 0; i < 150; i++) {
+    // Up to 60 s: the sync is a BullMQ job, and a loaded CI machine runs it late.
+    for (let i = 0; i < 600; i++) {
       const sync = await syncOf(tenant);
       if (sync && done(sync)) return sync;
       await new Promise((resolve) => setTimeout(resolve, 100));
