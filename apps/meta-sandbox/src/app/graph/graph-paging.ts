@@ -28,18 +28,20 @@ export function graphPage<T>(items: T[], request: Request): GraphList<T> {
   };
 }
 
-function pageSize(value: unknown): number {
+/** `limit` as Graph reads it (default 25, at most 100); also used by the template list's own paging. */
+export function pageSize(value: unknown): number {
   if (value === undefined) return DEFAULT_PAGE_SIZE;
   const size = Number(value);
   if (!Number.isInteger(size) || size < 1) throw GraphException.invalidParameter('(#100) Param limit must be a positive integer');
   return Math.min(size, MAX_PAGE_SIZE);
 }
 
-function encodeCursor(index: number): string {
+/** Opaque cursors naming an index into the list. */
+export function encodeCursor(index: number): string {
   return Buffer.from(`cursor:${index}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): number {
+export function decodeCursor(cursor: string): number {
   const match = /^cursor:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!match) throw GraphException.invalidParameter('(#100) Invalid cursor');
   return Number(match[1]);

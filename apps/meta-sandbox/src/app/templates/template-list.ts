@@ -2,14 +2,12 @@
 import { Request } from 'express';
 import { GraphException } from '../common/graph-exception';
 import { GraphNode } from '../graph/field-projection';
+import { decodeCursor, encodeCursor, pageSize } from '../graph/graph-paging';
 import { MessageTemplateRecord } from '../world/world.types';
 
 export const TEMPLATE_STATUSES = ['APPROVED', 'PENDING', 'REJECTED', 'PAUSED', 'DISABLED', 'IN_APPEAL', 'PENDING_DELETION', 'DELETED', 'LIMIT_EXCEEDED', 'ARCHIVED'] as const;
 export const TEMPLATE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const;
 export const TEMPLATE_QUALITIES = ['GREEN', 'YELLOW', 'RED', 'UNKNOWN'] as const;
-
-const DEFAULT_PAGE_SIZE = 25;
-const MAX_PAGE_SIZE = 100;
 
 /** Meta's defaults when `fields` is absent: no quality score or rejection reason unless asked for. */
 export function templateNode(template: MessageTemplateRecord): GraphNode {
@@ -94,21 +92,4 @@ function enumFilter<T extends string>(value: unknown, name: string, allowed: rea
   const unknown = values.find((v) => !(allowed as readonly string[]).includes(v));
   if (unknown) throw GraphException.invalidParameter(`(#100) Param ${name}[0] must be one of {${allowed.join(', ')}} - got "${unknown}".`);
   return values;
-}
-
-function pageSize(value: unknown): number {
-  if (value === undefined) return DEFAULT_PAGE_SIZE;
-  const size = Number(value);
-  if (!Number.isInteger(size) || size < 1) throw GraphException.invalidParameter('(#100) Param limit must be a positive integer');
-  return Math.min(size, MAX_PAGE_SIZE);
-}
-
-function encodeCursor(index: number): string {
-  return Buffer.from(`template:${index}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  const match = /^template:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw GraphException.invalidParameter('(#100) Invalid cursor');
-  return Number(match[1]);
 }
