@@ -167,8 +167,9 @@ describe('SIGTERM drains a built worker process', () => {
 
   it('serves its metrics and probes on METRICS_PORT, finishes the job it is running, then exits 0', async () => {
     await insertDueCredentials(api, sandbox, 1);
-    // The check's Graph call is slow: the job is still running when SIGTERM arrives.
-    await sandbox.control('POST', '/faults', { endpoint: 'GET /debug_token', count: 1, latencyMs: 3000 });
+    // The check's Graph call is slow: the job is still running at the scrape and when SIGTERM
+    // arrives, even on a loaded machine where reading the metrics takes seconds.
+    await sandbox.control('POST', '/faults', { endpoint: 'GET /debug_token', count: 1, latencyMs: 10_000 });
     const metricsPort = await freePort();
     const metricsUrl = `http://127.0.0.1:${metricsPort}`;
     worker = await startWorkerInstance(api, sandbox, { TOKEN_CHECK_INTERVAL_SECONDS: '1', METRICS_PORT: String(metricsPort) });

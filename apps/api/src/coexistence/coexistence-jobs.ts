@@ -2,6 +2,7 @@ import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import { COEXISTENCE_SYNC_QUEUE, WORKER_OPTIONS } from '../jobs/job-queues';
+import type { CoexistenceSyncRecord } from './coexistence.repository';
 import { CoexistenceService, TemporarySyncFailure } from './coexistence.service';
 
 const SYNC_JOB = 'request-sync';
@@ -17,12 +18,16 @@ export class CoexistenceJobs {
 
   constructor(@InjectQueue(COEXISTENCE_SYNC_QUEUE) private readonly queue: Queue) {}
 
-  /** The job id names the number and its onboarding, so a second connect queues nothing new. */
-  async enqueue(phoneNumberId: string, onboardedAt: Date): Promise<void> {
+  /**
+   * The job id names the sync record and its onboarding, so a second connect of the same onboarding
+   * queues nothing new, while a record made again (the number disconnected and deleted, or
+   * connected by another tenant) gets its own job even within the same second of Meta's clock.
+   */
+  async enqueue(record: Pick<CoexistenceSyncRecord, '_id' | 'phoneNumberId' | 'onboardedAt'>): Promise<void> {
     try {
-      await this.queue.add(SYNC_JOB, { phoneNumberId } satisfies SyncJobData, { jobId: `sync-${phoneNumberId}-${onboardedAt.getTime()}` });
+      await this.queue.add(SYNC_JOB, { phoneNumberId: record.phoneNumberId } satisfies SyncJobData, { jobId: `sync-${String(record._id)}-${record.onboardedAt.getTime()}` });
     } catch (error) {
-      this.logger.warn(`The coexistence sync of ${phoneNumberId} could not be queued: ${(error as Error).message}`);
+      this.logger.warn(`The coexistence sync of ${record.phoneNumberId} could not be queued: ${(error as Error).message}`);
     }
   }
 }

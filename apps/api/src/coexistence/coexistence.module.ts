@@ -34,7 +34,7 @@ export class CoexistenceModule implements OnModuleInit {
     this.domainEvents.on('coexistence.connected', (change) => {
       this.coexistence
         .connected(change)
-        .then((record) => this.jobs.enqueue(record.phoneNumberId, record.onboardedAt))
+        .then((record) => this.jobs.enqueue(record))
         .catch((error: Error) => this.logger.warn(`The coexistence sync of ${change.phoneNumberId} could not start: ${error.message}`));
     });
   }
