@@ -284,6 +284,11 @@ const EXPECTATIONS: Record<string, Expectation> = {
     variants: (w) => [{ name: "victim's OAuth state", body: { code: `code-${fresh()}`, state: w.victim.oauthState } }],
     expect: { ...unsafe, otherTenant: 400 },
   },
+  'POST /api/integrations/whatsapp/oauth/ended': {
+    access: 'session',
+    variants: (w) => [{ name: "victim's OAuth state", body: { state: w.victim.oauthState, error: 'access_denied', errorReason: 'user_denied' } }],
+    expect: { ...unsafe, otherTenant: 400 },
+  },
   'GET /api/integrations/whatsapp/oauth/status': { access: 'session', ownTenantOnly: true, variants: noIds, expect: { ...private401, otherTenant: 200 } },
   'POST /api/integrations/whatsapp/import': {
     access: 'session',

@@ -99,6 +99,35 @@ describe('The onboarding funnel: every attempt recorded, step by step (API + Met
     expect(attempt).toMatchObject({ flow: 'import', status: 'failed', reachedStep: 'consent_finished', error: { source: 'ours', code: 'meta_token_invalid' } });
   });
 
+  it('records a full-page redirect that came back without a code, cancelled or refused, and uses its state up', async () => {
+    const tenant = await createTenant(api.server);
+    const stateOfNewRedirect = async () => new URL((await tenant.browser.get('/api/integrations/whatsapp/oauth/start')).headers['location'] as string).searchParams.get('state') ?? '';
+
+    const cancelledState = await stateOfNewRedirect();
+    const cancelled = await tenant.browser.post('/api/integrations/whatsapp/oauth/ended', { state: cancelledState, error: 'access_denied', errorReason: 'user_denied', errorCode: '200' });
+    expect(cancelled.status).toBe(204);
+    expect((await attemptsOf(tenant))[0]).toMatchObject({ flow: 'oauth', status: 'cancelled', reachedStep: 'started' });
+    // The state is used up: a code that arrives for it afterwards is refused in words.
+    const late = await tenant.browser.post('/api/integrations/whatsapp/oauth', { code: 'late-code', state: cancelledState });
+    expect(late.status).toBe(400);
+    expect(late.body.message).toMatch(/already used/);
+
+    const refused = await tenant.browser.post('/api/integrations/whatsapp/oauth/ended', {
+      state: await stateOfNewRedirect(),
+      error: 'server_error',
+      errorDescription: 'The business cannot be onboarded right now',
+    });
+    expect(refused.status).toBe(204);
+    expect((await attemptsOf(tenant))[0]).toMatchObject({ flow: 'oauth', status: 'failed', error: { source: 'meta', message: 'The business cannot be onboarded right now' } });
+
+    const stranger = await createTenant(api.server);
+    const foreign = await stranger.browser.post('/api/integrations/whatsapp/oauth/ended', { state: await stateOfNewRedirect(), error: 'access_denied' });
+    expect(foreign.status).toBe(400);
+    const bad = await tenant.browser.post('/api/integrations/whatsapp/oauth/ended', { state: 'x', error: '' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/error must not be empty/);
+  });
+
   it('shows operators the funnel across workspaces, and nobody else', async () => {
     const first = await createTenant(api.server, 'First');
     const second = await createTenant(api.server, 'Second');

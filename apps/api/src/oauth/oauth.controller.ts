@@ -6,13 +6,16 @@ import {
   EmbeddedSignupRequest,
   ImportFromTokenRequest,
   OAuthCallbackRequest,
+  OAuthEndedRequest,
   type EmbeddedSignupConfigView,
   type OnboardingSessionView,
   type WhatsAppStatusView,
 } from '@waba/contracts';
 import { CurrentTenant, type AuthenticatedRequest, type TenantContext } from '../common/auth/auth.decorators';
 import { ApiConfig } from '../config/api-config';
+import { OnboardingAttemptsService } from '../onboarding-attempts/onboarding-attempts.service';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
+import { OAuthStateService } from './oauth-state.service';
 import { OnboardingService } from './onboarding.service';
 import { WhatsAppOAuthGuard } from './whatsapp-oauth.guard';
 import type { RedirectGrant } from './whatsapp-oauth.strategy';
@@ -26,6 +29,8 @@ export class OAuthController {
   constructor(
     private readonly onboarding: OnboardingService,
     private readonly phoneNumbers: PhoneNumbersService,
+    private readonly states: OAuthStateService,
+    private readonly attempts: OnboardingAttemptsService,
     private readonly config: ApiConfig,
   ) {}
 
@@ -86,6 +91,19 @@ export class OAuthController {
   @LimitMetaCalls('code exchange')
   fromRedirect(@CurrentTenant() tenant: TenantContext, @Body() _body: OAuthCallbackRequest, @Req() request: AuthenticatedRequest & { user?: RedirectGrant }): Promise<OnboardingSessionView> {
     return this.onboarding.fromRedirect(tenant, request.user as RedirectGrant);
+  }
+
+  /** Redirect flow, step 2 without a code: the state is used up and its attempt recorded as cancelled or failed. */
+  @ApiRoute({
+    summary: "Redirect flow, step 2 when Meta's page came back without a code (cancelled or refused): ends the attempt the state began",
+    status: 204,
+    returns: null,
+    errors: [400, 401, 403, 503],
+  })
+  @Post('oauth/ended')
+  @HttpCode(204)
+  async redirectEnded(@CurrentTenant() tenant: TenantContext, @Body() body: OAuthEndedRequest): Promise<void> {
+    await this.attempts.redirectEnded(tenant, await this.states.consume(tenant, body.state), body);
   }
 
   @ApiRoute({ summary: 'Connected WABAs, numbers and credential health (an original endpoint)', returns: 'WhatsAppStatusView', errors: [401, 503] })

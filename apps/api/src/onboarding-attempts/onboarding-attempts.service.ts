@@ -7,6 +7,7 @@ import {
   ONBOARDING_STEP_LABELS,
   signupScreenLabel,
   type EndOnboardingAttemptRequest,
+  type OAuthEndedRequest,
   type OnboardingAttemptFlow,
   type OnboardingAttemptStatus,
   type OnboardingAttemptStep,
@@ -79,6 +80,20 @@ export class OnboardingAttemptsService {
             },
           };
     return toAttemptView((await this.save(tenant.accountId, attemptId, patch)) ?? attempt);
+  }
+
+  /**
+   * The full-page redirect came back without a code: ends the attempt its state began, as the
+   * popup's `ended` does (`user_denied` is a cancel; anything else Meta's error).
+   */
+  async redirectEnded(tenant: TenantContext, attemptId: string | null, request: OAuthEndedRequest): Promise<void> {
+    if (!attemptId) return;
+    const cancelled = request.errorReason === 'user_denied';
+    await this.ended(tenant, attemptId, {
+      outcome: cancelled ? 'cancelled' : 'error',
+      errorCode: request.errorCode,
+      errorMessage: cancelled ? undefined : request.errorDescription || request.error,
+    });
   }
 
   /** Meta's consent finished (a code or token came back). */

@@ -64,11 +64,25 @@ describe('WhatsappCallbackPage', () => {
     expect(navigate).toHaveBeenCalledWith('/api/integrations/whatsapp/oauth/start');
   });
 
-  it('explains a cancelled consent without calling the API', async () => {
-    const harness = await RouterTestingHarness.create('/integrations/whatsapp/callback?error=access_denied&error_code=200&error_description=Permissions+error&error_reason=user_denied');
+  it('explains a cancelled consent, and tells the API how the attempt ended without exchanging anything', async () => {
+    const harness = await RouterTestingHarness.create('/integrations/whatsapp/callback?error=access_denied&error_code=200&error_description=Permissions+error&error_reason=user_denied&state=xyz');
     await harness.fixture.whenStable();
 
     expect(harness.routeNativeElement?.querySelector('[role="alert"]')?.textContent).toContain('You cancelled on Meta’s page.');
     backend.expectNone('/api/integrations/whatsapp/oauth');
+    const ended = backend.expectOne('/api/integrations/whatsapp/oauth/ended');
+    expect(ended.request.body).toEqual({ state: 'xyz', error: 'access_denied', errorReason: 'user_denied', errorCode: '200', errorDescription: 'Permissions error' });
+    // Refused (an expired state): the page keeps its words.
+    ended.flush(apiError(400, 'The OAuth state has expired'), { status: 400, statusText: 'Bad Request' });
+    await harness.fixture.whenStable();
+    expect(harness.routeNativeElement?.querySelector('[role="alert"]')?.textContent).toContain('You cancelled on Meta’s page.');
+    expect(TestBed.inject(Router).url).toBe('/integrations/whatsapp/callback');
+  });
+
+  it('says so when Meta came back without its state, and calls nothing', async () => {
+    const harness = await RouterTestingHarness.create('/integrations/whatsapp/callback?error=access_denied&error_reason=user_denied');
+    await harness.fixture.whenStable();
+    expect(harness.routeNativeElement?.querySelector('[role="alert"]')?.textContent).toContain('You cancelled on Meta’s page.');
+    backend.expectNone(() => true);
   });
 });

@@ -70,6 +70,8 @@ export class WhatsappCallbackPage implements OnInit {
   readonly errorReason = input<string | undefined>(undefined, { alias: 'error_reason' });
   // eslint-disable-next-line @angular-eslint/no-input-rename
   readonly errorDescription = input<string | undefined>(undefined, { alias: 'error_description' });
+  // eslint-disable-next-line @angular-eslint/no-input-rename
+  readonly errorCode = input<string | undefined>(undefined, { alias: 'error_code' });
 
   protected readonly error = signal<string | null>(null);
 
@@ -81,9 +83,27 @@ export class WhatsappCallbackPage implements OnInit {
     this.navigate(OAUTH_START_URL);
   }
 
+  /** For the onboarding history: best effort, the page has already said what happened. */
+  private recordEnded(): void {
+    const state = this.state();
+    if (!state) return;
+    void this.router.navigate([], { queryParams: {}, replaceUrl: true });
+    const optional = (value: string | undefined) => value || undefined;
+    this.api
+      .redirectEnded({
+        state,
+        error: this.metaError() || 'unknown',
+        errorReason: optional(this.errorReason()),
+        errorCode: optional(this.errorCode()),
+        errorDescription: optional(this.errorDescription()),
+      })
+      .catch(() => undefined);
+  }
+
   private async complete(): Promise<void> {
     if (this.metaError() || this.errorReason()) {
       this.error.set(this.errorReason() === 'user_denied' ? 'You cancelled on Meta’s page.' : `Meta did not connect your account${this.errorDescription() ? `: ${this.errorDescription()}` : '.'}`);
+      this.recordEnded();
       return;
     }
     const code = this.code();

@@ -6,6 +6,7 @@ import type {
   EmbeddedSignupRequest,
   ManualPhoneNumberRequest,
   OAuthCallbackRequest,
+  OAuthEndedRequest,
   OnboardingSessionView,
   PhoneNumberView,
   RegistrationBudgetView,
@@ -35,6 +36,11 @@ export class WhatsappService {
 
   fromRedirect(request: OAuthCallbackRequest): Promise<OnboardingSessionView> {
     return firstValueFrom(this.http.post<OnboardingSessionView>(`${BASE}/oauth`, request));
+  }
+
+  /** Meta's page came back without a code: the API records how the attempt ended. */
+  redirectEnded(request: OAuthEndedRequest): Promise<void> {
+    return firstValueFrom(this.http.post<void>(`${BASE}/oauth/ended`, request));
   }
 
   importFromToken(accessToken: string): Promise<OnboardingSessionView> {

@@ -77,6 +77,39 @@ export class OAuthCallbackRequest {
   state!: string;
 }
 
+/**
+ * `POST /api/integrations/whatsapp/oauth/ended`: Meta's page sent the browser back to the callback
+ * without a code (the person cancelled, or Meta refused), with the state it was given.
+ */
+export class OAuthEndedRequest {
+  @IsString()
+  @IsNotEmpty({ message: 'state must not be empty' })
+  @MaxLength(256)
+  state!: string;
+
+  /** Meta's `error` parameter, such as `access_denied`. */
+  @IsString()
+  @IsNotEmpty({ message: 'error must not be empty' })
+  @MaxLength(64, { message: 'error must be at most 64 characters' })
+  error!: string;
+
+  /** Meta's `error_reason`: `user_denied` when the person cancelled. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64, { message: 'errorReason must be at most 64 characters' })
+  errorReason?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(32, { message: 'errorCode must be at most 32 characters' })
+  errorCode?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(500, { message: 'errorDescription must be at most 500 characters' })
+  errorDescription?: string;
+}
+
 /** The tenant's pick in the onboarding picker. */
 export class ConfirmSelectionRequest {
   @IsArray()
