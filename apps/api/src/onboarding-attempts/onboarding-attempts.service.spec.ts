@@ -51,6 +51,20 @@ describe('OnboardingAttemptsService', () => {
     expect(view.error).toEqual({ source: 'meta', message: 'The business cannot onboard', code: '2388049', sessionId: 'meta-session-9' });
   });
 
+  it("ends a full-page redirect that came back without a code: user_denied as a cancel, anything else as Meta's error", async () => {
+    await service.redirectEnded(tenant, ATTEMPT_ID, { state: 's', error: 'access_denied', errorReason: 'user_denied', errorCode: '200', errorDescription: 'Permissions error' });
+    expect(stored).toMatchObject({ status: 'cancelled', cancelledAtStep: null });
+
+    stored = anAttempt();
+    await service.redirectEnded(tenant, ATTEMPT_ID, { state: 's', error: 'server_error', errorCode: '2', errorDescription: 'Try again later' });
+    expect(stored).toMatchObject({ status: 'failed', error: { source: 'meta', message: 'Try again later', code: '2' } });
+
+    // A state issued before attempts were recorded names none: nothing to end.
+    stored = anAttempt();
+    await service.redirectEnded(tenant, null, { state: 's', error: 'access_denied' });
+    expect(repository.update).toHaveBeenCalledTimes(2);
+  });
+
   it("ignores the popup's word once the consent finished: the API records the rest", async () => {
     stored = anAttempt({ reachedStep: 'numbers_offered' });
     const view = await service.ended(tenant, ATTEMPT_ID, { outcome: 'cancelled', currentStep: 'PHONE_NUMBER_SETUP' });
