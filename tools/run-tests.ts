@@ -76,9 +76,16 @@ function settle(name: string, status: number, passed: number, failed: number, se
   return { name, passed, failed: status !== 0 && failed === 0 ? 1 : failed, seconds };
 }
 
+/**
+ * `--forceExit`: once every test has run and the report is written, jest exits even if a handle
+ * is still open. A run on Node 24 finished its tests and then waited with no child process or
+ * socket left (a timer some test did not clear) until CI's time ran out.
+ */
+const JEST_RUN_OPTIONS = ['--ci', '--json', '--forceExit'];
+
 async function jestSuites(): Promise<SuiteResult> {
   const out = join(results, 'jest.json');
-  const { status, seconds } = await run('npx', ['jest', '-c', 'jest.config.cts', '--ci', '--json', `--outputFile=${out}`]);
+  const { status, seconds } = await run('npx', ['jest', '-c', 'jest.config.cts', ...JEST_RUN_OPTIONS, `--outputFile=${out}`]);
   return jestResult('jest', out, status, seconds);
 }
 
@@ -115,7 +122,7 @@ async function maintainedNodeSuites(): Promise<SuiteResult> {
   const out = join(results, `jest-node${MAINTAINED_NODE_MAJOR}.json`);
   const jest = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
   const specs = ['apps/api/src/', ...MAINTAINED_NODE_E2E].map((path) => `^${join(root, path)}`);
-  const { status, seconds } = await run(node, [jest, '-c', 'jest.config.cts', '--selectProjects', 'api', 'api-e2e', '--ci', '--json', `--outputFile=${out}`, '--testPathPatterns', ...specs], {
+  const { status, seconds } = await run(node, [jest, '-c', 'jest.config.cts', '--selectProjects', 'api', 'api-e2e', ...JEST_RUN_OPTIONS, `--outputFile=${out}`, '--testPathPatterns', ...specs], {
     PATH: `${dirname(node)}${delimiter}${process.env['PATH'] ?? ''}`,
   });
   return jestResult(name, out, status, seconds);
