@@ -7,7 +7,7 @@ import { startFerretDb, type LaunchedDatabase } from '../../../../tools/database
 import { launchRedis, type LaunchedRedis } from '../../../../tools/redis/redis-launcher';
 import { API_MAIN, startApiProcess, type ApiProcess } from '../support/api-process';
 import { countWhere, distinctValues, seedRoutableNumber } from '../support/webhook-fixtures';
-import { postDelivery, waitUntil } from '../support/webhook-delivery';
+import { postDelivery, waitUntil, waitWhileProgressing } from '../support/webhook-delivery';
 import { APP_SECRET, inboundMessage } from '../support/webhook-payloads';
 
 type Instance = ApiProcess & { role: 'http' | 'worker' };
@@ -110,7 +110,7 @@ describe('several instances: http and worker processes sharing one database and 
       for (let i = 0; i < total; i++) if (!acknowledged.has(i) && (await postDelivery(http2.url as string, payload(i))) === 200) acknowledged.add(i);
     }
 
-    await waitUntil(async () => (await countWhere(uri, 'webhook_deliveries', { status: 'applied' })) === total, 90_000, 'every delivery to be applied');
+    await waitWhileProgressing(() => countWhere(uri, 'webhook_deliveries', { status: 'applied' }), total, 30_000, 'every delivery to be applied');
     await waitUntil(async () => (await countWhere(uri, 'webhook_inbox', {})) === 0, 30_000, 'the inbox to empty');
     const keys = (await distinctValues(uri, 'tenant_events', 'key')) as string[];
     const stored = await countWhere(uri, 'webhook_deliveries', {});
@@ -129,5 +129,5 @@ describe('several instances: http and worker processes sharing one database and 
     expect(await postDelivery(http2.url as string, inboundMessage(fixture.wabaId, fixture.phoneNumberId, { id: 'wamid.LIVE', text: 'seen live' }))).toBe(200);
     await waitUntil(async () => live.some((e) => e.type === 'event.created' && e.event.detail === 'seen live'), 20_000, 'the live event on the socket');
     socket.close();
-  }, 240_000);
+  }, 360_000);
 });

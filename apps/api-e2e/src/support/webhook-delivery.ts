@@ -28,6 +28,22 @@ export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/**
+ * Waits for `count()` to reach `target` for as long as it keeps moving: fails when it has not
+ * grown for `stallMs` (work stopped), not after a fixed time a slow machine may need to exceed.
+ */
+export async function waitWhileProgressing(count: () => Promise<number>, target: number, stallMs: number, what: string): Promise<void> {
+  let last = -1;
+  let movedAt = Date.now();
+  for (;;) {
+    const now = await count();
+    if (now >= target) return;
+    if (now !== last) [last, movedAt] = [now, Date.now()];
+    if (Date.now() - movedAt > stallMs) throw new Error(`timed out waiting for ${what}: ${now} of ${target}, no progress for ${stallMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** One signed delivery to the in-process app, resolved with its status once the workers applied it. */
 export async function deliverAndSettle(api: TestApp, payload: object): Promise<number> {
   const message = signed(JSON.stringify(payload));

@@ -33,8 +33,9 @@ describe('message templates: mirrored from Meta, kept current by webhooks', () =
     tenant = await createTenant(api.server);
     await connectNumbers(sandbox, tenant, ['+1 555-010-0199']);
     wabaId = wabaIdOf(sandbox, 'Acme Bakery');
-    // Connecting queues the first full read; it lands on its own.
-    await waitUntil(async () => (await templates()).total > 0, 15_000, 'the first read of the templates');
+    // Connecting queues the first full read; it lands on its own. Its end is recorded after every
+    // template and aspect is stored (the templates appear first, their statuses a moment later).
+    await waitUntil(async () => (await templates()).lastSyncedAt !== null, 15_000, 'the first read of the templates');
   });
 
   const templates = async (query = ''): Promise<MessageTemplatesPageView> => {
