@@ -6,7 +6,7 @@ import { ApiConfig } from '../../../api/src/config/api-config';
 import { RealtimePublisher } from '../../../api/src/realtime/realtime-publisher';
 import { closedWithin, openSocket, type LiveSocket } from '../support/sockets';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { TestBrowser } from '../support/test-browser';
+import { TestBrowser } from '@waba/testing';
 import { createTenant } from '../support/tenants';
 
 const ping: TenantRealtimeEvent = { type: 'whatsapp.changed', reason: 'test' };

@@ -12,7 +12,7 @@ import { CLI, runCli, spawnBuilt, type CliResult } from '../support/operator-cli
 import { useApiWithSandbox } from '../support/suite';
 import { createTenant, type SignedInTenant } from '../support/tenants';
 import type { TestApp } from '../support/test-app';
-import { inboundMessage, signed } from '../support/webhook-payloads';
+import { inboundMessage, signed } from '@waba/testing';
 import { db, insertDueCredentials } from '../token-refresh/token-check.support';
 
 /** Every command; the groups (`tokens`, `keys` …) show their help on bad usage (tested below). */

@@ -6,9 +6,8 @@ import { io } from 'socket.io-client';
 import { startFerretDb, type LaunchedDatabase } from '../../../../tools/database/database-launcher';
 import { launchRedis, type LaunchedRedis } from '../../../../tools/redis/redis-launcher';
 import { API_MAIN, startApiProcess, type ApiProcess } from '../support/api-process';
-import { countWhere, distinctValues, seedRoutableNumber } from '../support/webhook-fixtures';
+import { APP_SECRET, countWhere, distinctValues, inboundMessage, seedRoutableNumber } from '@waba/testing';
 import { postDelivery, waitUntil } from '../support/webhook-delivery';
-import { APP_SECRET, inboundMessage } from '../support/webhook-payloads';
 
 type Instance = ApiProcess & { role: 'http' | 'worker' };
 

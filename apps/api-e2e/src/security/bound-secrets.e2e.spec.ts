@@ -5,7 +5,7 @@ import { legacyV1Ciphertext } from '../../../api/src/common/crypto/token-cipher.
 import { loadApiConfig } from '../../../api/src/config/api-config';
 import { CliModule } from '../../../api/src/maintenance/cli.module';
 import { KeyRotationService } from '../../../api/src/maintenance/key-rotation.service';
-import { testRedisUrl } from '../../../../tools/database/test-database';
+import { testRedisUrl } from '@waba/testing';
 import { phoneIdOf, type Sandbox } from '../support/meta-sandbox';
 import { useApiWithSandbox } from '../support/suite';
 import { createTenant } from '../support/tenants';

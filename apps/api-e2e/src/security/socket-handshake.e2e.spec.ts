@@ -8,7 +8,7 @@ import { io, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import { RealtimePublisher } from '../../../api/src/realtime/realtime-publisher';
 import type { Sandbox } from '../support/meta-sandbox';
-import { RecordingBrowser } from '../support/secret-scan';
+import { RecordingBrowser } from '@waba/testing';
 import { buildSecurityWorld, type SecurityWorld } from '../support/security-world';
 import type { TestApp } from '../support/test-app';
 import { useApiWithSandbox } from '../support/suite';

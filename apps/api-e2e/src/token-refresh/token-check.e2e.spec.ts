@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Types } from 'mongoose';
 import { io } from 'socket.io-client';
 import { startFerretDb } from '../../../../tools/database/database-launcher';
-import { APP_ID, APP_SECRET, VERSION } from '../../../meta-sandbox/src/testing/sandbox-harness';
+import { APP_ID, APP_SECRET, VERSION } from '@waba/testing';
 import { Clock } from '../../../api/src/common/clock/clock';
 import { TokenCipher, tokenBinding } from '../../../api/src/common/crypto/token-cipher';
 import { TOKEN_CHECKS_QUEUE } from '../../../api/src/jobs/job-queues';

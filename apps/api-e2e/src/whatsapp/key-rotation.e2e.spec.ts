@@ -7,10 +7,9 @@ import { CliModule } from '../../../api/src/maintenance/cli.module';
 import { KeyRotationService } from '../../../api/src/maintenance/key-rotation.service';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTenant } from '../support/tenants';
-import { TestBrowser } from '../support/test-browser';
+import { TestBrowser, testRedisUrl } from '@waba/testing';
 import { embeddedSignup, phoneIdOf, type Sandbox } from '../support/meta-sandbox';
 import { useApiWithSandbox } from '../support/suite';
-import { testRedisUrl } from '../../../../tools/database/test-database';
 
 const OLD_KEY = `test:${Buffer.alloc(32, 9).toString('base64')}`;
 const NEW_KEY = `k2:${Buffer.alloc(32, 4).toString('base64')}`;

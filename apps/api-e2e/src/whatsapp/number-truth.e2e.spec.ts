@@ -8,7 +8,7 @@ import { useApiWithSandbox } from '../support/suite';
 import type { TestApp } from '../support/test-app';
 import { createTenant, type SignedInTenant } from '../support/tenants';
 import { waitUntil } from '../support/webhook-delivery';
-import { qualityUpdate, signed } from '../support/webhook-payloads';
+import { qualityUpdate, signed } from '@waba/testing';
 
 const MAIN = '+1 555-010-0199';
 /** Not on the Cloud API yet in the sandbox: connecting registers it, with a PIN we choose. */
