@@ -1,6 +1,6 @@
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { OperatorGrantsService } from '../../../api/src/accounts/operator-grants.service';
+import { OperatorGrantsService } from '@waba/api/accounts/operator-grants.service';
 import { makeOperator, revokeOperator } from '../support/operators';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { TestBrowser } from '@waba/testing';

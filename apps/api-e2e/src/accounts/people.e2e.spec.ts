@@ -1,5 +1,5 @@
 import type { TenantRealtimeEvent } from '@waba/contracts';
-import { RealtimePublisher } from '../../../api/src/realtime/realtime-publisher';
+import { RealtimePublisher } from '@waba/api/realtime/realtime-publisher';
 import { addInvitedUser } from '../support/people';
 import { closedWithin, openSocket } from '../support/sockets';
 import { startTestApp, type TestApp } from '../support/test-app';

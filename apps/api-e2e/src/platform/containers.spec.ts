@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import { parse } from 'yaml';
-import { ApiConfig, loadApiConfig } from '../../../api/src/config/api-config';
+import { ApiConfig, loadApiConfig } from '@waba/api/config/api-config';
 import { COMPOSE_FILE, DOCKERFILE, lintComposeFile, lintDockerfile } from '../../../../tools/containers/container-checks';
 import { MAINTAINED_NODE_MAJOR } from '../../../../tools/maintained-node';
 

@@ -1,6 +1,6 @@
 import type { HealthView } from '@waba/contracts';
 import request from 'supertest';
-import { Clock } from '../../../api/src/common/clock/clock';
+import { Clock } from '@waba/api/common/clock/clock';
 import { isolatedRedisPrefix, isolatedTestDatabaseUri, testRedisUrl } from '@waba/testing';
 import { startApiProcess } from '../support/api-process';
 import { waitUntil } from '../support/webhook-delivery';

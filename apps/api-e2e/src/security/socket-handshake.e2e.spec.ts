@@ -6,7 +6,7 @@ import type { TenantRealtimeEvent } from '@waba/contracts';
 import type { AddressInfo } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
 import request from 'supertest';
-import { RealtimePublisher } from '../../../api/src/realtime/realtime-publisher';
+import { RealtimePublisher } from '@waba/api/realtime/realtime-publisher';
 import type { Sandbox } from '../support/meta-sandbox';
 import { RecordingBrowser } from '@waba/testing';
 import { buildSecurityWorld, type SecurityWorld } from '../support/security-world';

@@ -14,8 +14,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { ApiConfig } from '../../../api/src/config/api-config';
-import type { WorldStore } from '../../../meta-sandbox/src/app/world/world.store';
+import type { ApiConfig } from '@waba/api/config/api-config';
+import type { WorldStore } from '@waba/meta-sandbox/app/world/world.store';
 import { ExchangeRecorder, type Leak, SECRET_REQUEST_FIELDS, SecretRegistry } from '@waba/testing';
 
 /** Responses larger than this are cut (the scan still sees their start). */

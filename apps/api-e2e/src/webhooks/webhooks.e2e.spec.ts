@@ -4,7 +4,7 @@ import type { Connection } from 'mongoose';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { webhooksSettled } from '../support/jobs';
-import { WebhooksRepository } from '../../../api/src/webhooks/webhooks.repository';
+import { WebhooksRepository } from '@waba/api/webhooks/webhooks.repository';
 import type { TestApp } from '../support/test-app';
 import { createTenant, type SignedInTenant } from '../support/tenants';
 import { accountUpdate, inboundMessage, nameUpdate, qualityUpdate, reactionMessage, signed, statuses, TestBrowser } from '@waba/testing';

@@ -1,6 +1,6 @@
 import type { AuditEntryView, EventsPageView, PhoneNumberView, WhatsAppStatusView } from '@waba/contracts';
 import request from 'supertest';
-import { TokenSweepService } from '../../../api/src/token-refresh/token-sweep.service';
+import { TokenSweepService } from '@waba/api/token-refresh/token-sweep.service';
 import { webhooksSettled } from '../support/jobs';
 import { connectNumbers, phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
 import { addInvitedUser } from '../support/people';
