@@ -2,8 +2,8 @@ import { expect, test } from './support/fixtures';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { APP_SECRET, inboundMessage, seedRoutableNumber, signed, startApiProcess } from '@waba/testing';
-import { startFerretDb, type LaunchedDatabase } from '../../../tools/database/database-launcher';
-import { launchRedis, type LaunchedRedis } from '../../../tools/redis/redis-launcher';
+import { startFerretDb, type LaunchedDatabase } from '@waba/tools/database/database-launcher';
+import { launchRedis, type LaunchedRedis } from '@waba/tools/redis/redis-launcher';
 import { createAdminUser } from './support/admin-user';
 
 /**

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { RuntimeInfo } from '../../../../tools/launcher/runtime-file';
+import type { RuntimeInfo } from '@waba/tools/launcher/runtime-file';
 import { rememberSetCookie } from '@waba/testing';
 import { grantConsent, type Sandbox } from '@waba/testing/sandbox';
 import { runSecretScan } from '../support/run-secret-scan';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { freePort } from '../../../../tools/database/database-launcher';
+import { freePort } from '@waba/tools/database/database-launcher';
 import { phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
 import { openSocket } from '../support/sockets';
 import { useApiWithSandbox } from '../support/suite';

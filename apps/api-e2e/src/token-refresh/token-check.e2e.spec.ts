@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { Types } from 'mongoose';
 import { io } from 'socket.io-client';
-import { startFerretDb } from '../../../../tools/database/database-launcher';
+import { startFerretDb } from '@waba/tools/database/database-launcher';
 import { APP_ID, APP_SECRET, VERSION } from '@waba/testing';
 import { Clock } from '@waba/api/common/clock/clock';
 import { TokenCipher, tokenBinding } from '@waba/api/common/crypto/token-cipher';

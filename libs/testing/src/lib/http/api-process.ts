@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { freePort } from '../../../../../tools/database/database-launcher';
+import { freePort } from '@waba/tools/database/database-launcher';
 
 const ROOT = resolve(__dirname, '../../../../..');
 export const API_MAIN = resolve(ROOT, 'dist/apps/api/main.js');
