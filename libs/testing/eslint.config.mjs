@@ -1,3 +1,4 @@
-import baseConfig from '../../eslint.config.mjs';
+import baseConfig, { moduleBoundaries } from '../../eslint.config.mjs';
 
-export default [...baseConfig];
+// The sandbox harness (src/lib/sandbox) boots the Meta sandbox app from its source.
+export default [...baseConfig, ...moduleBoundaries(['@waba/meta-sandbox/**'])];
