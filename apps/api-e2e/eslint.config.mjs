@@ -1,11 +1,5 @@
-import baseConfig from '../../eslint.config.mjs';
+import baseConfig, { moduleBoundaries } from '../../eslint.config.mjs';
 
-export default [
-  ...baseConfig,
-  {
-    // End-to-end tests boot the API and the Meta sandbox in-process, so they import those
-    // apps' sources directly; nothing else may.
-    files: ['**/*.ts'],
-    rules: { '@nx/enforce-module-boundaries': 'off' },
-  },
-];
+// End-to-end tests boot the API in-process, so they import its source (@waba/api/*); no other
+// project may.
+export default [...baseConfig, ...moduleBoundaries(['@waba/api/**'])];

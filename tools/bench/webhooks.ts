@@ -14,7 +14,7 @@ import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { mongo } from 'mongoose';
 import { signWebhookPayload } from '../../libs/meta-graph/src/lib/signatures';
-import { seedRoutableNumber } from '../../apps/api-e2e/src/support/webhook-fixtures';
+import { seedRoutableNumber } from '../../libs/testing/src/lib/database/webhook-fixtures';
 import { freePort, launchDatabase, withDatabaseName } from '../database/database-launcher';
 import { launchRedis } from '../redis/redis-launcher';
 import { cpuSeconds } from './process-cpu';

@@ -1,6 +1,6 @@
 /**
  * Jest globalSetup: one database server and one Redis per test run; each suite then uses its own
- * database (tools/database/test-database.ts) and its own Redis key prefix.
+ * database (libs/testing/src/lib/database/test-database.ts) and its own Redis key prefix.
  */
 import { launchRedis, type LaunchedRedis } from '../redis/redis-launcher';
 import { launchDatabase, type LaunchedDatabase } from './database-launcher';

@@ -1,11 +1,9 @@
 import { expect, test } from './support/fixtures';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { startApiProcess } from '../../api-e2e/src/support/api-process';
-import { seedRoutableNumber } from '../../api-e2e/src/support/webhook-fixtures';
-import { APP_SECRET, inboundMessage, signed } from '../../api-e2e/src/support/webhook-payloads';
-import { startFerretDb, type LaunchedDatabase } from '../../../tools/database/database-launcher';
-import { launchRedis, type LaunchedRedis } from '../../../tools/redis/redis-launcher';
+import { APP_SECRET, inboundMessage, seedRoutableNumber, signed, startApiProcess } from '@waba/testing';
+import { startFerretDb, type LaunchedDatabase } from '@waba/tools/database/database-launcher';
+import { launchRedis, type LaunchedRedis } from '@waba/tools/redis/redis-launcher';
 import { createAdminUser } from './support/admin-user';
 
 /**

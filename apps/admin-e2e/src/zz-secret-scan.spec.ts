@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExchangeRecorder, SecretRegistry } from '../../api-e2e/src/support/secret-scan';
+import { ExchangeRecorder, SecretRegistry } from '@waba/testing';
 import { expect, test } from './support/fixtures';
 import { BROWSER_EXCHANGES_FILE, SCAN_SUMMARY_FILE, type RecordedBrowserExchange } from './support/secret-scan-files';
 

@@ -8,7 +8,7 @@
 import { test as base, expect, type BrowserContext, type Response, type WebSocket } from '@playwright/test';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { SECRET_REQUEST_FIELDS } from '../../../api-e2e/src/support/secret-scan';
+import { SECRET_REQUEST_FIELDS } from '@waba/testing';
 import { BROWSER_EXCHANGES_FILE, type RecordedBrowserExchange } from './secret-scan-files';
 
 function append(entry: RecordedBrowserExchange): void {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { TestBrowser } from '../support/test-browser';
+import { TestBrowser } from '@waba/testing';
 import { createTenant } from '../support/tenants';
 
 describe('sign-up, login, logout (real app, real database)', () => {

@@ -6,7 +6,7 @@ import { io } from 'socket.io-client';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTenant } from '../support/tenants';
-import { TestBrowser } from '../support/test-browser';
+import { TestBrowser } from '@waba/testing';
 
 /** Hostile or broken input gets a clear 4xx, never a 500, a 404 or a dead process; the SPA is served, as in production. */
 describe('bad input', () => {

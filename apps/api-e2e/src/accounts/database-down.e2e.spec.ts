@@ -1,4 +1,4 @@
-import { startFerretDb, type LaunchedDatabase } from '../../../../tools/database/database-launcher';
+import { startFerretDb, type LaunchedDatabase } from '@waba/tools/database/database-launcher';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTenant } from '../support/tenants';
 

@@ -4,7 +4,7 @@ import type { Connection } from 'mongoose';
 import { SmtpInbox } from '../support/smtp-inbox';
 import { urlOf } from '../support/sockets';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { TestBrowser } from '../support/test-browser';
+import { TestBrowser } from '@waba/testing';
 import { createTenant, createTwoTenants, type SignedInTenant } from '../support/tenants';
 
 let counter = 0;

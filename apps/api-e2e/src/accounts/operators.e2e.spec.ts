@@ -1,9 +1,9 @@
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { OperatorGrantsService } from '../../../api/src/accounts/operator-grants.service';
+import { OperatorGrantsService } from '@waba/api/accounts/operator-grants.service';
 import { makeOperator, revokeOperator } from '../support/operators';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { TestBrowser } from '../support/test-browser';
+import { TestBrowser } from '@waba/testing';
 import { createTenant } from '../support/tenants';
 
 const OPERATOR_ROUTE = '/api/operator/webhook-deliveries';

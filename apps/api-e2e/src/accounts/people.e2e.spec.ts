@@ -1,9 +1,9 @@
 import type { TenantRealtimeEvent } from '@waba/contracts';
-import { RealtimePublisher } from '../../../api/src/realtime/realtime-publisher';
+import { RealtimePublisher } from '@waba/api/realtime/realtime-publisher';
 import { addInvitedUser } from '../support/people';
 import { closedWithin, openSocket } from '../support/sockets';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { TestBrowser } from '../support/test-browser';
+import { TestBrowser } from '@waba/testing';
 import { createTenant, createTwoTenants } from '../support/tenants';
 
 const ping: TenantRealtimeEvent = { type: 'whatsapp.changed', reason: 'test' };

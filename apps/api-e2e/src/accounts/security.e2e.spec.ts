@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { TestBrowser } from '../support/test-browser';
+import { TestBrowser } from '@waba/testing';
 import { addInvitedUser } from '../support/people';
 import { createTenant, createTwoTenants } from '../support/tenants';
 

@@ -2,11 +2,11 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import type { TenantRealtimeEvent } from '@waba/contracts';
 import type { Connection } from 'mongoose';
 import { Types } from 'mongoose';
-import { ApiConfig } from '../../../api/src/config/api-config';
-import { RealtimePublisher } from '../../../api/src/realtime/realtime-publisher';
+import { ApiConfig } from '@waba/api/config/api-config';
+import { RealtimePublisher } from '@waba/api/realtime/realtime-publisher';
 import { closedWithin, openSocket, type LiveSocket } from '../support/sockets';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { TestBrowser } from '../support/test-browser';
+import { TestBrowser } from '@waba/testing';
 import { createTenant } from '../support/tenants';
 
 const ping: TenantRealtimeEvent = { type: 'whatsapp.changed', reason: 'test' };

@@ -7,7 +7,7 @@ import { useApiWithSandbox } from '../support/suite';
 import { createTenant, type SignedInTenant } from '../support/tenants';
 import type { TestApp } from '../support/test-app';
 import { deliverAndSettle, waitUntil } from '../support/webhook-delivery';
-import { inboundMessage, qualityUpdate } from '../support/webhook-payloads';
+import { inboundMessage, qualityUpdate } from '@waba/testing';
 
 const MAIN = '+1 555-010-0199';
 /** Not on the Cloud API in the demo world: connecting registers it with a PIN we keep. */

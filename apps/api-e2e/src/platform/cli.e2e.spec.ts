@@ -4,15 +4,15 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { EventsPageView, OnboardingSessionView } from '@waba/contracts';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
-import { ApiConfig } from '../../../api/src/config/api-config';
-import { WEBHOOK_UPKEEP_QUEUE } from '../../../api/src/jobs/job-queues';
+import { ApiConfig } from '@waba/api/config/api-config';
+import { WEBHOOK_UPKEEP_QUEUE } from '@waba/api/jobs/job-queues';
 import { webhooksSettled } from '../support/jobs';
 import { embeddedSignup, phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
 import { CLI, runCli, spawnBuilt, type CliResult } from '../support/operator-cli';
 import { useApiWithSandbox } from '../support/suite';
 import { createTenant, type SignedInTenant } from '../support/tenants';
 import type { TestApp } from '../support/test-app';
-import { inboundMessage, signed } from '../support/webhook-payloads';
+import { inboundMessage, signed } from '@waba/testing';
 import { db, insertDueCredentials } from '../token-refresh/token-check.support';
 
 /** Every command; the groups (`tokens`, `keys` …) show their help on bad usage (tested below). */

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import { parse } from 'yaml';
-import { ApiConfig, loadApiConfig } from '../../../api/src/config/api-config';
-import { COMPOSE_FILE, DOCKERFILE, lintComposeFile, lintDockerfile } from '../../../../tools/containers/container-checks';
-import { MAINTAINED_NODE_MAJOR } from '../../../../tools/maintained-node';
+import { ApiConfig, loadApiConfig } from '@waba/api/config/api-config';
+import { COMPOSE_FILE, DOCKERFILE, lintComposeFile, lintDockerfile } from '@waba/tools/containers/container-checks';
+import { MAINTAINED_NODE_MAJOR } from '@waba/tools/maintained-node';
 
 /** The container files cannot run here (no Docker engine): they are linted, and read for what they promise. */
 interface ComposeService {

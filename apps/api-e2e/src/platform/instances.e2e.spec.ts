@@ -3,12 +3,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
-import { startFerretDb, type LaunchedDatabase } from '../../../../tools/database/database-launcher';
-import { launchRedis, type LaunchedRedis } from '../../../../tools/redis/redis-launcher';
+import { startFerretDb, type LaunchedDatabase } from '@waba/tools/database/database-launcher';
+import { launchRedis, type LaunchedRedis } from '@waba/tools/redis/redis-launcher';
 import { API_MAIN, startApiProcess, type ApiProcess } from '../support/api-process';
-import { countWhere, distinctValues, seedRoutableNumber } from '../support/webhook-fixtures';
+import { APP_SECRET, countWhere, distinctValues, inboundMessage, seedRoutableNumber } from '@waba/testing';
 import { postDelivery, waitUntil, waitWhileProgressing } from '../support/webhook-delivery';
-import { APP_SECRET, inboundMessage } from '../support/webhook-payloads';
 
 type Instance = ApiProcess & { role: 'http' | 'worker' };
 

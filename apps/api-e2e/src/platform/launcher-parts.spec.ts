@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dataFolder, ensureDataFolder, loadOrCreateEncryptionKeys, resetDataFolder, type DataFolder } from '../../../../tools/launcher/data-folder';
-import { operatorEnvironment } from '../../../../tools/launcher/operator-env';
-import { ensureMachinePackage, type Machine } from '../../../../tools/launcher/prerequisites';
-import { writeRuntimeFile } from '../../../../tools/launcher/runtime-file';
-import { Backoff, superviseProcess, superviseServer } from '../../../../tools/launcher/supervisor';
+import { dataFolder, ensureDataFolder, loadOrCreateEncryptionKeys, resetDataFolder, type DataFolder } from '@waba/tools/launcher/data-folder';
+import { operatorEnvironment } from '@waba/tools/launcher/operator-env';
+import { ensureMachinePackage, type Machine } from '@waba/tools/launcher/prerequisites';
+import { writeRuntimeFile } from '@waba/tools/launcher/runtime-file';
+import { Backoff, superviseProcess, superviseServer } from '@waba/tools/launcher/supervisor';
 
 describe('launcher parts', () => {
   let folder: DataFolder;

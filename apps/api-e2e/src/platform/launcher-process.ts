@@ -3,8 +3,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { RuntimeInfo } from '../../../../tools/launcher/runtime-file';
-import { grantConsent, type Sandbox } from '../../../meta-sandbox/src/testing/sandbox-harness';
+import type { RuntimeInfo } from '@waba/tools/launcher/runtime-file';
+import { rememberSetCookie } from '@waba/testing';
+import { grantConsent, type Sandbox } from '@waba/testing/sandbox';
 import { runSecretScan } from '../support/run-secret-scan';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
@@ -118,7 +119,7 @@ export class HttpBrowser {
     if (method !== 'GET' && csrf) headers['x-xsrf-token'] = csrf;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    for (const line of response.headers.getSetCookie()) this.remember(line);
+    for (const line of response.headers.getSetCookie()) rememberSetCookie(this.cookies, line);
     const text = await response.text();
     let parsed: unknown = text;
     try {
@@ -127,15 +128,6 @@ export class HttpBrowser {
       // not JSON: keep the text
     }
     return { status: response.status, body: parsed as T };
-  }
-
-  private remember(line: string): void {
-    const [pair, ...attributes] = line.split(';');
-    const [name, ...rest] = pair.split('=');
-    const value = decodeURIComponent(rest.join('='));
-    const expired = attributes.some((a) => /expires=Thu, 01 Jan 1970/i.test(a)) || value === '';
-    if (expired) this.cookies.delete(name.trim());
-    else this.cookies.set(name.trim(), value);
   }
 }
 

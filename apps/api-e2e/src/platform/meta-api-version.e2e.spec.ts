@@ -1,7 +1,7 @@
 import type { HealthView } from '@waba/contracts';
 import request from 'supertest';
-import { Clock } from '../../../api/src/common/clock/clock';
-import { isolatedRedisPrefix, isolatedTestDatabaseUri, testRedisUrl } from '../../../../tools/database/test-database';
+import { Clock } from '@waba/api/common/clock/clock';
+import { isolatedRedisPrefix, isolatedTestDatabaseUri, testRedisUrl } from '@waba/testing';
 import { startApiProcess } from '../support/api-process';
 import { waitUntil } from '../support/webhook-delivery';
 import { startTestApp, type TestApp } from '../support/test-app';

@@ -1,13 +1,12 @@
 import request from 'supertest';
-import { freePort } from '../../../../tools/database/database-launcher';
+import { freePort } from '@waba/tools/database/database-launcher';
 import { phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
 import { openSocket } from '../support/sockets';
 import { useApiWithSandbox } from '../support/suite';
 import { createTenant } from '../support/tenants';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { deliverAndSettle } from '../support/webhook-delivery';
-import { seedRoutableNumber } from '../support/webhook-fixtures';
-import { inboundMessage, signed } from '../support/webhook-payloads';
+import { inboundMessage, seedRoutableNumber, signed } from '@waba/testing';
 
 /** One sample of a scrape: the value of `name` whose labels include `labels` (summed over the others), 0 when absent. */
 function sample(scrape: string, name: string, labels: Record<string, string> = {}): number {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
-import { CONTRACT_SCHEMAS_FILE, generateContractSchemas } from '../../../../tools/openapi/contract-schemas';
-import { OPENAPI_FILE } from '../../../../tools/openapi/write-openapi';
+import { CONTRACT_SCHEMAS_FILE, generateContractSchemas } from '@waba/tools/openapi/contract-schemas';
+import { OPENAPI_FILE } from '@waba/tools/openapi/write-openapi';
 import { listAppRoutes, type AppRoute } from '../support/route-list';
 import { startTestApp, type TestApp } from '../support/test-app';
 

@@ -1,11 +1,11 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
-import { WEBHOOK_UPKEEP_QUEUE } from '../../../api/src/jobs/job-queues';
+import { WEBHOOK_UPKEEP_QUEUE } from '@waba/api/jobs/job-queues';
 import { makeOperator } from '../support/operators';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTenant } from '../support/tenants';
-import { TestBrowser } from '../support/test-browser';
+import { TestBrowser } from '@waba/testing';
 
 const OPERATOR = 'queues-ops@wabaconnect.example';
 

@@ -2,17 +2,15 @@ import type { ProbeView } from '@waba/contracts';
 import { existsSync } from 'node:fs';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import request from 'supertest';
-import { freePort, startFerretDb, type LaunchedDatabase } from '../../../../tools/database/database-launcher';
-import { isolatedRedisPrefix, isolatedTestDatabaseUri, testRedisUrl } from '../../../../tools/database/test-database';
-import { launchRedis, type LaunchedRedis } from '../../../../tools/redis/redis-launcher';
+import { freePort, startFerretDb, type LaunchedDatabase } from '@waba/tools/database/database-launcher';
+import { APP_SECRET, countWhere, inboundMessage, isolatedRedisPrefix, isolatedTestDatabaseUri, signed, testRedisUrl } from '@waba/testing';
+import { launchRedis, type LaunchedRedis } from '@waba/tools/redis/redis-launcher';
 import { API_MAIN, startApiProcess, type ApiProcess } from '../support/api-process';
 import type { Sandbox } from '../support/meta-sandbox';
 import { useApiWithSandbox } from '../support/suite';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { db, insertDueCredentials, startWorkerInstance, tokenChecks, waitFor, type CliRun } from '../token-refresh/token-check.support';
 import { waitUntil } from '../support/webhook-delivery';
-import { countWhere } from '../support/webhook-fixtures';
-import { APP_SECRET, inboundMessage, signed } from '../support/webhook-payloads';
 
 async function probe(baseUrl: string, path: 'live' | 'ready'): Promise<{ status: number; body: ProbeView }> {
   const response = await fetch(`${baseUrl}/api/health/${path}`, { signal: AbortSignal.timeout(5000) });

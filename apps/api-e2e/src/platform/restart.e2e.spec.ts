@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '../../../../tools/database/database-launcher';
+import { freePort } from '@waba/tools/database/database-launcher';
 import { embeddedSignupOverHttp, HttpBrowser, launcherEnv, LauncherProcess, WORKSPACE_ROOT, type LauncherOptions } from './launcher-process';
 
 // `npm test` builds before the jest suites; run by hand without dist/, this suite has nothing to start.

@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Queue } from 'bullmq';
 import { Types, type Connection } from 'mongoose';
-import { MAINTENANCE_QUEUE } from '../../../api/src/jobs/job-queues';
+import { MAINTENANCE_QUEUE } from '@waba/api/jobs/job-queues';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const DAY = 24 * 3600_000;

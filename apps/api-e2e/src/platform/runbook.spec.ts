@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
-import { ApiConfig } from '../../../api/src/config/api-config';
+import { ApiConfig } from '@waba/api/config/api-config';
 
 describe('docs/runbook.md', () => {
   it('describes every setting the API reads', () => {

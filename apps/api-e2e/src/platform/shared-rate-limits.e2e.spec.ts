@@ -1,6 +1,5 @@
-import { isolatedRedisPrefix } from '../../../../tools/database/test-database';
+import { isolatedRedisPrefix, TestBrowser } from '@waba/testing';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { TestBrowser } from '../support/test-browser';
 
 /** Two instances behind one load balancer count sign-in attempts together, per client address. */
 describe('rate limits shared between instances', () => {

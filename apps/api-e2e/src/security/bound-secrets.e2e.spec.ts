@@ -1,11 +1,11 @@
 import { getConnectionToken } from '@nestjs/mongoose';
 import { NestFactory } from '@nestjs/core';
 import type { Connection } from 'mongoose';
-import { legacyV1Ciphertext } from '../../../api/src/common/crypto/token-cipher.testing';
-import { loadApiConfig } from '../../../api/src/config/api-config';
-import { CliModule } from '../../../api/src/maintenance/cli.module';
-import { KeyRotationService } from '../../../api/src/maintenance/key-rotation.service';
-import { testRedisUrl } from '../../../../tools/database/test-database';
+import { legacyV1Ciphertext } from '@waba/api/common/crypto/token-cipher.testing';
+import { loadApiConfig } from '@waba/api/config/api-config';
+import { CliModule } from '@waba/api/maintenance/cli.module';
+import { KeyRotationService } from '@waba/api/maintenance/key-rotation.service';
+import { testRedisUrl } from '@waba/testing';
 import { phoneIdOf, type Sandbox } from '../support/meta-sandbox';
 import { useApiWithSandbox } from '../support/suite';
 import { createTenant } from '../support/tenants';

@@ -9,11 +9,10 @@ import { webhooksSettled } from '../support/jobs';
 import { hostileCookies, hostileHeaders, hostileJson, hostileString, percentEncode, queryString, rawBody, type RawBody } from '../support/hostile-inputs';
 import type { Sandbox } from '../support/meta-sandbox';
 import { listAppRoutes, type AppRoute } from '../support/route-list';
-import { RecordingBrowser } from '../support/secret-scan';
+import { RecordingBrowser, signed } from '@waba/testing';
 import { buildSecurityWorld, signIn, type SecurityWorld } from '../support/security-world';
 import type { TestApp } from '../support/test-app';
 import { useApiWithSandbox } from '../support/suite';
-import { signed } from '../support/webhook-payloads';
 
 const SEED = 20261201;
 /** Per mode (anonymous, signed in); about a minute in all with the webhook runs on this machine. */

@@ -1,4 +1,4 @@
-import { ExchangeRecorder, SecretRegistry } from '../support/secret-scan';
+import { ExchangeRecorder, SecretRegistry } from '@waba/testing';
 
 describe('the secret scanner itself', () => {
   const response = (status: number, body: unknown, headers: Record<string, string | string[]> = {}) => ({ status, headers, body, text: JSON.stringify(body) });

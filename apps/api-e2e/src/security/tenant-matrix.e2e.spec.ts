@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { listAppRoutes, expressMiddlewareNames, fillPath, type AppRoute } from '../support/route-list';
-import { RecordingBrowser } from '../support/secret-scan';
+import { RecordingBrowser } from '@waba/testing';
 import { buildSecurityWorld, signIn, victimSnapshot, type SecurityWorld } from '../support/security-world';
 import type { Sandbox } from '../support/meta-sandbox';
 import type { TestApp } from '../support/test-app';

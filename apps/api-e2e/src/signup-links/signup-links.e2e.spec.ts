@@ -9,7 +9,7 @@ import { embeddedSignup, phoneIdOf, type Sandbox } from '../support/meta-sandbox
 import { openSocket } from '../support/sockets';
 import { useApiWithSandbox } from '../support/suite';
 import { createTenant, createTwoTenants, type SignedInTenant } from '../support/tenants';
-import { TestBrowser } from '../support/test-browser';
+import { TestBrowser } from '@waba/testing';
 import type { TestApp } from '../support/test-app';
 
 const PER_LINK_LIMIT = 12;

@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { WebhookJobs } from '../../../api/src/webhooks/webhook-jobs';
+import { WebhookJobs } from '@waba/api/webhooks/webhook-jobs';
 
 /**
  * Resolves once every stored webhook delivery has been applied: nothing left in the inbox and no

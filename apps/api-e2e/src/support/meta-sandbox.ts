@@ -1,11 +1,10 @@
-import { APP_ID, APP_SECRET, CONFIG_ID, grantConsent, startSandbox, VERSION, type ConsentResult, type Sandbox } from '../../../meta-sandbox/src/testing/sandbox-harness';
+import { APP_ID, APP_SECRET, CONFIG_ID, type ConsentResult, grantConsent, phoneIdOf, type Sandbox, startSandbox, VERSION } from '@waba/testing/sandbox';
 import type { OnboardingSessionView } from '@waba/contracts';
-import { phoneIdOf } from '../../../meta-sandbox/src/testing/sandbox-harness';
 import { runSecretScan } from './run-secret-scan';
 import type { SignedInTenant } from './tenants';
 import { startTestApp, type TestApp } from './test-app';
 
-export { grantConsent, phoneIdOf, wabaIdOf, type Sandbox } from '../../../meta-sandbox/src/testing/sandbox-harness';
+export { grantConsent, phoneIdOf, wabaIdOf, type Sandbox } from '@waba/testing/sandbox';
 
 /** The API wired to a real Meta sandbox (in-process, port 0), as `npm start` wires them. */
 export async function startApiWithSandbox(settings: Record<string, string> = {}): Promise<{ api: TestApp; sandbox: Sandbox }> {

@@ -3,8 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { APP_ID, APP_SECRET, VERSION } from '../../../meta-sandbox/src/testing/sandbox-harness';
-import { ApiConfig } from '../../../api/src/config/api-config';
+import { APP_ID, APP_SECRET, VERSION } from '@waba/testing';
+import { ApiConfig } from '@waba/api/config/api-config';
 import type { Sandbox } from './meta-sandbox';
 import type { TestApp } from './test-app';
 import { runSecretScan } from './run-secret-scan';

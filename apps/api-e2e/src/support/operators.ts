@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { OperatorGrantsService } from '../../../api/src/accounts/operator-grants.service';
+import { OperatorGrantsService } from '@waba/api/accounts/operator-grants.service';
 
 /** Grants operator rights the way the operator command does; the user must exist (sign up first). */
 export async function makeOperator(app: INestApplication, email: string): Promise<void> {

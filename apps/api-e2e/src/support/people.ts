@@ -1,7 +1,7 @@
 import type { CreatedInvitationView, SessionView, UserRole } from '@waba/contracts';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { TestBrowser } from './test-browser';
+import { TestBrowser } from '@waba/testing';
 import type { SignedInTenant } from './tenants';
 
 export interface InvitedUser {

@@ -2,7 +2,7 @@ import { METHODS } from 'node:http';
 import { RequestMethod, type INestApplication, type Type } from '@nestjs/common';
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
-import { IS_PUBLIC, OPERATOR_ONLY, REQUIRED_ROLES, SKIP_CSRF } from '../../../api/src/common/auth/auth.decorators';
+import { IS_PUBLIC, OPERATOR_ONLY, REQUIRED_ROLES, SKIP_CSRF } from '@waba/api/common/auth/auth.decorators';
 
 /** One route of the running app, with what its guards will read from the metadata. */
 export interface AppRoute {

@@ -14,12 +14,15 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { ApiConfig } from '../../../api/src/config/api-config';
-import type { WorldStore } from '../../../meta-sandbox/src/app/world/world.store';
-import { ExchangeRecorder, SECRET_REQUEST_FIELDS, SecretRegistry, type Leak } from './secret-scan';
+import type { ApiConfig } from '@waba/api/config/api-config';
+import { ExchangeRecorder, type Leak, SECRET_REQUEST_FIELDS, SecretRegistry } from '@waba/testing';
+import type { Sandbox } from '@waba/testing/sandbox';
 
 /** Responses larger than this are cut (the scan still sees their start). */
 const MAX_BODY_BYTES = 2_000_000;
+
+/** The sandbox's state, where it keeps what it minted. */
+type WorldStore = Sandbox['world'];
 
 interface LogSource {
   readonly lines: readonly string[];

@@ -7,9 +7,8 @@ import type { OnboardingSessionView, SessionView, WhatsAppStatusView } from '@wa
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { APP_SECRET } from '../../../meta-sandbox/src/testing/sandbox-harness';
+import { APP_SECRET, ExchangeRecorder, RecordingBrowser, SecretRegistry } from '@waba/testing';
 import { embeddedSignup, phoneIdOf, wabaIdOf, type Sandbox } from './meta-sandbox';
-import { ExchangeRecorder, RecordingBrowser, SecretRegistry } from './secret-scan';
 import type { TestApp } from './test-app';
 
 export interface RecordedTenant {

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
 import { runSecretScan } from './run-secret-scan';
-import type { TestBrowser } from './test-browser';
+import { type TestBrowser } from '@waba/testing';
 
 export interface LiveSocket {
   socket: Socket;

@@ -1,7 +1,7 @@
 import type { SessionView } from '@waba/contracts';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { TestBrowser } from './test-browser';
+import { TestBrowser } from '@waba/testing';
 
 export interface SignedInTenant {
   browser: TestBrowser;

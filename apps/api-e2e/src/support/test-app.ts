@@ -3,10 +3,10 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
-import { createApiApp } from '../../../api/src/app/create-api-app';
-import { loadApiConfig } from '../../../api/src/config/api-config';
+import { createApiApp } from '@waba/api/app/create-api-app';
+import { loadApiConfig } from '@waba/api/config/api-config';
 import { runSecretScan } from './run-secret-scan';
-import { isolatedRedisPrefix, isolatedTestDatabaseUri, testRedisUrl } from '../../../../tools/database/test-database';
+import { isolatedRedisPrefix, isolatedTestDatabaseUri, testRedisUrl } from '@waba/testing';
 
 /** Every log line the app wrote, so tests can prove secrets never reach the logs. */
 export class CapturedLogs extends Writable {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { webhooksSettled } from './jobs';
 import type { TestApp } from './test-app';
-import { signed } from './webhook-payloads';
+import { signed } from '@waba/testing';
 
 /** Sends one signed delivery over real HTTP, as Meta does; resolves with the status, or 0 when nothing answered. */
 export async function postDelivery(baseUrl: string, payload: object): Promise<number> {

@@ -7,10 +7,10 @@ import type { OnboardingSessionView, WhatsAppStatusView } from '@waba/contracts'
 import type { Queue } from 'bullmq';
 import { resolve } from 'node:path';
 import { Types, type Connection } from 'mongoose';
-import { Clock } from '../../../api/src/common/clock/clock';
-import { TokenCipher, tokenBinding } from '../../../api/src/common/crypto/token-cipher';
-import { TOKEN_CHECKS_QUEUE } from '../../../api/src/jobs/job-queues';
-import { TokenSweepService, type SweepOptions } from '../../../api/src/token-refresh/token-sweep.service';
+import { Clock } from '@waba/api/common/clock/clock';
+import { TokenCipher, tokenBinding } from '@waba/api/common/crypto/token-cipher';
+import { TOKEN_CHECKS_QUEUE } from '@waba/api/jobs/job-queues';
+import { TokenSweepService, type SweepOptions } from '@waba/api/token-refresh/token-sweep.service';
 import { embeddedSignup, phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
 import { CLI, processEnv, spawnBuilt, type CliRun } from '../support/operator-cli';
 import type { TestApp } from '../support/test-app';

@@ -2,14 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import request from 'supertest';
-import { freePort, startFerretDb } from '../../../../tools/database/database-launcher';
-import { isolatedRedisPrefix, testRedisUrl } from '../../../../tools/database/test-database';
-import { launchRedis } from '../../../../tools/redis/redis-launcher';
+import { freePort, startFerretDb } from '@waba/tools/database/database-launcher';
+import { APP_SECRET, countWhere, distinctValues, inboundMessage, insertInto, isolatedRedisPrefix, seedRoutableNumber, signed, testRedisUrl } from '@waba/testing';
+import { launchRedis } from '@waba/tools/redis/redis-launcher';
 import { webhooksSettled } from '../support/jobs';
 import { startTestApp } from '../support/test-app';
-import { countWhere, distinctValues, insertInto, seedRoutableNumber } from '../support/webhook-fixtures';
 import { postDelivery, waitUntil } from '../support/webhook-delivery';
-import { APP_SECRET, inboundMessage, signed } from '../support/webhook-payloads';
 
 const ROOT = resolve(__dirname, '../../../..');
 const API_MAIN = resolve(ROOT, 'dist/apps/api/main.js');

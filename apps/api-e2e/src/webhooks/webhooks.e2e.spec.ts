@@ -4,14 +4,13 @@ import type { Connection } from 'mongoose';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { webhooksSettled } from '../support/jobs';
-import { WebhooksRepository } from '../../../api/src/webhooks/webhooks.repository';
+import { WebhooksRepository } from '@waba/api/webhooks/webhooks.repository';
 import type { TestApp } from '../support/test-app';
 import { createTenant, type SignedInTenant } from '../support/tenants';
-import { TestBrowser } from '../support/test-browser';
+import { accountUpdate, inboundMessage, nameUpdate, qualityUpdate, reactionMessage, signed, statuses, TestBrowser } from '@waba/testing';
 import { embeddedSignup, phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
 import { makeOperator } from '../support/operators';
 import { useApiWithSandbox } from '../support/suite';
-import { accountUpdate, inboundMessage, nameUpdate, qualityUpdate, reactionMessage, signed, statuses } from '../support/webhook-payloads';
 
 const OPERATOR = 'ops@wabaconnect.example';
 

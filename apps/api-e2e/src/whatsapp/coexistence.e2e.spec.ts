@@ -2,7 +2,7 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import type { CoexistenceSyncView, EventsPageView, OnboardingSessionView } from '@waba/contracts';
 import type { Connection } from 'mongoose';
 import type { AddressInfo } from 'node:net';
-import { CoexistenceService } from '../../../api/src/coexistence/coexistence.service';
+import { CoexistenceService } from '@waba/api/coexistence/coexistence.service';
 import { grantConsent, phoneIdOf, type Sandbox } from '../support/meta-sandbox';
 import { useApiWithSandbox } from '../support/suite';
 import type { TestApp } from '../support/test-app';

@@ -1,6 +1,6 @@
 import type { AuditEntryView, EventsPageView, PhoneNumberView, WhatsAppStatusView } from '@waba/contracts';
 import request from 'supertest';
-import { TokenSweepService } from '../../../api/src/token-refresh/token-sweep.service';
+import { TokenSweepService } from '@waba/api/token-refresh/token-sweep.service';
 import { webhooksSettled } from '../support/jobs';
 import { connectNumbers, phoneIdOf, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
 import { addInvitedUser } from '../support/people';
@@ -8,7 +8,7 @@ import { useApiWithSandbox } from '../support/suite';
 import type { TestApp } from '../support/test-app';
 import { createTenant, type SignedInTenant } from '../support/tenants';
 import { waitUntil } from '../support/webhook-delivery';
-import { qualityUpdate, signed } from '../support/webhook-payloads';
+import { qualityUpdate, signed } from '@waba/testing';
 
 const MAIN = '+1 555-010-0199';
 /** Not on the Cloud API yet in the sandbox: connecting registers it, with a PIN we choose. */

@@ -6,7 +6,7 @@ import { createTenant, type SignedInTenant } from '../support/tenants';
 import type { TestApp } from '../support/test-app';
 import { connectMintedToken } from '../token-refresh/token-check.support';
 import { deliverAndSettle } from '../support/webhook-delivery';
-import { accountUpdate, inboundMessage } from '../support/webhook-payloads';
+import { accountUpdate, inboundMessage } from '@waba/testing';
 
 /** Issue 15 item 9: GET /api/overview, the tenant's dashboard in one call. */
 describe('The Overview (GET /api/overview)', () => {

@@ -1,8 +1,8 @@
 // The sandbox's answers compared, shape for shape, with the example payloads and field lists of
 // docs/meta.md §9 (values differ; keys, nesting and value types must not).
 import { PHONE_NUMBER_FIELDS, WebhookPayload } from '@waba/meta-graph';
-import { businessToken, phoneIdOf, Sandbox, startSandbox, wabaIdOf } from '../testing/sandbox-harness';
-import { eventually, startWebhookReceiver, WebhookReceiver } from '../testing/webhook-receiver';
+import { eventually, startWebhookReceiver, WebhookReceiver } from '@waba/testing';
+import { businessToken, phoneIdOf, Sandbox, startSandbox, wabaIdOf } from '@waba/testing/sandbox';
 
 const DEBUG_TOKEN_EXAMPLE = {
   data: {

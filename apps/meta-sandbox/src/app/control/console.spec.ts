@@ -1,6 +1,6 @@
 import { WebhookPayload } from '@waba/meta-graph';
-import { phoneIdOf, Sandbox, startSandbox } from '../../testing/sandbox-harness';
-import { eventually, startWebhookReceiver, WebhookReceiver } from '../../testing/webhook-receiver';
+import { eventually, startWebhookReceiver, WebhookReceiver } from '@waba/testing';
+import { phoneIdOf, Sandbox, startSandbox } from '@waba/testing/sandbox';
 import { TokenSummary } from './token-summaries.service';
 
 describe('demo console (/_sandbox) and its control routes', () => {

@@ -1,4 +1,4 @@
-import { Sandbox, startSandbox } from '../../testing/sandbox-harness';
+import { Sandbox, startSandbox } from '@waba/testing/sandbox';
 
 describe('control API', () => {
   let sandbox: Sandbox;

@@ -1,4 +1,4 @@
-import { Sandbox, startSandbox, wabaIdOf } from '../../testing/sandbox-harness';
+import { Sandbox, startSandbox, wabaIdOf } from '@waba/testing/sandbox';
 
 describe('control API: tokens for credential checks', () => {
   let sandbox: Sandbox;

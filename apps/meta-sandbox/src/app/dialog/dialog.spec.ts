@@ -1,4 +1,4 @@
-import { APP_ID, grantConsent, OPENER_ORIGIN, Sandbox, startSandbox, VERSION } from '../../testing/sandbox-harness';
+import { APP_ID, grantConsent, OPENER_ORIGIN, Sandbox, startSandbox, VERSION } from '@waba/testing/sandbox';
 
 describe('consent dialog, Embedded Signup popup and sdk.js', () => {
   let sandbox: Sandbox;

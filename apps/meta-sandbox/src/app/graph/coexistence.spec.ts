@@ -1,6 +1,6 @@
 import { MetaGraphError, type WebhookPayload } from '@waba/meta-graph';
-import { failure, grantConsent, phoneIdOf, Sandbox, startSandbox, wabaIdOf } from '../../testing/sandbox-harness';
-import { eventually, startWebhookReceiver, WebhookReceiver } from '../../testing/webhook-receiver';
+import { eventually, startWebhookReceiver, WebhookReceiver } from '@waba/testing';
+import { failure, grantConsent, phoneIdOf, Sandbox, startSandbox, wabaIdOf } from '@waba/testing/sandbox';
 
 const APP_NUMBER = '+44 7700 900461';
 const HOUR = 3600_000;

@@ -1,5 +1,5 @@
 import { MetaGraphError, PHONE_NUMBER_FIELDS } from '@waba/meta-graph';
-import { businessToken, failure, grantConsent, phoneIdOf, Sandbox, startSandbox, wabaIdOf } from '../../testing/sandbox-harness';
+import { businessToken, failure, grantConsent, phoneIdOf, Sandbox, startSandbox, wabaIdOf } from '@waba/testing/sandbox';
 
 describe('Graph reads and error handling (MetaGraphClient against the running sandbox)', () => {
   let sandbox: Sandbox;

@@ -1,4 +1,4 @@
-import { businessToken, phoneIdOf, Sandbox, startSandbox, wabaIdOf } from '../../testing/sandbox-harness';
+import { businessToken, phoneIdOf, Sandbox, startSandbox, wabaIdOf } from '@waba/testing/sandbox';
 
 describe('health_status on numbers and WABAs (MetaGraphClient against the running sandbox)', () => {
   let sandbox: Sandbox;

@@ -1,6 +1,6 @@
 import { MetaGraphError } from '@waba/meta-graph';
-import { businessToken, failure, phoneIdOf, Sandbox, startSandbox, wabaIdOf } from '../../testing/sandbox-harness';
-import { startWebhookReceiver, WebhookReceiver } from '../../testing/webhook-receiver';
+import { startWebhookReceiver, WebhookReceiver } from '@waba/testing';
+import { businessToken, failure, phoneIdOf, Sandbox, startSandbox, wabaIdOf } from '@waba/testing/sandbox';
 
 describe('subscriptions, registration and PINs (MetaGraphClient against the running sandbox)', () => {
   let sandbox: Sandbox;

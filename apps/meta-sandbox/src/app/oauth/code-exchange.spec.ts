@@ -1,5 +1,5 @@
 import { MetaGraphError } from '@waba/meta-graph';
-import { businessToken, failure, grantConsent, Sandbox, startSandbox, wabaIdOf } from '../../testing/sandbox-harness';
+import { businessToken, failure, grantConsent, Sandbox, startSandbox, wabaIdOf } from '@waba/testing/sandbox';
 
 /** Seconds left on a fresh 60-day token; real milliseconds pass between issue and answer. */
 function expectSixtyDays(expiresIn: number | undefined): void {

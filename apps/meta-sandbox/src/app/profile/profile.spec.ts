@@ -1,6 +1,6 @@
 import { MetaGraphError } from '@waba/meta-graph';
-import { businessToken, failure, phoneIdOf, Sandbox, startSandbox } from '../../testing/sandbox-harness';
-import { eventually, startWebhookReceiver, WebhookReceiver } from '../../testing/webhook-receiver';
+import { eventually, startWebhookReceiver, WebhookReceiver } from '@waba/testing';
+import { businessToken, failure, phoneIdOf, Sandbox, startSandbox } from '@waba/testing/sandbox';
 
 async function nextDelivery(receiver: WebhookReceiver) {
   await eventually(() => receiver.posts.length > 0);

@@ -1,6 +1,6 @@
 import { appSecretProof, type WebhookPayload } from '@waba/meta-graph';
-import { APP_SECRET, businessToken, failure, Sandbox, startSandbox, wabaIdOf } from '../../testing/sandbox-harness';
-import { eventually, startWebhookReceiver, WebhookReceiver } from '../../testing/webhook-receiver';
+import { eventually, startWebhookReceiver, WebhookReceiver } from '@waba/testing';
+import { APP_SECRET, businessToken, failure, Sandbox, startSandbox, wabaIdOf } from '@waba/testing/sandbox';
 
 describe('message templates (list edge, control and webhooks)', () => {
   let sandbox: Sandbox;

@@ -1,6 +1,6 @@
 import { verifyWebhookSignature, WebhookPayload } from '@waba/meta-graph';
-import { businessToken, grantConsent, phoneIdOf, Sandbox, startSandbox, wabaIdOf } from '../../testing/sandbox-harness';
-import { eventually, startWebhookReceiver, WebhookReceiver } from '../../testing/webhook-receiver';
+import { eventually, startWebhookReceiver, WebhookReceiver } from '@waba/testing';
+import { businessToken, grantConsent, phoneIdOf, Sandbox, startSandbox, wabaIdOf } from '@waba/testing/sandbox';
 import { WebhookDelivery } from './webhook-sender.service';
 
 describe('webhook sender (real node:http receiver)', () => {

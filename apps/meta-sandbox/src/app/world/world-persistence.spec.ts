@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { businessToken, grantConsent, phoneIdOf, startSandbox, type Sandbox } from '../../testing/sandbox-harness';
+import { businessToken, grantConsent, phoneIdOf, type Sandbox, startSandbox } from '@waba/testing/sandbox';
 
 describe('world persistence (SANDBOX_STATE_FILE)', () => {
   let folder: string;

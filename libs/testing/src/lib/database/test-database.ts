@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { withDatabaseName } from './database-launcher';
+import { withDatabaseName } from '@waba/tools/database/database-launcher';
 
 /** A fresh database on the run's server, so suites never see each other's data. */
 export function isolatedTestDatabaseUri(prefix = 'test'): string {

@@ -43,13 +43,16 @@ export class TestBrowser {
   }
 
   private remember(setCookie: string[] | undefined): void {
-    for (const line of setCookie ?? []) {
-      const [pair, ...attributes] = line.split(';');
-      const [name, ...rest] = pair.split('=');
-      const value = decodeURIComponent(rest.join('='));
-      const expired = attributes.some((a) => /expires=Thu, 01 Jan 1970/i.test(a)) || value === '';
-      if (expired) this.cookies.delete(name.trim());
-      else this.cookies.set(name.trim(), value);
-    }
+    for (const line of setCookie ?? []) rememberSetCookie(this.cookies, line);
   }
+}
+
+/** Applies one Set-Cookie line to a cookie jar as a browser does: an expired or empty cookie is dropped. */
+export function rememberSetCookie(cookies: Map<string, string>, line: string): void {
+  const [pair, ...attributes] = line.split(';');
+  const [name, ...rest] = pair.split('=');
+  const value = decodeURIComponent(rest.join('='));
+  const expired = attributes.some((a) => /expires=Thu, 01 Jan 1970/i.test(a)) || value === '';
+  if (expired) cookies.delete(name.trim());
+  else cookies.set(name.trim(), value);
 }

@@ -1,7 +1,6 @@
 // Webhook bodies in the shapes Meta sends (docs/meta.md §9.3–9.5), built by small factories.
 import { signWebhookPayload } from '@waba/meta-graph';
-
-export const APP_SECRET = 'test-app-secret';
+import { APP_SECRET } from '../meta-app';
 
 export function signed(body: string | Buffer, secret = APP_SECRET): { body: Buffer; signature: string } {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');

@@ -3,14 +3,12 @@
 import { INestApplication } from '@nestjs/common';
 import { MetaGraphClient, MetaGraphClientDeps, MetaGraphConfig } from '@waba/meta-graph';
 import { AddressInfo } from 'node:net';
-import { SandboxClock } from '../app/common/sandbox-clock';
-import { createSandboxApp, CreateSandboxAppOptions } from '../app/create-sandbox-app';
-import { WorldStore } from '../app/world/world.store';
+import { SandboxClock } from '@waba/meta-sandbox/app/common/sandbox-clock';
+import { createSandboxApp, CreateSandboxAppOptions } from '@waba/meta-sandbox/app/create-sandbox-app';
+import { WorldStore } from '@waba/meta-sandbox/app/world/world.store';
+import { APP_ID, APP_SECRET, CONFIG_ID, VERSION } from '../meta-app';
 
-export const APP_ID = '100000000000001';
-export const APP_SECRET = 'test-app-secret';
-export const CONFIG_ID = 'sandbox-config-1';
-export const VERSION = 'v25.0';
+export { APP_ID, APP_SECRET, CONFIG_ID, VERSION };
 
 export interface Sandbox {
   app: INestApplication;

@@ -1,0 +1,1 @@
+export * from './lib/sandbox/sandbox-harness';
