@@ -5,9 +5,9 @@ import { pinBinding } from '../common/crypto/token-cipher';
 import { DomainEvents } from '../common/events/domain-events';
 import type { ApiConfig } from '../config/api-config';
 import type { CredentialsService } from '../credentials/credentials.service';
-import type { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
+import type { PhoneNumbersService, TenantNumbers } from '../phone-numbers/phone-numbers.service';
 import type { RealtimePublisher } from '../realtime/realtime-publisher';
-import { readableCipher } from '../testing/doubles';
+import { readableCipher, tenantNumbersOf } from '../testing/doubles';
 import { ACCOUNT_ID, aConnectionRecord, aGraphError, aPhoneNumberRecord, APP_ID, aTenant, aWabaRecord, CONNECTION_ID, PHONE_NUMBER_ID, WABA_ID } from '../testing/factories';
 import { FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
@@ -58,7 +58,8 @@ function aWabaRead(overrides: Partial<WabaHealthRead> = {}, canSend: 'AVAILABLE'
 
 describe('NumberHealthService', () => {
   let repository: MockProxy<NumberHealthRepository>;
-  let numbers: MockProxy<PhoneNumbersRepository>;
+  let phoneNumbers: MockProxy<PhoneNumbersService>;
+  let numbers: MockProxy<TenantNumbers>;
   let credentials: MockProxy<CredentialsService>;
   let graph: MockProxy<MetaGraphClient>;
   let audit: MockProxy<AuditService>;
@@ -70,7 +71,8 @@ describe('NumberHealthService', () => {
 
   beforeEach(() => {
     repository = strictMock('repository');
-    numbers = strictMock('numbers');
+    phoneNumbers = strictMock('phoneNumbers');
+    numbers = tenantNumbersOf(phoneNumbers);
     credentials = strictMock('credentials');
     graph = strictMock('graph');
     audit = strictMock('audit');
@@ -78,10 +80,10 @@ describe('NumberHealthService', () => {
     realtime = strictMock('realtime');
     domainEvents = new DomainEvents();
     const config = { META_APP_ID: APP_ID, publicUrl: 'https://waba.example' } as ApiConfig;
-    service = new NumberHealthService(repository, numbers, credentials, graph, readableCipher(), audit, events, realtime, domainEvents, clock, config);
+    service = new NumberHealthService(repository, phoneNumbers, credentials, graph, readableCipher(), audit, events, realtime, domainEvents, clock, config);
 
-    numbers.findWaba.calledWith(ACCOUNT_ID, WABA_ID).mockResolvedValue(aWabaRecord());
-    numbers.listNumbersOfWaba.calledWith(ACCOUNT_ID, WABA_ID).mockResolvedValue([aPhoneNumberRecord({ encryptedPin: `enc(123456|${pinBinding(ACCOUNT_ID, PHONE_NUMBER_ID)})` })]);
+    numbers.waba.calledWith(WABA_ID).mockResolvedValue(aWabaRecord());
+    numbers.numbersOfWaba.calledWith(WABA_ID).mockResolvedValue([aPhoneNumberRecord({ encryptedPin: `enc(123456|${pinBinding(ACCOUNT_ID, PHONE_NUMBER_ID)})` })]);
     repository.removeExcept.mockResolvedValue();
     credentials.tokenOf.calledWith(ACCOUNT_ID, CONNECTION_ID).mockResolvedValue(TOKEN);
     credentials.find.calledWith(ACCOUNT_ID, CONNECTION_ID).mockResolvedValue(aConnectionRecord());
@@ -187,9 +189,9 @@ describe('NumberHealthService', () => {
   });
 
   it('re-registers with the stored PIN in one attempt, then reads the WABA again', async () => {
-    numbers.findNumber.calledWith(ACCOUNT_ID, PHONE_NUMBER_ID).mockResolvedValue(aPhoneNumberRecord({ encryptedPin: `enc(123456|${pinBinding(ACCOUNT_ID, PHONE_NUMBER_ID)})` }));
+    numbers.number.calledWith(PHONE_NUMBER_ID).mockResolvedValue(aPhoneNumberRecord({ encryptedPin: `enc(123456|${pinBinding(ACCOUNT_ID, PHONE_NUMBER_ID)})` }));
     graph.registerPhone.calledWith(TOKEN, PHONE_NUMBER_ID, '123456').mockResolvedValue({ success: true });
-    numbers.updateNumber.mockResolvedValue(null);
+    numbers.recordRegistration.mockResolvedValue();
     audit.record.mockResolvedValue();
     graph.getWabaHealth.calledWith(TOKEN, WABA_ID).mockResolvedValue(aWabaRead());
     previously('cannot_send');
@@ -197,18 +199,18 @@ describe('NumberHealthService', () => {
     const [view] = await service.reRegister(tenant, PHONE_NUMBER_ID);
 
     expect(graph.registerPhone).toHaveBeenCalledTimes(1);
-    expect(numbers.updateNumber).toHaveBeenCalledWith(ACCOUNT_ID, PHONE_NUMBER_ID, { registration: 'registered' });
+    expect(numbers.recordRegistration).toHaveBeenCalledWith(PHONE_NUMBER_ID, 'registered');
     expect(view.verdict).toBe('can_send');
   });
 
   it('refuses to re-register a number whose PIN we do not keep, in words', async () => {
-    numbers.findNumber.calledWith(ACCOUNT_ID, PHONE_NUMBER_ID).mockResolvedValue(aPhoneNumberRecord({ encryptedPin: null }));
+    numbers.number.calledWith(PHONE_NUMBER_ID).mockResolvedValue(aPhoneNumberRecord({ encryptedPin: null }));
     await expect(service.reRegister(tenant, PHONE_NUMBER_ID)).rejects.toThrow('WABA Connect keeps no two-step PIN for this number');
   });
 
   it('subscribes again with a plain subscribe and marks the WABA subscribed', async () => {
     graph.subscribeApp.calledWith(TOKEN, WABA_ID).mockResolvedValue({ success: true });
-    numbers.updateWaba.mockResolvedValue();
+    numbers.markSubscribed.mockResolvedValue();
     audit.record.mockResolvedValue();
     graph.getWabaHealth.calledWith(TOKEN, WABA_ID).mockResolvedValue(aWabaRead());
     previously('limited');
@@ -216,6 +218,6 @@ describe('NumberHealthService', () => {
     await service.resubscribe(tenant, WABA_ID);
 
     expect(graph.subscribeApp).toHaveBeenCalledWith(TOKEN, WABA_ID);
-    expect(numbers.updateWaba).toHaveBeenCalledWith(ACCOUNT_ID, WABA_ID, { subscribed: true });
+    expect(numbers.markSubscribed).toHaveBeenCalledWith(WABA_ID);
   });
 });

@@ -17,8 +17,7 @@ import { pinBinding, TokenCipher } from '../common/crypto/token-cipher';
 import type { DomainEventMap } from '../common/events/domain-events';
 import { ConflictError, InvalidRequestError } from '../common/errors/domain-errors';
 import { CredentialsService } from '../credentials/credentials.service';
-import { PhoneNumbersRepository, type PhoneNumberRecord } from '../phone-numbers/phone-numbers.repository';
-import { PhoneNumbersService, factsOf } from '../phone-numbers/phone-numbers.service';
+import { PhoneNumbersService, factsOf, type PhoneNumberRecord } from '../phone-numbers/phone-numbers.service';
 import { EventsService } from '../webhooks/events.service';
 import { settingsRefusal } from './meta-refusals';
 import { NumberSettingsRepository, type DisplayNameRequestRecord } from './number-settings.repository';
@@ -42,7 +41,6 @@ export class DisplayNameService {
     private readonly graph: MetaGraphClient,
     private readonly credentials: CredentialsService,
     private readonly phoneNumbers: PhoneNumbersService,
-    private readonly numbers: PhoneNumbersRepository,
     private readonly budget: RegistrationBudgetService,
     private readonly cipher: TokenCipher,
     private readonly audit: AuditService,
@@ -152,7 +150,7 @@ export class DisplayNameService {
     }
     await this.budget.record(tenant.accountId, number.phoneNumberId, 'register', 'ok', at);
     await this.repository.updateNameRequest(tenant.accountId, approved._id, { status: 'applied', appliedAt: at });
-    await this.numbers.updateNumber(tenant.accountId, number.phoneNumberId, { registration: 'registered' });
+    await this.phoneNumbers.forTenant(tenant.accountId).recordRegistration(number.phoneNumberId, 'registered');
     // The name shows in Meta's answer now; if Meta cannot be read this moment, the approved name stands in.
     const fresh = await this.graph.getPhoneNumber(token, number.phoneNumberId).catch(() => null);
     await this.phoneNumbers.applyMetaChange(tenant.accountId, number.phoneNumberId, fresh ? factsOf(fresh) : { verifiedName: approved.requestedName });

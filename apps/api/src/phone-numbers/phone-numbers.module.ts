@@ -27,7 +27,7 @@ import { WhatsAppBusinessAccount, WhatsAppBusinessAccountSchema } from './whatsa
   ],
   controllers: [PhoneNumbersController],
   providers: [PhoneNumbersRepository, PhoneNumbersService, PinRevealService],
-  exports: [PhoneNumbersService, PhoneNumbersRepository],
+  exports: [PhoneNumbersService],
 })
 export class PhoneNumbersModule implements OnModuleInit {
   private readonly logger = new Logger(PhoneNumbersModule.name);

@@ -24,6 +24,10 @@ import { ConflictError, InvalidRequestError, NotFoundError } from '../common/err
 import { CredentialsService } from '../credentials/credentials.service';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { PhoneNumbersRepository, type NumberFacts, type PhoneNumberRecord, type WabaRecord } from './phone-numbers.repository';
+import { TenantNumbers } from './tenant-numbers';
+
+export type { NumberFacts, PhoneNumberRecord, WabaRecord } from './phone-numbers.repository';
+export type { TenantNumbers } from './tenant-numbers';
 
 /** One WABA the tenant chose numbers of, with Meta's data as discovered. */
 export interface SelectedWaba {
@@ -59,6 +63,44 @@ export class PhoneNumbersService {
     private readonly clock: Clock,
     private readonly domainEvents: DomainEvents,
   ) {}
+
+  /** One tenant's WABAs and numbers, for the other modules. */
+  forTenant(accountId: string): TenantNumbers {
+    return new TenantNumbers(this.repository, accountId);
+  }
+
+  /**
+   * Webhook routing: the tenant a number is connected to now. A disconnected number's record
+   * stays with its former tenant (history), but its webhooks are routed by the WABA's owner.
+   */
+  connectedOwnerOfNumber(phoneNumberId: string): Promise<{ accountId: string; wabaId: string } | null> {
+    return this.repository.ownerOfNumber(phoneNumberId);
+  }
+
+  /** Webhook routing: the tenant that holds the WABA (whatever its state). */
+  ownerOfWaba(wabaId: string): Promise<{ accountId: string; connectionId: string } | null> {
+    return this.repository.ownerOfWaba(wabaId);
+  }
+
+  /** Every WABA not disconnected, across tenants: the scheduled number-health and template reads visit each. */
+  connectedWabas(): Promise<Array<{ accountId: string; wabaId: string }>> {
+    return this.repository.connectedWabas();
+  }
+
+  /** For the operator's `tenants list`: the owner and state of every WABA and number (ids only). */
+  ownersAndStates(): Promise<{ wabas: Array<{ accountId: string; state: string }>; numbers: Array<{ accountId: string; state: string }> }> {
+    return this.repository.ownersAndStates();
+  }
+
+  /** For the key-rotation command: every stored PIN, across tenants. */
+  storedPins(): AsyncGenerator<{ id: string; accountId: string; phoneNumberId: string; encryptedPin: string }> {
+    return this.repository.allEncryptedPins();
+  }
+
+  /** Key rotation: false when the PIN changed since it was read (the next run takes it). */
+  replaceStoredPin(id: string, previous: string, next: string): Promise<boolean> {
+    return this.repository.replaceEncryptedPin(id, previous, next);
+  }
 
   async status(tenant: TenantContext): Promise<WhatsAppStatusView> {
     const [wabas, numbers] = await Promise.all([this.repository.listWabas(tenant.accountId), this.repository.listNumbers(tenant.accountId)]);

@@ -15,13 +15,13 @@ import {
   type WebhookPayload,
 } from '@waba/meta-graph';
 import { UserRole } from '@waba/contracts';
-import type { AccountRecord, UserRecord } from '../accounts/accounts.repository';
+import type { AccountRecord, UserRecord } from '../accounts/accounts.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { sha256Hex } from '../common/crypto/sha256';
-import type { ConnectionRecord } from '../credentials/credentials.repository';
+import type { ConnectionRecord } from '../credentials/credentials.service';
 import type { OnboardingSessionRecord } from '../oauth/oauth.repository';
-import type { PhoneNumberRecord, WabaRecord } from '../phone-numbers/phone-numbers.repository';
-import type { CheckedConnection } from '../token-refresh/token-check.repository';
+import type { PhoneNumberRecord, WabaRecord } from '../phone-numbers/phone-numbers.service';
+import type { CheckedConnection } from '../credentials/credential-checks.service';
 import type { InboxRecord } from '../webhooks/webhooks.repository';
 
 /**
@@ -161,7 +161,7 @@ export function aConnectionRecord(overrides: Partial<ConnectionRecord> = {}): Co
   return { ...credentialFields(), scopes: ['whatsapp_business_management'], dataAccessExpiresAt: null, savedAt: new Date('2026-11-01T00:00:00Z'), ...overrides };
 }
 
-/** A credential as its check job holds it (token-check.repository.ts). */
+/** A credential as its check job holds it (credentials/credential-checks.repository.ts). */
 export function aCheckedConnection(overrides: Partial<CheckedConnection> = {}): CheckedConnection {
   return { ...credentialFields(), nextCheckAt: null, checkFailures: 0, ...overrides };
 }
