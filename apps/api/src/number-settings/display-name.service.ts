@@ -9,7 +9,7 @@ import {
   type DisplayNameRequestView,
   type DisplayNameView,
 } from '@waba/contracts';
-import { MetaGraphClient, MetaGraphError } from '@waba/meta-graph';
+import { isRegistrationLimit, MetaGraphClient, toPhoneNumberFacts } from '@waba/meta-graph';
 import { AuditService, SYSTEM_ACTORS, systemActor } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { Clock } from '../common/clock/clock';
@@ -145,7 +145,7 @@ export class DisplayNameService {
     try {
       await this.graph.registerPhone(token, number.phoneNumberId, pin);
     } catch (error) {
-      await this.budget.record(tenant.accountId, number.phoneNumberId, 'register', error instanceof MetaGraphError && error.code === 133016 ? 'limited' : 'failed', at);
+      await this.budget.record(tenant.accountId, number.phoneNumberId, 'register', isRegistrationLimit(error) ? 'limited' : 'failed', at);
       throw settingsRefusal('register the number again', error);
     }
     await this.budget.record(tenant.accountId, number.phoneNumberId, 'register', 'ok', at);
@@ -153,7 +153,7 @@ export class DisplayNameService {
     await this.phoneNumbers.forTenant(tenant.accountId).recordRegistration(number.phoneNumberId, 'registered');
     // The name shows in Meta's answer now; if Meta cannot be read this moment, the approved name stands in.
     const fresh = await this.graph.getPhoneNumber(token, number.phoneNumberId).catch(() => null);
-    await this.phoneNumbers.applyMetaChange(tenant.accountId, number.phoneNumberId, fresh ? factsOf(fresh) : { verifiedName: approved.requestedName });
+    await this.phoneNumbers.applyMetaChange(tenant.accountId, number.phoneNumberId, fresh ? factsOf(toPhoneNumberFacts(fresh)) : { verifiedName: approved.requestedName });
     await this.audit.record(tenant, 'phone_number.reregistered', `Number ${number.displayPhone}`, `Registered again with the stored PIN so "${approved.requestedName}" shows`);
     await this.events.record([settingsEvent(number, at, `${number.displayPhone}: now named "${approved.requestedName}"`, describeNameRequestStatus('applied'), 'phone_number.name')]);
     return this.view({ ...number, verifiedName: fresh?.verified_name ?? approved.requestedName, registration: 'registered' });

@@ -1,4 +1,5 @@
 import type { MockProxy } from 'jest-mock-extended';
+import { toPhoneNumberFacts } from '@waba/meta-graph';
 import type { AuditService } from '../audit/audit.service';
 import { ConflictError, ForbiddenError, UpstreamError } from '../common/errors/domain-errors';
 import type { CredentialsService } from '../credentials/credentials.service';
@@ -62,7 +63,7 @@ describe('ManualNumbersService', () => {
     givenVerified();
     await expect(service.add(tenant, request)).resolves.toEqual({ phoneNumberId: PHONE_NUMBER_ID });
     expect(credentials.saveGrant).toHaveBeenCalledWith(tenant, 'pasted-token', 'manual', aDebugToken(), [WABA_ID]);
-    expect(phoneNumbers.connectSelection).toHaveBeenCalledWith(tenant, NEW_CONNECTION, 'manual', [{ waba: aGraphWaba(), numbers: [aGraphPhoneNumber()] }]);
+    expect(phoneNumbers.connectSelection).toHaveBeenCalledWith(tenant, NEW_CONNECTION, 'manual', [{ waba: aGraphWaba(), numbers: [toPhoneNumberFacts(aGraphPhoneNumber())] }]);
     expect(audit.record).toHaveBeenCalledWith(tenant, 'phone_number.added_manually', 'Number +44 7700 900123', `WABA ${WABA_ID}`);
   });
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { describeCredentialConflict, describeCredentialSource, type CredentialChoice, type ManualPhoneNumberRequest, type PhoneNumberView } from '@waba/contracts';
+import { toPhoneNumberFacts } from '@waba/meta-graph';
 import { AuditService } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { Clock } from '../common/clock/clock';
@@ -57,7 +58,7 @@ export class ManualNumbersService {
           )
         ).id;
 
-    const [outcome] = await this.phoneNumbers.connectSelection(tenant, connectionId, 'manual', [{ waba, numbers: [number] }]);
+    const [outcome] = await this.phoneNumbers.connectSelection(tenant, connectionId, 'manual', [{ waba, numbers: [toPhoneNumberFacts(number)] }]);
     if (outcome.takenByAnotherTenant) throw new ConflictError(outcome.message ?? 'This number is connected to another account');
     if (outcome.state !== 'connected') throw new UpstreamError(outcome.message ?? 'The number could not be connected');
     const display = number.display_phone_number ?? number.id;

@@ -13,6 +13,7 @@ import {
   type WebhookChange,
   type WebhookEntry,
   type WebhookPayload,
+  toPhoneNumberFacts,
 } from '@waba/meta-graph';
 import { UserRole } from '@waba/contracts';
 import type { AccountRecord, UserRecord } from '../accounts/accounts.service';
@@ -166,7 +167,7 @@ export function aCheckedConnection(overrides: Partial<CheckedConnection> = {}): 
   return { ...credentialFields(), nextCheckAt: null, checkFailures: 0, ...overrides };
 }
 
-/** A pending onboarding session that discovered `wabas` (each number stored as Meta's JSON). */
+/** A pending onboarding session that discovered `wabas` (each number stored as our facts of it). */
 export function anOnboardingSession(overrides: Partial<OnboardingSessionRecord> = {}, wabas: Waba[] = [aGraphWaba()]): OnboardingSessionRecord {
   return {
     _id: new Types.ObjectId('64b0000000000000000000e1'),
@@ -178,7 +179,7 @@ export function anOnboardingSession(overrides: Partial<OnboardingSessionRecord> 
     reconnectPhoneNumberId: null,
     expiresAt: new Date('2026-11-25T13:00:00Z'),
     wabas: wabas.map((w) => ({ wabaId: w.id, name: w.name ?? null, ownerBusinessId: w.owner_business_info?.id ?? null, ownerBusinessName: w.owner_business_info?.name ?? null })),
-    numbers: wabas.flatMap((w) => (w.phone_numbers?.data ?? []).map((n) => ({ phoneNumberId: n.id, wabaId: w.id, graphJson: JSON.stringify(n), outcomeState: null, outcomeMessage: null }))),
+    numbers: wabas.flatMap((w) => (w.phone_numbers?.data ?? []).map((n) => ({ ...toPhoneNumberFacts(n), wabaId: w.id, outcomeState: null, outcomeMessage: null }))),
     ...overrides,
   };
 }
