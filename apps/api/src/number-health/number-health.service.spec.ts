@@ -1,4 +1,5 @@
 import type { MockProxy } from 'jest-mock-extended';
+import { Types } from 'mongoose';
 import type { MetaGraphClient, WabaHealthRead } from '@waba/meta-graph';
 import type { AuditService } from '../audit/audit.service';
 import { pinBinding } from '../common/crypto/token-cipher';
@@ -6,6 +7,8 @@ import { DomainEvents } from '../common/events/domain-events';
 import type { ApiConfig } from '../config/api-config';
 import type { CredentialsService } from '../credentials/credentials.service';
 import type { PhoneNumbersService, TenantNumbers } from '../phone-numbers/phone-numbers.service';
+import type { RegistrationAttemptRecord, RegistrationAttemptsRepository } from '../phone-numbers/registration-attempts.repository';
+import { RegistrationBudgetService } from '../phone-numbers/registration-budget.service';
 import type { RealtimePublisher } from '../realtime/realtime-publisher';
 import { readableCipher, tenantNumbersOf } from '../testing/doubles';
 import { ACCOUNT_ID, aConnectionRecord, aGraphError, aPhoneNumberRecord, APP_ID, aTenant, aWabaRecord, CONNECTION_ID, PHONE_NUMBER_ID, WABA_ID } from '../testing/factories';
@@ -66,6 +69,9 @@ describe('NumberHealthService', () => {
   let events: MockProxy<EventsService>;
   let realtime: MockProxy<RealtimePublisher>;
   let domainEvents: DomainEvents;
+  let attempts: MockProxy<RegistrationAttemptsRepository>;
+  /** Registration attempts as the budget's collection holds them; `addAttempt` writes here. */
+  let attempted: RegistrationAttemptRecord[];
   let service: NumberHealthService;
   const clock = new FakeClock('2026-11-25T12:00:00Z');
 
@@ -80,7 +86,12 @@ describe('NumberHealthService', () => {
     realtime = strictMock('realtime');
     domainEvents = new DomainEvents();
     const config = { META_APP_ID: APP_ID, publicUrl: 'https://waba.example' } as ApiConfig;
-    service = new NumberHealthService(repository, phoneNumbers, credentials, graph, readableCipher(), audit, events, realtime, domainEvents, clock, config);
+    attempted = [];
+    attempts = strictMock('attempts');
+    attempts.attemptsSince.mockImplementation(async (_account, _number, since) => attempted.filter((a) => a.at >= since));
+    attempts.addAttempt.mockImplementation(async (_account, added) => void attempted.push({ _id: new Types.ObjectId(), accountId: new Types.ObjectId(ACCOUNT_ID), ...added }));
+    const budget = new RegistrationBudgetService(attempts, graph, clock);
+    service = new NumberHealthService(repository, phoneNumbers, budget, credentials, graph, readableCipher(), audit, events, realtime, domainEvents, clock, config);
 
     numbers.waba.calledWith(WABA_ID).mockResolvedValue(aWabaRecord());
     numbers.numbersOfWaba.calledWith(WABA_ID).mockResolvedValue([aPhoneNumberRecord({ encryptedPin: `enc(123456|${pinBinding(ACCOUNT_ID, PHONE_NUMBER_ID)})` })]);
@@ -201,6 +212,37 @@ describe('NumberHealthService', () => {
     expect(graph.registerPhone).toHaveBeenCalledTimes(1);
     expect(numbers.recordRegistration).toHaveBeenCalledWith(PHONE_NUMBER_ID, 'registered');
     expect(view.verdict).toBe('can_send');
+    // The attempt counts against Meta's registration budget, as every other register does.
+    expect(attempted).toEqual([expect.objectContaining({ phoneNumberId: PHONE_NUMBER_ID, kind: 'register', outcome: 'ok', at: clock.now() })]);
+  });
+
+  it("counts a refused re-register against the budget, Meta's 133016 as the block it starts", async () => {
+    numbers.number.calledWith(PHONE_NUMBER_ID).mockResolvedValue(aPhoneNumberRecord({ encryptedPin: `enc(123456|${pinBinding(ACCOUNT_ID, PHONE_NUMBER_ID)})` }));
+    graph.registerPhone.mockRejectedValue(aGraphError('blocked', { code: 133016 }));
+    numbers.recordRegistration.mockResolvedValue();
+
+    await expect(service.reRegister(tenant, PHONE_NUMBER_ID)).rejects.toThrow(/^Registering the number again failed: /);
+
+    expect(numbers.recordRegistration).toHaveBeenCalledWith(PHONE_NUMBER_ID, 'failed');
+    expect(attempted.map((a) => a.outcome)).toEqual(['limited']);
+    // The next press is refused before Meta is asked: the budget is blocked for 72 hours.
+    await expect(service.reRegister(tenant, PHONE_NUMBER_ID)).rejects.toMatchObject({ code: 'meta_blocked' });
+    expect(graph.registerPhone).toHaveBeenCalledTimes(1);
+  });
+
+  it('spends no attempt when the budget has none left, and says so in words', async () => {
+    numbers.number.calledWith(PHONE_NUMBER_ID).mockResolvedValue(aPhoneNumberRecord({ encryptedPin: `enc(123456|${pinBinding(ACCOUNT_ID, PHONE_NUMBER_ID)})` }));
+    attempted = Array.from({ length: 10 }, (_, i) => ({
+      _id: new Types.ObjectId(),
+      accountId: new Types.ObjectId(ACCOUNT_ID),
+      phoneNumberId: PHONE_NUMBER_ID,
+      kind: 'register' as const,
+      outcome: 'failed' as const,
+      at: new Date(clock.now().getTime() - (i + 1) * 3600_000),
+    }));
+
+    await expect(service.reRegister(tenant, PHONE_NUMBER_ID)).rejects.toThrow(/Registering now would only be refused by Meta, so we did not try/);
+    expect(graph.registerPhone).not.toHaveBeenCalled();
   });
 
   it('refuses to re-register a number whose PIN we do not keep, in words', async () => {

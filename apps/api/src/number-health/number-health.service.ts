@@ -10,6 +10,7 @@ import { DomainEvents } from '../common/events/domain-events';
 import { ApiConfig } from '../config/api-config';
 import { CredentialsService } from '../credentials/credentials.service';
 import { describeGraphError, PhoneNumbersService, type WabaRecord } from '../phone-numbers/phone-numbers.service';
+import { RegistrationBudgetService } from '../phone-numbers/registration-budget.service';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { EventsService } from '../webhooks/events.service';
 import { evaluateNumberHealth, verdictLabel, type HealthInputs } from './number-health-rules';
@@ -37,6 +38,7 @@ export class NumberHealthService {
   constructor(
     private readonly repository: NumberHealthRepository,
     private readonly numbers: PhoneNumbersService,
+    private readonly budget: RegistrationBudgetService,
     private readonly credentials: CredentialsService,
     private readonly graph: MetaGraphClient,
     private readonly cipher: TokenCipher,
@@ -133,16 +135,20 @@ export class NumberHealthService {
     return this.refreshWaba(tenant.accountId, wabaId, this.readAppSubscriptions({ fresh: true }));
   }
 
-  /** The fix "register again" with the PIN we keep: exactly one attempt (Meta allows 10 per 72 hours). */
+  /**
+   * The fix "register again" with the PIN we keep: exactly one attempt, counted against Meta's
+   * budget like every other, and refused in words when the budget has no attempt left.
+   */
   async reRegister(tenant: TenantContext, phoneNumberId: string): Promise<NumberHealthView[]> {
     const number = await this.numbers.forTenant(tenant.accountId).number(phoneNumberId);
     if (!number || number.state !== 'connected') throw new NotFoundError('Phone number not found');
     if (!number.encryptedPin) throw new InvalidRequestError('WABA Connect keeps no two-step PIN for this number, so it cannot register it; register it from WhatsApp Manager.');
+    await this.budget.requireRoom(tenant.accountId, phoneNumberId);
     const waba = await this.numbers.forTenant(tenant.accountId).waba(number.wabaId);
     const token = await this.credentials.tokenOf(tenant.accountId, String(waba?.connectionId ?? number.connectionId));
     const pin = this.cipher.decrypt(number.encryptedPin, pinBinding(tenant.accountId, phoneNumberId));
     try {
-      await this.graph.registerPhone(token, phoneNumberId, pin);
+      await this.budget.register(tenant.accountId, phoneNumberId, token, pin);
     } catch (error) {
       await this.numbers.forTenant(tenant.accountId).recordRegistration(phoneNumberId, 'failed');
       throw new InvalidRequestError(`Registering the number again failed: ${describeGraphError(error)}`, { cause: error });

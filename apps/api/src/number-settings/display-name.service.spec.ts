@@ -6,6 +6,7 @@ import type { TokenCipher } from '../common/crypto/token-cipher';
 import { ConflictError } from '../common/errors/domain-errors';
 import type { CredentialsService } from '../credentials/credentials.service';
 import type { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
+import type { RegistrationBudgetService } from '../phone-numbers/registration-budget.service';
 import { readableCipher } from '../testing/doubles';
 import { ACCOUNT_ID, aPhoneNumberRecord, aTenant, PHONE_NUMBER_ID } from '../testing/factories';
 import { FakeClock } from '../testing/fake-clock';
@@ -13,7 +14,6 @@ import { strictMock } from '../testing/strict-mock';
 import type { EventsService } from '../webhooks/events.service';
 import { DisplayNameService } from './display-name.service';
 import type { DisplayNameRequestRecord, NumberSettingsRepository } from './number-settings.repository';
-import type { RegistrationBudgetService } from './registration-budget.service';
 
 describe('DisplayNameService', () => {
   let clock: FakeClock;

@@ -9,7 +9,7 @@ import {
   type DisplayNameRequestView,
   type DisplayNameView,
 } from '@waba/contracts';
-import { isRegistrationLimit, MetaGraphClient, toPhoneNumberFacts } from '@waba/meta-graph';
+import { MetaGraphClient, toPhoneNumberFacts } from '@waba/meta-graph';
 import { AuditService, SYSTEM_ACTORS, systemActor } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { Clock } from '../common/clock/clock';
@@ -18,10 +18,10 @@ import type { DomainEventMap } from '../common/events/domain-events';
 import { ConflictError, InvalidRequestError } from '../common/errors/domain-errors';
 import { CredentialsService } from '../credentials/credentials.service';
 import { PhoneNumbersService, factsOf, type PhoneNumberRecord } from '../phone-numbers/phone-numbers.service';
+import { RegistrationBudgetService } from '../phone-numbers/registration-budget.service';
 import { EventsService } from '../webhooks/events.service';
 import { settingsRefusal } from './meta-refusals';
 import { NumberSettingsRepository, type DisplayNameRequestRecord } from './number-settings.repository';
-import { RegistrationBudgetService } from './registration-budget.service';
 import { settingsEvent } from './settings-events';
 
 const DAY_MS = 24 * 3600_000;
@@ -143,12 +143,10 @@ export class DisplayNameService {
     const pin = this.cipher.decrypt(number.encryptedPin, pinBinding(tenant.accountId, number.phoneNumberId));
     const at = this.clock.now();
     try {
-      await this.graph.registerPhone(token, number.phoneNumberId, pin);
+      await this.budget.register(tenant.accountId, number.phoneNumberId, token, pin);
     } catch (error) {
-      await this.budget.record(tenant.accountId, number.phoneNumberId, 'register', isRegistrationLimit(error) ? 'limited' : 'failed', at);
       throw settingsRefusal('register the number again', error);
     }
-    await this.budget.record(tenant.accountId, number.phoneNumberId, 'register', 'ok', at);
     await this.repository.updateNameRequest(tenant.accountId, approved._id, { status: 'applied', appliedAt: at });
     await this.phoneNumbers.forTenant(tenant.accountId).recordRegistration(number.phoneNumberId, 'registered');
     // The name shows in Meta's answer now; if Meta cannot be read this moment, the approved name stands in.

@@ -3,10 +3,10 @@ import { BUSINESS_CATEGORIES, PROFILE_LIMITS, type NumberSettingsView, type Phon
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
 import { PhoneNumbersService, type PhoneNumberRecord } from '../phone-numbers/phone-numbers.service';
+import { RegistrationBudgetService } from '../phone-numbers/registration-budget.service';
 import { BusinessProfileService } from './business-profile.service';
 import { DisplayNameService } from './display-name.service';
 import { NumberSettingsRepository } from './number-settings.repository';
-import { RegistrationBudgetService } from './registration-budget.service';
 
 /** The number details page in one answer: profile, display name, PIN and registration budget. */
 @Injectable()

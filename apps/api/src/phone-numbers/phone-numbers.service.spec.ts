@@ -13,6 +13,8 @@ import { FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
 import type { PhoneNumberRecord, PhoneNumbersRepository, WabaRecord } from './phone-numbers.repository';
 import { describeGraphError, PhoneNumbersService } from './phone-numbers.service';
+import type { RegistrationAttemptsRepository } from './registration-attempts.repository';
+import { RegistrationBudgetService } from './registration-budget.service';
 
 const tenant = aTenant();
 const TOKEN = 'tenant-token';
@@ -27,6 +29,7 @@ describe('PhoneNumbersService', () => {
   let audit: MockProxy<AuditService>;
   let events: MockProxy<RealtimePublisher>;
   let domainEvents: MockProxy<DomainEvents>;
+  let attempts: MockProxy<RegistrationAttemptsRepository>;
   let service: PhoneNumbersService;
   /** The tenant's numbers as the repository holds them; updates write here. */
   let stored: Map<string, PhoneNumberRecord>;
@@ -40,7 +43,9 @@ describe('PhoneNumbersService', () => {
     audit = strictMock<AuditService>('audit');
     events = strictMock<RealtimePublisher>('events');
     domainEvents = strictMock<DomainEvents>('domainEvents');
-    service = new PhoneNumbersService(repository, credentials, graph, cipher, audit, events, clock, domainEvents);
+    attempts = strictMock<RegistrationAttemptsRepository>('attempts');
+    attempts.addAttempt.mockResolvedValue();
+    service = new PhoneNumbersService(repository, credentials, graph, cipher, audit, events, clock, domainEvents, new RegistrationBudgetService(attempts, graph, clock));
 
     stored = new Map();
     repository.updateNumber.mockImplementation(async (_account, id, patch) => {
@@ -250,6 +255,7 @@ describe('PhoneNumbersService', () => {
       await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [toPhoneNumberFacts(aGraphPhoneNumber({ platform_type: 'NOT_APPLICABLE' }))] }]);
 
       expect(graph.registerPhone).toHaveBeenCalledWith(TOKEN, PHONE_NUMBER_ID, '123456');
+      expect(attempts.addAttempt).toHaveBeenCalledWith(ACCOUNT_ID, { phoneNumberId: PHONE_NUMBER_ID, kind: 'register', outcome: 'ok', at: clock.now() });
     });
 
     it('tries registering exactly once: a refusal fails the number and leaves it unconnected', async () => {
@@ -261,6 +267,8 @@ describe('PhoneNumbersService', () => {
       expect(graph.registerPhone).toHaveBeenCalledTimes(1);
       expect(outcome).toEqual({ phoneNumberId: PHONE_NUMBER_ID, state: 'failed', message: expect.stringMatching(/^Registering the number for the Cloud API failed: /) });
       expect(stored.get(PHONE_NUMBER_ID)).toMatchObject({ state: 'failed', registration: 'failed', connectedAt: null });
+      // Meta's block is counted against the number's budget like any attempt.
+      expect(attempts.addAttempt).toHaveBeenCalledWith(ACCOUNT_ID, { phoneNumberId: PHONE_NUMBER_ID, kind: 'register', outcome: 'limited', at: clock.now() });
     });
 
     it('leaves a number that is already connected as it is', async () => {

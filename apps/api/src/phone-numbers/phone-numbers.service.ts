@@ -13,7 +13,7 @@ import type {
   WabaView,
   WhatsAppStatusView,
 } from '@waba/contracts';
-import { isRegistrationLimit, MetaGraphClient, MetaGraphError, toPhoneNumberFacts, type PhoneNumber as GraphPhoneNumber, type PhoneNumberFacts, type Waba } from '@waba/meta-graph';
+import { MetaGraphClient, MetaGraphError, toPhoneNumberFacts, type PhoneNumber as GraphPhoneNumber, type PhoneNumberFacts, type Waba } from '@waba/meta-graph';
 import { randomInt } from 'node:crypto';
 import { AuditService, SYSTEM_ACTORS, systemActor, type AuditActor } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
@@ -24,6 +24,7 @@ import { ConflictError, InvalidRequestError, NotFoundError } from '../common/err
 import { CredentialsService } from '../credentials/credentials.service';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { PhoneNumbersRepository, type NumberFacts, type PhoneNumberRecord, type WabaRecord } from './phone-numbers.repository';
+import { RegistrationBudgetService } from './registration-budget.service';
 import { TenantNumbers } from './tenant-numbers';
 
 export type { NumberFacts, PhoneNumberRecord, WabaRecord } from './phone-numbers.repository';
@@ -62,6 +63,7 @@ export class PhoneNumbersService {
     private readonly events: RealtimePublisher,
     private readonly clock: Clock,
     private readonly domainEvents: DomainEvents,
+    private readonly registrations: RegistrationBudgetService,
   ) {}
 
   /** One tenant's WABAs and numbers, for the other modules. */
@@ -274,16 +276,12 @@ export class PhoneNumbersService {
     const pin = record.encryptedPin ? this.cipher.decrypt(record.encryptedPin, binding) : String(randomInt(0, 1_000_000)).padStart(6, '0');
     await this.repository.updateNumber(tenant.accountId, record.phoneNumberId, { encryptedPin: this.cipher.encrypt(pin, binding), registration: 'pending' });
     try {
-      // Exactly one attempt: Meta allows 10 per 72 hours (error 133016), so no automatic retry.
-      await this.graph.registerPhone(token, record.phoneNumberId, pin);
-      this.domainEvents.emit('registration.attempted', { accountId: tenant.accountId, phoneNumberId: record.phoneNumberId, outcome: 'ok', at: this.clock.now() });
+      // Exactly one attempt, counted against Meta's budget (RegistrationBudgetService): no automatic retry.
+      await this.registrations.register(tenant.accountId, record.phoneNumberId, token, pin);
       await this.repository.updateNumber(tenant.accountId, record.phoneNumberId, { registration: 'registered' });
       await this.audit.record(tenant, 'phone_number.registered', `Number ${record.displayPhone}`);
       return null;
     } catch (error) {
-      // Counted against Meta's registration budget (number-settings), failed or not.
-      const outcome = isRegistrationLimit(error) ? 'limited' : error instanceof MetaGraphError ? 'failed' : null;
-      if (outcome) this.domainEvents.emit('registration.attempted', { accountId: tenant.accountId, phoneNumberId: record.phoneNumberId, outcome, at: this.clock.now() });
       return `Registering the number for the Cloud API failed: ${describeGraphError(error)}`;
     }
   }
