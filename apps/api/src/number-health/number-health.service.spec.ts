@@ -11,7 +11,7 @@ import type { RegistrationAttemptRecord, RegistrationAttemptsRepository } from '
 import { RegistrationBudgetService } from '../phone-numbers/registration-budget.service';
 import type { RealtimePublisher } from '../realtime/realtime-publisher';
 import { readableCipher, tenantNumbersOf } from '../testing/doubles';
-import { ACCOUNT_ID, aConnectionRecord, aGraphError, aPhoneNumberRecord, APP_ID, aTenant, aWabaRecord, CONNECTION_ID, PHONE_NUMBER_ID, WABA_ID } from '../testing/factories';
+import { ACCOUNT_ID, aConnectionRecord, aGraphError, aPhoneNumberRecord, APP_ID, aRegistrationAttempt, aTenant, aWabaRecord, CONNECTION_ID, PHONE_NUMBER_ID, WABA_ID } from '../testing/factories';
 import { FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
 import type { EventsService } from '../webhooks/events.service';
@@ -232,14 +232,7 @@ describe('NumberHealthService', () => {
 
   it('spends no attempt when the budget has none left, and says so in words', async () => {
     numbers.number.calledWith(PHONE_NUMBER_ID).mockResolvedValue(aPhoneNumberRecord({ encryptedPin: `enc(123456|${pinBinding(ACCOUNT_ID, PHONE_NUMBER_ID)})` }));
-    attempted = Array.from({ length: 10 }, (_, i) => ({
-      _id: new Types.ObjectId(),
-      accountId: new Types.ObjectId(ACCOUNT_ID),
-      phoneNumberId: PHONE_NUMBER_ID,
-      kind: 'register' as const,
-      outcome: 'failed' as const,
-      at: new Date(clock.now().getTime() - (i + 1) * 3600_000),
-    }));
+    attempted = Array.from({ length: 10 }, (_, i) => aRegistrationAttempt(clock.now(), i + 1, { outcome: 'failed' }));
 
     await expect(service.reRegister(tenant, PHONE_NUMBER_ID)).rejects.toThrow(/Registering now would only be refused by Meta, so we did not try/);
     expect(graph.registerPhone).not.toHaveBeenCalled();

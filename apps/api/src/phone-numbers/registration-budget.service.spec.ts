@@ -2,7 +2,7 @@ import type { MockProxy } from 'jest-mock-extended';
 import { Types } from 'mongoose';
 import type { MetaGraphClient } from '@waba/meta-graph';
 import { ConflictError } from '../common/errors/domain-errors';
-import { ACCOUNT_ID, aGraphError, PHONE_NUMBER_ID } from '../testing/factories';
+import { ACCOUNT_ID, aGraphError, aRegistrationAttempt, PHONE_NUMBER_ID } from '../testing/factories';
 import { FakeClock, HOUR } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
 import type { RegistrationAttemptRecord, RegistrationAttemptsRepository } from './registration-attempts.repository';
@@ -15,14 +15,7 @@ describe('RegistrationBudgetService', () => {
   let service: RegistrationBudgetService;
   let attempts: RegistrationAttemptRecord[];
 
-  const attempt = (hoursAgo: number, outcome: RegistrationAttemptRecord['outcome'] = 'ok'): RegistrationAttemptRecord => ({
-    _id: new Types.ObjectId(),
-    accountId: new Types.ObjectId(ACCOUNT_ID),
-    phoneNumberId: PHONE_NUMBER_ID,
-    kind: 'register',
-    outcome,
-    at: new Date(clock.now().getTime() - hoursAgo * HOUR),
-  });
+  const attempt = (hoursAgo: number, outcome: RegistrationAttemptRecord['outcome'] = 'ok') => aRegistrationAttempt(clock.now(), hoursAgo, { outcome });
 
   beforeEach(() => {
     clock = new FakeClock('2026-11-25T12:00:00Z');

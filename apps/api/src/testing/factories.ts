@@ -22,6 +22,7 @@ import { sha256Hex } from '../common/crypto/sha256';
 import type { ConnectionRecord } from '../credentials/credentials.service';
 import type { OnboardingSessionRecord } from '../oauth/oauth.repository';
 import type { PhoneNumberRecord, WabaRecord } from '../phone-numbers/phone-numbers.service';
+import type { RegistrationAttemptRecord } from '../phone-numbers/registration-attempts.repository';
 import type { CheckedConnection } from '../credentials/credential-checks.service';
 import type { InboxRecord } from '../webhooks/webhooks.repository';
 
@@ -137,6 +138,19 @@ export function aPhoneNumberRecord(overrides: Partial<PhoneNumberRecord> = {}): 
     lastRefreshedAt: null,
     connectedAt: new Date('2026-11-01T00:00:00Z'),
     disconnectedAt: null,
+    ...overrides,
+  };
+}
+
+/** A register call we made for PHONE_NUMBER_ID `hoursAgo` before `now`, as the budget's collection holds it. */
+export function aRegistrationAttempt(now: Date, hoursAgo: number, overrides: Partial<RegistrationAttemptRecord> = {}): RegistrationAttemptRecord {
+  return {
+    _id: new Types.ObjectId(),
+    accountId: new Types.ObjectId(ACCOUNT_ID),
+    phoneNumberId: PHONE_NUMBER_ID,
+    kind: 'register',
+    outcome: 'ok',
+    at: new Date(now.getTime() - hoursAgo * 3600_000),
     ...overrides,
   };
 }
