@@ -15,6 +15,7 @@ import { SharedThrottlerStorage } from '../redis/shared-throttler-storage';
 import { Account, AccountSchema } from './account.schema';
 import { AccountsController } from './accounts.controller';
 import { AccountsRepository } from './accounts.repository';
+import { AccountsService } from './accounts.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { Invitation, InvitationSchema } from './invitation.schema';
@@ -54,6 +55,7 @@ import { User, UserSchema } from './user.schema';
   controllers: [AuthController, AccountsController, InvitationsController],
   providers: [
     AccountsRepository,
+    AccountsService,
     InvitationsRepository,
     OperatorGrantsRepository,
     AuthService,
@@ -63,7 +65,7 @@ import { User, UserSchema } from './user.schema';
     PasswordHasher,
     { provide: APP_GUARD, useClass: SessionGuard },
   ],
-  exports: [AuthService, OperatorGrantsService, AccountsRepository],
+  exports: [AuthService, OperatorGrantsService, AccountsService],
 })
 export class AccountsModule implements OnModuleInit {
   constructor(

@@ -5,15 +5,17 @@ import { Clock } from '../common/clock/clock';
 import { TokenCipher } from '../common/crypto/token-cipher';
 import { MetricsService } from '../metrics/metrics.service';
 import { expiryBuckets } from './credential-metrics';
+import { CredentialChecksRepository } from './credential-checks.repository';
+import { CredentialChecksService } from './credential-checks.service';
 import { CredentialsRepository } from './credentials.repository';
 import { CredentialsService } from './credentials.service';
 import { MetaConnection, MetaConnectionSchema } from './meta-connection.schema';
 
 @Module({
   imports: [MongooseModule.forFeature([{ name: MetaConnection.name, schema: MetaConnectionSchema }])],
-  providers: [CredentialsRepository, CredentialsService, TokenCipher],
-  // The model too: the token check keeps its claim queries in its own repository.
-  exports: [CredentialsService, CredentialsRepository, TokenCipher, MongooseModule],
+  providers: [CredentialsRepository, CredentialChecksRepository, CredentialsService, CredentialChecksService, TokenCipher],
+  // The only writer of `meta_connections`: the token check asks CredentialChecksService.
+  exports: [CredentialsService, CredentialChecksService, TokenCipher],
 })
 export class CredentialsModule implements OnModuleInit {
   constructor(

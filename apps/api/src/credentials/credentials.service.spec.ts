@@ -6,7 +6,7 @@ import { readableCipher } from '../testing/doubles';
 import { ACCOUNT_ID, aConnectionRecord, aDebugToken, CONNECTION_ID, OTHER_ACCOUNT_ID, USER_ID, WABA_ID } from '../testing/factories';
 import { DAY, FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
-import { nextCheckAfterGrant } from '../token-refresh/check-schedule';
+import { nextCheckAfterGrant } from './check-schedule';
 import type { CredentialsRepository } from './credentials.repository';
 import { CredentialsService, grantedWabaTargets, hasWabaManagementScope } from './credentials.service';
 

@@ -5,8 +5,10 @@ import { sha256Hex } from '../common/crypto/sha256';
 import { Clock } from '../common/clock/clock';
 import { TokenCipher, tokenBinding } from '../common/crypto/token-cipher';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
-import { nextCheckAfterGrant } from '../token-refresh/check-schedule';
+import { nextCheckAfterGrant } from './check-schedule';
 import { CredentialsRepository, type ConnectionRecord } from './credentials.repository';
+
+export type { ConnectionRecord } from './credentials.repository';
 
 const WABA_MANAGEMENT_SCOPE = 'whatsapp_business_management';
 
@@ -35,6 +37,16 @@ export class CredentialsService {
       checkedAt: this.clock.now(),
       nextCheckAt: nextCheckAfterGrant(fromUnix(debug.expires_at), this.clock.now()),
     });
+  }
+
+  /** For the key-rotation command: every stored token, across tenants. */
+  storedTokens(): AsyncGenerator<{ id: string; accountId: string; tokenFingerprint: string; encryptedToken: string }> {
+    return this.repository.allEncryptedTokens();
+  }
+
+  /** Key rotation: false when the token changed since it was read (the next run takes it). */
+  replaceStoredToken(id: string, previous: string, next: string): Promise<boolean> {
+    return this.repository.replaceEncryptedToken(id, previous, next);
   }
 
   async tokenOf(accountId: string, connectionId: string): Promise<string> {

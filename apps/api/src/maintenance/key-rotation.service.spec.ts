@@ -1,7 +1,7 @@
 import type { MockProxy } from 'jest-mock-extended';
 import { pinBinding, tokenBinding, type TokenCipher } from '../common/crypto/token-cipher';
-import type { CredentialsRepository } from '../credentials/credentials.repository';
-import type { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
+import type { CredentialsService } from '../credentials/credentials.service';
+import type { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { ACCOUNT_ID, PHONE_NUMBER_ID } from '../testing/factories';
 import { strictMock } from '../testing/strict-mock';
 import { KeyRotationService } from './key-rotation.service';
@@ -17,8 +17,8 @@ async function* yielding<T>(...items: T[]): AsyncGenerator<T> {
 
 describe('KeyRotationService', () => {
   let cipher: MockProxy<TokenCipher>;
-  let credentials: MockProxy<CredentialsRepository>;
-  let phoneNumbers: MockProxy<PhoneNumbersRepository>;
+  let credentials: MockProxy<CredentialsService>;
+  let phoneNumbers: MockProxy<PhoneNumbersService>;
   let service: KeyRotationService;
 
   beforeEach(() => {
@@ -29,30 +29,30 @@ describe('KeyRotationService', () => {
       if (!stored.endsWith(`:${binding}`)) throw new Error('wrong binding');
       return under('k2', binding);
     });
-    credentials = strictMock<CredentialsRepository>('credentials');
-    phoneNumbers = strictMock<PhoneNumbersRepository>('phoneNumbers');
+    credentials = strictMock<CredentialsService>('credentials');
+    phoneNumbers = strictMock<PhoneNumbersService>('phoneNumbers');
     service = new KeyRotationService(cipher, credentials, phoneNumbers);
 
-    credentials.allEncryptedTokens.mockImplementation(() =>
+    credentials.storedTokens.mockImplementation(() =>
       yielding(
         { id: 't-old', accountId: ACCOUNT_ID, tokenFingerprint: 'fp-1', encryptedToken: under('k1', TOKEN_BINDING) },
         { id: 't-current', accountId: ACCOUNT_ID, tokenFingerprint: 'fp-1', encryptedToken: under('k2', TOKEN_BINDING) },
         { id: 't-raced', accountId: ACCOUNT_ID, tokenFingerprint: 'fp-1', encryptedToken: under('k1', TOKEN_BINDING) },
       ),
     );
-    phoneNumbers.allEncryptedPins.mockImplementation(() => yielding({ id: 'p-old', accountId: ACCOUNT_ID, phoneNumberId: PHONE_NUMBER_ID, encryptedPin: under('k1', PIN_BINDING) }));
+    phoneNumbers.storedPins.mockImplementation(() => yielding({ id: 'p-old', accountId: ACCOUNT_ID, phoneNumberId: PHONE_NUMBER_ID, encryptedPin: under('k1', PIN_BINDING) }));
   });
 
   it('re-encrypts old secrets under the active key with their own binding, leaving alone those replaced meanwhile', async () => {
-    credentials.replaceEncryptedToken.mockImplementation(async (id) => id !== 't-raced');
-    phoneNumbers.replaceEncryptedPin.mockResolvedValue(true);
+    credentials.replaceStoredToken.mockImplementation(async (id) => id !== 't-raced');
+    phoneNumbers.replaceStoredPin.mockResolvedValue(true);
     const progress = jest.fn();
 
     const summary = await service.rotate({ dryRun: false, progress });
 
     expect(summary).toEqual({ activeKeyId: 'k2', tokens: { reencrypted: 1, current: 1, changedMeanwhile: 1 }, pins: { reencrypted: 1, current: 0, changedMeanwhile: 0 } });
-    expect(credentials.replaceEncryptedToken).toHaveBeenCalledWith('t-old', under('k1', TOKEN_BINDING), under('k2', TOKEN_BINDING));
-    expect(phoneNumbers.replaceEncryptedPin).toHaveBeenCalledWith('p-old', under('k1', PIN_BINDING), under('k2', PIN_BINDING));
+    expect(credentials.replaceStoredToken).toHaveBeenCalledWith('t-old', under('k1', TOKEN_BINDING), under('k2', TOKEN_BINDING));
+    expect(phoneNumbers.replaceStoredPin).toHaveBeenCalledWith('p-old', under('k1', PIN_BINDING), under('k2', PIN_BINDING));
     expect(progress.mock.calls).toEqual([
       [1, 4],
       [2, 4],
@@ -64,7 +64,7 @@ describe('KeyRotationService', () => {
   it('only counts in a dry run', async () => {
     const summary = await service.rotate({ dryRun: true });
     expect(summary.tokens).toEqual({ reencrypted: 2, current: 1, changedMeanwhile: 0 });
-    expect(credentials.replaceEncryptedToken).not.toHaveBeenCalled();
+    expect(credentials.replaceStoredToken).not.toHaveBeenCalled();
     expect(cipher.reencrypt).not.toHaveBeenCalled();
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { pinBinding, TokenCipher, tokenBinding, type SecretBinding } from '../common/crypto/token-cipher';
-import { CredentialsRepository } from '../credentials/credentials.repository';
-import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
+import { CredentialsService } from '../credentials/credentials.service';
+import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 
 export interface RotationSummary {
   activeKeyId: string;
@@ -18,8 +18,8 @@ export interface RotationSummary {
 export class KeyRotationService {
   constructor(
     private readonly cipher: TokenCipher,
-    private readonly credentials: CredentialsRepository,
-    private readonly phoneNumbers: PhoneNumbersRepository,
+    private readonly credentials: CredentialsService,
+    private readonly phoneNumbers: PhoneNumbersService,
   ) {}
 
   /** `progress` is called after each secret with how many are done of how many there are. */
@@ -30,8 +30,8 @@ export class KeyRotationService {
       pins: { reencrypted: 0, current: 0, changedMeanwhile: 0 },
     };
     // Read first (ids and ciphertexts only), so the progress has a total; each write still compares.
-    const tokens = await collect(this.credentials.allEncryptedTokens(), (t) => ({ id: t.id, secret: t.encryptedToken, binding: tokenBinding(t.accountId, t.tokenFingerprint) }));
-    const pins = await collect(this.phoneNumbers.allEncryptedPins(), (p) => ({ id: p.id, secret: p.encryptedPin, binding: pinBinding(p.accountId, p.phoneNumberId) }));
+    const tokens = await collect(this.credentials.storedTokens(), (t) => ({ id: t.id, secret: t.encryptedToken, binding: tokenBinding(t.accountId, t.tokenFingerprint) }));
+    const pins = await collect(this.phoneNumbers.storedPins(), (p) => ({ id: p.id, secret: p.encryptedPin, binding: pinBinding(p.accountId, p.phoneNumberId) }));
     const total = tokens.length + pins.length;
     let done = 0;
     const rotateAll = async (kind: 'tokens' | 'pins', items: StoredSecret[], replace: (id: string, previous: string, next: string) => Promise<boolean>) => {
@@ -43,8 +43,8 @@ export class KeyRotationService {
         options.progress?.(++done, total);
       }
     };
-    await rotateAll('tokens', tokens, (id, a, b) => this.credentials.replaceEncryptedToken(id, a, b));
-    await rotateAll('pins', pins, (id, a, b) => this.phoneNumbers.replaceEncryptedPin(id, a, b));
+    await rotateAll('tokens', tokens, (id, a, b) => this.credentials.replaceStoredToken(id, a, b));
+    await rotateAll('pins', pins, (id, a, b) => this.phoneNumbers.replaceStoredPin(id, a, b));
     return summary;
   }
 }

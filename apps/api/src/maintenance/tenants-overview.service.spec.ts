@@ -1,14 +1,14 @@
-import type { AccountsRepository } from '../accounts/accounts.repository';
-import type { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
+import type { AccountsService } from '../accounts/accounts.service';
+import type { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { ACCOUNT_ID, anAccountRecord, OTHER_ACCOUNT_ID } from '../testing/factories';
 import { strictMock } from '../testing/strict-mock';
 import { TenantsOverviewService } from './tenants-overview.service';
 
 describe('TenantsOverviewService', () => {
   it("counts each tenant's WABAs and numbers, and how many of them are connected", async () => {
-    const accounts = strictMock<AccountsRepository>('accounts');
-    const phoneNumbers = strictMock<PhoneNumbersRepository>('phoneNumbers');
-    accounts.listAccounts.mockResolvedValue([anAccountRecord(), anAccountRecord({ id: OTHER_ACCOUNT_ID, name: 'Empty Co' })]);
+    const accounts = strictMock<AccountsService>('accounts');
+    const phoneNumbers = strictMock<PhoneNumbersService>('phoneNumbers');
+    accounts.allAccounts.mockResolvedValue([anAccountRecord(), anAccountRecord({ id: OTHER_ACCOUNT_ID, name: 'Empty Co' })]);
     phoneNumbers.ownersAndStates.mockResolvedValue({
       wabas: [
         { accountId: ACCOUNT_ID, state: 'connected' },

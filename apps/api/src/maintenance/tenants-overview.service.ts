@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AccountsRepository } from '../accounts/accounts.repository';
-import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
+import { AccountsService } from '../accounts/accounts.service';
+import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 
 export interface TenantOverview {
   id: string;
@@ -14,12 +14,12 @@ export interface TenantOverview {
 @Injectable()
 export class TenantsOverviewService {
   constructor(
-    private readonly accounts: AccountsRepository,
-    private readonly phoneNumbers: PhoneNumbersRepository,
+    private readonly accounts: AccountsService,
+    private readonly phoneNumbers: PhoneNumbersService,
   ) {}
 
   async list(): Promise<TenantOverview[]> {
-    const [accounts, owned] = await Promise.all([this.accounts.listAccounts(), this.phoneNumbers.ownersAndStates()]);
+    const [accounts, owned] = await Promise.all([this.accounts.allAccounts(), this.phoneNumbers.ownersAndStates()]);
     const countOf = (items: Array<{ accountId: string; state: string }>, accountId: string) => {
       const mine = items.filter((item) => item.accountId === accountId);
       return { total: mine.length, connected: mine.filter((item) => item.state === 'connected').length };

@@ -3,15 +3,13 @@
 // last webhook, registration, number status, quality, limit, throughput, name) and says, in
 // words, whether it passes, why it matters, what to do and which button fixes it.
 import type { HealthCheckKey, HealthCheckOutcome, HealthCheckView, NumberVerdict } from '@waba/contracts';
-import { readHealthStatus, REQUIRED_WEBHOOK_FIELDS, type AppSubscription, type HealthEntity, type PhoneNumberWithHealth, type SubscribedApp } from '@waba/meta-graph';
+import { readHealthStatus, REQUIRED_WEBHOOK_FIELDS, saysNotRegistered, type AppSubscription, type HealthEntity, type PhoneNumberWithHealth, type SubscribedApp } from '@waba/meta-graph';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** An expiry closer than this is a warning (as the WhatsApp page's credential badge says). */
 const SOON_MS = 7 * DAY_MS;
 /** A subscribed WABA that sent nothing for this long may have lost its webhooks. */
 const QUIET_MS = 7 * DAY_MS;
-/** Meta's code for a number that is not on the Cloud API (docs/meta.md §13). */
-const NOT_REGISTERED = 133010;
 
 export interface HealthInputs {
   number: { phoneNumberId: string; displayPhone: string; registration: string; hasStoredPin: boolean; connectedAt: Date | null };
@@ -96,7 +94,7 @@ function metaHealthCheck(input: HealthInputs): HealthCheckView {
     const errors = blocked.flatMap((e) => (e.errors?.length ? e.errors : [{ error_code: 0, error_description: 'no reason given', possible_solution: '' }]).map((error) => ({ entity: e, error })));
     const first = errors[0];
     const onOurSide = blocked.some((e) => e.entity_type === 'APP');
-    const notRegistered = errors.some(({ error }) => error.error_code === NOT_REGISTERED);
+    const notRegistered = errors.some(({ error }) => saysNotRegistered(error));
     return check('meta_health', label, {
       outcome: 'blocks',
       summary: `Meta blocks messaging for ${ENTITY_WORDS[first.entity.entity_type]}: ${sentence(first.error.error_description)}`,

@@ -1,14 +1,17 @@
 import type { MockProxy } from 'jest-mock-extended';
+import { Types } from 'mongoose';
 import type { MetaGraphClient, WabaHealthRead } from '@waba/meta-graph';
 import type { AuditService } from '../audit/audit.service';
 import { pinBinding } from '../common/crypto/token-cipher';
 import { DomainEvents } from '../common/events/domain-events';
 import type { ApiConfig } from '../config/api-config';
 import type { CredentialsService } from '../credentials/credentials.service';
-import type { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
+import type { PhoneNumbersService, TenantNumbers } from '../phone-numbers/phone-numbers.service';
+import type { RegistrationAttemptRecord, RegistrationAttemptsRepository } from '../phone-numbers/registration-attempts.repository';
+import { RegistrationBudgetService } from '../phone-numbers/registration-budget.service';
 import type { RealtimePublisher } from '../realtime/realtime-publisher';
-import { readableCipher } from '../testing/doubles';
-import { ACCOUNT_ID, aConnectionRecord, aGraphError, aPhoneNumberRecord, APP_ID, aTenant, aWabaRecord, CONNECTION_ID, PHONE_NUMBER_ID, WABA_ID } from '../testing/factories';
+import { readableCipher, tenantNumbersOf } from '../testing/doubles';
+import { ACCOUNT_ID, aConnectionRecord, aGraphError, aPhoneNumberRecord, APP_ID, aRegistrationAttempt, aTenant, aWabaRecord, CONNECTION_ID, PHONE_NUMBER_ID, WABA_ID } from '../testing/factories';
 import { FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
 import type { EventsService } from '../webhooks/events.service';
@@ -58,19 +61,24 @@ function aWabaRead(overrides: Partial<WabaHealthRead> = {}, canSend: 'AVAILABLE'
 
 describe('NumberHealthService', () => {
   let repository: MockProxy<NumberHealthRepository>;
-  let numbers: MockProxy<PhoneNumbersRepository>;
+  let phoneNumbers: MockProxy<PhoneNumbersService>;
+  let numbers: MockProxy<TenantNumbers>;
   let credentials: MockProxy<CredentialsService>;
   let graph: MockProxy<MetaGraphClient>;
   let audit: MockProxy<AuditService>;
   let events: MockProxy<EventsService>;
   let realtime: MockProxy<RealtimePublisher>;
   let domainEvents: DomainEvents;
+  let attempts: MockProxy<RegistrationAttemptsRepository>;
+  /** Registration attempts as the budget's collection holds them; `addAttempt` writes here. */
+  let attempted: RegistrationAttemptRecord[];
   let service: NumberHealthService;
   const clock = new FakeClock('2026-11-25T12:00:00Z');
 
   beforeEach(() => {
     repository = strictMock('repository');
-    numbers = strictMock('numbers');
+    phoneNumbers = strictMock('phoneNumbers');
+    numbers = tenantNumbersOf(phoneNumbers);
     credentials = strictMock('credentials');
     graph = strictMock('graph');
     audit = strictMock('audit');
@@ -78,10 +86,15 @@ describe('NumberHealthService', () => {
     realtime = strictMock('realtime');
     domainEvents = new DomainEvents();
     const config = { META_APP_ID: APP_ID, publicUrl: 'https://waba.example' } as ApiConfig;
-    service = new NumberHealthService(repository, numbers, credentials, graph, readableCipher(), audit, events, realtime, domainEvents, clock, config);
+    attempted = [];
+    attempts = strictMock('attempts');
+    attempts.attemptsSince.mockImplementation(async (_account, _number, since) => attempted.filter((a) => a.at >= since));
+    attempts.addAttempt.mockImplementation(async (_account, added) => void attempted.push({ _id: new Types.ObjectId(), accountId: new Types.ObjectId(ACCOUNT_ID), ...added }));
+    const budget = new RegistrationBudgetService(attempts, graph, clock);
+    service = new NumberHealthService(repository, phoneNumbers, budget, credentials, graph, readableCipher(), audit, events, realtime, domainEvents, clock, config);
 
-    numbers.findWaba.calledWith(ACCOUNT_ID, WABA_ID).mockResolvedValue(aWabaRecord());
-    numbers.listNumbersOfWaba.calledWith(ACCOUNT_ID, WABA_ID).mockResolvedValue([aPhoneNumberRecord({ encryptedPin: `enc(123456|${pinBinding(ACCOUNT_ID, PHONE_NUMBER_ID)})` })]);
+    numbers.waba.calledWith(WABA_ID).mockResolvedValue(aWabaRecord());
+    numbers.numbersOfWaba.calledWith(WABA_ID).mockResolvedValue([aPhoneNumberRecord({ encryptedPin: `enc(123456|${pinBinding(ACCOUNT_ID, PHONE_NUMBER_ID)})` })]);
     repository.removeExcept.mockResolvedValue();
     credentials.tokenOf.calledWith(ACCOUNT_ID, CONNECTION_ID).mockResolvedValue(TOKEN);
     credentials.find.calledWith(ACCOUNT_ID, CONNECTION_ID).mockResolvedValue(aConnectionRecord());
@@ -187,9 +200,9 @@ describe('NumberHealthService', () => {
   });
 
   it('re-registers with the stored PIN in one attempt, then reads the WABA again', async () => {
-    numbers.findNumber.calledWith(ACCOUNT_ID, PHONE_NUMBER_ID).mockResolvedValue(aPhoneNumberRecord({ encryptedPin: `enc(123456|${pinBinding(ACCOUNT_ID, PHONE_NUMBER_ID)})` }));
+    numbers.number.calledWith(PHONE_NUMBER_ID).mockResolvedValue(aPhoneNumberRecord({ encryptedPin: `enc(123456|${pinBinding(ACCOUNT_ID, PHONE_NUMBER_ID)})` }));
     graph.registerPhone.calledWith(TOKEN, PHONE_NUMBER_ID, '123456').mockResolvedValue({ success: true });
-    numbers.updateNumber.mockResolvedValue(null);
+    numbers.recordRegistration.mockResolvedValue();
     audit.record.mockResolvedValue();
     graph.getWabaHealth.calledWith(TOKEN, WABA_ID).mockResolvedValue(aWabaRead());
     previously('cannot_send');
@@ -197,18 +210,42 @@ describe('NumberHealthService', () => {
     const [view] = await service.reRegister(tenant, PHONE_NUMBER_ID);
 
     expect(graph.registerPhone).toHaveBeenCalledTimes(1);
-    expect(numbers.updateNumber).toHaveBeenCalledWith(ACCOUNT_ID, PHONE_NUMBER_ID, { registration: 'registered' });
+    expect(numbers.recordRegistration).toHaveBeenCalledWith(PHONE_NUMBER_ID, 'registered');
     expect(view.verdict).toBe('can_send');
+    // The attempt counts against Meta's registration budget, as every other register does.
+    expect(attempted).toEqual([expect.objectContaining({ phoneNumberId: PHONE_NUMBER_ID, kind: 'register', outcome: 'ok', at: clock.now() })]);
+  });
+
+  it("counts a refused re-register against the budget, Meta's 133016 as the block it starts", async () => {
+    numbers.number.calledWith(PHONE_NUMBER_ID).mockResolvedValue(aPhoneNumberRecord({ encryptedPin: `enc(123456|${pinBinding(ACCOUNT_ID, PHONE_NUMBER_ID)})` }));
+    graph.registerPhone.mockRejectedValue(aGraphError('blocked', { code: 133016 }));
+    numbers.recordRegistration.mockResolvedValue();
+
+    await expect(service.reRegister(tenant, PHONE_NUMBER_ID)).rejects.toThrow(/^Registering the number again failed: /);
+
+    expect(numbers.recordRegistration).toHaveBeenCalledWith(PHONE_NUMBER_ID, 'failed');
+    expect(attempted.map((a) => a.outcome)).toEqual(['limited']);
+    // The next press is refused before Meta is asked: the budget is blocked for 72 hours.
+    await expect(service.reRegister(tenant, PHONE_NUMBER_ID)).rejects.toMatchObject({ code: 'meta_blocked' });
+    expect(graph.registerPhone).toHaveBeenCalledTimes(1);
+  });
+
+  it('spends no attempt when the budget has none left, and says so in words', async () => {
+    numbers.number.calledWith(PHONE_NUMBER_ID).mockResolvedValue(aPhoneNumberRecord({ encryptedPin: `enc(123456|${pinBinding(ACCOUNT_ID, PHONE_NUMBER_ID)})` }));
+    attempted = Array.from({ length: 10 }, (_, i) => aRegistrationAttempt(clock.now(), i + 1, { outcome: 'failed' }));
+
+    await expect(service.reRegister(tenant, PHONE_NUMBER_ID)).rejects.toThrow(/Registering now would only be refused by Meta, so we did not try/);
+    expect(graph.registerPhone).not.toHaveBeenCalled();
   });
 
   it('refuses to re-register a number whose PIN we do not keep, in words', async () => {
-    numbers.findNumber.calledWith(ACCOUNT_ID, PHONE_NUMBER_ID).mockResolvedValue(aPhoneNumberRecord({ encryptedPin: null }));
+    numbers.number.calledWith(PHONE_NUMBER_ID).mockResolvedValue(aPhoneNumberRecord({ encryptedPin: null }));
     await expect(service.reRegister(tenant, PHONE_NUMBER_ID)).rejects.toThrow('WABA Connect keeps no two-step PIN for this number');
   });
 
   it('subscribes again with a plain subscribe and marks the WABA subscribed', async () => {
     graph.subscribeApp.calledWith(TOKEN, WABA_ID).mockResolvedValue({ success: true });
-    numbers.updateWaba.mockResolvedValue();
+    numbers.markSubscribed.mockResolvedValue();
     audit.record.mockResolvedValue();
     graph.getWabaHealth.calledWith(TOKEN, WABA_ID).mockResolvedValue(aWabaRead());
     previously('limited');
@@ -216,6 +253,6 @@ describe('NumberHealthService', () => {
     await service.resubscribe(tenant, WABA_ID);
 
     expect(graph.subscribeApp).toHaveBeenCalledWith(TOKEN, WABA_ID);
-    expect(numbers.updateWaba).toHaveBeenCalledWith(ACCOUNT_ID, WABA_ID, { subscribed: true });
+    expect(numbers.markSubscribed).toHaveBeenCalledWith(WABA_ID);
   });
 });

@@ -9,8 +9,8 @@ import { DomainError, InvalidRequestError, NotFoundError } from '../common/error
 import { DomainEvents } from '../common/events/domain-events';
 import { ApiConfig } from '../config/api-config';
 import { CredentialsService } from '../credentials/credentials.service';
-import { PhoneNumbersRepository, type WabaRecord } from '../phone-numbers/phone-numbers.repository';
-import { describeGraphError } from '../phone-numbers/phone-numbers.service';
+import { describeGraphError, PhoneNumbersService, type WabaRecord } from '../phone-numbers/phone-numbers.service';
+import { RegistrationBudgetService } from '../phone-numbers/registration-budget.service';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { EventsService } from '../webhooks/events.service';
 import { evaluateNumberHealth, verdictLabel, type HealthInputs } from './number-health-rules';
@@ -37,7 +37,8 @@ export class NumberHealthService {
 
   constructor(
     private readonly repository: NumberHealthRepository,
-    private readonly numbers: PhoneNumbersRepository,
+    private readonly numbers: PhoneNumbersService,
+    private readonly budget: RegistrationBudgetService,
     private readonly credentials: CredentialsService,
     private readonly graph: MetaGraphClient,
     private readonly cipher: TokenCipher,
@@ -55,7 +56,7 @@ export class NumberHealthService {
 
   /** "Check now": every connected WABA of the tenant, read from Meta again. */
   async refreshTenant(tenant: TenantContext): Promise<NumberHealthListView> {
-    const wabas = (await this.numbers.listWabas(tenant.accountId)).filter((w) => w.state !== 'disconnected');
+    const wabas = (await this.numbers.forTenant(tenant.accountId).wabas()).filter((w) => w.state !== 'disconnected');
     // A person asked: our app's subscription is read afresh, once for all their WABAs.
     const appSubscriptions = wabas.length > 0 ? this.readAppSubscriptions({ fresh: true }) : undefined;
     for (let i = 0; i < wabas.length; i += WABAS_AT_ONCE) {
@@ -69,9 +70,9 @@ export class NumberHealthService {
    * numbers. Our app's own subscription is one more call, shared by the refreshes of a few seconds.
    */
   async refreshWaba(accountId: string, wabaId: string, appSubscriptionsRead?: Promise<AppSubscription[] | null>): Promise<NumberHealthView[]> {
-    const waba = await this.numbers.findWaba(accountId, wabaId);
+    const waba = await this.numbers.forTenant(accountId).waba(wabaId);
     if (!waba) return [];
-    const connected = (await this.numbers.listNumbersOfWaba(accountId, wabaId)).filter((n) => n.state === 'connected');
+    const connected = (await this.numbers.forTenant(accountId).numbersOfWaba(wabaId)).filter((n) => n.state === 'connected');
     await this.repository.removeExcept(
       accountId,
       wabaId,
@@ -121,7 +122,7 @@ export class NumberHealthService {
 
   /** The fix "subscribe again": a plain subscribe, which also takes back an override set elsewhere (docs/meta.md §4.1). */
   async resubscribe(tenant: TenantContext, wabaId: string): Promise<NumberHealthView[]> {
-    const waba = await this.numbers.findWaba(tenant.accountId, wabaId);
+    const waba = await this.numbers.forTenant(tenant.accountId).waba(wabaId);
     if (!waba || waba.state === 'disconnected') throw new NotFoundError('WhatsApp Business Account not found');
     const token = await this.credentials.tokenOf(tenant.accountId, String(waba.connectionId));
     try {
@@ -129,26 +130,30 @@ export class NumberHealthService {
     } catch (error) {
       throw new InvalidRequestError(`Meta did not subscribe WABA Connect again: ${describeGraphError(error)}`, { cause: error });
     }
-    await this.numbers.updateWaba(tenant.accountId, wabaId, { subscribed: true });
+    await this.numbers.forTenant(tenant.accountId).markSubscribed(wabaId);
     await this.audit.record(tenant, 'waba.subscribed', `WABA ${wabaId}`, 'Subscribed again from the number health check');
     return this.refreshWaba(tenant.accountId, wabaId, this.readAppSubscriptions({ fresh: true }));
   }
 
-  /** The fix "register again" with the PIN we keep: exactly one attempt (Meta allows 10 per 72 hours). */
+  /**
+   * The fix "register again" with the PIN we keep: exactly one attempt, counted against Meta's
+   * budget like every other, and refused in words when the budget has no attempt left.
+   */
   async reRegister(tenant: TenantContext, phoneNumberId: string): Promise<NumberHealthView[]> {
-    const number = await this.numbers.findNumber(tenant.accountId, phoneNumberId);
+    const number = await this.numbers.forTenant(tenant.accountId).number(phoneNumberId);
     if (!number || number.state !== 'connected') throw new NotFoundError('Phone number not found');
     if (!number.encryptedPin) throw new InvalidRequestError('WABA Connect keeps no two-step PIN for this number, so it cannot register it; register it from WhatsApp Manager.');
-    const waba = await this.numbers.findWaba(tenant.accountId, number.wabaId);
+    await this.budget.requireRoom(tenant.accountId, phoneNumberId);
+    const waba = await this.numbers.forTenant(tenant.accountId).waba(number.wabaId);
     const token = await this.credentials.tokenOf(tenant.accountId, String(waba?.connectionId ?? number.connectionId));
     const pin = this.cipher.decrypt(number.encryptedPin, pinBinding(tenant.accountId, phoneNumberId));
     try {
-      await this.graph.registerPhone(token, phoneNumberId, pin);
+      await this.budget.register(tenant.accountId, phoneNumberId, token, pin);
     } catch (error) {
-      await this.numbers.updateNumber(tenant.accountId, phoneNumberId, { registration: 'failed' });
+      await this.numbers.forTenant(tenant.accountId).recordRegistration(phoneNumberId, 'failed');
       throw new InvalidRequestError(`Registering the number again failed: ${describeGraphError(error)}`, { cause: error });
     }
-    await this.numbers.updateNumber(tenant.accountId, phoneNumberId, { registration: 'registered' });
+    await this.numbers.forTenant(tenant.accountId).recordRegistration(phoneNumberId, 'registered');
     await this.audit.record(tenant, 'phone_number.registered', `Number ${number.displayPhone}`, 'Registered again from the number health check');
     return this.refreshWaba(tenant.accountId, number.wabaId, this.readAppSubscriptions({ fresh: true }));
   }

@@ -6,7 +6,7 @@ import type { TenantContext } from '../common/auth/auth.decorators';
 import { Clock } from '../common/clock/clock';
 import { InvalidRequestError } from '../common/errors/domain-errors';
 import { CredentialsService } from '../credentials/credentials.service';
-import type { PhoneNumberRecord } from '../phone-numbers/phone-numbers.repository';
+import type { PhoneNumberRecord } from '../phone-numbers/phone-numbers.service';
 import { EventsService } from '../webhooks/events.service';
 import { settingsRefusal } from './meta-refusals';
 import { settingsEvent } from './settings-events';

@@ -5,8 +5,8 @@ import type { AuditService } from '../audit/audit.service';
 import type { TokenCipher } from '../common/crypto/token-cipher';
 import { ConflictError } from '../common/errors/domain-errors';
 import type { CredentialsService } from '../credentials/credentials.service';
-import type { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import type { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
+import type { RegistrationBudgetService } from '../phone-numbers/registration-budget.service';
 import { readableCipher } from '../testing/doubles';
 import { ACCOUNT_ID, aPhoneNumberRecord, aTenant, PHONE_NUMBER_ID } from '../testing/factories';
 import { FakeClock } from '../testing/fake-clock';
@@ -14,7 +14,6 @@ import { strictMock } from '../testing/strict-mock';
 import type { EventsService } from '../webhooks/events.service';
 import { DisplayNameService } from './display-name.service';
 import type { DisplayNameRequestRecord, NumberSettingsRepository } from './number-settings.repository';
-import type { RegistrationBudgetService } from './registration-budget.service';
 
 describe('DisplayNameService', () => {
   let clock: FakeClock;
@@ -22,7 +21,6 @@ describe('DisplayNameService', () => {
   let graph: MockProxy<MetaGraphClient>;
   let credentials: MockProxy<CredentialsService>;
   let phoneNumbers: MockProxy<PhoneNumbersService>;
-  let numbers: MockProxy<PhoneNumbersRepository>;
   let budget: MockProxy<RegistrationBudgetService>;
   let cipher: MockProxy<TokenCipher>;
   let audit: MockProxy<AuditService>;
@@ -52,12 +50,11 @@ describe('DisplayNameService', () => {
     graph = strictMock<MetaGraphClient>('graph');
     credentials = strictMock<CredentialsService>('credentials');
     phoneNumbers = strictMock<PhoneNumbersService>('phoneNumbers');
-    numbers = strictMock<PhoneNumbersRepository>('numbers');
     budget = strictMock<RegistrationBudgetService>('budget');
     cipher = readableCipher();
     audit = strictMock<AuditService>('audit');
     events = strictMock<EventsService>('events');
-    service = new DisplayNameService(repository, graph, credentials, phoneNumbers, numbers, budget, cipher, audit, events, clock);
+    service = new DisplayNameService(repository, graph, credentials, phoneNumbers, budget, cipher, audit, events, clock);
     stored = [];
     repository.listNameRequests.mockImplementation(async () => stored);
     repository.countNameRequestsSince.mockImplementation(async () => stored.length);

@@ -9,7 +9,7 @@ import {
   type DisplayNameRequestView,
   type DisplayNameView,
 } from '@waba/contracts';
-import { MetaGraphClient, MetaGraphError } from '@waba/meta-graph';
+import { MetaGraphClient, toPhoneNumberFacts } from '@waba/meta-graph';
 import { AuditService, SYSTEM_ACTORS, systemActor } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { Clock } from '../common/clock/clock';
@@ -17,12 +17,11 @@ import { pinBinding, TokenCipher } from '../common/crypto/token-cipher';
 import type { DomainEventMap } from '../common/events/domain-events';
 import { ConflictError, InvalidRequestError } from '../common/errors/domain-errors';
 import { CredentialsService } from '../credentials/credentials.service';
-import { PhoneNumbersRepository, type PhoneNumberRecord } from '../phone-numbers/phone-numbers.repository';
-import { PhoneNumbersService, factsOf } from '../phone-numbers/phone-numbers.service';
+import { PhoneNumbersService, factsOf, type PhoneNumberRecord } from '../phone-numbers/phone-numbers.service';
+import { RegistrationBudgetService } from '../phone-numbers/registration-budget.service';
 import { EventsService } from '../webhooks/events.service';
 import { settingsRefusal } from './meta-refusals';
 import { NumberSettingsRepository, type DisplayNameRequestRecord } from './number-settings.repository';
-import { RegistrationBudgetService } from './registration-budget.service';
 import { settingsEvent } from './settings-events';
 
 const DAY_MS = 24 * 3600_000;
@@ -42,7 +41,6 @@ export class DisplayNameService {
     private readonly graph: MetaGraphClient,
     private readonly credentials: CredentialsService,
     private readonly phoneNumbers: PhoneNumbersService,
-    private readonly numbers: PhoneNumbersRepository,
     private readonly budget: RegistrationBudgetService,
     private readonly cipher: TokenCipher,
     private readonly audit: AuditService,
@@ -145,17 +143,15 @@ export class DisplayNameService {
     const pin = this.cipher.decrypt(number.encryptedPin, pinBinding(tenant.accountId, number.phoneNumberId));
     const at = this.clock.now();
     try {
-      await this.graph.registerPhone(token, number.phoneNumberId, pin);
+      await this.budget.register(tenant.accountId, number.phoneNumberId, token, pin);
     } catch (error) {
-      await this.budget.record(tenant.accountId, number.phoneNumberId, 'register', error instanceof MetaGraphError && error.code === 133016 ? 'limited' : 'failed', at);
       throw settingsRefusal('register the number again', error);
     }
-    await this.budget.record(tenant.accountId, number.phoneNumberId, 'register', 'ok', at);
     await this.repository.updateNameRequest(tenant.accountId, approved._id, { status: 'applied', appliedAt: at });
-    await this.numbers.updateNumber(tenant.accountId, number.phoneNumberId, { registration: 'registered' });
+    await this.phoneNumbers.forTenant(tenant.accountId).recordRegistration(number.phoneNumberId, 'registered');
     // The name shows in Meta's answer now; if Meta cannot be read this moment, the approved name stands in.
     const fresh = await this.graph.getPhoneNumber(token, number.phoneNumberId).catch(() => null);
-    await this.phoneNumbers.applyMetaChange(tenant.accountId, number.phoneNumberId, fresh ? factsOf(fresh) : { verifiedName: approved.requestedName });
+    await this.phoneNumbers.applyMetaChange(tenant.accountId, number.phoneNumberId, fresh ? factsOf(toPhoneNumberFacts(fresh)) : { verifiedName: approved.requestedName });
     await this.audit.record(tenant, 'phone_number.reregistered', `Number ${number.displayPhone}`, `Registered again with the stored PIN so "${approved.requestedName}" shows`);
     await this.events.record([settingsEvent(number, at, `${number.displayPhone}: now named "${approved.requestedName}"`, describeNameRequestStatus('applied'), 'phone_number.name')]);
     return this.view({ ...number, verifiedName: fresh?.verified_name ?? approved.requestedName, registration: 'registered' });

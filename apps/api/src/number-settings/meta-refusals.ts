@@ -21,7 +21,8 @@ const PROFILE_FIELDS: Record<string, string> = {
  */
 export function settingsRefusal(action: string, error: unknown): Error {
   if (!(error instanceof MetaGraphError)) return error instanceof Error ? error : new Error(String(error));
-  if (error.code === 100) {
+  // Meta's 100: a parameter it refuses; its message names the field.
+  if (error.kind === 'invalid') {
     const field = Object.keys(PROFILE_FIELDS).find((name) => new RegExp(`\\b${name}\\b`).test(error.message));
     const what = field ? PROFILE_FIELDS[field] : 'the request';
     return new InvalidRequestError(`Meta refused ${what} when we tried to ${action}: it does not meet Meta's rules for this field. Change it and try again.`, { cause: error });

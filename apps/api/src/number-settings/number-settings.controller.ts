@@ -16,10 +16,10 @@ import type { Request } from 'express';
 import { CurrentTenant, type TenantContext } from '../common/auth/auth.decorators';
 import { LimitMetaCalls } from '../common/rate-limits/meta-call-limit.guard';
 import { ApiRoute } from '../openapi/api-route.decorator';
+import { RegistrationBudgetService } from '../phone-numbers/registration-budget.service';
 import { BusinessProfileService } from './business-profile.service';
 import { DisplayNameService } from './display-name.service';
 import { NumberSettingsService } from './number-settings.service';
-import { RegistrationBudgetService } from './registration-budget.service';
 import { TwoStepPinService } from './two-step-pin.service';
 
 /** Where the photo route's raw body parser is mounted (create-api-app.ts). */

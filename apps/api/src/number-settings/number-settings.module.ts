@@ -1,6 +1,7 @@
 /**
  * What a tenant manages for one number beside sending: its WhatsApp business profile (and photo),
- * display-name changes and their review, the two-step PIN, and Meta's registration budget.
+ * display-name changes and their review, and the two-step PIN. Meta's registration budget is the
+ * phone-numbers module's (RegistrationBudgetService), shown here.
  */
 import { DynamicModule, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
@@ -13,9 +14,8 @@ import { BusinessProfileService } from './business-profile.service';
 import { DisplayNameService } from './display-name.service';
 import { NumberSettingsController } from './number-settings.controller';
 import { NumberSettingsRepository } from './number-settings.repository';
-import { DisplayNameRequest, DisplayNameRequestSchema, PinChange, PinChangeSchema, RegistrationAttempt, RegistrationAttemptSchema } from './number-settings.schema';
+import { DisplayNameRequest, DisplayNameRequestSchema, PinChange, PinChangeSchema } from './number-settings.schema';
 import { NumberSettingsService } from './number-settings.service';
-import { RegistrationBudgetService } from './registration-budget.service';
 import { TwoStepPinService } from './two-step-pin.service';
 
 @Module({})
@@ -29,7 +29,6 @@ export class NumberSettingsModule implements OnModuleInit {
       imports: [
         MongooseModule.forFeature([
           { name: DisplayNameRequest.name, schema: DisplayNameRequestSchema },
-          { name: RegistrationAttempt.name, schema: RegistrationAttemptSchema },
           { name: PinChange.name, schema: PinChangeSchema },
         ]),
         AccountsModule,
@@ -39,22 +38,18 @@ export class NumberSettingsModule implements OnModuleInit {
         webhooks,
       ],
       controllers: [NumberSettingsController],
-      providers: [NumberSettingsRepository, NumberSettingsService, BusinessProfileService, DisplayNameService, TwoStepPinService, RegistrationBudgetService],
+      providers: [NumberSettingsRepository, NumberSettingsService, BusinessProfileService, DisplayNameService, TwoStepPinService],
     };
   }
 
   constructor(
     private readonly domainEvents: DomainEvents,
     private readonly names: DisplayNameService,
-    private readonly budget: RegistrationBudgetService,
   ) {}
 
   onModuleInit(): void {
     this.domainEvents.on('display-name.decided', (decided) => {
       this.names.applyDecision(decided).catch((error: Error) => this.logger.warn(`Recording a display-name decision failed: ${error.message}`));
-    });
-    this.domainEvents.on('registration.attempted', ({ accountId, phoneNumberId, outcome, at }) => {
-      this.budget.record(accountId, phoneNumberId, 'register', outcome, at).catch((error: Error) => this.logger.warn(`Counting a registration attempt failed: ${error.message}`));
     });
   }
 }

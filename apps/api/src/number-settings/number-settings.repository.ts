@@ -2,17 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { DisplayNameRequestStatus } from '@waba/contracts';
 import { Model, Types } from 'mongoose';
-import { DisplayNameRequest, PinChange, RegistrationAttempt } from './number-settings.schema';
+import { DisplayNameRequest, PinChange } from './number-settings.schema';
 
 export type DisplayNameRequestRecord = DisplayNameRequest & { _id: Types.ObjectId };
-export type RegistrationAttemptRecord = RegistrationAttempt & { _id: Types.ObjectId };
 
-/** The only code that touches display_name_requests, registration_attempts and pin_changes. */
+/** The only code that touches display_name_requests and pin_changes. */
 @Injectable()
 export class NumberSettingsRepository {
   constructor(
     @InjectModel(DisplayNameRequest.name) private readonly names: Model<DisplayNameRequest>,
-    @InjectModel(RegistrationAttempt.name) private readonly attempts: Model<RegistrationAttempt>,
     @InjectModel(PinChange.name) private readonly pins: Model<PinChange>,
   ) {}
 
@@ -44,18 +42,6 @@ export class NumberSettingsRepository {
 
   async updateNameRequest(accountId: string, id: Types.ObjectId, patch: Partial<Pick<DisplayNameRequest, 'status' | 'rejectionReason' | 'decidedAt' | 'appliedAt'>>): Promise<void> {
     await this.names.updateOne({ _id: id, accountId: new Types.ObjectId(accountId) }, { $set: patch });
-  }
-
-  async addAttempt(accountId: string, attempt: Omit<RegistrationAttempt, 'accountId'>): Promise<void> {
-    await this.attempts.create({ ...attempt, accountId: new Types.ObjectId(accountId) });
-  }
-
-  /** Oldest first. */
-  attemptsSince(accountId: string, phoneNumberId: string, since: Date): Promise<RegistrationAttemptRecord[]> {
-    return this.attempts
-      .find({ accountId: new Types.ObjectId(accountId), phoneNumberId, at: { $gte: since } })
-      .sort({ at: 1 })
-      .lean<RegistrationAttemptRecord[]>();
   }
 
   async addPinChange(accountId: string, phoneNumberId: string, at: Date): Promise<void> {

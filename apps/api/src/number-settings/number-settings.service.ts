@@ -2,18 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { BUSINESS_CATEGORIES, PROFILE_LIMITS, type NumberSettingsView, type PhoneNumberView } from '@waba/contracts';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
-import { PhoneNumbersRepository, type PhoneNumberRecord } from '../phone-numbers/phone-numbers.repository';
-import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
+import { PhoneNumbersService, type PhoneNumberRecord } from '../phone-numbers/phone-numbers.service';
+import { RegistrationBudgetService } from '../phone-numbers/registration-budget.service';
 import { BusinessProfileService } from './business-profile.service';
 import { DisplayNameService } from './display-name.service';
 import { NumberSettingsRepository } from './number-settings.repository';
-import { RegistrationBudgetService } from './registration-budget.service';
 
 /** The number details page in one answer: profile, display name, PIN and registration budget. */
 @Injectable()
 export class NumberSettingsService {
   constructor(
-    private readonly numbers: PhoneNumbersRepository,
     private readonly repository: NumberSettingsRepository,
     private readonly profiles: BusinessProfileService,
     private readonly names: DisplayNameService,
@@ -39,7 +37,7 @@ export class NumberSettingsService {
   }
 
   async requireNumber(tenant: TenantContext, phoneNumberId: string): Promise<PhoneNumberRecord> {
-    const number = await this.numbers.findNumber(tenant.accountId, phoneNumberId);
+    const number = await this.phoneNumbers.forTenant(tenant.accountId).number(phoneNumberId);
     if (!number) throw new NotFoundError('Phone number not found');
     return number;
   }

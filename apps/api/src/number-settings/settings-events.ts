@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TenantEventType } from '@waba/contracts';
-import type { PhoneNumberRecord } from '../phone-numbers/phone-numbers.repository';
-import type { NewTenantEvent } from '../webhooks/webhooks.repository';
+import type { PhoneNumberRecord } from '../phone-numbers/phone-numbers.service';
+import type { NewTenantEvent } from '../common/events/tenant-events';
 
 /** A tenant event about one number's settings (Events page, pushed live); never carries a secret. */
 export function settingsEvent(

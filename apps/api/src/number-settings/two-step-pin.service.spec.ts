@@ -6,9 +6,9 @@ import type { AuditService } from '../audit/audit.service';
 import { pinBinding, type TokenCipher } from '../common/crypto/token-cipher';
 import { ForbiddenError, InvalidRequestError } from '../common/errors/domain-errors';
 import type { CredentialsService } from '../credentials/credentials.service';
-import type { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
+import type { PhoneNumbersService, TenantNumbers } from '../phone-numbers/phone-numbers.service';
 import type { SharedThrottlerStorage } from '../redis/shared-throttler-storage';
-import { readableCipher } from '../testing/doubles';
+import { readableCipher, tenantNumbersOf } from '../testing/doubles';
 import { ACCOUNT_ID, aPhoneNumberRecord, aTenant, PHONE_NUMBER_ID } from '../testing/factories';
 import { FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
@@ -20,7 +20,8 @@ const PASSWORD = 'correct horse battery';
 
 describe('TwoStepPinService', () => {
   let clock: FakeClock;
-  let numbers: MockProxy<PhoneNumbersRepository>;
+  let phoneNumbers: MockProxy<PhoneNumbersService>;
+  let numbers: MockProxy<TenantNumbers>;
   let repository: MockProxy<NumberSettingsRepository>;
   let graph: MockProxy<MetaGraphClient>;
   let credentials: MockProxy<CredentialsService>;
@@ -34,7 +35,8 @@ describe('TwoStepPinService', () => {
 
   beforeEach(() => {
     clock = new FakeClock('2026-11-25T12:00:00Z');
-    numbers = strictMock<PhoneNumbersRepository>('numbers');
+    phoneNumbers = strictMock<PhoneNumbersService>('phoneNumbers');
+    numbers = tenantNumbersOf(phoneNumbers);
     repository = strictMock<NumberSettingsRepository>('repository');
     graph = strictMock<MetaGraphClient>('graph');
     credentials = strictMock<CredentialsService>('credentials');
@@ -43,12 +45,12 @@ describe('TwoStepPinService', () => {
     attempts = strictMock<SharedThrottlerStorage>('attempts');
     audit = strictMock<AuditService>('audit');
     events = strictMock<EventsService>('events');
-    service = new TwoStepPinService(numbers, repository, graph, credentials, auth, cipher, attempts, audit, events, clock);
+    service = new TwoStepPinService(phoneNumbers, repository, graph, credentials, auth, cipher, attempts, audit, events, clock);
     attempts.secondsToWait.mockResolvedValue(null);
     auth.passwordMatches.mockImplementation(async (_tenant, password) => password === PASSWORD);
     credentials.tokenOf.mockResolvedValue('tenant-token');
     graph.setTwoStepPin.mockResolvedValue({ success: true });
-    numbers.updateNumber.mockResolvedValue(number);
+    numbers.storeEncryptedPin.mockResolvedValue();
     repository.addPinChange.mockResolvedValue();
     audit.record.mockResolvedValue();
     events.record.mockResolvedValue();
@@ -57,7 +59,7 @@ describe('TwoStepPinService', () => {
   it('sets the PIN at Meta, then stores it encrypted, audited without the PIN', async () => {
     await expect(service.change(aTenant(), number, '246810', PASSWORD)).resolves.toEqual({ phoneNumberId: PHONE_NUMBER_ID, changedAt: '2026-11-25T12:00:00.000Z' });
     expect(graph.setTwoStepPin).toHaveBeenCalledWith('tenant-token', PHONE_NUMBER_ID, '246810');
-    expect(numbers.updateNumber).toHaveBeenCalledWith(ACCOUNT_ID, PHONE_NUMBER_ID, { encryptedPin: `enc(246810|${pinBinding(ACCOUNT_ID, PHONE_NUMBER_ID)})` });
+    expect(numbers.storeEncryptedPin).toHaveBeenCalledWith(PHONE_NUMBER_ID, `enc(246810|${pinBinding(ACCOUNT_ID, PHONE_NUMBER_ID)})`);
     expect(JSON.stringify(audit.record.mock.calls)).not.toContain('246810');
     expect(JSON.stringify(events.record.mock.calls)).not.toContain('246810');
   });
@@ -65,7 +67,7 @@ describe('TwoStepPinService', () => {
   it('keeps the stored PIN when Meta refuses the new one', async () => {
     graph.setTwoStepPin.mockRejectedValue(new MetaGraphError({ kind: 'invalid', retryable: false, message: 'Graph POST failed: (#100) Param pin', code: 100, endpoint: 'POST /x' }));
     await expect(service.change(aTenant(), number, '246810', PASSWORD)).rejects.toThrow(InvalidRequestError);
-    expect(numbers.updateNumber).not.toHaveBeenCalled();
+    expect(numbers.storeEncryptedPin).not.toHaveBeenCalled();
   });
 
   it('refuses an admin and a wrong password without calling Meta', async () => {

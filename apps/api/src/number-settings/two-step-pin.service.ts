@@ -8,7 +8,7 @@ import { Clock } from '../common/clock/clock';
 import { pinBinding, TokenCipher } from '../common/crypto/token-cipher';
 import { ConflictError, ForbiddenError, TooManyRequestsError } from '../common/errors/domain-errors';
 import { CredentialsService } from '../credentials/credentials.service';
-import { PhoneNumbersRepository, type PhoneNumberRecord } from '../phone-numbers/phone-numbers.repository';
+import { PhoneNumbersService, type PhoneNumberRecord } from '../phone-numbers/phone-numbers.service';
 import { SharedThrottlerStorage } from '../redis/shared-throttler-storage';
 import { EventsService } from '../webhooks/events.service';
 import { settingsRefusal } from './meta-refusals';
@@ -27,7 +27,7 @@ const CHANGE_WINDOW_MS = 15 * 60_000;
 @Injectable()
 export class TwoStepPinService {
   constructor(
-    private readonly numbers: PhoneNumbersRepository,
+    private readonly numbers: PhoneNumbersService,
     private readonly repository: NumberSettingsRepository,
     private readonly graph: MetaGraphClient,
     private readonly credentials: CredentialsService,
@@ -55,7 +55,7 @@ export class TwoStepPinService {
       throw settingsRefusal('change the two-step PIN', error);
     }
     // Stored only once Meta took it: the stored PIN must be the one Meta asks for at /register.
-    await this.numbers.updateNumber(tenant.accountId, number.phoneNumberId, { encryptedPin: this.cipher.encrypt(pin, pinBinding(tenant.accountId, number.phoneNumberId)) });
+    await this.numbers.forTenant(tenant.accountId).storeEncryptedPin(number.phoneNumberId, this.cipher.encrypt(pin, pinBinding(tenant.accountId, number.phoneNumberId)));
     const at = this.clock.now();
     await this.repository.addPinChange(tenant.accountId, number.phoneNumberId, at);
     await this.audit.record(tenant, 'phone_number.pin_changed', `Number ${number.displayPhone}`, 'The two-step PIN was changed after the password was entered again');

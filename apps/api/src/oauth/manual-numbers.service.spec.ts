@@ -1,11 +1,11 @@
 import type { MockProxy } from 'jest-mock-extended';
+import { toPhoneNumberFacts } from '@waba/meta-graph';
 import type { AuditService } from '../audit/audit.service';
 import { ConflictError, ForbiddenError, UpstreamError } from '../common/errors/domain-errors';
 import type { CredentialsService } from '../credentials/credentials.service';
 import type { MetricsService } from '../metrics/metrics.service';
-import type { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
-import type { NumberOutcome, PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
-import { metricsRunningSteps } from '../testing/doubles';
+import type { NumberOutcome, PhoneNumbersService, TenantNumbers } from '../phone-numbers/phone-numbers.service';
+import { metricsRunningSteps, tenantNumbersOf } from '../testing/doubles';
 import { ACCOUNT_ID, aConnectionRecord, aDebugToken, aGraphPhoneNumber, aGraphWaba, aTenant, aWabaRecord, CONNECTION_ID, PHONE_NUMBER_ID, WABA_ID } from '../testing/factories';
 import { FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
@@ -20,7 +20,7 @@ describe('ManualNumbersService', () => {
   let discovery: MockProxy<DiscoveryService>;
   let credentials: MockProxy<CredentialsService>;
   let phoneNumbers: MockProxy<PhoneNumbersService>;
-  let numbers: MockProxy<PhoneNumbersRepository>;
+  let numbers: MockProxy<TenantNumbers>;
   let audit: MockProxy<AuditService>;
   let metrics: MockProxy<MetricsService>;
   let service: ManualNumbersService;
@@ -29,17 +29,17 @@ describe('ManualNumbersService', () => {
     discovery = strictMock<DiscoveryService>('discovery');
     credentials = strictMock<CredentialsService>('credentials');
     phoneNumbers = strictMock<PhoneNumbersService>('phoneNumbers');
-    numbers = strictMock<PhoneNumbersRepository>('numbers');
+    numbers = tenantNumbersOf(phoneNumbers);
     audit = strictMock<AuditService>('audit');
     metrics = metricsRunningSteps();
-    service = new ManualNumbersService(discovery, credentials, phoneNumbers, numbers, audit, new FakeClock('2026-11-25T12:00:00Z'), metrics);
+    service = new ManualNumbersService(discovery, credentials, phoneNumbers, audit, new FakeClock('2026-11-25T12:00:00Z'), metrics);
     audit.record.mockResolvedValue();
   });
 
   /** The token reaches the WABA and its number; the WABA is not connected here yet unless a test says so. */
   function givenVerified(outcome: NumberOutcome = { phoneNumberId: PHONE_NUMBER_ID, state: 'connected' }): void {
     discovery.discover.calledWith('pasted-token', [WABA_ID]).mockResolvedValue({ debug: aDebugToken(), wabas: [aGraphWaba()] });
-    numbers.findWaba.mockResolvedValue(null);
+    numbers.waba.mockResolvedValue(null);
     credentials.saveGrant.mockResolvedValue(aConnectionRecord({ id: NEW_CONNECTION, source: 'manual' }));
     phoneNumbers.connectSelection.mockResolvedValue([outcome]);
     phoneNumbers.numberView.calledWith(tenant, PHONE_NUMBER_ID).mockResolvedValue({ phoneNumberId: PHONE_NUMBER_ID } as never);
@@ -47,7 +47,7 @@ describe('ManualNumbersService', () => {
 
   /** The WABA already works with a credential from Meta's consent. */
   function givenConsentedCredential(): void {
-    numbers.findWaba.mockResolvedValue(aWabaRecord());
+    numbers.waba.mockResolvedValue(aWabaRecord());
     credentials.find.calledWith(ACCOUNT_ID, CONNECTION_ID).mockResolvedValue(aConnectionRecord({ source: 'embedded_signup' }));
   }
 
@@ -63,7 +63,7 @@ describe('ManualNumbersService', () => {
     givenVerified();
     await expect(service.add(tenant, request)).resolves.toEqual({ phoneNumberId: PHONE_NUMBER_ID });
     expect(credentials.saveGrant).toHaveBeenCalledWith(tenant, 'pasted-token', 'manual', aDebugToken(), [WABA_ID]);
-    expect(phoneNumbers.connectSelection).toHaveBeenCalledWith(tenant, NEW_CONNECTION, 'manual', [{ waba: aGraphWaba(), numbers: [aGraphPhoneNumber()] }]);
+    expect(phoneNumbers.connectSelection).toHaveBeenCalledWith(tenant, NEW_CONNECTION, 'manual', [{ waba: aGraphWaba(), numbers: [toPhoneNumberFacts(aGraphPhoneNumber())] }]);
     expect(audit.record).toHaveBeenCalledWith(tenant, 'phone_number.added_manually', 'Number +44 7700 900123', `WABA ${WABA_ID}`);
   });
 
@@ -82,7 +82,7 @@ describe('ManualNumbersService', () => {
     await expect(refused).rejects.toThrow(ConflictError);
     await expect(refused).rejects.toMatchObject({ code: 'credential_choice_needed' });
     expect(credentials.saveGrant).not.toHaveBeenCalled();
-    expect(numbers.findWaba).toHaveBeenCalledWith(ACCOUNT_ID, WABA_ID);
+    expect(numbers.waba).toHaveBeenCalledWith(WABA_ID);
   });
 
   it('keeps the consented credential when asked, storing nothing new, and audits the choice', async () => {
@@ -98,7 +98,7 @@ describe('ManualNumbersService', () => {
 
   it('does not ask about a consented credential that no longer works', async () => {
     givenVerified();
-    numbers.findWaba.mockResolvedValue(aWabaRecord());
+    numbers.waba.mockResolvedValue(aWabaRecord());
     credentials.find.mockResolvedValue(aConnectionRecord({ source: 'oauth', status: 'needs_reauth' }));
     await expect(service.add(tenant, request)).resolves.toEqual({ phoneNumberId: PHONE_NUMBER_ID });
     expect(credentials.saveGrant).toHaveBeenCalled();

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { describeCredentialConflict, describeCredentialSource, type CredentialChoice, type ManualPhoneNumberRequest, type PhoneNumberView } from '@waba/contracts';
+import { toPhoneNumberFacts } from '@waba/meta-graph';
 import { AuditService } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { Clock } from '../common/clock/clock';
 import { ConflictError, ForbiddenError, InvalidRequestError, UpstreamError } from '../common/errors/domain-errors';
-import type { ConnectionRecord } from '../credentials/credentials.repository';
-import { CredentialsService } from '../credentials/credentials.service';
+import { CredentialsService, type ConnectionRecord } from '../credentials/credentials.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { DiscoveryService } from './discovery.service';
 import { rethrowAsDomainError } from './onboarding.service';
@@ -26,7 +25,6 @@ export class ManualNumbersService {
     private readonly discovery: DiscoveryService,
     private readonly credentials: CredentialsService,
     private readonly phoneNumbers: PhoneNumbersService,
-    private readonly numbers: PhoneNumbersRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
@@ -60,7 +58,7 @@ export class ManualNumbersService {
           )
         ).id;
 
-    const [outcome] = await this.phoneNumbers.connectSelection(tenant, connectionId, 'manual', [{ waba, numbers: [number] }]);
+    const [outcome] = await this.phoneNumbers.connectSelection(tenant, connectionId, 'manual', [{ waba, numbers: [toPhoneNumberFacts(number)] }]);
     if (outcome.takenByAnotherTenant) throw new ConflictError(outcome.message ?? 'This number is connected to another account');
     if (outcome.state !== 'connected') throw new UpstreamError(outcome.message ?? 'The number could not be connected');
     const display = number.display_phone_number ?? number.id;
@@ -71,7 +69,7 @@ export class ManualNumbersService {
 
   /** The WABA's current credential when it is connected here, came from Meta's consent and still works. */
   private async consentedCredentialOf(accountId: string, wabaId: string): Promise<ConnectionRecord | null> {
-    const waba = await this.numbers.findWaba(accountId, wabaId);
+    const waba = await this.phoneNumbers.forTenant(accountId).waba(wabaId);
     if (!waba || waba.state !== 'connected') return null;
     const connection = await this.credentials.find(accountId, String(waba.connectionId));
     if (!connection || !CONSENTED_SOURCES.has(connection.source)) return null;

@@ -38,8 +38,18 @@ const DiscoveredWabaSchema = SchemaFactory.createForClass(DiscoveredWaba);
 export class DiscoveredNumber {
   @Prop({ type: String, required: true }) phoneNumberId!: string;
   @Prop({ type: String, required: true }) wabaId!: string;
-  /** Meta's phone-number node as discovered (JSON), replayed into the connect step. */
-  @Prop({ type: String, required: true }) graphJson!: string;
+  // Meta's facts of the number as discovered (libs/meta-graph PhoneNumberFacts), replayed into the connect step.
+  @Prop({ type: String, required: true }) displayPhone!: string;
+  @Prop({ type: String, default: null }) verifiedName!: string | null;
+  @Prop({ type: String, default: null }) qualityRating!: string | null;
+  @Prop({ type: String, default: null }) nameStatus!: string | null;
+  @Prop({ type: String, default: null }) codeVerificationStatus!: string | null;
+  @Prop({ type: String, default: null }) messagingLimit!: string | null;
+  @Prop({ type: String, default: null }) platformType!: string | null;
+  @Prop({ type: String, default: null }) throughputLevel!: string | null;
+  @Prop({ type: String, default: null }) metaStatus!: string | null;
+  @Prop({ type: Boolean, default: false }) isOnBizApp!: boolean;
+  @Prop({ type: Date, default: null }) lastOnboardedAt!: Date | null;
   @Prop({ type: String, default: null }) outcomeState!: string | null;
   @Prop({ type: String, default: null }) outcomeMessage!: string | null;
 }

@@ -1,5 +1,5 @@
 import { mock, type MockProxy } from 'jest-mock-extended';
-import type { MetaGraphClient } from '@waba/meta-graph';
+import { toPhoneNumberFacts, type MetaGraphClient } from '@waba/meta-graph';
 import type { AuditService } from '../audit/audit.service';
 import { sha256Hex } from '../common/crypto/sha256';
 import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError, UpstreamError } from '../common/errors/domain-errors';
@@ -112,7 +112,7 @@ describe('OnboardingService', () => {
 
       // The other WABA had no pick: it is not part of the selection at all.
       expect(phoneNumbers.connectSelection).toHaveBeenCalledWith(tenant, CONNECTION_ID, 'embedded_signup', [
-        { waba: { id: WABA_ID, name: 'Acme WABA', owner_business_info: { id: 'business-1', name: 'Acme Ltd' } }, numbers: [SECOND_NUMBER] },
+        { waba: { id: WABA_ID, name: 'Acme WABA', owner_business_info: { id: 'business-1', name: 'Acme Ltd' } }, numbers: [toPhoneNumberFacts(SECOND_NUMBER)] },
       ]);
     });
 

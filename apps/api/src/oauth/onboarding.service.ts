@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ConnectionSource, EmbeddedSignupRequest, NumberAvailability, OnboardingInProgressView, OnboardingSessionView, PhoneNumberState } from '@waba/contracts';
-import { MetaGraphClient, MetaGraphError, type PhoneNumber as GraphPhoneNumber, type Waba } from '@waba/meta-graph';
+import { MetaGraphClient, MetaGraphError, toPhoneNumberFacts, type PhoneNumber as GraphPhoneNumber, type PhoneNumberFacts, type Waba } from '@waba/meta-graph';
 import { AuditService } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { sha256Hex } from '../common/crypto/sha256';
@@ -9,7 +9,7 @@ import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError, Upst
 import { CredentialsService } from '../credentials/credentials.service';
 import { MetricsService, type OnboardingFlow } from '../metrics/metrics.service';
 import { OnboardingAttemptsService } from '../onboarding-attempts/onboarding-attempts.service';
-import { PhoneNumbersService, type NumberOutcome, type SelectedWaba } from '../phone-numbers/phone-numbers.service';
+import { factsOf, PhoneNumbersService, type NumberOutcome, type SelectedWaba } from '../phone-numbers/phone-numbers.service';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { DiscoveryService } from './discovery.service';
 import type { DiscoveredNumber } from './oauth-records.schema';
@@ -119,7 +119,7 @@ export class OnboardingService {
     const selection: SelectedWaba[] = session.wabas
       .map((waba) => ({
         waba: { id: waba.wabaId, name: waba.name ?? '', owner_business_info: waba.ownerBusinessId ? { id: waba.ownerBusinessId, name: waba.ownerBusinessName ?? '' } : undefined },
-        numbers: session.numbers.filter((n) => n.wabaId === waba.wabaId && phoneNumberIds.includes(n.phoneNumberId)).map((n) => JSON.parse(n.graphJson) as GraphPhoneNumber),
+        numbers: session.numbers.filter((n) => n.wabaId === waba.wabaId && phoneNumberIds.includes(n.phoneNumberId)).map(toFacts),
       }))
       .filter((chosen) => chosen.numbers.length > 0);
 
@@ -214,20 +214,17 @@ export class OnboardingService {
         ownerBusinessName: waba.ownerBusinessName,
         numbers: session.numbers
           .filter((n) => n.wabaId === waba.wabaId)
-          .map((n) => {
-            const graph = JSON.parse(n.graphJson) as GraphPhoneNumber;
-            return {
-              phoneNumberId: n.phoneNumberId,
-              displayPhone: graph.display_phone_number ?? n.phoneNumberId,
-              verifiedName: graph.verified_name ?? null,
-              qualityRating: graph.quality_rating ?? null,
-              nameStatus: graph.name_status ?? null,
-              codeVerificationStatus: graph.code_verification_status ?? null,
-              platformType: graph.platform_type ?? null,
-              availability: availabilityOf(n),
-              ...(n.outcomeState ? { outcome: { state: n.outcomeState as PhoneNumberState, ...(n.outcomeMessage ? { message: n.outcomeMessage } : {}) } } : {}),
-            };
-          }),
+          .map((n) => ({
+            phoneNumberId: n.phoneNumberId,
+            displayPhone: displayPhoneOf(n),
+            verifiedName: n.verifiedName,
+            qualityRating: n.qualityRating,
+            nameStatus: n.nameStatus,
+            codeVerificationStatus: n.codeVerificationStatus,
+            platformType: n.platformType,
+            availability: availabilityOf(n),
+            ...(n.outcomeState ? { outcome: { state: n.outcomeState as PhoneNumberState, ...(n.outcomeMessage ? { message: n.outcomeMessage } : {}) } } : {}),
+          })),
       })),
       counts: { shared: session.numbers.length, new: count('available'), connectedHere: count('connected_here'), taken: count('taken') },
       preselectedPhoneNumberIds: expired ? [] : preselected(session, availabilityOf),
@@ -248,15 +245,20 @@ function preselected(session: OnboardingSessionRecord, availabilityOf: (n: Disco
 }
 
 function displayPhoneOf(number: DiscoveredNumber): string {
-  return (JSON.parse(number.graphJson) as GraphPhoneNumber).display_phone_number ?? number.phoneNumberId;
+  return number.displayPhone || number.phoneNumberId;
 }
 
 function toDiscoveredWaba(waba: Waba) {
   return { wabaId: waba.id, name: waba.name ?? null, ownerBusinessId: waba.owner_business_info?.id ?? null, ownerBusinessName: waba.owner_business_info?.name ?? null };
 }
 
+/** Meta's answer is parsed once, here: the session keeps our own fields, never Graph's JSON. */
 function toDiscoveredNumber(wabaId: string, number: GraphPhoneNumber): DiscoveredNumber {
-  return { phoneNumberId: number.id, wabaId, graphJson: JSON.stringify(number), outcomeState: null, outcomeMessage: null };
+  return { ...toPhoneNumberFacts(number), wabaId, outcomeState: null, outcomeMessage: null };
+}
+
+function toFacts(number: DiscoveredNumber): PhoneNumberFacts {
+  return { ...factsOf(number), phoneNumberId: number.phoneNumberId, lastOnboardedAt: number.lastOnboardedAt };
 }
 
 /** Meta's refusals become clear 4xx/502 answers; anything else stays a server error. */

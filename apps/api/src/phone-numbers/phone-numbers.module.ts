@@ -1,4 +1,4 @@
-/** The tenant's WABAs and phone numbers: connect, status, active number, refresh, disconnect. */
+/** The tenant's WABAs and phone numbers: connect, status, active number, refresh, disconnect, and every registration with Meta. */
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { SYSTEM_ACTORS, systemActor } from '../audit/audit.service';
@@ -12,6 +12,9 @@ import { PhoneNumbersController } from './phone-numbers.controller';
 import { PhoneNumbersRepository } from './phone-numbers.repository';
 import { PhoneNumbersService } from './phone-numbers.service';
 import { PinRevealService } from './pin-reveal.service';
+import { RegistrationAttempt, RegistrationAttemptSchema } from './registration-attempt.schema';
+import { RegistrationAttemptsRepository } from './registration-attempts.repository';
+import { RegistrationBudgetService } from './registration-budget.service';
 import { WhatsAppBusinessAccount, WhatsAppBusinessAccountSchema } from './whatsapp-business-account.schema';
 
 @Module({
@@ -19,6 +22,7 @@ import { WhatsAppBusinessAccount, WhatsAppBusinessAccountSchema } from './whatsa
     MongooseModule.forFeature([
       { name: WhatsAppBusinessAccount.name, schema: WhatsAppBusinessAccountSchema },
       { name: PhoneNumber.name, schema: PhoneNumberSchema },
+      { name: RegistrationAttempt.name, schema: RegistrationAttemptSchema },
     ]),
     AccountsModule,
     AuditModule,
@@ -26,8 +30,8 @@ import { WhatsAppBusinessAccount, WhatsAppBusinessAccountSchema } from './whatsa
     RealtimeModule,
   ],
   controllers: [PhoneNumbersController],
-  providers: [PhoneNumbersRepository, PhoneNumbersService, PinRevealService],
-  exports: [PhoneNumbersService, PhoneNumbersRepository],
+  providers: [PhoneNumbersRepository, RegistrationAttemptsRepository, PhoneNumbersService, PinRevealService, RegistrationBudgetService],
+  exports: [PhoneNumbersService, RegistrationBudgetService],
 })
 export class PhoneNumbersModule implements OnModuleInit {
   private readonly logger = new Logger(PhoneNumbersModule.name);

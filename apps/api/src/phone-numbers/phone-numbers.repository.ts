@@ -127,7 +127,6 @@ export class PhoneNumbersRepository {
     await this.numbers.updateOne({ accountId: account, phoneNumberId }, { $set: { isActive: true } });
   }
 
-  /** Webhook routing: who owns a number, whatever its state (history keeps routing). */
   /**
    * The tenant a number is connected to now. A disconnected number's record stays with its former
    * tenant (history), but its webhooks must not: they are routed by the WABA's current owner instead.

@@ -1,6 +1,6 @@
 import type { MockProxy } from 'jest-mock-extended';
 import { Types } from 'mongoose';
-import type { MetaGraphClient } from '@waba/meta-graph';
+import { toPhoneNumberFacts, type MetaGraphClient } from '@waba/meta-graph';
 import type { AuditService } from '../audit/audit.service';
 import { pinBinding, type TokenCipher } from '../common/crypto/token-cipher';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../common/errors/domain-errors';
@@ -13,6 +13,8 @@ import { FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
 import type { PhoneNumberRecord, PhoneNumbersRepository, WabaRecord } from './phone-numbers.repository';
 import { describeGraphError, PhoneNumbersService } from './phone-numbers.service';
+import type { RegistrationAttemptsRepository } from './registration-attempts.repository';
+import { RegistrationBudgetService } from './registration-budget.service';
 
 const tenant = aTenant();
 const TOKEN = 'tenant-token';
@@ -27,6 +29,7 @@ describe('PhoneNumbersService', () => {
   let audit: MockProxy<AuditService>;
   let events: MockProxy<RealtimePublisher>;
   let domainEvents: MockProxy<DomainEvents>;
+  let attempts: MockProxy<RegistrationAttemptsRepository>;
   let service: PhoneNumbersService;
   /** The tenant's numbers as the repository holds them; updates write here. */
   let stored: Map<string, PhoneNumberRecord>;
@@ -40,7 +43,9 @@ describe('PhoneNumbersService', () => {
     audit = strictMock<AuditService>('audit');
     events = strictMock<RealtimePublisher>('events');
     domainEvents = strictMock<DomainEvents>('domainEvents');
-    service = new PhoneNumbersService(repository, credentials, graph, cipher, audit, events, clock, domainEvents);
+    attempts = strictMock<RegistrationAttemptsRepository>('attempts');
+    attempts.addAttempt.mockResolvedValue();
+    service = new PhoneNumbersService(repository, credentials, graph, cipher, audit, events, clock, domainEvents, new RegistrationBudgetService(attempts, graph, clock));
 
     stored = new Map();
     repository.updateNumber.mockImplementation(async (_account, id, patch) => {
@@ -115,7 +120,7 @@ describe('PhoneNumbersService', () => {
 
     it('fails every number of a WABA another tenant holds as a conflict, and asks Meta nothing', async () => {
       givenClaims(null);
-      const outcomes = await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [aGraphPhoneNumber()] }]);
+      const outcomes = await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [toPhoneNumberFacts(aGraphPhoneNumber())] }]);
 
       expect(outcomes).toEqual([{ phoneNumberId: PHONE_NUMBER_ID, state: 'failed', message: 'This WhatsApp Business Account is connected to another account', takenByAnotherTenant: true }]);
       expect(repository.claimNumber).not.toHaveBeenCalled();
@@ -124,7 +129,7 @@ describe('PhoneNumbersService', () => {
 
     it('claims the WABA with what Meta said about it and announces it', async () => {
       givenClaims(aWabaRecord());
-      await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [aGraphPhoneNumber()] }]);
+      await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [toPhoneNumberFacts(aGraphPhoneNumber())] }]);
 
       expect(repository.claimWaba).toHaveBeenCalledWith(ACCOUNT_ID, { wabaId: WABA_ID, connectionId: CONNECTION_ID, name: 'Acme WABA', ownerBusinessId: 'business-1', ownerBusinessName: 'Acme Ltd' });
       expect(domainEvents.emit).toHaveBeenCalledWith('waba.connected', { accountId: ACCOUNT_ID, wabaId: WABA_ID });
@@ -132,7 +137,9 @@ describe('PhoneNumbersService', () => {
 
     it('fails a number another tenant holds, and still connects the others of the WABA', async () => {
       givenClaims(aWabaRecord(), [SECOND_ID]);
-      const outcomes = await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [aGraphPhoneNumber(), aGraphPhoneNumber({ id: SECOND_ID })] }]);
+      const outcomes = await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [
+        { waba: aGraphWaba(), numbers: [toPhoneNumberFacts(aGraphPhoneNumber()), toPhoneNumberFacts(aGraphPhoneNumber({ id: SECOND_ID }))] },
+      ]);
 
       expect(outcomes).toEqual([
         { phoneNumberId: SECOND_ID, state: 'failed', message: 'This number is connected to another account', takenByAnotherTenant: true },
@@ -145,7 +152,7 @@ describe('PhoneNumbersService', () => {
       graph.subscribeApp.calledWith(TOKEN, WABA_ID).mockResolvedValue({ success: true });
       repository.updateWaba.mockResolvedValue();
 
-      await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [aGraphPhoneNumber()] }]);
+      await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [toPhoneNumberFacts(aGraphPhoneNumber())] }]);
 
       expect(repository.updateWaba).toHaveBeenCalledWith(ACCOUNT_ID, WABA_ID, { subscribed: true });
       expect(audit.record).toHaveBeenCalledWith(tenant, 'waba.subscribed', `WABA ${WABA_ID}`, 'Acme WABA');
@@ -160,7 +167,7 @@ describe('PhoneNumbersService', () => {
       graph.registerPhone.mockResolvedValue({ success: true });
       const reason = `Subscribing to the WhatsApp Business Account failed: ${describeGraphError(aGraphError('permission', { code: 200 }))}`;
 
-      const outcomes = await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [aGraphPhoneNumber({ platform_type: 'NOT_APPLICABLE' })] }]);
+      const outcomes = await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [toPhoneNumberFacts(aGraphPhoneNumber({ platform_type: 'NOT_APPLICABLE' }))] }]);
 
       expect(outcomes).toEqual([{ phoneNumberId: PHONE_NUMBER_ID, state: 'failed', message: reason }]);
       expect(reason).not.toContain('raw Graph text');
@@ -174,7 +181,7 @@ describe('PhoneNumbersService', () => {
       repository.updateWaba.mockResolvedValue();
       graph.registerPhone.mockResolvedValue({ success: true });
 
-      const connecting = service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [aGraphPhoneNumber({ platform_type: 'NOT_APPLICABLE' })] }]);
+      const connecting = service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [toPhoneNumberFacts(aGraphPhoneNumber({ platform_type: 'NOT_APPLICABLE' }))] }]);
       await waitUntil(() => graph.registerPhone.mock.calls.length > 0);
       expect(graph.registerPhone).toHaveBeenCalledTimes(1);
       expect(stored.get(PHONE_NUMBER_ID)?.state).not.toBe('connected');
@@ -185,7 +192,7 @@ describe('PhoneNumbersService', () => {
 
     it("marks a number already on Cloud API connected without registering it, at the clock's time", async () => {
       givenClaims(aWabaRecord());
-      await service.connectSelection(tenant, CONNECTION_ID, 'embedded_signup', [{ waba: aGraphWaba(), numbers: [aGraphPhoneNumber({ platform_type: 'CLOUD_API' })] }]);
+      await service.connectSelection(tenant, CONNECTION_ID, 'embedded_signup', [{ waba: aGraphWaba(), numbers: [toPhoneNumberFacts(aGraphPhoneNumber({ platform_type: 'CLOUD_API' }))] }]);
 
       expect(repository.updateNumber).toHaveBeenCalledWith(ACCOUNT_ID, PHONE_NUMBER_ID, { registration: 'not_needed' });
       expect(stored.get(PHONE_NUMBER_ID)).toMatchObject({ state: 'connected', registration: 'not_needed', lastError: null, connectedAt: clock.now() });
@@ -196,7 +203,7 @@ describe('PhoneNumbersService', () => {
     it('never registers a number on the WhatsApp Business app (coexistence), even one Meta reports NOT_APPLICABLE, and hands it to the sync', async () => {
       givenClaims(aWabaRecord());
       const appNumber = aGraphPhoneNumber({ is_on_biz_app: true, platform_type: 'NOT_APPLICABLE', last_onboarded_time: '2026-11-25T11:30:00+0000' });
-      const outcomes = await service.connectSelection(tenant, CONNECTION_ID, 'embedded_signup', [{ waba: aGraphWaba(), numbers: [appNumber] }]);
+      const outcomes = await service.connectSelection(tenant, CONNECTION_ID, 'embedded_signup', [{ waba: aGraphWaba(), numbers: [toPhoneNumberFacts(appNumber)] }]);
 
       expect(outcomes).toEqual([{ phoneNumberId: PHONE_NUMBER_ID, state: 'connected' }]);
       expect(graph.registerPhone).not.toHaveBeenCalled();
@@ -218,7 +225,7 @@ describe('PhoneNumbersService', () => {
       givenClaims(aWabaRecord());
       graph.registerPhone.mockResolvedValue({ success: true });
 
-      await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [aGraphPhoneNumber(facts)] }]);
+      await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [toPhoneNumberFacts(aGraphPhoneNumber(facts))] }]);
 
       expect(graph.registerPhone).toHaveBeenCalledTimes(1);
       const [token, id, pin] = graph.registerPhone.mock.calls[0];
@@ -245,27 +252,30 @@ describe('PhoneNumbersService', () => {
       });
       graph.registerPhone.mockResolvedValue({ success: true });
 
-      await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [aGraphPhoneNumber({ platform_type: 'NOT_APPLICABLE' })] }]);
+      await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [toPhoneNumberFacts(aGraphPhoneNumber({ platform_type: 'NOT_APPLICABLE' }))] }]);
 
       expect(graph.registerPhone).toHaveBeenCalledWith(TOKEN, PHONE_NUMBER_ID, '123456');
+      expect(attempts.addAttempt).toHaveBeenCalledWith(ACCOUNT_ID, { phoneNumberId: PHONE_NUMBER_ID, kind: 'register', outcome: 'ok', at: clock.now() });
     });
 
     it('tries registering exactly once: a refusal fails the number and leaves it unconnected', async () => {
       givenClaims(aWabaRecord());
       graph.registerPhone.mockRejectedValue(aGraphError('blocked', { code: 133016 }));
 
-      const [outcome] = await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [aGraphPhoneNumber({ platform_type: 'NOT_APPLICABLE' })] }]);
+      const [outcome] = await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [toPhoneNumberFacts(aGraphPhoneNumber({ platform_type: 'NOT_APPLICABLE' }))] }]);
 
       expect(graph.registerPhone).toHaveBeenCalledTimes(1);
       expect(outcome).toEqual({ phoneNumberId: PHONE_NUMBER_ID, state: 'failed', message: expect.stringMatching(/^Registering the number for the Cloud API failed: /) });
       expect(stored.get(PHONE_NUMBER_ID)).toMatchObject({ state: 'failed', registration: 'failed', connectedAt: null });
+      // Meta's block is counted against the number's budget like any attempt.
+      expect(attempts.addAttempt).toHaveBeenCalledWith(ACCOUNT_ID, { phoneNumberId: PHONE_NUMBER_ID, kind: 'register', outcome: 'limited', at: clock.now() });
     });
 
     it('leaves a number that is already connected as it is', async () => {
       givenClaims(aWabaRecord());
       repository.claimNumber.mockResolvedValue(aPhoneNumberRecord({ state: 'connected' }));
 
-      const outcomes = await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [aGraphPhoneNumber()] }]);
+      const outcomes = await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [toPhoneNumberFacts(aGraphPhoneNumber())] }]);
 
       expect(outcomes).toEqual([{ phoneNumberId: PHONE_NUMBER_ID, state: 'connected' }]);
       expect(repository.updateNumber).not.toHaveBeenCalled();
@@ -274,7 +284,7 @@ describe('PhoneNumbersService', () => {
     it('makes the first connected number active when the tenant has none', async () => {
       givenClaims(aWabaRecord());
 
-      await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [aGraphPhoneNumber()] }]);
+      await service.connectSelection(tenant, CONNECTION_ID, 'oauth', [{ waba: aGraphWaba(), numbers: [toPhoneNumberFacts(aGraphPhoneNumber())] }]);
 
       expect(repository.setActive).toHaveBeenCalledWith(ACCOUNT_ID, PHONE_NUMBER_ID);
     });

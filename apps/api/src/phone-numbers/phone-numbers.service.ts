@@ -13,7 +13,7 @@ import type {
   WabaView,
   WhatsAppStatusView,
 } from '@waba/contracts';
-import { MetaGraphClient, MetaGraphError, type PhoneNumber as GraphPhoneNumber, type Waba } from '@waba/meta-graph';
+import { MetaGraphClient, MetaGraphError, toPhoneNumberFacts, type PhoneNumber as GraphPhoneNumber, type PhoneNumberFacts, type Waba } from '@waba/meta-graph';
 import { randomInt } from 'node:crypto';
 import { AuditService, SYSTEM_ACTORS, systemActor, type AuditActor } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
@@ -24,11 +24,16 @@ import { ConflictError, InvalidRequestError, NotFoundError } from '../common/err
 import { CredentialsService } from '../credentials/credentials.service';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { PhoneNumbersRepository, type NumberFacts, type PhoneNumberRecord, type WabaRecord } from './phone-numbers.repository';
+import { RegistrationBudgetService } from './registration-budget.service';
+import { TenantNumbers } from './tenant-numbers';
 
-/** One WABA the tenant chose numbers of, with Meta's data as discovered. */
+export type { NumberFacts, PhoneNumberRecord, WabaRecord } from './phone-numbers.repository';
+export type { TenantNumbers } from './tenant-numbers';
+
+/** One WABA the tenant chose numbers of, with Meta's facts of each number as discovered. */
 export interface SelectedWaba {
   waba: Waba;
-  numbers: GraphPhoneNumber[];
+  numbers: PhoneNumberFacts[];
 }
 
 export interface NumberOutcome {
@@ -58,7 +63,46 @@ export class PhoneNumbersService {
     private readonly events: RealtimePublisher,
     private readonly clock: Clock,
     private readonly domainEvents: DomainEvents,
+    private readonly registrations: RegistrationBudgetService,
   ) {}
+
+  /** One tenant's WABAs and numbers, for the other modules. */
+  forTenant(accountId: string): TenantNumbers {
+    return new TenantNumbers(this.repository, accountId);
+  }
+
+  /**
+   * Webhook routing: the tenant a number is connected to now. A disconnected number's record
+   * stays with its former tenant (history), but its webhooks are routed by the WABA's owner.
+   */
+  connectedOwnerOfNumber(phoneNumberId: string): Promise<{ accountId: string; wabaId: string } | null> {
+    return this.repository.ownerOfNumber(phoneNumberId);
+  }
+
+  /** Webhook routing: the tenant that holds the WABA (whatever its state). */
+  ownerOfWaba(wabaId: string): Promise<{ accountId: string; connectionId: string } | null> {
+    return this.repository.ownerOfWaba(wabaId);
+  }
+
+  /** Every WABA not disconnected, across tenants: the scheduled number-health and template reads visit each. */
+  connectedWabas(): Promise<Array<{ accountId: string; wabaId: string }>> {
+    return this.repository.connectedWabas();
+  }
+
+  /** For the operator's `tenants list`: the owner and state of every WABA and number (ids only). */
+  ownersAndStates(): Promise<{ wabas: Array<{ accountId: string; state: string }>; numbers: Array<{ accountId: string; state: string }> }> {
+    return this.repository.ownersAndStates();
+  }
+
+  /** For the key-rotation command: every stored PIN, across tenants. */
+  storedPins(): AsyncGenerator<{ id: string; accountId: string; phoneNumberId: string; encryptedPin: string }> {
+    return this.repository.allEncryptedPins();
+  }
+
+  /** Key rotation: false when the PIN changed since it was read (the next run takes it). */
+  replaceStoredPin(id: string, previous: string, next: string): Promise<boolean> {
+    return this.repository.replaceEncryptedPin(id, previous, next);
+  }
 
   async status(tenant: TenantContext): Promise<WhatsAppStatusView> {
     const [wabas, numbers] = await Promise.all([this.repository.listWabas(tenant.accountId), this.repository.listNumbers(tenant.accountId)]);
@@ -130,15 +174,20 @@ export class PhoneNumbersService {
     });
     if (claimed) this.domainEvents.emit('waba.connected', { accountId: tenant.accountId, wabaId: waba.id });
     if (!claimed) {
-      return chosen.numbers.map((n) => ({ phoneNumberId: n.id, state: 'failed' as const, message: 'This WhatsApp Business Account is connected to another account', takenByAnotherTenant: true }));
+      return chosen.numbers.map((n) => ({
+        phoneNumberId: n.phoneNumberId,
+        state: 'failed' as const,
+        message: 'This WhatsApp Business Account is connected to another account',
+        takenByAnotherTenant: true,
+      }));
     }
 
     const numbers: PhoneNumberRecord[] = [];
     const outcomes: NumberOutcome[] = [];
     for (const number of chosen.numbers) {
-      const record = await this.repository.claimNumber(tenant.accountId, { ...factsOf(number), phoneNumberId: number.id, wabaId: waba.id, connectionId, source });
+      const record = await this.repository.claimNumber(tenant.accountId, { ...factsOf(number), phoneNumberId: number.phoneNumberId, wabaId: waba.id, connectionId, source });
       if (record) numbers.push(record);
-      else outcomes.push({ phoneNumberId: number.id, state: 'failed', message: 'This number is connected to another account', takenByAnotherTenant: true });
+      else outcomes.push({ phoneNumberId: number.phoneNumberId, state: 'failed', message: 'This number is connected to another account', takenByAnotherTenant: true });
     }
 
     // Subscribing and registering do not depend on each other, so they go to Meta at once; a
@@ -155,7 +204,7 @@ export class PhoneNumbersService {
       } else {
         outcomes.push(await this.markConnected(tenant, record));
         // A WhatsApp Business app number: the coexistence module asks for its contacts and history once.
-        const onboarded = chosen.numbers.find((n) => n.id === record.phoneNumberId);
+        const onboarded = chosen.numbers.find((n) => n.phoneNumberId === record.phoneNumberId);
         if (record.isOnBizApp) {
           this.domainEvents.emit('coexistence.connected', {
             accountId: tenant.accountId,
@@ -163,7 +212,7 @@ export class PhoneNumbersService {
             wabaId: waba.id,
             connectionId,
             displayPhone: record.displayPhone,
-            onboardedAt: parseGraphTime(onboarded?.last_onboarded_time),
+            onboardedAt: onboarded?.lastOnboardedAt ?? null,
           });
         }
       }
@@ -227,16 +276,12 @@ export class PhoneNumbersService {
     const pin = record.encryptedPin ? this.cipher.decrypt(record.encryptedPin, binding) : String(randomInt(0, 1_000_000)).padStart(6, '0');
     await this.repository.updateNumber(tenant.accountId, record.phoneNumberId, { encryptedPin: this.cipher.encrypt(pin, binding), registration: 'pending' });
     try {
-      // Exactly one attempt: Meta allows 10 per 72 hours (error 133016), so no automatic retry.
-      await this.graph.registerPhone(token, record.phoneNumberId, pin);
-      this.domainEvents.emit('registration.attempted', { accountId: tenant.accountId, phoneNumberId: record.phoneNumberId, outcome: 'ok', at: this.clock.now() });
+      // Exactly one attempt, counted against Meta's budget (RegistrationBudgetService): no automatic retry.
+      await this.registrations.register(tenant.accountId, record.phoneNumberId, token, pin);
       await this.repository.updateNumber(tenant.accountId, record.phoneNumberId, { registration: 'registered' });
       await this.audit.record(tenant, 'phone_number.registered', `Number ${record.displayPhone}`);
       return null;
     } catch (error) {
-      // Counted against Meta's registration budget (number-settings), failed or not.
-      const outcome = error instanceof MetaGraphError && error.code === 133016 ? 'limited' : error instanceof MetaGraphError ? 'failed' : null;
-      if (outcome) this.domainEvents.emit('registration.attempted', { accountId: tenant.accountId, phoneNumberId: record.phoneNumberId, outcome, at: this.clock.now() });
       return `Registering the number for the Cloud API failed: ${describeGraphError(error)}`;
     }
   }
@@ -294,7 +339,7 @@ export class PhoneNumbersService {
       const code = error instanceof MetaGraphError && error.kind === 'credential' ? 'meta_credential_rejected' : undefined;
       throw new InvalidRequestError(message, { cause: error, code });
     }
-    const updated = await this.markNumber(tenant.accountId, phoneNumberId, { ...factsOf(fresh), lastRefreshedAt: this.clock.now(), lastError: null });
+    const updated = await this.markNumber(tenant.accountId, phoneNumberId, { ...factsOf(toPhoneNumberFacts(fresh)), lastRefreshedAt: this.clock.now(), lastError: null });
     return toPhoneNumberView(updated ?? number);
   }
 
@@ -454,26 +499,10 @@ function needsRegistration(number: Pick<PhoneNumberRecord, 'platformType' | 'thr
   return number.platformType === 'NOT_APPLICABLE' || number.throughputLevel === 'NOT_APPLICABLE';
 }
 
-/** Graph's `2026-12-01T10:00:00+0000`, or null. */
-function parseGraphTime(value: string | undefined): Date | null {
-  if (!value) return null;
-  const date = new Date(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
-export function factsOf(number: GraphPhoneNumber): NumberFacts {
-  return {
-    displayPhone: number.display_phone_number ?? number.id,
-    verifiedName: number.verified_name ?? null,
-    qualityRating: number.quality_rating ?? null,
-    nameStatus: number.name_status ?? null,
-    codeVerificationStatus: number.code_verification_status ?? null,
-    messagingLimit: number.whatsapp_business_manager_messaging_limit ?? null,
-    platformType: number.platform_type ?? null,
-    throughputLevel: number.throughput?.level ?? null,
-    metaStatus: number.status ?? null,
-    isOnBizApp: number.is_on_biz_app === true,
-  };
+/** What a number's record keeps of Meta's facts (libs/meta-graph phone-numbers.ts). */
+export function factsOf(number: PhoneNumberFacts): NumberFacts {
+  const { displayPhone, verifiedName, qualityRating, nameStatus, codeVerificationStatus, messagingLimit, platformType, throughputLevel, metaStatus, isOnBizApp } = number;
+  return { displayPhone, verifiedName, qualityRating, nameStatus, codeVerificationStatus, messagingLimit, platformType, throughputLevel, metaStatus, isOnBizApp };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { MockProxy } from 'jest-mock-extended';
 import type { OnboardingAttemptView, OnboardingSessionView, SignupLinkView } from '@waba/contracts';
-import type { AccountsRepository } from '../accounts/accounts.repository';
+import type { AccountsService } from '../accounts/accounts.service';
 import type { AuditService } from '../audit/audit.service';
 import { sha256Hex } from '../common/crypto/sha256';
 import { ConflictError, GoneError, InvalidRequestError, NotFoundError, TooManyRequestsError } from '../common/errors/domain-errors';
@@ -118,7 +118,7 @@ describe('SignupLinksService', () => {
   const admin = aTenant();
   let clock: FakeClock;
   let repository: InMemorySignupLinks;
-  let accounts: MockProxy<AccountsRepository>;
+  let accounts: MockProxy<AccountsService>;
   let onboarding: MockProxy<OnboardingService>;
   let audit: MockProxy<AuditService>;
   let events: MockProxy<RealtimePublisher>;
@@ -138,7 +138,7 @@ describe('SignupLinksService', () => {
   beforeEach(() => {
     clock = new FakeClock('2026-11-25T12:00:00Z');
     repository = new InMemorySignupLinks();
-    accounts = strictMock<AccountsRepository>('accounts');
+    accounts = strictMock<AccountsService>('accounts');
     onboarding = strictMock<OnboardingService>('onboarding');
     audit = strictMock<AuditService>('audit');
     events = strictMock<RealtimePublisher>('events');
@@ -147,8 +147,8 @@ describe('SignupLinksService', () => {
     attempts.startQuietly.mockResolvedValue(ATTEMPT_ID);
     attempts.ended.mockResolvedValue({} as OnboardingAttemptView);
     service = new SignupLinksService(repository as unknown as SignupLinksRepository, accounts, onboarding, attempts, audit, events, limits, clock, config);
-    accounts.findAccount.mockResolvedValue(anAccountRecord());
-    accounts.findUser.mockResolvedValue(aUserRecord());
+    accounts.account.mockResolvedValue(anAccountRecord());
+    accounts.member.mockResolvedValue(aUserRecord());
     audit.record.mockResolvedValue();
     events.publish.mockReturnValue();
     limits.secondsToWait.mockResolvedValue(null);

@@ -15,7 +15,7 @@ import {
   type SignupLinkView,
 } from '@waba/contracts';
 import { randomBytes } from 'node:crypto';
-import { AccountsRepository } from '../accounts/accounts.repository';
+import { AccountsService } from '../accounts/accounts.service';
 import { AuditService, type AuditActor } from '../audit/audit.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { Clock } from '../common/clock/clock';
@@ -46,7 +46,7 @@ const NOT_VALID = 'This signup link is not valid: open the whole link you were s
 export class SignupLinksService {
   constructor(
     private readonly repository: SignupLinksRepository,
-    private readonly accounts: AccountsRepository,
+    private readonly accounts: AccountsService,
     private readonly onboarding: OnboardingService,
     private readonly attempts: OnboardingAttemptsService,
     private readonly audit: AuditService,
@@ -60,8 +60,8 @@ export class SignupLinksService {
   async create(tenant: TenantContext, request: CreateSignupLinkRequest): Promise<CreatedSignupLinkView> {
     const seconds = await this.limits.secondsToWait(`signup-link:create:${tenant.accountId}`, LINKS_PER_TENANT_PER_HOUR, 3600_000, 'signup-link');
     if (seconds !== null) throw new TooManyRequestsError(`Your account created ${LINKS_PER_TENANT_PER_HOUR} signup links in the last hour. Try again in ${Math.ceil(seconds / 60)} minutes.`, seconds);
-    const account = await this.accounts.findAccount(tenant.accountId);
-    const creator = await this.accounts.findUser(tenant.accountId, tenant.userId);
+    const account = await this.accounts.account(tenant.accountId);
+    const creator = await this.accounts.member(tenant.accountId, tenant.userId);
     if (!account || !creator) throw new NotFoundError('Your account no longer exists');
 
     const now = this.clock.now();
@@ -216,7 +216,7 @@ export class SignupLinksService {
   }
 
   private async accountNameOf(link: SignupLinkRecord): Promise<string> {
-    const account = await this.accounts.findAccount(link.accountId);
+    const account = await this.accounts.account(link.accountId);
     if (!account) throw new GoneError('The business that sent this link no longer uses WABA Connect.');
     return account.name;
   }

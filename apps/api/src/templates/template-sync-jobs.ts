@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { TEMPLATE_SYNC_QUEUE } from '../jobs/job-queues';
-import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
+import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 
 const SYNC_JOB = 'sync-waba';
 const NEW_TEMPLATE_READ_DELAY_MS = 2_000;
@@ -19,7 +19,7 @@ export class TemplateSyncJobs {
 
   constructor(
     @InjectQueue(TEMPLATE_SYNC_QUEUE) private readonly queue: Queue,
-    private readonly numbers: PhoneNumbersRepository,
+    private readonly numbers: PhoneNumbersService,
   ) {}
 
   async queueSync(accountId: string, wabaId: string): Promise<void> {

@@ -3,7 +3,8 @@ import type { MessageTemplate as GraphTemplate, MetaGraphClient, TemplateChangeC
 import { Types } from 'mongoose';
 import { NotFoundError, UpstreamError } from '../common/errors/domain-errors';
 import type { CredentialsService } from '../credentials/credentials.service';
-import type { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
+import type { PhoneNumbersService, TenantNumbers } from '../phone-numbers/phone-numbers.service';
+import { tenantNumbersOf } from '../testing/doubles';
 import type { RealtimePublisher } from '../realtime/realtime-publisher';
 import { ACCOUNT_ID, aGraphError, aTenant, aWabaRecord, CONNECTION_ID, WABA_ID } from '../testing/factories';
 import { FakeClock } from '../testing/fake-clock';
@@ -56,7 +57,8 @@ function aGraphTemplate(overrides: Partial<GraphTemplate> = {}): GraphTemplate {
 describe('TemplatesService', () => {
   let clock: FakeClock;
   let repository: MockProxy<MessageTemplatesRepository>;
-  let numbers: MockProxy<PhoneNumbersRepository>;
+  let phoneNumbers: MockProxy<PhoneNumbersService>;
+  let numbers: MockProxy<TenantNumbers>;
   let credentials: MockProxy<CredentialsService>;
   let graph: MockProxy<MetaGraphClient>;
   let realtime: MockProxy<RealtimePublisher>;
@@ -66,12 +68,13 @@ describe('TemplatesService', () => {
   beforeEach(() => {
     clock = new FakeClock('2026-11-25T12:00:00.700Z');
     repository = strictMock<MessageTemplatesRepository>('repository');
-    numbers = strictMock<PhoneNumbersRepository>('numbers');
+    phoneNumbers = strictMock<PhoneNumbersService>('phoneNumbers');
+    numbers = tenantNumbersOf(phoneNumbers);
     credentials = strictMock<CredentialsService>('credentials');
     graph = strictMock<MetaGraphClient>('graph');
     realtime = strictMock<RealtimePublisher>('realtime');
     jobs = strictMock<TemplateSyncJobs>('jobs');
-    service = new TemplatesService(repository, numbers, credentials, graph, realtime, clock, jobs);
+    service = new TemplatesService(repository, phoneNumbers, credentials, graph, realtime, clock, jobs);
   });
 
   const statusChange = (overrides: Partial<Extract<TemplateChangeContent, { kind: 'template-status' }>> = {}): TemplateChangeContent => ({
@@ -170,7 +173,7 @@ describe('TemplatesService', () => {
 
   describe('reading templates from Meta', () => {
     beforeEach(() => {
-      numbers.findWaba.mockResolvedValue(aWabaRecord());
+      numbers.waba.mockResolvedValue(aWabaRecord());
       credentials.tokenOf.calledWith(ACCOUNT_ID, CONNECTION_ID).mockResolvedValue('EAAtoken');
     });
 
@@ -208,7 +211,7 @@ describe('TemplatesService', () => {
     });
 
     it('skips a WABA that is no longer connected', async () => {
-      numbers.findWaba.mockResolvedValue(aWabaRecord({ state: 'disconnected' }));
+      numbers.waba.mockResolvedValue(aWabaRecord({ state: 'disconnected' }));
       expect((await service.sync(ACCOUNT_ID, WABA_ID)).templates).toBe(0);
       await expect(service.syncNow(aTenant(), WABA_ID)).rejects.toBeInstanceOf(NotFoundError);
     });
@@ -216,7 +219,7 @@ describe('TemplatesService', () => {
 
   describe('listing', () => {
     it('filters by status, category and language, and lists the languages of all templates', async () => {
-      numbers.findWaba.mockResolvedValue(aWabaRecord());
+      numbers.waba.mockResolvedValue(aWabaRecord());
       repository.list.mockResolvedValue([aTemplateRecord(), aTemplateRecord({ templateId: '2', language: 'es', status: 'PAUSED', category: 'MARKETING' })]);
       repository.findSync.mockResolvedValue(null);
       const page = await service.list(aTenant(), WABA_ID, { status: 'PAUSED' });
@@ -226,7 +229,7 @@ describe('TemplatesService', () => {
     });
 
     it("refuses a WABA that is not the tenant's", async () => {
-      numbers.findWaba.mockResolvedValue(null);
+      numbers.waba.mockResolvedValue(null);
       await expect(service.list(aTenant(), 'someone-elses', {})).rejects.toBeInstanceOf(NotFoundError);
     });
   });

@@ -16,10 +16,10 @@ import type { TenantContext } from '../common/auth/auth.decorators';
 import { Clock } from '../common/clock/clock';
 import { NotFoundError, UpstreamError } from '../common/errors/domain-errors';
 import { CredentialsService } from '../credentials/credentials.service';
-import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
+import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { describeGraphError } from '../phone-numbers/phone-numbers.service';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
-import type { NewTenantEvent } from '../webhooks/webhooks.repository';
+import type { NewTenantEvent } from '../common/events/tenant-events';
 import { MessageTemplatesRepository, type AspectChange, type TemplateRecord } from './message-templates.repository';
 import { TemplateSyncJobs } from './template-sync-jobs';
 
@@ -46,7 +46,7 @@ export class TemplatesService {
 
   constructor(
     private readonly repository: MessageTemplatesRepository,
-    private readonly numbers: PhoneNumbersRepository,
+    private readonly numbers: PhoneNumbersService,
     private readonly credentials: CredentialsService,
     private readonly graph: MetaGraphClient,
     private readonly realtime: RealtimePublisher,
@@ -55,7 +55,7 @@ export class TemplatesService {
   ) {}
 
   async list(tenant: TenantContext, wabaId: string, query: MessageTemplatesQuery): Promise<MessageTemplatesPageView> {
-    const waba = await this.numbers.findWaba(tenant.accountId, wabaId);
+    const waba = await this.numbers.forTenant(tenant.accountId).waba(wabaId);
     if (!waba) throw new NotFoundError('No WhatsApp Business Account with this id is connected to your account');
     const [all, sync] = await Promise.all([this.repository.list(tenant.accountId, wabaId), this.repository.findSync(tenant.accountId, wabaId)]);
     const items = all.filter((t) => (!query.status || t.status === query.status) && (!query.category || t.category === query.category) && (!query.language || t.language === query.language));
@@ -90,7 +90,7 @@ export class TemplatesService {
 
   /** On demand: reads the WABA's templates now; Meta's refusal is a 502 in words. */
   async syncNow(tenant: TenantContext, wabaId: string): Promise<TemplateSyncView> {
-    const waba = await this.numbers.findWaba(tenant.accountId, wabaId);
+    const waba = await this.numbers.forTenant(tenant.accountId).waba(wabaId);
     if (!waba || waba.state !== 'connected') throw new NotFoundError('No WhatsApp Business Account with this id is connected to your account');
     try {
       return await this.sync(tenant.accountId, wabaId);
@@ -106,7 +106,7 @@ export class TemplatesService {
    * read still applies. Templates Meta no longer lists are removed. The outcome is recorded.
    */
   async sync(accountId: string, wabaId: string): Promise<TemplateSyncView> {
-    const waba = await this.numbers.findWaba(accountId, wabaId);
+    const waba = await this.numbers.forTenant(accountId).waba(wabaId);
     if (!waba || waba.state !== 'connected') return { wabaId, templates: 0, removed: 0, syncedAt: this.clock.now().toISOString() };
     const readAt = new Date(Math.floor(this.clock.now().getTime() / 1000) * 1000);
     let listed: GraphTemplate[];

@@ -1,6 +1,8 @@
 import type { MockProxy } from 'jest-mock-extended';
 import type { TokenCipher } from '../common/crypto/token-cipher';
 import type { MetricsService } from '../metrics/metrics.service';
+import type { PhoneNumbersService, TenantNumbers } from '../phone-numbers/phone-numbers.service';
+import { ACCOUNT_ID } from './factories';
 import { strictMock } from './strict-mock';
 
 /** Tests only: metrics that run each onboarding step as the real ones do (counting is not under test). */
@@ -29,4 +31,14 @@ export function readableCipher(): MockProxy<TokenCipher> {
     return match[1];
   });
   return cipher;
+}
+
+/**
+ * The tenant's WABAs and numbers as `PhoneNumbersService.forTenant` hands them out: a strict mock
+ * for `accountId` only, so reaching for another tenant's records fails the test.
+ */
+export function tenantNumbersOf(phoneNumbers: MockProxy<PhoneNumbersService>, accountId = ACCOUNT_ID): MockProxy<TenantNumbers> {
+  const numbers = strictMock<TenantNumbers>(`numbers of ${accountId}`);
+  phoneNumbers.forTenant.calledWith(accountId).mockReturnValue(numbers);
+  return numbers;
 }

@@ -13,15 +13,17 @@ import {
   type WebhookChange,
   type WebhookEntry,
   type WebhookPayload,
+  toPhoneNumberFacts,
 } from '@waba/meta-graph';
 import { UserRole } from '@waba/contracts';
-import type { AccountRecord, UserRecord } from '../accounts/accounts.repository';
+import type { AccountRecord, UserRecord } from '../accounts/accounts.service';
 import type { TenantContext } from '../common/auth/auth.decorators';
 import { sha256Hex } from '../common/crypto/sha256';
-import type { ConnectionRecord } from '../credentials/credentials.repository';
+import type { ConnectionRecord } from '../credentials/credentials.service';
 import type { OnboardingSessionRecord } from '../oauth/oauth.repository';
-import type { PhoneNumberRecord, WabaRecord } from '../phone-numbers/phone-numbers.repository';
-import type { CheckedConnection } from '../token-refresh/token-check.repository';
+import type { PhoneNumberRecord, WabaRecord } from '../phone-numbers/phone-numbers.service';
+import type { RegistrationAttemptRecord } from '../phone-numbers/registration-attempts.repository';
+import type { CheckedConnection } from '../credentials/credential-checks.service';
 import type { InboxRecord } from '../webhooks/webhooks.repository';
 
 /**
@@ -140,6 +142,19 @@ export function aPhoneNumberRecord(overrides: Partial<PhoneNumberRecord> = {}): 
   };
 }
 
+/** A register call we made for PHONE_NUMBER_ID `hoursAgo` before `now`, as the budget's collection holds it. */
+export function aRegistrationAttempt(now: Date, hoursAgo: number, overrides: Partial<RegistrationAttemptRecord> = {}): RegistrationAttemptRecord {
+  return {
+    _id: new Types.ObjectId(),
+    accountId: new Types.ObjectId(ACCOUNT_ID),
+    phoneNumberId: PHONE_NUMBER_ID,
+    kind: 'register',
+    outcome: 'ok',
+    at: new Date(now.getTime() - hoursAgo * 3600_000),
+    ...overrides,
+  };
+}
+
 /** What a stored credential and the token check's view of it have in common. */
 function credentialFields() {
   return {
@@ -161,12 +176,12 @@ export function aConnectionRecord(overrides: Partial<ConnectionRecord> = {}): Co
   return { ...credentialFields(), scopes: ['whatsapp_business_management'], dataAccessExpiresAt: null, savedAt: new Date('2026-11-01T00:00:00Z'), ...overrides };
 }
 
-/** A credential as its check job holds it (token-check.repository.ts). */
+/** A credential as its check job holds it (credentials/credential-checks.repository.ts). */
 export function aCheckedConnection(overrides: Partial<CheckedConnection> = {}): CheckedConnection {
   return { ...credentialFields(), nextCheckAt: null, checkFailures: 0, ...overrides };
 }
 
-/** A pending onboarding session that discovered `wabas` (each number stored as Meta's JSON). */
+/** A pending onboarding session that discovered `wabas` (each number stored as our facts of it). */
 export function anOnboardingSession(overrides: Partial<OnboardingSessionRecord> = {}, wabas: Waba[] = [aGraphWaba()]): OnboardingSessionRecord {
   return {
     _id: new Types.ObjectId('64b0000000000000000000e1'),
@@ -178,7 +193,7 @@ export function anOnboardingSession(overrides: Partial<OnboardingSessionRecord> 
     reconnectPhoneNumberId: null,
     expiresAt: new Date('2026-11-25T13:00:00Z'),
     wabas: wabas.map((w) => ({ wabaId: w.id, name: w.name ?? null, ownerBusinessId: w.owner_business_info?.id ?? null, ownerBusinessName: w.owner_business_info?.name ?? null })),
-    numbers: wabas.flatMap((w) => (w.phone_numbers?.data ?? []).map((n) => ({ phoneNumberId: n.id, wabaId: w.id, graphJson: JSON.stringify(n), outcomeState: null, outcomeMessage: null }))),
+    numbers: wabas.flatMap((w) => (w.phone_numbers?.data ?? []).map((n) => ({ ...toPhoneNumberFacts(n), wabaId: w.id, outcomeState: null, outcomeMessage: null }))),
     ...overrides,
   };
 }

@@ -7,9 +7,9 @@ import { Clock } from '../common/clock/clock';
 import { isDatabaseUnavailable } from '../common/errors/all-exceptions.filter';
 import { ApiConfig } from '../config/api-config';
 import { TOKEN_CHECKS_QUEUE, WORKER_OPTIONS } from '../jobs/job-queues';
-import { nextCheckAfterFailure } from './check-schedule';
+import { nextCheckAfterFailure } from '../credentials/check-schedule';
 import { TokenCheckService, type CheckOutcome } from './token-check.service';
-import { TokenCheckRepository, type CheckedConnection, type SweepScope } from './token-check.repository';
+import { CredentialChecksService, type CheckedConnection, type SweepScope } from '../credentials/credential-checks.service';
 import { TokenCheckRunsRepository } from './token-check-runs.repository';
 import { WabaBackoff } from './waba-backoff';
 import { CheckJobWatch, type CheckJobResult, type Deferral } from './check-job-watch';
@@ -49,7 +49,7 @@ type StoredCredential = Omit<CheckedConnection, 'expiresAt' | 'nextCheckAt' | 'l
 export class TokenCheckJobs {
   constructor(
     @InjectQueue(TOKEN_CHECKS_QUEUE) readonly queue: Queue,
-    private readonly repository: TokenCheckRepository,
+    private readonly repository: CredentialChecksService,
     private readonly runs: TokenCheckRunsRepository,
     private readonly clock: Clock,
   ) {}
@@ -138,7 +138,7 @@ export class TokenCheckRunner {
 
   constructor(
     private readonly jobs: TokenCheckJobs,
-    private readonly repository: TokenCheckRepository,
+    private readonly repository: CredentialChecksService,
     private readonly checker: TokenCheckService,
     private readonly backoff: WabaBackoff,
   ) {}

@@ -6,14 +6,14 @@ import type { DomainEvents } from '../common/events/domain-events';
 import { sha256Hex } from '../common/crypto/sha256';
 import { tokenBinding, type TokenCipher } from '../common/crypto/token-cipher';
 import type { CredentialsService } from '../credentials/credentials.service';
-import type { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
+import type { PhoneNumbersService, TenantNumbers } from '../phone-numbers/phone-numbers.service';
 import type { RealtimePublisher } from '../realtime/realtime-publisher';
-import { readableCipher } from '../testing/doubles';
+import { readableCipher, tenantNumbersOf } from '../testing/doubles';
 import { ACCOUNT_ID, aCheckedConnection, aDebugToken, aGraphError, CONNECTION_ID, WABA_ID } from '../testing/factories';
 import { DAY, FakeClock, MINUTE } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
-import { nextCheckAfterFailure, nextCheckForValid } from './check-schedule';
-import type { CheckedConnection, TokenCheckRepository } from './token-check.repository';
+import { nextCheckAfterFailure, nextCheckForValid } from '../credentials/check-schedule';
+import type { CheckedConnection, CredentialChecksService } from '../credentials/credential-checks.service';
 import { TokenCheckService } from './token-check.service';
 
 const TOKEN = 'tenant-token-0123456789';
@@ -25,9 +25,10 @@ const CHECKER = { accountId: ACCOUNT_ID, name: 'Credential check' };
 
 describe('TokenCheckService', () => {
   let clock: FakeClock;
-  let repository: MockProxy<TokenCheckRepository>;
+  let repository: MockProxy<CredentialChecksService>;
   let credentials: MockProxy<CredentialsService>;
-  let phoneNumbers: MockProxy<PhoneNumbersRepository>;
+  let phoneNumbers: MockProxy<PhoneNumbersService>;
+  let numbers: MockProxy<TenantNumbers>;
   let graph: MockProxy<MetaGraphClient>;
   let cipher: MockProxy<TokenCipher>;
   let events: MockProxy<RealtimePublisher>;
@@ -38,9 +39,10 @@ describe('TokenCheckService', () => {
 
   beforeEach(() => {
     clock = new FakeClock('2026-11-25T12:00:00Z');
-    repository = strictMock<TokenCheckRepository>('repository');
+    repository = strictMock<CredentialChecksService>('repository');
     credentials = strictMock<CredentialsService>('credentials');
-    phoneNumbers = strictMock<PhoneNumbersRepository>('phoneNumbers');
+    phoneNumbers = strictMock<PhoneNumbersService>('phoneNumbers');
+    numbers = tenantNumbersOf(phoneNumbers);
     graph = strictMock<MetaGraphClient>('graph');
     cipher = readableCipher();
     events = strictMock<RealtimePublisher>('events');
@@ -59,7 +61,7 @@ describe('TokenCheckService', () => {
   /** Writes succeed; a visible change is pushed with the credential's view. */
   function givenWrites(): ConnectionView {
     const view: ConnectionView = { id: CONNECTION_ID, source: 'oauth', status: 'needs_reauth', expiresAt: null, lastCheckedAt: null, lastError: 'x' };
-    repository.complete.mockResolvedValue();
+    repository.recordCheck.mockResolvedValue();
     audit.record.mockResolvedValue();
     credentials.views.calledWith(ACCOUNT_ID, [CONNECTION_ID]).mockResolvedValue(new Map([[CONNECTION_ID, view]]));
     events.publish.mockReturnValue();
@@ -76,7 +78,7 @@ describe('TokenCheckService', () => {
 
       const reason = 'Meta reports the token invalid: Token [redacted] was revoked';
       expect(outcome).toEqual({ kind: 'needs_reauth', reason });
-      expect(repository.complete).toHaveBeenCalledWith(CONNECTION_ID, {
+      expect(repository.recordCheck).toHaveBeenCalledWith(CONNECTION_ID, {
         status: 'needs_reauth',
         lastError: reason,
         lastCheckedAt: clock.now(),
@@ -93,7 +95,7 @@ describe('TokenCheckService', () => {
     it('writes nothing in a dry run', async () => {
       graph.debugToken.mockResolvedValue(aDebugToken({ is_valid: false }));
       await expect(service.check(connection, DRY_RUN)).resolves.toEqual({ kind: 'needs_reauth', reason: 'Meta reports the token invalid: no reason given' });
-      expect(repository.complete).not.toHaveBeenCalled();
+      expect(repository.recordCheck).not.toHaveBeenCalled();
     });
 
     it('goes to "reconnect" when debug_token is refused and the tenant token is refused too', async () => {
@@ -112,13 +114,13 @@ describe('TokenCheckService', () => {
         reason: 'debug_token was refused, but the token itself works: app token refused',
         retryable: true,
       });
-      expect(repository.complete).not.toHaveBeenCalled();
+      expect(repository.recordCheck).not.toHaveBeenCalled();
     });
 
     it('goes to "reconnect" when the grant no longer covers a WABA connected with it, naming it', async () => {
       connection = { ...connection, grantedWabaIds: [WABA_ID, SECOND_WABA] };
       graph.debugToken.mockResolvedValue(aDebugToken({}, [WABA_ID]));
-      phoneNumbers.connectedWabaIdsOf.calledWith(ACCOUNT_ID, CONNECTION_ID).mockResolvedValue([WABA_ID, SECOND_WABA]);
+      numbers.wabaIdsServedBy.calledWith(CONNECTION_ID).mockResolvedValue([WABA_ID, SECOND_WABA]);
       givenWrites();
 
       await expect(service.check(connection, WRITE)).resolves.toEqual({ kind: 'needs_reauth', reason: `Meta no longer grants access to WhatsApp Business Account ${SECOND_WABA}` });
@@ -139,7 +141,7 @@ describe('TokenCheckService', () => {
     ])('leaves the credential as it was after %s', async (_case, error, expected) => {
       graph.debugToken.mockRejectedValue(error);
       await expect(service.check(connection, WRITE)).resolves.toEqual(expected);
-      expect(repository.complete).not.toHaveBeenCalled();
+      expect(repository.recordCheck).not.toHaveBeenCalled();
     });
 
     it('schedules the next try after a failure by how many came in a row', async () => {
@@ -153,11 +155,11 @@ describe('TokenCheckService', () => {
   describe('a valid credential', () => {
     it('records what Meta said and when to look again, and tells nobody when nothing they see changed', async () => {
       graph.debugToken.mockResolvedValue(aDebugToken({ expires_at: 0, scopes: ['whatsapp_business_management'] }));
-      repository.complete.mockResolvedValue();
+      repository.recordCheck.mockResolvedValue();
 
       await expect(service.check(connection, WRITE)).resolves.toEqual({ kind: 'healthy', status: 'active' });
 
-      expect(repository.complete).toHaveBeenCalledWith(CONNECTION_ID, {
+      expect(repository.recordCheck).toHaveBeenCalledWith(CONNECTION_ID, {
         tokenType: 'SYSTEM_USER',
         scopes: ['whatsapp_business_management'],
         grantedWabaIds: [WABA_ID],
@@ -184,20 +186,20 @@ describe('TokenCheckService', () => {
     });
 
     it("keeps the grant it knew when Meta leaves target ids out, and takes Meta's list when it is given", async () => {
-      repository.complete.mockResolvedValue();
+      repository.recordCheck.mockResolvedValue();
       graph.debugToken.mockResolvedValueOnce(aDebugToken({}, null)).mockResolvedValueOnce(aDebugToken({}, [WABA_ID, SECOND_WABA]));
 
       await service.check(connection, WRITE);
       await service.check(connection, WRITE);
 
-      expect(repository.complete.mock.calls.map(([, result]) => result.grantedWabaIds)).toEqual([[WABA_ID], [WABA_ID, SECOND_WABA]]);
+      expect(repository.recordCheck.mock.calls.map(([, result]) => result.grantedWabaIds)).toEqual([[WABA_ID], [WABA_ID, SECOND_WABA]]);
     });
 
     it('does not send a tenant to reconnect when the WABA that left the grant was not connected', async () => {
       connection = { ...connection, grantedWabaIds: [WABA_ID, SECOND_WABA] };
       graph.debugToken.mockResolvedValue(aDebugToken({}, [WABA_ID]));
-      phoneNumbers.connectedWabaIdsOf.mockResolvedValue([WABA_ID]);
-      repository.complete.mockResolvedValue();
+      numbers.wabaIdsServedBy.mockResolvedValue([WABA_ID]);
+      repository.recordCheck.mockResolvedValue();
       await expect(service.check(connection, WRITE)).resolves.toEqual({ kind: 'healthy', status: 'active' });
     });
   });
@@ -215,7 +217,7 @@ describe('TokenCheckService', () => {
 
       const expiresAt = inDays(60);
       expect(outcome).toEqual({ kind: 'extended', expiresAt });
-      expect(repository.complete).toHaveBeenCalledWith(
+      expect(repository.recordCheck).toHaveBeenCalledWith(
         CONNECTION_ID,
         expect.objectContaining({
           encryptedToken: `enc(${NEW_TOKEN}|${tokenBinding(ACCOUNT_ID, sha256Hex(NEW_TOKEN))})`,
@@ -246,7 +248,7 @@ describe('TokenCheckService', () => {
       givenWrites();
 
       await expect(service.check(connection, WRITE)).resolves.toEqual({ kind: 'healthy', status: 'expiring' });
-      expect(repository.complete).toHaveBeenCalledWith(CONNECTION_ID, expect.objectContaining({ status: 'expiring', expiresAt: inDays(3) }));
+      expect(repository.recordCheck).toHaveBeenCalledWith(CONNECTION_ID, expect.objectContaining({ status: 'expiring', expiresAt: inDays(3) }));
       expect(audit.record).not.toHaveBeenCalled();
     });
 

@@ -7,10 +7,10 @@ import { Clock } from '../common/clock/clock';
 import { DomainEvents } from '../common/events/domain-events';
 import { TokenCipher, tokenBinding } from '../common/crypto/token-cipher';
 import { CredentialsService, grantedWabaTargets } from '../credentials/credentials.service';
-import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
+import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { RealtimePublisher } from '../realtime/realtime-publisher';
-import { healthOf, nextCheckAfterFailure, nextCheckForValid, shouldExtend } from './check-schedule';
-import { TokenCheckRepository, type CheckResult, type CheckedConnection } from './token-check.repository';
+import { healthOf, nextCheckAfterFailure, nextCheckForValid, shouldExtend } from '../credentials/check-schedule';
+import { CredentialChecksService, type CheckResult, type CheckedConnection } from '../credentials/credential-checks.service';
 
 /** What one check found (in a dry run: what it would have done). */
 export type CheckOutcome =
@@ -39,9 +39,9 @@ const EXTENDABLE_TYPES = new Set(['USER', 'SYSTEM_USER']);
 @Injectable()
 export class TokenCheckService {
   constructor(
-    private readonly repository: TokenCheckRepository,
+    private readonly repository: CredentialChecksService,
     private readonly credentials: CredentialsService,
-    private readonly phoneNumbers: PhoneNumbersRepository,
+    private readonly phoneNumbers: PhoneNumbersService,
     private readonly graph: MetaGraphClient,
     private readonly cipher: TokenCipher,
     private readonly events: RealtimePublisher,
@@ -68,7 +68,7 @@ export class TokenCheckService {
     // The WABAs connected with a credential are among those it was granted; only when one of those
     // left the grant can a connected one be lost (a query per credential is what a sweep cannot afford).
     if (targets && connection.grantedWabaIds.some((id) => !targets.includes(id))) {
-      const lost = (await this.phoneNumbers.connectedWabaIdsOf(connection.accountId, connection.id)).filter((id) => !targets.includes(id));
+      const lost = (await this.phoneNumbers.forTenant(connection.accountId).wabaIdsServedBy(connection.id)).filter((id) => !targets.includes(id));
       if (lost.length) return this.markNeedsReauth(connection, `Meta no longer grants access to WhatsApp Business Account ${lost.join(', ')}`, options);
     }
 
@@ -170,7 +170,7 @@ export class TokenCheckService {
 
   /** Writes the result and tells the tenant when what they see changed (status, expiry, reason). */
   private async save(connection: CheckedConnection, result: CheckResult, outcome: CheckOutcome): Promise<CheckOutcome> {
-    await this.repository.complete(connection.id, result);
+    await this.repository.recordCheck(connection.id, result);
     const changed = <K extends 'status' | 'lastError'>(key: K) => result[key] !== undefined && result[key] !== connection[key];
     const expiryChanged = result.expiresAt !== undefined && result.expiresAt?.getTime() !== connection.expiresAt?.getTime();
     const visibleChange = changed('status') || changed('lastError') || expiryChanged;

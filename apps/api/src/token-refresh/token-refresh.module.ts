@@ -14,7 +14,6 @@ import { PhoneNumbersModule } from '../phone-numbers/phone-numbers.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { TokenCheckRun, TokenCheckRunSchema } from './token-check-run.schema';
 import { TokenCheckJobs, TokenCheckRunner, TokenChecksProcessor } from './token-check-jobs';
-import { TokenCheckRepository } from './token-check.repository';
 import { TokenCheckRunsRepository } from './token-check-runs.repository';
 import { TokenCheckService } from './token-check.service';
 import { TokenSweepService } from './token-sweep.service';
@@ -22,8 +21,8 @@ import { WabaBackoff } from './waba-backoff';
 
 @Module({
   imports: [MongooseModule.forFeature([{ name: TokenCheckRun.name, schema: TokenCheckRunSchema }]), CredentialsModule, PhoneNumbersModule, RealtimeModule, AuditModule],
-  providers: [TokenCheckRepository, TokenCheckRunsRepository, TokenCheckService, WabaBackoff, TokenCheckJobs, TokenCheckRunner, TokenSweepService],
-  exports: [TokenSweepService, TokenCheckRunsRepository],
+  providers: [TokenCheckRunsRepository, TokenCheckService, WabaBackoff, TokenCheckJobs, TokenCheckRunner, TokenSweepService],
+  exports: [TokenSweepService],
 })
 export class TokenRefreshModule {
   static forRole(config: ApiConfig): DynamicModule {

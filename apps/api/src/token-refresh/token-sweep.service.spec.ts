@@ -6,7 +6,7 @@ import { FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
 import type { CheckJobEnd, CheckJobWatch } from './check-job-watch';
 import type { TokenCheckJobs, TokenCheckRunner } from './token-check-jobs';
-import type { CheckedConnection, TokenCheckRepository } from './token-check.repository';
+import type { CheckedConnection, CredentialChecksService } from '../credentials/credential-checks.service';
 import type { TokenCheckRunsRepository } from './token-check-runs.repository';
 import type { CheckOutcome, TokenCheckService } from './token-check.service';
 import { TokenSweepService } from './token-sweep.service';
@@ -19,7 +19,7 @@ describe('TokenSweepService', () => {
   let clock: FakeClock;
   let jobs: MockProxy<TokenCheckJobs>;
   let runner: MockProxy<TokenCheckRunner>;
-  let repository: MockProxy<TokenCheckRepository>;
+  let repository: MockProxy<CredentialChecksService>;
   let runs: MockProxy<TokenCheckRunsRepository>;
   let checker: MockProxy<TokenCheckService>;
   let backoff: MockProxy<WabaBackoff>;
@@ -29,7 +29,7 @@ describe('TokenSweepService', () => {
     clock = new FakeClock('2026-11-25T12:00:00Z');
     jobs = strictMock<TokenCheckJobs>('jobs');
     runner = strictMock<TokenCheckRunner>('runner');
-    repository = strictMock<TokenCheckRepository>('repository');
+    repository = strictMock<CredentialChecksService>('repository');
     runs = strictMock<TokenCheckRunsRepository>('runs');
     checker = strictMock<TokenCheckService>('checker');
     backoff = strictMock<WabaBackoff>('backoff');

@@ -4,7 +4,7 @@ import { ApiConfig } from '../config/api-config';
 import type { CheckJobEnd } from './check-job-watch';
 import { INSTANCE_ID, TokenCheckJobs, TokenCheckRunner } from './token-check-jobs';
 import { TokenCheckService, type CheckOutcome } from './token-check.service';
-import { TokenCheckRepository, type CheckedConnection, type SweepScope } from './token-check.repository';
+import { CredentialChecksService, type CheckedConnection, type SweepScope } from '../credentials/credential-checks.service';
 import type { TokenCheckCounts, TokenCheckTrigger } from './token-check-run.schema';
 import { TokenCheckRunsRepository } from './token-check-runs.repository';
 import { WabaBackoff } from './waba-backoff';
@@ -46,7 +46,7 @@ export class TokenSweepService {
   constructor(
     private readonly jobs: TokenCheckJobs,
     private readonly runner: TokenCheckRunner,
-    private readonly repository: TokenCheckRepository,
+    private readonly repository: CredentialChecksService,
     private readonly runs: TokenCheckRunsRepository,
     private readonly checker: TokenCheckService,
     private readonly backoff: WabaBackoff,

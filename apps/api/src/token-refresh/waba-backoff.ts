@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RedisClient } from '../redis/redis.module';
-import type { CheckedConnection } from './token-check.repository';
+import type { CheckedConnection } from '../credentials/credential-checks.service';
 
 /**
  * Meta answers a rate limit with how long a WABA must wait (libs/meta-graph/src/lib/graph-errors.ts):

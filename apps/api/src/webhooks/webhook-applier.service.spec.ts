@@ -1,7 +1,7 @@
 import type { MockProxy } from 'jest-mock-extended';
 import { parseWebhookBody, type WebhookChange, type WebhookPayload } from '@waba/meta-graph';
-import type { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
-import type { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
+import type { PhoneNumbersService, TenantNumbers } from '../phone-numbers/phone-numbers.service';
+import { tenantNumbersOf } from '../testing/doubles';
 import { DomainEvents } from '../common/events/domain-events';
 import type { TemplatesService } from '../templates/templates.service';
 import {
@@ -30,7 +30,7 @@ const CLIENT_WABA = '1000000000000009';
 describe('WebhookApplier', () => {
   let clock: FakeClock;
   let events: MockProxy<EventsService>;
-  let numbers: MockProxy<PhoneNumbersRepository>;
+  let numbers: MockProxy<TenantNumbers>;
   let phoneNumbers: MockProxy<PhoneNumbersService>;
   let coexistence: MockProxy<CoexistenceService>;
   let templates: MockProxy<TemplatesService>;
@@ -39,17 +39,17 @@ describe('WebhookApplier', () => {
   beforeEach(() => {
     clock = new FakeClock('2026-11-25T12:00:00Z');
     events = strictMock<EventsService>('events');
-    numbers = strictMock<PhoneNumbersRepository>('numbers');
     phoneNumbers = strictMock<PhoneNumbersService>('phoneNumbers');
+    numbers = tenantNumbersOf(phoneNumbers);
     coexistence = strictMock<CoexistenceService>('coexistence');
     templates = strictMock<TemplatesService>('templates');
-    applier = new WebhookApplier(events, numbers, phoneNumbers, clock, new DomainEvents(), coexistence, templates);
+    applier = new WebhookApplier(events, phoneNumbers, clock, new DomainEvents(), coexistence, templates);
   });
 
   /** Owners as the database knows them: the number and WABA of ACCOUNT_ID, nothing else. */
   function givenOwners(owned: { numbers?: string[]; wabas?: string[] } = { numbers: [PHONE_NUMBER_ID], wabas: [WABA_ID] }): void {
-    numbers.ownerOfNumber.mockImplementation(async (id) => (owned.numbers?.includes(id) ? { accountId: ACCOUNT_ID, wabaId: WABA_ID } : null));
-    numbers.ownerOfWaba.mockImplementation(async (id) => (owned.wabas?.includes(id) ? { accountId: ACCOUNT_ID, connectionId: CONNECTION_ID } : null));
+    phoneNumbers.connectedOwnerOfNumber.mockImplementation(async (id) => (owned.numbers?.includes(id) ? { accountId: ACCOUNT_ID, wabaId: WABA_ID } : null));
+    phoneNumbers.ownerOfWaba.mockImplementation(async (id) => (owned.wabas?.includes(id) ? { accountId: ACCOUNT_ID, connectionId: CONNECTION_ID } : null));
   }
 
   /** Plans the delivery as it arrives: the raw JSON parsed the way the application parses it. */
@@ -248,7 +248,7 @@ describe('WebhookApplier', () => {
   describe('number updates (routed by WABA and display number)', () => {
     beforeEach(() => {
       givenOwners();
-      numbers.findNumberByDisplay.calledWith(ACCOUNT_ID, WABA_ID, '+44 7700 900123').mockResolvedValue(aPhoneNumberRecord());
+      numbers.numberByDisplay.calledWith(WABA_ID, '+44 7700 900123').mockResolvedValue(aPhoneNumberRecord());
     });
 
     it('plans a flagged number as red and FLAGGED with its new limit, in words', async () => {
@@ -290,7 +290,7 @@ describe('WebhookApplier', () => {
     });
 
     it('keeps an update for a display number the WABA does not have as unroutable', async () => {
-      numbers.findNumberByDisplay.calledWith(ACCOUNT_ID, WABA_ID, '+44 7700 900000').mockResolvedValue(null);
+      numbers.numberByDisplay.calledWith(WABA_ID, '+44 7700 900000').mockResolvedValue(null);
       const change = { field: 'phone_number_quality_update', value: { display_phone_number: '+44 7700 900000', event: 'UPGRADE' } } as const;
       await expect(plan(aWebhookPayload([change]))).resolves.toEqual({ unroutableIds: [WABA_ID], events: [], actions: [] });
     });
@@ -310,8 +310,8 @@ describe('WebhookApplier', () => {
     await plan(aWebhookPayload([change]), routes);
 
     expect(first.unroutableIds).toEqual([PHONE_NUMBER_ID, WABA_ID]);
-    expect(numbers.ownerOfNumber).toHaveBeenCalledTimes(1);
-    expect(numbers.ownerOfWaba).toHaveBeenCalledTimes(1);
+    expect(phoneNumbers.connectedOwnerOfNumber).toHaveBeenCalledTimes(1);
+    expect(phoneNumbers.ownerOfWaba).toHaveBeenCalledTimes(1);
   });
 
   describe('template updates (routed by the WABA alone)', () => {

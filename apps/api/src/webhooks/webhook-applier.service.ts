@@ -3,7 +3,6 @@ import { describeAccountUpdate, describeMessagingLimit, describeNameRequestStatu
 import { readWebhookEntries, type ReceivedMessage, type ReceivedStatus, type ReceivedWebhook, type WebhookChangeContent } from '@waba/meta-graph';
 import { Clock } from '../common/clock/clock';
 import { DomainEvents } from '../common/events/domain-events';
-import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { CoexistenceService } from '../coexistence/coexistence.service';
 import { applyCoexistence, planCoexistence, type CoexistenceChange } from './coexistence-changes';
@@ -44,10 +43,10 @@ export class RouteLookup {
   private readonly numberOwners = new Map<string, Promise<NumberOwner>>();
   private readonly wabaOwners = new Map<string, Promise<WabaOwner>>();
 
-  constructor(private readonly numbers: PhoneNumbersRepository) {}
+  constructor(private readonly numbers: PhoneNumbersService) {}
 
   ownerOfNumber(phoneNumberId: string): Promise<NumberOwner> {
-    return memo(this.numberOwners, phoneNumberId, () => this.numbers.ownerOfNumber(phoneNumberId));
+    return memo(this.numberOwners, phoneNumberId, () => this.numbers.connectedOwnerOfNumber(phoneNumberId));
   }
 
   ownerOfWaba(wabaId: string): Promise<WabaOwner> {
@@ -65,7 +64,6 @@ export class RouteLookup {
 export class WebhookApplier {
   constructor(
     private readonly events: EventsService,
-    private readonly numbers: PhoneNumbersRepository,
     private readonly phoneNumbers: PhoneNumbersService,
     private readonly clock: Clock,
     private readonly domainEvents: DomainEvents,
@@ -75,7 +73,7 @@ export class WebhookApplier {
 
   /** A look-up cache for one batch of plans. */
   routes(): RouteLookup {
-    return new RouteLookup(this.numbers);
+    return new RouteLookup(this.phoneNumbers);
   }
 
   async plan(envelope: ReceivedWebhook, deliveryKey: string, routes: RouteLookup): Promise<DeliveryPlan> {
@@ -300,7 +298,7 @@ export class WebhookApplier {
   private async numberOf(routes: RouteLookup, wabaId: string | null, displayPhoneNumber: string | null) {
     const owner = wabaId ? await routes.ownerOfWaba(wabaId) : null;
     if (!wabaId || !owner || !displayPhoneNumber) return null;
-    const number = await this.numbers.findNumberByDisplay(owner.accountId, wabaId, displayPhoneNumber);
+    const number = await this.phoneNumbers.forTenant(owner.accountId).numberByDisplay(wabaId, displayPhoneNumber);
     return number ? { accountId: owner.accountId, phoneNumberId: number.phoneNumberId, displayPhone: number.displayPhone } : null;
   }
 }

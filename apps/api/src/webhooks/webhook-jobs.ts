@@ -5,7 +5,7 @@ import { Clock } from '../common/clock/clock';
 import { isDatabaseUnavailable } from '../common/errors/all-exceptions.filter';
 import { ApiConfig } from '../config/api-config';
 import { WEBHOOK_UPKEEP_QUEUE, WEBHOOKS_QUEUE, WORKER_OPTIONS } from '../jobs/job-queues';
-import { PhoneNumbersRepository } from '../phone-numbers/phone-numbers.repository';
+import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { RedisClient } from '../redis/redis.module';
 import { WebhookApplication } from './webhook-application.service';
 import { WebhooksRepository, type InboxRecord } from './webhooks.repository';
@@ -101,7 +101,7 @@ export class WebhookUpkeepProcessor extends WorkerHost implements OnApplicationB
     @InjectQueue(WEBHOOK_UPKEEP_QUEUE) private readonly upkeep: Queue,
     private readonly jobs: WebhookJobs,
     private readonly repository: WebhooksRepository,
-    private readonly numbers: PhoneNumbersRepository,
+    private readonly numbers: PhoneNumbersService,
     private readonly clock: Clock,
     private readonly config: ApiConfig,
   ) {
@@ -132,7 +132,7 @@ export class WebhookUpkeepProcessor extends WorkerHost implements OnApplicationB
   }
 
   private async requeue({ accountId, wabaId }: RequeueJobData): Promise<{ requeued: number }> {
-    const numbers = await this.numbers.listNumbersOfWaba(accountId, wabaId);
+    const numbers = await this.numbers.forTenant(accountId).numbersOfWaba(wabaId);
     const entries = await this.repository.requeueUnroutable([wabaId, ...numbers.map((n) => n.phoneNumberId)], this.clock.now());
     await this.jobs.enqueue(entries);
     return { requeued: entries.length };

@@ -1,6 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { TenantEventType, WebhookDeliveryStatus } from '@waba/contracts';
 import { Types } from 'mongoose';
+import type { MessageStatusRecord } from '../common/events/tenant-events';
 
 /*
  * Deliveries live in two collections so that nothing on the hot path reads or updates a collection
@@ -44,13 +45,6 @@ export class WebhookDelivery {
   @Prop({ type: Date, default: null }) appliedAt!: Date | null;
 }
 export const WebhookDeliverySchema = SchemaFactory.createForClass(WebhookDelivery);
-
-/** One status of one message, sent 10 … failed 50. */
-export interface MessageStatusRecord {
-  messageId: string;
-  status: string;
-  rank: number;
-}
 
 /** One applied change, per tenant; `key` makes re-applying a delivery a no-op. */
 @Schema({ collection: 'tenant_events' })

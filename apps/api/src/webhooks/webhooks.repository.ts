@@ -2,22 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { TenantEventType, TenantEventView, WebhookDeliveryStatus, WebhookDeliveryView } from '@waba/contracts';
 import { Model, mongo, Types } from 'mongoose';
-import { TenantEvent, WebhookDelivery, WebhookInboxEntry, type MessageStatusRecord } from './webhook-records.schema';
+import type { MessageStatusRecord, NewTenantEvent } from '../common/events/tenant-events';
+import { TenantEvent, WebhookDelivery, WebhookInboxEntry } from './webhook-records.schema';
 
 export type InboxRecord = WebhookInboxEntry;
 export type ArchivedDelivery = Omit<WebhookDelivery, 'appliedAt'> & { appliedAt: Date | null };
-export interface NewTenantEvent {
-  key: string;
-  type: TenantEventType;
-  title: string;
-  detail: string | null;
-  phoneNumberId: string | null;
-  wabaId: string | null;
-  occurredAt: Date;
-  receivedAt: Date;
-  messageId: string | null;
-  statuses?: MessageStatusRecord[];
-}
+export type { NewTenantEvent } from '../common/events/tenant-events';
 
 /**
  * The only code that touches webhook deliveries, tenant events and message statuses. What grows

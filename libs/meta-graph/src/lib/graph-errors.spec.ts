@@ -1,4 +1,4 @@
-import { classifyGraphError, regainAccessMs } from './graph-errors';
+import { classifyGraphError, isRegistrationLimit, MetaGraphError, regainAccessMs } from './graph-errors';
 
 describe('classifyGraphError', () => {
   it.each([
@@ -59,5 +59,16 @@ describe('regainAccessMs', () => {
     expect(regainAccessMs(undefined)).toBeUndefined();
     expect(regainAccessMs('not json')).toBeUndefined();
     expect(regainAccessMs('{"1":[{"estimated_time_to_regain_access":0}]}')).toBeUndefined();
+  });
+});
+
+describe('isRegistrationLimit', () => {
+  const refused = (code: number) => new MetaGraphError({ ...classifyGraphError({ code, httpStatus: 400 }), message: 'refused', code, endpoint: 'POST /{phone-number-id}/register' });
+
+  it("is Meta's 133016 only: another block (368) or any other error is not the register limit", () => {
+    expect(isRegistrationLimit(refused(133016))).toBe(true);
+    expect(isRegistrationLimit(refused(368))).toBe(false);
+    expect(isRegistrationLimit(refused(100))).toBe(false);
+    expect(isRegistrationLimit(new Error('133016'))).toBe(false);
   });
 });

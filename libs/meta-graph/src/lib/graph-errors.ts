@@ -28,7 +28,9 @@ export const TOKEN_ERROR_SUBCODES = {
 const CREDENTIAL_CODES = new Set<number>([0, 102, 190]);
 const PERMISSION_CODES = new Set<number>([3, 10]);
 const RATE_LIMIT_CODES = new Set<number>([4, 17, 32, 341, 613, 80007, 80008, 130429, 131048, 131056]);
-const BLOCKED_CODES = new Set<number>([133016, 368]);
+/** Meta's answer to the 11th register or deregister of a number within 72 hours. */
+const REGISTRATION_LIMIT_CODE = 133016;
+const BLOCKED_CODES = new Set<number>([REGISTRATION_LIMIT_CODE, 368]);
 const TEMPORARY_CODES = new Set<number>([1, 2, 131000, 131016, 131057]);
 const INVALID_CODES = new Set<number>([100]);
 
@@ -64,7 +66,7 @@ export function classifyGraphError(facts: GraphErrorFacts): GraphErrorClass {
     return { kind: 'rate_limited', retryable: true, retryAfterMs: wait ?? DEFAULT_RATE_LIMIT_WAIT_MS };
   }
   if (BLOCKED_CODES.has(code)) {
-    return code === 133016 ? { kind: 'blocked', retryable: false, retryAfterMs: REGISTER_BLOCK_MS } : { kind: 'blocked', retryable: false };
+    return code === REGISTRATION_LIMIT_CODE ? { kind: 'blocked', retryable: false, retryAfterMs: REGISTER_BLOCK_MS } : { kind: 'blocked', retryable: false };
   }
   if (TEMPORARY_CODES.has(code)) return { kind: 'temporary', retryable: true };
   if (INVALID_CODES.has(code)) return { kind: 'invalid', retryable: false };
@@ -131,4 +133,12 @@ export class MetaGraphError extends Error {
     this.httpStatus = init.httpStatus;
     this.endpoint = init.endpoint;
   }
+}
+
+/**
+ * Meta refused a register (or deregister) because the number spent its 10 attempts in 72 hours
+ * (133016): registering is blocked for 72 hours, whatever is tried meanwhile.
+ */
+export function isRegistrationLimit(error: unknown): error is MetaGraphError {
+  return error instanceof MetaGraphError && error.code === REGISTRATION_LIMIT_CODE;
 }

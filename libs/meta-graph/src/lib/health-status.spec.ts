@@ -32,7 +32,7 @@ describe('health_status', () => {
   it('asks for a WABA, its subscribers and its numbers with their health in one fields parameter', () => {
     expect(expandFields(WABA_HEALTH_FIELDS)).toBe(
       'id,name,account_review_status,health_status,subscribed_apps{whatsapp_business_api_data,override_callback_uri},' +
-        'phone_numbers.limit(100){id,display_phone_number,verified_name,quality_rating,code_verification_status,name_status,status,platform_type,throughput,whatsapp_business_manager_messaging_limit,health_status}',
+        'phone_numbers.limit(100){id,display_phone_number,verified_name,quality_rating,code_verification_status,name_status,status,platform_type,throughput,whatsapp_business_manager_messaging_limit,is_on_biz_app,last_onboarded_time,health_status}',
     );
   });
 });

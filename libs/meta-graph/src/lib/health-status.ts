@@ -3,6 +3,7 @@
 // reads them with field expansion so one call per WABA covers the WABA and every number in it.
 import type { FieldSpec } from './field-expansion';
 import type { GraphList, PhoneNumber, SubscribedApp, Waba } from './graph-types';
+import { PHONE_NUMBER_FIELDS } from './phone-numbers';
 
 /** AVAILABLE: meets every requirement; LIMITED: sends, with limits (`additional_info`); BLOCKED: cannot send (`errors`). */
 export type CanSendMessage = 'AVAILABLE' | 'LIMITED' | 'BLOCKED';
@@ -15,6 +16,14 @@ export interface HealthStatusError {
   error_code: number;
   error_description: string;
   possible_solution: string;
+}
+
+/** Meta's code for a number that is not on the Cloud API (docs/meta.md §13). */
+const NOT_REGISTERED_CODE = 133010;
+
+/** A `health_status` error saying the number is not registered on the Cloud API: registering it again fixes it. */
+export function saysNotRegistered(error: HealthStatusError): boolean {
+  return error.error_code === NOT_REGISTERED_CODE;
 }
 
 export interface HealthEntity {
@@ -46,20 +55,8 @@ export interface WabaHealthRead extends Omit<Waba, 'phone_numbers'> {
   phone_numbers?: GraphList<PhoneNumberWithHealth>;
 }
 
-/** The number fields a health refresh needs, `health_status` included. */
-export const HEALTH_PHONE_NUMBER_FIELDS = [
-  'id',
-  'display_phone_number',
-  'verified_name',
-  'quality_rating',
-  'code_verification_status',
-  'name_status',
-  'status',
-  'platform_type',
-  'throughput',
-  'whatsapp_business_manager_messaging_limit',
-  'health_status',
-] as const;
+/** The number fields a health refresh needs: those of every number read, and `health_status`. */
+export const HEALTH_PHONE_NUMBER_FIELDS = [...PHONE_NUMBER_FIELDS, 'health_status'] as const;
 
 /**
  * One call per WABA: the WABA's `health_status`, its `subscribed_apps` and, by field expansion,

@@ -23,6 +23,7 @@ import { appSecretProof } from './signatures';
 import { HEALTH_PHONE_NUMBER_FIELDS, WABA_HEALTH_FIELDS, type AppSubscription, type PhoneNumberWithHealth, type WabaHealthRead } from './health-status';
 import { BUSINESS_PROFILE_FIELDS, ProfilePhotoType, UploadedFileHandle, UploadSession, WhatsAppBusinessProfile, WhatsAppBusinessProfileUpdate } from './business-profile';
 import { MESSAGE_TEMPLATE_FIELDS, type MessageTemplate, type MessageTemplateFilters } from './message-templates';
+import { PHONE_NUMBER_FIELDS } from './phone-numbers';
 
 /** The current version per docs/meta.md §0 (English "Platform Versioning" page). */
 export const DEFAULT_GRAPH_API_VERSION = 'v25.0';
@@ -61,21 +62,6 @@ export interface GraphAttempt {
   code?: number;
   durationMs: number;
 }
-
-export const PHONE_NUMBER_FIELDS = [
-  'id',
-  'display_phone_number',
-  'verified_name',
-  'quality_rating',
-  'code_verification_status',
-  'name_status',
-  'status',
-  'platform_type',
-  'throughput',
-  'whatsapp_business_manager_messaging_limit',
-  'is_on_biz_app',
-  'last_onboarded_time',
-] as const;
 
 export const WABA_FIELDS: FieldSpec[] = [
   'id',

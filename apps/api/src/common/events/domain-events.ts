@@ -15,8 +15,6 @@ export interface DomainEventMap {
   'coexistence.connected': { accountId: string; phoneNumberId: string; wabaId: string; connectionId: string; displayPhone: string; onboardedAt: Date | null };
   /** Meta decided a display-name review (phone_number_name_update): the tracked request follows. */
   'display-name.decided': { accountId: string; phoneNumberId: string; decision: string; requestedName: string | null; rejectionReason: string | null; at: Date };
-  /** A register call went to Meta (it counts against the 10-per-72-hours budget, failed or not). */
-  'registration.attempted': { accountId: string; phoneNumberId: string; outcome: 'ok' | 'failed' | 'limited'; at: Date };
 }
 
 @Injectable()

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { ConnectionSource, ConnectionStatus } from '@waba/contracts';
 import { Model, Types, type FilterQuery } from 'mongoose';
 import { withWriteRetries } from '../common/errors/transient-writes';
-import { MetaConnection } from '../credentials/meta-connection.schema';
+import { MetaConnection } from './meta-connection.schema';
 
 /** Statuses the check works on; needs_reauth and revoked wait for the tenant to reconnect. */
 const CHECKED_STATUSES: ConnectionStatus[] = ['active', 'expiring'];
@@ -55,14 +55,14 @@ type ConnectionDoc = MetaConnection & { _id: Types.ObjectId };
 
 /**
  * The token check's queries on `meta_connections`. One check job at a time holds a credential
- * (token-check-jobs.ts), so results are written by `_id` without a fence.
+ * (token-refresh/token-check-jobs.ts), so results are written by `_id` without a fence.
  *
  * Filters stay simple on purpose: FerretDB v1 evaluates `$in` / `$or` and any write filter other
  * than `_id` by scanning the collection (measured: 60-80 ms per write at 1 000 credentials, 5-10
  * ms by `_id`). So the due list is read once per sweep, and every write goes by `_id`.
  */
 @Injectable()
-export class TokenCheckRepository {
+export class CredentialChecksRepository {
   constructor(@InjectModel(MetaConnection.name) private readonly connections: Model<MetaConnection>) {}
 
   /**
@@ -92,7 +92,7 @@ export class TokenCheckRepository {
     return doc && CHECKED_STATUSES.includes(doc.status) ? toChecked(doc) : null;
   }
 
-  async complete(id: string, result: CheckResult): Promise<void> {
+  async recordCheck(id: string, result: CheckResult): Promise<void> {
     // Meta was asked already: a write the database refuses for now is tried again, not the whole check.
     await withWriteRetries(() => this.connections.updateOne({ _id: new Types.ObjectId(id) }, { $set: result }));
   }

@@ -1,20 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { REGISTRATION_LIMIT, type RegistrationBudgetView } from '@waba/contracts';
+import { isRegistrationLimit, MetaGraphClient, MetaGraphError } from '@waba/meta-graph';
 import { Clock } from '../common/clock/clock';
 import { ConflictError } from '../common/errors/domain-errors';
-import { NumberSettingsRepository } from './number-settings.repository';
+import { RegistrationAttemptsRepository } from './registration-attempts.repository';
 
 const WINDOW_MS = REGISTRATION_LIMIT.windowHours * 3600_000;
 
 /**
  * Meta's register/deregister budget of a number (10 in a moving 72 hours; the 11th is refused
  * with 133016 and blocks registering for 72 hours), counted from the attempts we made. Shown
- * before anything that spends it, and checked so we never spend the last ones blindly.
+ * before anything that spends it, and checked so we never spend the last ones blindly. Every
+ * `/register` goes through `register` here (connecting, retrying, the health fix, a new display
+ * name), so every attempt is counted the same way.
  */
 @Injectable()
 export class RegistrationBudgetService {
   constructor(
-    private readonly repository: NumberSettingsRepository,
+    private readonly repository: RegistrationAttemptsRepository,
+    private readonly graph: MetaGraphClient,
     private readonly clock: Clock,
   ) {}
 
@@ -46,8 +50,26 @@ export class RegistrationBudgetService {
     return budget;
   }
 
-  record(accountId: string, phoneNumberId: string, kind: 'register' | 'deregister', outcome: 'ok' | 'failed' | 'limited', at = this.clock.now()): Promise<void> {
-    return this.repository.addAttempt(accountId, { phoneNumberId, kind, outcome, at });
+  /**
+   * Registers the number with `pin`: exactly one call, never retried, counted whatever Meta
+   * answered; Meta's 133016 is counted as the 72-hour block it starts. Throws what the Graph
+   * client threw, for the caller to put in words. Checking the room first is the caller's choice
+   * (`requireRoom`): connecting a number for the first time does not.
+   */
+  async register(accountId: string, phoneNumberId: string, token: string, pin: string): Promise<void> {
+    const at = this.clock.now();
+    try {
+      await this.graph.registerPhone(token, phoneNumberId, pin);
+    } catch (error) {
+      // A Graph failure may have reached Meta, so it counts; any other error never left this process.
+      if (error instanceof MetaGraphError) await this.record(accountId, phoneNumberId, isRegistrationLimit(error) ? 'limited' : 'failed', at);
+      throw error;
+    }
+    await this.record(accountId, phoneNumberId, 'ok', at);
+  }
+
+  private record(accountId: string, phoneNumberId: string, outcome: 'ok' | 'failed' | 'limited', at: Date): Promise<void> {
+    return this.repository.addAttempt(accountId, { phoneNumberId, kind: 'register', outcome, at });
   }
 }
 
