@@ -10,14 +10,14 @@ export interface ReceivedMail {
 
 /** A real SMTP server on a free local port that keeps every message it receives. */
 export class SmtpInbox {
-  readonly messages: ReceivedMail[] = [];
   private constructor(
     private readonly server: SMTPServer,
     readonly port: number,
+    readonly messages: ReceivedMail[],
   ) {}
 
   static async start(): Promise<SmtpInbox> {
-    let inbox: SmtpInbox | undefined;
+    const messages: ReceivedMail[] = [];
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
@@ -26,7 +26,7 @@ export class SmtpInbox {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
-          inbox?.messages.push({
+          messages.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
             text: decodeQuotedPrintable(Buffer.concat(chunks).toString('utf8')),
@@ -36,8 +36,7 @@ export class SmtpInbox {
       },
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    inbox = new SmtpInbox(server, (server.server.address() as AddressInfo).port);
-    return inbox;
+    return new SmtpInbox(server, (server.server.address() as AddressInfo).port, messages);
   }
 
   get url(): string {
