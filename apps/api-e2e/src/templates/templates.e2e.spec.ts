@@ -1,5 +1,7 @@
 import type { EventsPageView, MessageTemplatesPageView, MessageTemplateView, OverviewView, TemplateSyncView } from '@waba/contracts';
+import { getConnectionToken } from '@nestjs/mongoose';
 import type { WebhookPayload } from '@waba/meta-graph';
+import type { Connection } from 'mongoose';
 import { webhooksSettled } from '../support/jobs';
 import { connectNumbers, wabaIdOf, type Sandbox } from '../support/meta-sandbox';
 import { urlOf } from '../support/sockets';
@@ -119,6 +121,13 @@ describe('message templates: mirrored from Meta, kept current by webhooks', () =
     const other = await createTenant(api.server, 'Other');
     expect((await other.browser.get(`/api/wabas/${wabaId}/templates`)).status).toBe(404);
     expect((await other.browser.post(`/api/wabas/${wabaId}/templates/sync`)).status).toBe(404);
+  });
+
+  it('forgets the templates of a WABA the tenant disconnected: gone from the Overview and from the mirror', async () => {
+    expect(((await tenant.browser.get('/api/overview')).body as OverviewView).templates.length).toBeGreaterThan(0);
+    expect((await tenant.browser.post('/api/integrations/whatsapp/disconnect', { wabaId })).status).toBe(200);
+    await waitUntil(async () => ((await tenant.browser.get('/api/overview')).body as OverviewView).templates.length === 0, 10_000, 'the templates to go from the Overview');
+    expect(await api.app.get<Connection>(getConnectionToken()).collection('message_templates').countDocuments({ wabaId })).toBe(0);
   });
 
   it('says in words when Meta refuses the read, and keeps what it had', async () => {

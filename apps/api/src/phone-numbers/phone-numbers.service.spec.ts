@@ -379,6 +379,7 @@ describe('PhoneNumbersService', () => {
       expect(domainEvents.emit).toHaveBeenCalledWith('active-number.changed', expect.objectContaining({ accountId: ACCOUNT_ID, phoneNumberId: SECOND_ID, occurredAt: clock.now() }));
       expect(graph.unsubscribeApp).not.toHaveBeenCalled();
       expect(repository.updateWaba).not.toHaveBeenCalled();
+      expect(domainEvents.emit).not.toHaveBeenCalledWith('waba.disconnected', expect.anything());
       expect(events.publish).toHaveBeenCalledWith(ACCOUNT_ID, { type: 'whatsapp.changed', reason: 'disconnected' });
     });
 
@@ -391,6 +392,8 @@ describe('PhoneNumbersService', () => {
 
       expect(repository.updateWaba).toHaveBeenCalledWith(ACCOUNT_ID, WABA_ID, { state: 'disconnected', subscribed: false, disconnectedAt: clock.now() });
       expect(audit.record).toHaveBeenCalledWith(tenant, 'waba.disconnected', `WABA ${WABA_ID}`, undefined);
+      // What other modules keep about the WABA (its templates) goes with it.
+      expect(domainEvents.emit).toHaveBeenCalledWith('waba.disconnected', { accountId: ACCOUNT_ID, wabaId: WABA_ID });
     });
 
     it('releases the WABA even when Meta refuses the unsubscribe, and the audit says so', async () => {

@@ -377,6 +377,7 @@ export class PhoneNumbersService {
     }
     await this.repository.updateWaba(tenant.accountId, waba.wabaId, { state: 'disconnected', subscribed: false, disconnectedAt: this.clock.now() });
     await this.audit.record(tenant, 'waba.disconnected', `WABA ${waba.wabaId}`, details);
+    this.domainEvents.emit('waba.disconnected', { accountId: tenant.accountId, wabaId: waba.wabaId });
   }
 
   /**

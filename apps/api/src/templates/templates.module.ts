@@ -3,7 +3,7 @@
  * connects, on a schedule and on demand; kept current by the template webhooks (applied through
  * the webhooks module, which routes them by WABA). Owns `message_templates`.
  */
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { DomainEvents } from '../common/events/domain-events';
 import { ApiConfig } from '../config/api-config';
@@ -33,8 +33,11 @@ import { TemplatesService } from './templates.service';
   exports: [TemplatesService, TemplateSyncJobs],
 })
 export class TemplatesModule implements OnModuleInit {
+  private readonly logger = new Logger(TemplatesModule.name);
+
   constructor(
     private readonly domainEvents: DomainEvents,
+    private readonly templates: TemplatesService,
     private readonly jobs: TemplateSyncJobs,
     private readonly tasks: ScheduledTasks,
     private readonly config: ApiConfig,
@@ -42,6 +45,9 @@ export class TemplatesModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.domainEvents.on('waba.connected', ({ accountId, wabaId }) => void this.jobs.queueSync(accountId, wabaId));
+    this.domainEvents.on('waba.disconnected', ({ accountId, wabaId }) => {
+      this.templates.forgetWaba(accountId, wabaId).catch((error: Error) => this.logger.warn(`The templates of WABA ${wabaId} could not be removed: ${error.message}`));
+    });
     this.tasks.register('template-sync', this.config.TEMPLATE_SYNC_INTERVAL_MINUTES * 60_000, () => this.jobs.queueAll());
   }
 }

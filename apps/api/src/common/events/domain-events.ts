@@ -5,6 +5,8 @@ import { EventEmitter } from 'node:events';
 export interface DomainEventMap {
   /** A tenant took (or took back) a WABA: webhooks kept as unroutable for it can now be applied. */
   'waba.connected': { accountId: string; wabaId: string };
+  /** The tenant disconnected the WABA's last number: what was kept about the WABA (its templates) goes. */
+  'waba.disconnected': { accountId: string; wabaId: string };
   /** The token check found a credential dead: its numbers cannot send, the active one must move. */
   'connection.unusable': { accountId: string; connectionId: string };
   /** The active number changed without anyone choosing it: the tenant's Events page says so. */
