@@ -38,9 +38,10 @@ export class NumberHealthController {
   }
 
   @ApiRoute({
-    summary: "The fix 'register again': register the number on the Cloud API with the two-step PIN we keep (one attempt; Meta allows 10 per 72 hours)",
+    summary:
+      "The fix 'register again': register the number on the Cloud API with the two-step PIN we keep (one attempt, counted in the number's registration budget; 409 when Meta's 10 per 72 hours are used up or Meta blocked registering)",
     returns: ['NumberHealthView'],
-    errors: [400, 401, 403, 404, 429, 503],
+    errors: [400, 401, 403, 404, 409, 429, 503],
   })
   @Post(':phoneNumberId/re-register')
   @LimitMetaCalls('register again')
