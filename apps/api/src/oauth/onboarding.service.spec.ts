@@ -76,6 +76,14 @@ describe('OnboardingService', () => {
       expect(phoneNumbers.connectSelection).not.toHaveBeenCalled();
     });
 
+    it('asks to connect again for a session stored before numbers were kept as our own fields', async () => {
+      const stored = anOnboardingSession();
+      // What such a session reads as: the Graph JSON it kept then, none of today's fields.
+      givenSession({ ...stored, numbers: stored.numbers.map(({ phoneNumberId, wabaId }) => ({ phoneNumberId, wabaId, graphJson: '{}' }) as unknown as (typeof stored.numbers)[number]) });
+      await expect(service.confirm(tenant, SESSION_ID, [PHONE_NUMBER_ID])).rejects.toMatchObject({ code: 'onboarding_expired', message: expect.stringMatching(/connect again/) });
+      expect(phoneNumbers.connectSelection).not.toHaveBeenCalled();
+    });
+
     it('still accepts a pick one millisecond before the session expires', async () => {
       const session = anOnboardingSession({ expiresAt: new Date(clock.now().getTime() + HOUR) });
       givenSession(session);

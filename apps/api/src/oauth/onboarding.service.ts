@@ -109,6 +109,9 @@ export class OnboardingService {
   private async connectPicked(tenant: TenantContext, session: OnboardingSessionRecord, phoneNumberIds: string[]): Promise<OnboardingSessionView> {
     const sessionId = String(session._id);
     if (session.expiresAt <= this.clock.now()) throw new InvalidRequestError('This onboarding session has expired; connect again', { code: 'onboarding_expired' });
+    // Sessions stored before numbers were kept as our own fields (Graph JSON then): started again, never half-read.
+    if (session.numbers.some((n) => !n.displayPhone))
+      throw new InvalidRequestError('This onboarding session was started before an update of WABA Connect; connect again', { code: 'onboarding_expired' });
     const unknown = phoneNumberIds.filter((id) => !session.numbers.some((n) => n.phoneNumberId === id));
     if (unknown.length) throw new InvalidRequestError(`Number ${unknown.join(', ')} is not part of this onboarding`);
     await this.refuseTaken(
