@@ -1,6 +1,6 @@
 /**
- * `npm test`: builds the apps, checks the formatting (Prettier), then runs every suite — jest (api, api-e2e, libs, sandbox),
- * vitest (admin) and Playwright (admin-e2e, real chromium) — then the API and API e2e suites a
+ * `npm test`: builds the apps, checks the formatting (Prettier) and the lint rules (ESLint), then runs every suite — jest (api, api-e2e, libs, sandbox),
+ * vitest (admin) and Playwright (admin-e2e, real chromium) — then the API unit tests and a set of e2e specs a
  * second time on the maintained Node LTS the container image runs (tools/maintained-node.ts),
  * and ends with one line `N passed, N failed` totalled over all of them. Exits non-zero when
  * anything failed. Installs redis-server and chromium first when they are missing and we are root.
@@ -134,6 +134,12 @@ async function formatSuite(): Promise<SuiteResult> {
   return { name: 'prettier', passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, seconds };
 }
 
+/** ESLint over every project, the module-boundary rule included (eslint.config.mjs): one check. */
+async function lintSuite(): Promise<SuiteResult> {
+  const { status, seconds } = await run('npx', ['nx', 'run-many', '-t', 'lint', '--output-style=static']);
+  return { name: 'lint', passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, seconds };
+}
+
 async function vitestSuites(): Promise<SuiteResult> {
   const { status, output, seconds } = await run('npx', ['nx', 'test', 'admin', '--skip-nx-cache', '--output-style=static']);
   // Vitest's summary line: "Tests  12 passed | 1 failed (13)"
@@ -177,7 +183,7 @@ async function main(): Promise<void> {
   const noChromium = ensureMachinePackage(CHROMIUM, log);
   if (noChromium) log(noChromium);
   const build = await run('npx', ['nx', 'run-many', '-t', 'build', '-p', 'api', 'admin', 'meta-sandbox', '--output-style=static']);
-  const suites: SuiteResult[] = [settle('build', build.status, 0, 0, build.seconds), await formatSuite()];
+  const suites: SuiteResult[] = [settle('build', build.status, 0, 0, build.seconds), await formatSuite(), await lintSuite()];
   suites.push(await jestSuites(), await vitestSuites());
   if (build.status !== 0) suites.push({ name: 'playwright (not run: build failed)', passed: 0, failed: 1, seconds: 0 });
   else if (noChromium) suites.push({ name: 'playwright (not run: no chromium)', passed: 0, failed: 1, seconds: 0 });
