@@ -20,7 +20,11 @@ export class RealtimePublisher implements OnApplicationShutdown {
   constructor(config: ApiConfig) {
     this.connection = new Redis({ ...redisOptions(config), enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     this.connection.on('error', () => undefined);
-    this.emitter = new Emitter(this.connection, { key: socketIoRedisKey(config) });
+    // The emitter neither awaits nor catches its PUBLISH: Redis going away between the `ready`
+    // check and the write rejected it unhandled, which ended the process. Only `publish` is used.
+    const connection = this.connection;
+    const quietClient = { publish: (channel: string, message: string | Buffer) => connection.publish(channel, message).catch(() => 0) };
+    this.emitter = new Emitter(quietClient, { key: socketIoRedisKey(config) });
   }
 
   publish(accountId: string, event: TenantRealtimeEvent): void {
