@@ -78,8 +78,8 @@ function settle(name: string, status: number, passed: number, failed: number, se
 
 /**
  * `--forceExit`: once every test has run and the report is written, jest exits even if a handle
- * is still open. A run on Node 24 finished its tests and then waited with no child process or
- * socket left (a timer some test did not clear) until CI's time ran out.
+ * is still open. Runs (on Node 24, and once on Node 20) finished their tests, wrote the report and
+ * then waited with no child process, socket or live timer left, until CI's time ran out.
  */
 const JEST_RUN_OPTIONS = ['--ci', '--json', '--forceExit'];
 
@@ -96,8 +96,8 @@ function jestResult(name: string, out: string, status: number, seconds: number):
 
 /**
  * The API's unit tests, and the e2e specs that run what differs between Node majors (built
- * processes in every role, signatures and hashing, HTTP parsing of hostile input, the OAuth
- * redirect, token checks over HTTP), again on the container image's Node major. Not the whole
+ * processes in every role, restarts, signatures and hashing, HTTP parsing of hostile input, the
+ * OAuth redirect, sessions), again on the container image's Node major. Not the whole
  * e2e suite: it doubled the run's time for code paths that behave the same on both. The Node
  * bin folder leads PATH, so the API processes and tools the tests start run on it too.
  */
