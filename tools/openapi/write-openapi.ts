@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const { AppModule } = await import('../../apps/api/src/app/app.module');
   const { loadApiConfig } = await import('../../apps/api/src/config/api-config');
   const { buildOpenApiDocument, OPENAPI_PATH } = await import('../../apps/api/src/openapi/openapi-document');
+  const { ROUTES_AHEAD_OF_NEST } = await import('../../apps/api/src/app/create-api-app');
   const config = loadApiConfig({
     TOKEN_ENCRYPTION_KEYS: `openapi:${Buffer.alloc(32).toString('base64')}`,
     MONGODB_URI: 'mongodb://127.0.0.1:1/unused',
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   });
   const app = await NestFactory.create(AppModule.forRoot(config), { preview: true, logger: false });
   app.setGlobalPrefix('api');
-  const document = buildOpenApiDocument(app);
+  const document = buildOpenApiDocument(app, ROUTES_AHEAD_OF_NEST);
   const out = resolve(process.argv[2] ?? OPENAPI_FILE);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(document, null, 2)}\n`);

@@ -14,7 +14,11 @@ describe('retention clean-ups', () => {
   beforeAll(async () => (api = await startTestApp({ WEBHOOK_ARCHIVE_RETENTION_DAYS: '30', TENANT_EVENT_RETENTION_DAYS: '90' })));
   afterAll(() => api.close());
 
-  const db = () => api.app.get<Connection>(getConnectionToken()).db!;
+  const db = () => {
+    const connected = api.app.get<Connection>(getConnectionToken()).db;
+    if (!connected) throw new Error('The API is not connected to its database');
+    return connected;
+  };
   const names = async (collection: string) => (await db().collection(collection).find({}).toArray()).map((d) => d['label'] as string).sort();
 
   async function run(task: string): Promise<void> {

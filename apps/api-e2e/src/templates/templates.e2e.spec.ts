@@ -112,7 +112,9 @@ describe('message templates: mirrored from Meta, kept current by webhooks', () =
     expect(synced.body as TemplateSyncView).toMatchObject({ wabaId, templates: 137, removed: 0 });
     expect((await templates()).total).toBe(137);
 
-    sandbox.world.wabas.get(wabaId)!.messageTemplates = sandbox.world.wabas.get(wabaId)!.messageTemplates!.filter((t) => t.name !== 'bulk_7');
+    const waba = sandbox.world.wabas.get(wabaId);
+    if (!waba?.messageTemplates) throw new Error(`The sandbox holds no templates for WABA ${wabaId}`);
+    waba.messageTemplates = waba.messageTemplates.filter((t) => t.name !== 'bulk_7');
     expect(((await tenant.browser.post(`/api/wabas/${wabaId}/templates/sync`)).body as TemplateSyncView).removed).toBe(1);
     expect((await templates()).items.some((t) => t.name === 'bulk_7')).toBe(false);
   });

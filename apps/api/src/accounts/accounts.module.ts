@@ -10,7 +10,6 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AuditModule } from '../audit/audit.module';
 import { ApiConfig } from '../config/api-config';
-import { RealtimeModule } from '../realtime/realtime.module';
 import { SharedThrottlerStorage } from '../redis/shared-throttler-storage';
 import { Account, AccountSchema } from './account.schema';
 import { AccountsController } from './accounts.controller';
@@ -49,8 +48,6 @@ import { User, UserSchema } from './user.schema';
       }),
     }),
     AuditModule,
-    // Closing a user's sockets (logout, removal, password change) goes through the publisher.
-    RealtimeModule,
   ],
   controllers: [AuthController, AccountsController, InvitationsController],
   providers: [

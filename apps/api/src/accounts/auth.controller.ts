@@ -6,7 +6,8 @@ import type { Request, Response } from 'express';
 import { ApiConfig } from '../config/api-config';
 import { CurrentTenant, Public, type TenantContext } from '../common/auth/auth.decorators';
 import { AuthService } from './auth.service';
-import { clearSessionCookies, SESSION_COOKIE, setSessionCookies } from './session-cookies';
+import { SESSION_COOKIE } from '../common/auth/session-cookie';
+import { clearSessionCookies, setSessionCookies } from './session-cookies';
 import { ApiRoute } from '../openapi/api-route.decorator';
 
 @ApiTags('auth')

@@ -3,7 +3,7 @@ import { UserRole } from '@waba/contracts';
 import { sha256Hex } from '../common/crypto/sha256';
 import { ConflictError, InvalidRequestError, TooManyRequestsError, UnauthorizedError } from '../common/errors/domain-errors';
 import type { ApiConfig } from '../config/api-config';
-import type { RealtimePublisher } from '../realtime/realtime-publisher';
+import { DomainEvents } from '../common/events/domain-events';
 import type { SharedThrottlerStorage } from '../redis/shared-throttler-storage';
 import { ACCOUNT_ID, anAccountRecord, aTenant, aUserRecord, USER_ID } from '../testing/factories';
 import { FakeClock, HOUR } from '../testing/fake-clock';
@@ -21,7 +21,8 @@ describe('AuthService', () => {
   let repository: MockProxy<AccountsRepository>;
   let operatorGrants: MockProxy<OperatorGrantsRepository>;
   let hasher: MockProxy<PasswordHasher>;
-  let realtime: MockProxy<RealtimePublisher>;
+  let domainEvents: DomainEvents;
+  let ended: unknown[];
   let attempts: MockProxy<SharedThrottlerStorage>;
   let service: AuthService;
 
@@ -30,14 +31,16 @@ describe('AuthService', () => {
     repository = strictMock<AccountsRepository>('repository');
     operatorGrants = strictMock<OperatorGrantsRepository>('operatorGrants');
     hasher = strictMock<PasswordHasher>('hasher');
-    realtime = strictMock<RealtimePublisher>('realtime');
+    domainEvents = new DomainEvents();
+    ended = [];
+    domainEvents.on('user.sessions-ended', (event) => ended.push(event));
     attempts = strictMock<SharedThrottlerStorage>('attempts');
     hasher.hash.mockImplementation(async (password) => `hashed(${password})`);
     hasher.verify.mockImplementation(async (hash, password) => hash === `hashed(${password})`);
     attempts.secondsToWait.mockResolvedValue(null);
     repository.createSession.mockResolvedValue();
     const config = { SESSION_TTL_HOURS: 12, LOGIN_ATTEMPTS_PER_ACCOUNT_PER_15_MINUTES: 10 } as ApiConfig;
-    service = new AuthService(repository, operatorGrants, hasher, clock, config, realtime, attempts);
+    service = new AuthService(repository, operatorGrants, hasher, clock, config, domainEvents, attempts);
   });
 
   describe('login', () => {
@@ -125,13 +128,12 @@ describe('AuthService', () => {
     it('ends every other session of the user and closes their sockets', async () => {
       repository.setPasswordHash.mockResolvedValue();
       repository.deleteSessionsOfUser.mockResolvedValue(2);
-      realtime.endUserSockets.mockReturnValue();
 
       await service.changePassword(tenant, { currentPassword: PASSWORD, newPassword: 'something new here' });
 
       expect(repository.setPasswordHash).toHaveBeenCalledWith(USER_ID, 'hashed(something new here)');
       expect(repository.deleteSessionsOfUser).toHaveBeenCalledWith(USER_ID, tenant.sessionId);
-      expect(realtime.endUserSockets).toHaveBeenCalledWith(USER_ID, tenant.sessionId);
+      expect(ended).toEqual([{ userId: USER_ID, keepSessionId: tenant.sessionId }]);
     });
   });
 });

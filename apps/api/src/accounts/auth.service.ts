@@ -6,9 +6,9 @@ import type { TenantContext } from '../common/auth/auth.decorators';
 import { newCsrfToken } from '../common/auth/csrf';
 import { sha256Hex } from '../common/crypto/sha256';
 import { Clock } from '../common/clock/clock';
+import { DomainEvents } from '../common/events/domain-events';
 import { isDuplicateKey } from '../common/errors/all-exceptions.filter';
 import { ConflictError, TooManyRequestsError, InvalidRequestError, UnauthorizedError } from '../common/errors/domain-errors';
-import { RealtimePublisher } from '../realtime/realtime-publisher';
 import { AccountsRepository, type AccountRecord, type UserRecord } from './accounts.repository';
 import { OperatorGrantsRepository } from './operator-grants.repository';
 import { PasswordHasher } from './password-hasher';
@@ -38,7 +38,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
     private readonly config: ApiConfig,
-    private readonly realtime: RealtimePublisher,
+    private readonly domainEvents: DomainEvents,
     private readonly attempts: SharedThrottlerStorage,
   ) {}
 
@@ -81,7 +81,7 @@ export class AuthService {
   /** Ends the session and closes its sockets, on every instance. */
   async logout(tenant: TenantContext, sessionToken: string | undefined): Promise<void> {
     if (sessionToken) await this.repository.deleteSession(sha256Hex(sessionToken));
-    this.realtime.endSessionSockets(tenant.sessionId);
+    this.domainEvents.emit('session.ended', { sessionId: tenant.sessionId });
   }
 
   /**
@@ -132,7 +132,7 @@ export class AuthService {
   /** Every session of the user but `keepSessionId` ends now, and their sockets close on every instance. */
   async endSessionsOf(userId: string, keepSessionId?: string): Promise<void> {
     await this.repository.deleteSessionsOfUser(userId, keepSessionId);
-    this.realtime.endUserSockets(userId, keepSessionId);
+    this.domainEvents.emit('user.sessions-ended', { userId, keepSessionId });
   }
 
   /** Hashes a chosen password; one place for sign-up and accepted invitations. */

@@ -1,9 +1,8 @@
 import type { Response } from 'express';
 import type { ApiConfig } from '../config/api-config';
 import { newCsrfToken, setCsrfCookie } from '../common/auth/csrf';
+import { SESSION_COOKIE } from '../common/auth/session-cookie';
 import type { IssuedSession } from './auth.service';
-
-export const SESSION_COOKIE = 'waba_session';
 
 export function setSessionCookies(response: Response, session: IssuedSession, config: ApiConfig): void {
   response.cookie(SESSION_COOKIE, session.sessionToken, {

@@ -6,7 +6,7 @@ import { CSRF_HEADER, isUnsafeMethod, sameSecret } from '../common/auth/csrf';
 import { sha256Hex } from '../common/crypto/sha256';
 import { ForbiddenError, UnauthorizedError } from '../common/errors/domain-errors';
 import { AuthService } from './auth.service';
-import { SESSION_COOKIE } from './session-cookies';
+import { SESSION_COOKIE } from '../common/auth/session-cookie';
 
 /**
  * Deny by default: every route needs a live session unless marked @Public(). Sets

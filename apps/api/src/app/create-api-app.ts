@@ -6,15 +6,18 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
 import { bodyParserErrors, checkJsonBody, readCookies } from '../common/http/request-hygiene';
-import { mountQueueDashboard } from '../jobs/queue-dashboard';
+import { mountQueueDashboard } from './queue-dashboard';
 import { serveOpenApiDocument } from '../openapi/openapi-document';
 import { PUBLIC_METRICS_PATH } from '../metrics/metrics.module';
 import { RedisIoAdapter } from '../realtime/redis-io.adapter';
 import { WebhookIngestService } from '../webhooks/webhook-ingest.service';
-import { WEBHOOK_PATH, webhookReceiver } from '../webhooks/webhook-receiver';
+import { WEBHOOK_DELIVERY_ROUTE, WEBHOOK_PATH, webhookReceiver } from '../webhooks/webhook-receiver';
 import { PROFILE_PHOTO_PATH } from '../number-settings/number-settings.controller';
 import type { ApiConfig } from '../config/api-config';
 import { AppModule, type AppModuleOptions } from './app.module';
+
+/** Routes mounted on express ahead of Nest below, as the OpenAPI document describes them. */
+export const ROUTES_AHEAD_OF_NEST = [WEBHOOK_DELIVERY_ROUTE];
 
 /** Builds the fully configured API (not yet listening); shared by main.ts and the e2e tests. */
 export async function createApiApp(config: ApiConfig, options: AppModuleOptions = {}): Promise<INestApplication> {
@@ -62,7 +65,7 @@ export async function createApiApp(config: ApiConfig, options: AppModuleOptions 
   );
   app.useGlobalFilters(new AllExceptionsFilter());
 
-  serveOpenApiDocument(app);
+  serveOpenApiDocument(app, ROUTES_AHEAD_OF_NEST);
   return app;
 }
 

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { ConnectionSource, ConnectionStatus } from '@waba/contracts';
+import type { ConnectionStatus } from '@waba/contracts';
 import { Model, Types, type FilterQuery } from 'mongoose';
 import { withWriteRetries } from '../common/errors/transient-writes';
+import { toConnectionRecord, type ConnectionRecord } from './credentials.repository';
 import { MetaConnection } from './meta-connection.schema';
 
 /** Statuses the check works on; needs_reauth and revoked wait for the tenant to reconnect. */
@@ -10,22 +11,25 @@ const CHECKED_STATUSES: ConnectionStatus[] = ['active', 'expiring'];
 /** Due credentials are read in pages of this many (one cursor, one scan). */
 const DUE_PAGE_SIZE = 1000;
 
+/** What of a credential the check reads (and its job carries, token-refresh/token-check-jobs.ts). */
+const CHECKED_FIELDS = [
+  'id',
+  'accountId',
+  'encryptedToken',
+  'tokenFingerprint',
+  'source',
+  'tokenType',
+  'grantedWabaIds',
+  'expiresAt',
+  'nextCheckAt',
+  'status',
+  'lastCheckedAt',
+  'lastError',
+  'checkFailures',
+] as const satisfies ReadonlyArray<keyof ConnectionRecord>;
+
 /** A credential as the check sees it. */
-export interface CheckedConnection {
-  id: string;
-  accountId: string;
-  encryptedToken: string;
-  tokenFingerprint: string;
-  source: ConnectionSource;
-  tokenType: string | null;
-  grantedWabaIds: string[];
-  expiresAt: Date | null;
-  nextCheckAt: Date | null;
-  status: ConnectionStatus;
-  lastCheckedAt: Date | null;
-  lastError: string | null;
-  checkFailures: number;
-}
+export type CheckedConnection = Pick<ConnectionRecord, (typeof CHECKED_FIELDS)[number]>;
 
 export interface SweepScope {
   /** Only this tenant's credentials. */
@@ -137,19 +141,6 @@ export class CredentialChecksRepository {
 }
 
 function toChecked(doc: ConnectionDoc): CheckedConnection {
-  return {
-    id: String(doc._id),
-    accountId: String(doc.accountId),
-    encryptedToken: doc.encryptedToken,
-    tokenFingerprint: doc.tokenFingerprint,
-    source: doc.source,
-    tokenType: doc.tokenType,
-    grantedWabaIds: doc.grantedWabaIds ?? [],
-    expiresAt: doc.expiresAt ?? null,
-    nextCheckAt: doc.nextCheckAt ?? null,
-    status: doc.status,
-    lastCheckedAt: doc.lastCheckedAt ?? null,
-    lastError: doc.lastError ?? null,
-    checkFailures: doc.checkFailures ?? 0,
-  };
+  const record = toConnectionRecord(doc);
+  return Object.fromEntries(CHECKED_FIELDS.map((field) => [field, record[field]])) as CheckedConnection;
 }

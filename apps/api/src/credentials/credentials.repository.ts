@@ -19,11 +19,15 @@ export interface ConnectionRecord {
   status: ConnectionStatus;
   lastCheckedAt: Date | null;
   lastError: string | null;
+  /** When the token check is due next; null once it no longer checks this credential. */
+  nextCheckAt: Date | null;
+  /** Failed checks in a row (timeouts, 5xx). */
+  checkFailures: number;
   /** When this credential was first stored (the schema's timestamps). */
   savedAt: Date | null;
 }
 
-export type ConnectionGrant = Omit<ConnectionRecord, 'id' | 'accountId' | 'status' | 'lastCheckedAt' | 'lastError' | 'savedAt'> & {
+export type ConnectionGrant = Omit<ConnectionRecord, 'id' | 'accountId' | 'status' | 'lastCheckedAt' | 'lastError' | 'nextCheckAt' | 'checkFailures' | 'savedAt'> & {
   metaUserId: string | null;
   createdBy: string | null;
   checkedAt: Date;
@@ -48,19 +52,22 @@ export class CredentialsRepository {
         { upsert: true, new: true },
       )
       .lean();
-    return toRecord(saved);
+    return toConnectionRecord(saved);
   }
 
   async find(accountId: string, connectionId: string): Promise<ConnectionRecord | null> {
     if (!Types.ObjectId.isValid(connectionId)) return null;
     const found = await this.connections.findOne({ _id: new Types.ObjectId(connectionId), accountId: new Types.ObjectId(accountId) }).lean();
-    return found ? toRecord(found) : null;
+    return found ? toConnectionRecord(found) : null;
   }
 
   async findMany(accountId: string, connectionIds: string[]): Promise<ConnectionRecord[]> {
     const ids = connectionIds.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
-    const found = await this.connections.find({ _id: { $in: ids }, accountId: new Types.ObjectId(accountId) }).lean();
-    return found.map(toRecord);
+    // One id (a token check telling the tenant what changed) by equality: FerretDB 1.24 looks that
+    // up in its index but reads and decodes every credential for `$in`.
+    const filter = ids.length === 1 ? { _id: ids[0] } : { _id: { $in: ids } };
+    const found = await this.connections.find({ ...filter, accountId: new Types.ObjectId(accountId) }).lean();
+    return found.map(toConnectionRecord);
   }
 
   async setStatus(accountId: string, connectionId: string, status: ConnectionStatus, lastError: string | null): Promise<void> {
@@ -92,21 +99,24 @@ export class CredentialsRepository {
   }
 }
 
-function toRecord(doc: MetaConnection & { _id: Types.ObjectId }): ConnectionRecord {
+/** The one reading of a stored credential (credential-checks.repository.ts takes its check's share of it); fields older documents lack get their defaults. */
+export function toConnectionRecord(doc: MetaConnection & { _id: Types.ObjectId }): ConnectionRecord {
   return {
     id: String(doc._id),
     accountId: String(doc.accountId),
     encryptedToken: doc.encryptedToken,
     tokenFingerprint: doc.tokenFingerprint,
     source: doc.source,
-    tokenType: doc.tokenType,
-    scopes: doc.scopes,
-    grantedWabaIds: doc.grantedWabaIds,
-    expiresAt: doc.expiresAt,
-    dataAccessExpiresAt: doc.dataAccessExpiresAt,
+    tokenType: doc.tokenType ?? null,
+    scopes: doc.scopes ?? [],
+    grantedWabaIds: doc.grantedWabaIds ?? [],
+    expiresAt: doc.expiresAt ?? null,
+    dataAccessExpiresAt: doc.dataAccessExpiresAt ?? null,
     status: doc.status,
-    lastCheckedAt: doc.lastCheckedAt,
-    lastError: doc.lastError,
+    lastCheckedAt: doc.lastCheckedAt ?? null,
+    lastError: doc.lastError ?? null,
+    nextCheckAt: doc.nextCheckAt ?? null,
+    checkFailures: doc.checkFailures ?? 0,
     savedAt: (doc as { createdAt?: Date }).createdAt ?? null,
   };
 }

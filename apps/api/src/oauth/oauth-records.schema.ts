@@ -1,6 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { ConnectionSource } from '@waba/contracts';
 import { Types } from 'mongoose';
+import { MetaNumberFacts } from '../phone-numbers/number-facts.schema';
 
 /** A redirect-flow `state`: stored hashed, bound to tenant and user, short-lived, single-use. */
 @Schema({ collection: 'oauth_states' })
@@ -35,20 +36,9 @@ export class DiscoveredWaba {
 const DiscoveredWabaSchema = SchemaFactory.createForClass(DiscoveredWaba);
 
 @Schema({ _id: false })
-export class DiscoveredNumber {
+export class DiscoveredNumber extends MetaNumberFacts {
   @Prop({ type: String, required: true }) phoneNumberId!: string;
   @Prop({ type: String, required: true }) wabaId!: string;
-  // Meta's facts of the number as discovered (libs/meta-graph PhoneNumberFacts), replayed into the connect step.
-  @Prop({ type: String, required: true }) displayPhone!: string;
-  @Prop({ type: String, default: null }) verifiedName!: string | null;
-  @Prop({ type: String, default: null }) qualityRating!: string | null;
-  @Prop({ type: String, default: null }) nameStatus!: string | null;
-  @Prop({ type: String, default: null }) codeVerificationStatus!: string | null;
-  @Prop({ type: String, default: null }) messagingLimit!: string | null;
-  @Prop({ type: String, default: null }) platformType!: string | null;
-  @Prop({ type: String, default: null }) throughputLevel!: string | null;
-  @Prop({ type: String, default: null }) metaStatus!: string | null;
-  @Prop({ type: Boolean, default: false }) isOnBizApp!: boolean;
   @Prop({ type: Date, default: null }) lastOnboardedAt!: Date | null;
   @Prop({ type: String, default: null }) outcomeState!: string | null;
   @Prop({ type: String, default: null }) outcomeMessage!: string | null;

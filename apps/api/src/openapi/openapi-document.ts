@@ -7,15 +7,20 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type SchemaObject } from '@nestjs/swagger';
 import * as contracts from '@waba/contracts';
 import { getMetadataStorage } from 'class-validator';
-import { SESSION_COOKIE } from '../accounts/session-cookies';
+import { SESSION_COOKIE } from '../common/auth/session-cookie';
 import { CSRF_COOKIE, CSRF_HEADER } from '../common/auth/csrf';
-import { WEBHOOK_PATH } from '../webhooks/webhook-receiver';
-import { contractRef } from './api-route.decorator';
 import contractSchemas from './contract-schemas.json';
 
 export const OPENAPI_PATH = 'api/docs';
 
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+/** A route mounted on express ahead of Nest's pipeline (app/create-api-app.ts), described by the module that owns it. */
+export interface RouteAheadOfNest {
+  path: string;
+  method: 'post';
+  operation: NonNullable<OpenAPIObject['paths'][string]['post']>;
+}
+
+export function buildOpenApiDocument(app: INestApplication, routesAheadOfNest: RouteAheadOfNest[]): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -35,31 +40,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const schemas = structuredClone(contractSchemas) as unknown as Record<string, SchemaObject>;
   addValidationKeywords(schemas);
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...schemas } };
-  // Meta's deliveries are an express route ahead of Nest (webhooks/webhook-receiver.ts): no controller to read.
-  const webhookPath = `/${WEBHOOK_PATH.replace(/^\//, '')}`;
-  document.paths[webhookPath] = { ...document.paths[webhookPath], post: webhookDeliveryOperation() };
+  // Routes served ahead of Nest have no controller to read: their owners describe them.
+  for (const route of routesAheadOfNest) document.paths[route.path] = { ...document.paths[route.path], [route.method]: route.operation };
   return document;
-}
-
-function webhookDeliveryOperation(): NonNullable<OpenAPIObject['paths'][string]['post']> {
-  const error = (description: string) => ({ description, content: { 'application/json': { schema: contractRef('ApiErrorBody') } } });
-  return {
-    tags: ['webhooks'],
-    summary: "Meta's webhook deliveries for every tenant: stored, then acknowledged; applied by workers",
-    description: 'Signed by Meta (HMAC-SHA256 of the raw body with the app secret). A duplicate is acknowledged too. Without a 200, Meta retries.',
-    parameters: [{ name: 'X-Hub-Signature-256', in: 'header', required: true, description: 'sha256=<hex HMAC of the raw body>', schema: { type: 'string' } }],
-    requestBody: {
-      required: true,
-      description: "Meta's webhook payload (object: whatsapp_business_account, entry[].changes[]), up to 3 MB",
-      content: { 'application/json': { schema: { type: 'object' } } },
-    },
-    responses: {
-      200: { description: 'Stored (or already stored); no body' },
-      401: error('The signature is missing or does not match the body'),
-      413: error('The request body is too large'),
-      503: error('The database is unavailable; Meta retries'),
-    },
-  };
 }
 
 /** JSON Schema keywords of the class-validator rules the API enforces on a field (the rule's own constraints). */
@@ -97,6 +80,6 @@ function addValidationKeywords(schemas: Record<string, SchemaObject>): void {
 }
 
 /** Serves the document at /api/docs (Swagger UI) and /api/docs-json. */
-export function serveOpenApiDocument(app: INestApplication): void {
-  SwaggerModule.setup(OPENAPI_PATH, app, () => buildOpenApiDocument(app));
+export function serveOpenApiDocument(app: INestApplication, routesAheadOfNest: RouteAheadOfNest[]): void {
+  SwaggerModule.setup(OPENAPI_PATH, app, () => buildOpenApiDocument(app, routesAheadOfNest));
 }

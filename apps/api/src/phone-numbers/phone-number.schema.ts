@@ -1,13 +1,14 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { ConnectionSource, PhoneNumberState, RegistrationState } from '@waba/contracts';
 import { Types } from 'mongoose';
+import { MetaNumberFacts } from './number-facts.schema';
 
 /**
  * A phone number connected by a tenant. `phoneNumberId` is unique across tenants: webhooks are
  * routed by it. Disconnecting keeps the document (history); reconnecting reuses it.
  */
 @Schema({ collection: 'phone_numbers', timestamps: true })
-export class PhoneNumber {
+export class PhoneNumber extends MetaNumberFacts {
   @Prop({ type: String, required: true, unique: true })
   phoneNumberId!: string;
 
@@ -19,20 +20,6 @@ export class PhoneNumber {
 
   @Prop({ type: Types.ObjectId, required: true })
   connectionId!: Types.ObjectId;
-
-  @Prop({ type: String, required: true })
-  displayPhone!: string;
-
-  @Prop({ type: String, default: null }) verifiedName!: string | null;
-  @Prop({ type: String, default: null }) qualityRating!: string | null;
-  @Prop({ type: String, default: null }) nameStatus!: string | null;
-  @Prop({ type: String, default: null }) codeVerificationStatus!: string | null;
-  @Prop({ type: String, default: null }) messagingLimit!: string | null;
-  @Prop({ type: String, default: null }) platformType!: string | null;
-  @Prop({ type: String, default: null }) throughputLevel!: string | null;
-  @Prop({ type: String, default: null }) metaStatus!: string | null;
-  /** Also on the WhatsApp Business app (coexistence): never registered by us. */
-  @Prop({ type: Boolean, default: false }) isOnBizApp!: boolean;
 
   @Prop({ type: String, required: true, default: 'pending' })
   state!: PhoneNumberState;

@@ -2,6 +2,7 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Emitter } from '@socket.io/redis-emitter';
 import { TENANT_EVENT, type TenantRealtimeEvent } from '@waba/contracts';
 import Redis from 'ioredis';
+import { DomainEvents } from '../common/events/domain-events';
 import { ApiConfig } from '../config/api-config';
 import { redisOptions } from '../redis/redis-connection';
 import { sessionRoom, socketIoRedisKey, tenantRoom, userRoom } from './realtime-rooms';
@@ -17,7 +18,7 @@ export class RealtimePublisher implements OnApplicationShutdown {
   private readonly connection: Redis;
   private readonly emitter: Emitter;
 
-  constructor(config: ApiConfig) {
+  constructor(config: ApiConfig, domainEvents: DomainEvents) {
     this.connection = new Redis({ ...redisOptions(config), enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     this.connection.on('error', () => undefined);
     // The emitter neither awaits nor catches its PUBLISH: Redis going away between the `ready`
@@ -25,6 +26,9 @@ export class RealtimePublisher implements OnApplicationShutdown {
     const connection = this.connection;
     const quietClient = { publish: (channel: string, message: string | Buffer) => connection.publish(channel, message).catch(() => 0) };
     this.emitter = new Emitter(quietClient, { key: socketIoRedisKey(config) });
+    // Sessions end in the accounts module, which does not depend on this one.
+    domainEvents.on('session.ended', ({ sessionId }) => this.endSessionSockets(sessionId));
+    domainEvents.on('user.sessions-ended', ({ userId, keepSessionId }) => this.endUserSockets(userId, keepSessionId));
   }
 
   publish(accountId: string, event: TenantRealtimeEvent): void {

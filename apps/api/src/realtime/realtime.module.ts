@@ -1,7 +1,7 @@
 /**
- * How any process (http, worker, CLI) reaches browsers: RealtimePublisher. It depends on nothing
- * else, so the accounts module can use it to close sockets; the gateway, which needs accounts to
- * authenticate sockets, lives in RealtimeGatewayModule.
+ * How any process (http, worker, CLI) reaches browsers: RealtimePublisher. It depends on no
+ * feature module (sessions that end reach it as domain events); the gateway, which needs accounts
+ * to authenticate sockets, lives in RealtimeGatewayModule.
  */
 import { Module } from '@nestjs/common';
 import { RealtimePublisher } from './realtime-publisher';

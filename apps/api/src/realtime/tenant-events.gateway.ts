@@ -2,7 +2,7 @@ import { OnGatewayConnection, OnGatewayDisconnect, WebSocketGateway } from '@nes
 import { parse as parseCookies } from 'cookie';
 import type { Socket } from 'socket.io';
 import { AuthService } from '../accounts/auth.service';
-import { SESSION_COOKIE } from '../accounts/session-cookies';
+import { SESSION_COOKIE } from '../common/auth/session-cookie';
 import { Clock } from '../common/clock/clock';
 import { isOwnOrigin } from '../common/http/origins';
 import { ApiConfig } from '../config/api-config';

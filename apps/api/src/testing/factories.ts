@@ -173,7 +173,7 @@ function credentialFields() {
 }
 
 export function aConnectionRecord(overrides: Partial<ConnectionRecord> = {}): ConnectionRecord {
-  return { ...credentialFields(), scopes: ['whatsapp_business_management'], dataAccessExpiresAt: null, savedAt: new Date('2026-11-01T00:00:00Z'), ...overrides };
+  return { ...credentialFields(), scopes: ['whatsapp_business_management'], dataAccessExpiresAt: null, nextCheckAt: null, checkFailures: 0, savedAt: new Date('2026-11-01T00:00:00Z'), ...overrides };
 }
 
 /** A credential as its check job holds it (credentials/credential-checks.repository.ts). */

@@ -1,6 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { sendError } from '../common/errors/all-exceptions.filter';
 import { WEBHOOK_SIGNATURE_HEADER } from '@waba/meta-graph';
+import type { RouteAheadOfNest } from '../openapi/openapi-document';
+import { contractRef } from '../openapi/api-route.decorator';
 import type { WebhookIngestService } from './webhook-ingest.service';
 
 export const WEBHOOK_PATH = '/api/webhooks/whatsapp';
@@ -21,3 +23,28 @@ export function webhookReceiver(ingest: WebhookIngestService): RequestHandler {
     );
   };
 }
+
+const errorAnswer = (description: string) => ({ description, content: { 'application/json': { schema: contractRef('ApiErrorBody') } } });
+
+/** The OpenAPI description of this route (it has no controller for the document to read). */
+export const WEBHOOK_DELIVERY_ROUTE: RouteAheadOfNest = {
+  path: WEBHOOK_PATH,
+  method: 'post',
+  operation: {
+    tags: ['webhooks'],
+    summary: "Meta's webhook deliveries for every tenant: stored, then acknowledged; applied by workers",
+    description: 'Signed by Meta (HMAC-SHA256 of the raw body with the app secret). A duplicate is acknowledged too. Without a 200, Meta retries.',
+    parameters: [{ name: 'X-Hub-Signature-256', in: 'header', required: true, description: 'sha256=<hex HMAC of the raw body>', schema: { type: 'string' } }],
+    requestBody: {
+      required: true,
+      description: "Meta's webhook payload (object: whatsapp_business_account, entry[].changes[]), up to 3 MB",
+      content: { 'application/json': { schema: { type: 'object' } } },
+    },
+    responses: {
+      200: { description: 'Stored (or already stored); no body' },
+      401: errorAnswer('The signature is missing or does not match the body'),
+      413: errorAnswer('The request body is too large'),
+      503: errorAnswer('The database is unavailable; Meta retries'),
+    },
+  },
+};

@@ -15,6 +15,10 @@ export interface DomainEventMap {
   'waba.meta-changed': { accountId: string; wabaId: string };
   /** A number on the WhatsApp Business app was connected: its one-time contacts and history sync is due. */
   'coexistence.connected': { accountId: string; phoneNumberId: string; wabaId: string; connectionId: string; displayPhone: string; onboardedAt: Date | null };
+  /** A session ended (logout): its browser sockets close, on every instance. */
+  'session.ended': { sessionId: string };
+  /** A user's sessions ended (removed, password changed), all but `keepSessionId`: their sockets close too. */
+  'user.sessions-ended': { userId: string; keepSessionId?: string };
   /** Meta decided a display-name review (phone_number_name_update): the tracked request follows. */
   'display-name.decided': { accountId: string; phoneNumberId: string; decision: string; requestedName: string | null; rejectionReason: string | null; at: Date };
 }

@@ -59,7 +59,7 @@ export function wabaNode(waba: WabaRecord, world: WorldStore): GraphNode {
     },
     edges: {
       phone_numbers: () => world.phoneNumbersOf(waba.id).map((phone) => phoneNumberNode(phone, world)),
-      subscribed_apps: () => subscribedAppNodes(waba, world),
+      subscribed_apps: () => subscribedAppNodes(waba),
     },
   };
 }
@@ -92,7 +92,7 @@ export function userNode(token: AccessTokenRecord): GraphNode {
 }
 
 /** `subscribed_apps` expanded inside a WABA read: the same items as the edge (docs/meta.md §4.1). */
-function subscribedAppNodes(waba: WabaRecord, world: WorldStore): GraphNode[] {
+function subscribedAppNodes(waba: WabaRecord): GraphNode[] {
   return waba.subscriptions.map((s) => ({
     typeName: 'Application',
     defaultFields: ['whatsapp_business_api_data', 'override_callback_uri'],

@@ -2,6 +2,14 @@ import { appSecretProof, type WebhookPayload } from '@waba/meta-graph';
 import { eventually, startWebhookReceiver, WebhookReceiver } from '@waba/testing';
 import { APP_SECRET, businessToken, failure, Sandbox, startSandbox, wabaIdOf } from '@waba/testing/sandbox';
 
+/** What the sandbox's template list answers, as far as these tests read it. */
+interface TemplatesAnswer {
+  data: Array<Record<string, unknown> & { id: string; name: string }>;
+  summary?: { total_count: number };
+  paging: { next?: string; cursors: { before: string; after: string } };
+  error?: { code: number };
+}
+
 describe('message templates (list edge, control and webhooks)', () => {
   let sandbox: Sandbox;
   let receiver: WebhookReceiver;
@@ -23,7 +31,7 @@ describe('message templates (list edge, control and webhooks)', () => {
     const response = await fetch(`${sandbox.baseUrl}/v25.0/${wabaId}/message_templates?${query}&appsecret_proof=${appSecretProof(token, APP_SECRET)}`, {
       headers: { authorization: `Bearer ${token}` },
     });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
+    return { status: response.status, body: (await response.json()) as TemplatesAnswer };
   };
 
   it('answers the default fields, without quality or rejection unless asked for', async () => {

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { OptionalText } from '../common/validation';
 import { EmbeddedSignupSessionInfo, type EmbeddedSignupConfigView, type OnboardingSessionView } from '../whatsapp/whatsapp.dto';
 
 /** How long a signup link works, chosen by the admin from this short list. */
@@ -31,9 +32,7 @@ export class CreateSignupLinkRequest {
   holderPicks!: boolean;
 
   /** Who the link is for, so the admin recognises it in the list ("Maria, Acme's owner"). */
-  @IsOptional()
-  @IsString()
-  @MaxLength(100, { message: 'note must be at most 100 characters' })
+  @OptionalText(100)
   note?: string;
 }
 
@@ -51,25 +50,17 @@ export class SignupLinkProgressRequest extends SignupLinkTokenRequest {
   step!: SignupLinkReportedStep;
 
   /** Meta's `CANCEL` message's `current_step`. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @OptionalText(100)
   currentStep?: string;
 
   /** Meta's `error_message`, `error_code` and `session_id` from an error message. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
+  @OptionalText(500)
   errorMessage?: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(50)
+  @OptionalText(50)
   errorCode?: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @OptionalText(100)
   metaSessionId?: string;
 }
 

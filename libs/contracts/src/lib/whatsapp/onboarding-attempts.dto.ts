@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { OptionalText } from '../common/validation';
 import { SIGNUP_SCREEN_NAME } from './onboarding-words';
 
 /** How an onboarding attempt began: the popup, the full-page redirect, a pasted token, a signup link's holder. */
@@ -68,19 +69,13 @@ export class EndOnboardingAttemptRequest {
   @Matches(SIGNUP_SCREEN_NAME, { message: 'currentStep must be a screen name such as PHONE_NUMBER_SETUP' })
   currentStep?: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(32, { message: 'errorCode must be at most 32 characters' })
+  @OptionalText(32)
   errorCode?: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(500, { message: 'errorMessage must be at most 500 characters' })
+  @OptionalText(500)
   errorMessage?: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(128, { message: 'sessionId must be at most 128 characters' })
+  @OptionalText(128)
   sessionId?: string;
 }
 

@@ -1,6 +1,7 @@
 import { EMBEDDED_SIGNUP_FINISH_EVENTS, type EmbeddedSignupSuccessEvent } from '@waba/meta-graph/embedded-signup';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { OptionalText } from '../common/validation';
 
 const META_ID = /^\d{1,32}$/;
 const META_ID_MESSAGE = (field: string) => `${field} must be a numeric Meta id`;
@@ -94,19 +95,13 @@ export class OAuthEndedRequest {
   error!: string;
 
   /** Meta's `error_reason`: `user_denied` when the person cancelled. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(64, { message: 'errorReason must be at most 64 characters' })
+  @OptionalText(64)
   errorReason?: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(32, { message: 'errorCode must be at most 32 characters' })
+  @OptionalText(32)
   errorCode?: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(500, { message: 'errorDescription must be at most 500 characters' })
+  @OptionalText(500)
   errorDescription?: string;
 }
 
@@ -133,9 +128,7 @@ export class ManualPhoneNumberRequest {
   @MaxLength(4096)
   accessToken!: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
+  @OptionalText(40)
   displayPhone?: string;
 
   /**

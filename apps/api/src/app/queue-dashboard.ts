@@ -6,10 +6,10 @@ import type { INestApplication } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { NextFunction, Request, Response } from 'express';
 import { AuthService } from '../accounts/auth.service';
-import { SESSION_COOKIE } from '../accounts/session-cookies';
+import { SESSION_COOKIE } from '../common/auth/session-cookie';
 import { isOwnOrigin } from '../common/http/origins';
 import type { ApiConfig } from '../config/api-config';
-import { QUEUE_NAMES } from './job-queues';
+import { QUEUE_NAMES } from '../jobs/job-queues';
 
 export const QUEUE_DASHBOARD_PATH = '/api/operator/queues';
 
