@@ -1,9 +1,10 @@
 /**
  * `npm run bench:store-ops`: what the webhook inbox's operations cost the database server, in CPU
- * ms (from /proc, so a busy machine moves it little), at two inbox sizes. Written when drain times
- * grew with the backlog: FerretDB 1.24 reads the whole collection for every delete, even one by
- * `_id` (and for every update), while a find by `_id` does not. An insert of 50 entries is the
- * baseline.
+ * ms (from /proc, so a busy machine moves it little), at two inbox sizes; an insert of 50 entries
+ * is the baseline. FerretDB on SQLite by default, on PostgreSQL with FERRETDB_POSTGRESQL_URL.
+ * Measured 2026-12-02 at 2 000 entries, per entry: on PostgreSQL a `deleteOne` by `_id` costs
+ * 0.64 ms and a `deleteMany` with `$in` 3.1 ms (it reads every document; with 10 KB bodies and a
+ * backlog, seconds per batch); on SQLite both grow with the inbox (12 and 3.3 ms).
  */
 import { mongo } from 'mongoose';
 import { launchDatabase, withDatabaseName } from '../database/database-launcher';

@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { MockProxy } from 'jest-mock-extended';
 import type { MetricsService } from '../metrics/metrics.service';
+import type { IngestPressure } from './ingest-pressure';
 import { aMessagesChange, anInboundMessage, anInboxEntry, aWebhookPayload, PHONE_NUMBER_ID } from '../testing/factories';
 import { FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
-import { archiveRecord, WebhookApplication, type AppliedDelivery } from './webhook-application.service';
+import { archiveRecord, CONCURRENT_BATCHES, WebhookApplication, type AppliedDelivery } from './webhook-application.service';
 import { RouteLookup, type DeliveryPlan, type WebhookApplier } from './webhook-applier.service';
 import type { WebhooksRepository } from './webhooks.repository';
 
@@ -18,13 +19,16 @@ describe('WebhookApplication', () => {
   let metrics: MockProxy<MetricsService>;
   let application: WebhookApplication;
   let routes: RouteLookup;
+  let pressure: MockProxy<IngestPressure>;
 
   beforeEach(() => {
     clock = new FakeClock('2026-11-25T12:00:00Z');
     repository = strictMock<WebhooksRepository>('repository');
     applier = strictMock<WebhookApplier>('applier');
     metrics = strictMock<MetricsService>('metrics');
-    application = new WebhookApplication(repository, applier, clock, metrics);
+    pressure = strictMock<IngestPressure>('pressure');
+    pressure.isSaturated.mockResolvedValue(false);
+    application = new WebhookApplication(repository, applier, clock, metrics, pressure);
 
     routes = new RouteLookup(strictMock('numbers'));
     applier.routes.mockReturnValue(routes);
@@ -109,7 +113,9 @@ describe('WebhookApplication', () => {
   });
 
   it('applies the deliveries that queued meanwhile as one batch, and when it fails, one by one so only the bad one fails', async () => {
-    const [first, good, bad] = [delivery(aMessage('m1')), delivery(aMessage('m2')), delivery(aMessage('m3'))];
+    // The first ones each take a free batch slot (the applier was idle); good and bad queue behind them.
+    const firsts = Array.from({ length: CONCURRENT_BATCHES }, (_, i) => delivery(aMessage(`first-${i}`)));
+    const [good, bad] = [delivery(aMessage('m2')), delivery(aMessage('m3'))];
     const broken = new Error('plan broke');
     applier.plan.mockImplementation(async (_envelope, key) => {
       if (key === bad.entry._id) throw broken;
@@ -117,26 +123,28 @@ describe('WebhookApplication', () => {
     });
     repository.archiveDeliveries.mockImplementation(async (records) => records.map(() => true));
 
-    const results = await Promise.allSettled([application.apply(first), application.apply(good), application.apply(bad)]);
+    const results = await Promise.allSettled([...firsts, good, bad].map((d) => application.apply(d)));
 
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
-    expect((results[2] as PromiseRejectedResult).reason).toBe(broken);
-    // First alone (the applier was idle), then good+bad together (failed), then each on its own.
-    expect(applier.routes).toHaveBeenCalledTimes(4);
-    expect(repository.deleteInboxEntries.mock.calls).toEqual([[[first.entry._id]], [[good.entry._id]]]);
+    expect(results.map((r) => r.status)).toEqual([...firsts.map(() => 'fulfilled'), 'fulfilled', 'rejected']);
+    expect((results.at(-1) as PromiseRejectedResult).reason).toBe(broken);
+    // Each first alone, then good+bad together (failed), then each on its own.
+    expect(applier.routes).toHaveBeenCalledTimes(CONCURRENT_BATCHES + 3);
+    expect(repository.deleteInboxEntries.mock.calls).toEqual([...firsts.map((d) => [[d.entry._id]]), [[good.entry._id]]]);
   });
 
   it('fails the whole batch when the database is away, so every job is retried', async () => {
-    const [first, second, third] = [delivery(aMessage('m1')), delivery(aMessage('m2')), delivery(aMessage('m3'))];
+    const firsts = Array.from({ length: CONCURRENT_BATCHES }, (_, i) => delivery(aMessage(`first-${i}`)));
+    const [second, third] = [delivery(aMessage('m2')), delivery(aMessage('m3'))];
     applier.plan.mockResolvedValue(APPLIED);
     const outage = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), { name: 'MongoNetworkError' });
-    repository.archiveDeliveries.mockResolvedValueOnce([true]).mockRejectedValue(outage);
+    firsts.forEach(() => repository.archiveDeliveries.mockResolvedValueOnce([true]));
+    repository.archiveDeliveries.mockRejectedValue(outage);
 
-    const results = await Promise.allSettled([application.apply(first), application.apply(second), application.apply(third)]);
+    const results = await Promise.allSettled([...firsts, second, third].map((d) => application.apply(d)));
 
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
-    // No one-by-one retry: the batch was tried once.
-    expect(repository.archiveDeliveries).toHaveBeenCalledTimes(2);
+    expect(results.map((r) => r.status)).toEqual([...firsts.map(() => 'fulfilled'), 'rejected', 'rejected']);
+    // No one-by-one retry: the batch of the two was tried once.
+    expect(repository.archiveDeliveries).toHaveBeenCalledTimes(CONCURRENT_BATCHES + 1);
   });
 
   it('gives way while the endpoint is storing deliveries, but not for long', async () => {
@@ -153,6 +161,18 @@ describe('WebhookApplication', () => {
     expect(busy).toHaveBeenCalled();
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(repository.deleteInboxEntries).toHaveBeenCalled();
+  });
+
+  it('holds back while an endpoint on some instance is saturated, and applies once it is not', async () => {
+    const job = delivery(aMessage('m1'));
+    applier.plan.mockResolvedValue(APPLIED);
+    repository.archiveDeliveries.mockResolvedValue([true]);
+    pressure.isSaturated.mockResolvedValueOnce(true).mockResolvedValueOnce(true).mockResolvedValue(false);
+
+    await application.apply(job);
+
+    expect(pressure.isSaturated).toHaveBeenCalledTimes(3);
+    expect(repository.deleteInboxEntries).toHaveBeenCalledWith([job.entry._id]);
   });
 
   describe('setAside', () => {

@@ -4,14 +4,25 @@ import { GroupCommit } from '../common/batching/group-commit';
 import { Clock } from '../common/clock/clock';
 import { isDatabaseUnavailable } from '../common/errors/all-exceptions.filter';
 import { MetricsService } from '../metrics/metrics.service';
+import { IngestPressure } from './ingest-pressure';
 import { WebhookApplier, type DeliveryPlan } from './webhook-applier.service';
 import { parseWebhookBody } from '@waba/meta-graph';
 import { WebhooksRepository, type ArchivedDelivery, type InboxRecord } from './webhooks.repository';
 
 /** Deliveries applied together (one archive insert, one events insert, one inbox delete). */
 const BATCH_SIZE = 50;
-/** How long applying waits for the endpoint to be idle before it goes ahead anyway. */
+/**
+ * Batches applied at the same time by one worker. A batch is a few round trips one after another
+ * (routing reads, archive, events, inbox), so one batch at a time capped a worker at about 50
+ * deliveries per batch's latency (≈150/s on FerretDB), well below what the database can take.
+ */
+export const CONCURRENT_BATCHES = 4;
+/** Jobs a worker runs at once: enough to fill every concurrent batch (webhook-jobs.ts). */
+export const APPLY_CONCURRENCY = BATCH_SIZE * CONCURRENT_BATCHES;
+/** How long applying waits for this process's endpoint to be idle before it goes ahead anyway. */
 const MAX_YIELD_MS = 100;
+/** How long a batch waits while an endpoint on any instance is saturated (ingest-pressure.ts). */
+const MAX_SATURATED_YIELD_MS = 2_000;
 
 /**
  * Applies stored deliveries. Each delivery is a BullMQ job (webhook-jobs.ts); the jobs a worker
@@ -22,7 +33,7 @@ const MAX_YIELD_MS = 100;
 @Injectable()
 export class WebhookApplication {
   private readonly logger = new Logger(WebhookApplication.name);
-  private readonly batches = new GroupCommit<AppliedDelivery, Error | null>((deliveries) => this.applyBatch(deliveries), { maxBatch: BATCH_SIZE, maxConcurrentWrites: 1 });
+  private readonly batches = new GroupCommit<AppliedDelivery, Error | null>((deliveries) => this.applyBatch(deliveries), { maxBatch: BATCH_SIZE, maxConcurrentWrites: CONCURRENT_BATCHES });
   private endpointBusy: () => boolean = () => false;
 
   constructor(
@@ -30,6 +41,7 @@ export class WebhookApplication {
     private readonly applier: WebhookApplier,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
+    private readonly pressure: IngestPressure,
   ) {}
 
   /** Applying gives way (up to MAX_YIELD_MS per batch) while this says the endpoint is busy storing. */
@@ -115,6 +127,8 @@ export class WebhookApplication {
     const until = Date.now() + MAX_YIELD_MS;
     await nextTurn();
     while (this.endpointBusy() && Date.now() < until) await sleep(2);
+    const saturatedUntil = Date.now() + MAX_SATURATED_YIELD_MS;
+    while ((await this.pressure.isSaturated()) && Date.now() < saturatedUntil) await sleep(50);
   }
 }
 

@@ -405,5 +405,32 @@ describe('WebhookApplier', () => {
       expect(events.record).toHaveBeenCalledTimes(1);
       expect(events.record).toHaveBeenCalledWith([...plans[0].events, ...plans[1].events]);
     });
+
+    it('lets the changes of batches applied side by side take turns, while their events need not wait', async () => {
+      const order: string[] = [];
+      let finishFirst: () => void = () => undefined;
+      phoneNumbers.applyMetaChange.mockImplementation(async (_accountId, phoneNumberId) => {
+        order.push(`start ${phoneNumberId}`);
+        if (phoneNumberId === 'first') await new Promise<void>((resolve) => (finishFirst = resolve));
+        order.push(`end ${phoneNumberId}`);
+      });
+      events.record.mockResolvedValue();
+      const change = (phoneNumberId: string): DeliveryPlan => ({
+        unroutableIds: [],
+        events: [],
+        actions: [{ kind: 'number-change', accountId: ACCOUNT_ID, phoneNumberId, change: { qualityRating: 'RED' } }],
+      });
+
+      const first = applier.execute([change('first')]);
+      const second = applier.execute([change('second')]);
+      const eventsOnly = applier.execute([{ unroutableIds: [], events: [], actions: [] }]);
+      await eventsOnly; // not held up by the change in progress
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(order).toEqual(['start first']);
+      finishFirst();
+      await Promise.all([first, second]);
+
+      expect(order).toEqual(['start first', 'end first', 'start second', 'end second']);
+    });
   });
 });

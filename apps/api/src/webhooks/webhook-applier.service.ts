@@ -62,6 +62,8 @@ export class RouteLookup {
  */
 @Injectable()
 export class WebhookApplier {
+  private changesInOrder: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly events: EventsService,
     private readonly phoneNumbers: PhoneNumbersService,
@@ -87,11 +89,23 @@ export class WebhookApplier {
     return plan;
   }
 
-  /** Carries out the plans of one batch; new events are pushed live to their tenant. */
+  /**
+   * Carries out the plans of one batch; new events are pushed live to their tenant. Batches run
+   * side by side (webhook-application.service.ts), but their changes to numbers, WABAs and
+   * templates take turns: each reads what it updates, and two at once lost one of the updates.
+   */
   async execute(plans: DeliveryPlan[]): Promise<void> {
+    const actions = plans.flatMap((p) => p.actions);
     // Template changes are applied only when newer than what is stored; their events come from that.
+    const templateEvents = actions.length ? await this.inTurn(() => this.applyActions(actions)) : [];
+    await this.events.record([...plans.flatMap((p) => p.events), ...templateEvents]);
+    const changed = new Map(plans.flatMap((p) => p.events).flatMap(({ accountId, event }) => (HEALTH_CHANGING_EVENTS.has(event.type) && event.wabaId ? [[event.wabaId, accountId] as const] : [])));
+    for (const [wabaId, accountId] of changed) this.domainEvents.emit('waba.meta-changed', { accountId, wabaId });
+  }
+
+  private async applyActions(actions: NumberAction[]): Promise<DeliveryPlan['events']> {
     const templateEvents: DeliveryPlan['events'] = [];
-    for (const action of plans.flatMap((p) => p.actions)) {
+    for (const action of actions) {
       if (action.kind === 'revoke-waba') await this.phoneNumbers.revokeWaba(action.accountId, action.wabaId, action.reason);
       else if (action.kind === 'restrict-waba') await this.phoneNumbers.restrictWaba(action.accountId, action.wabaId, action.restriction);
       else if (action.kind === 'template-change') templateEvents.push(...(await this.templates.applyWebhook(action.webhook)));
@@ -100,9 +114,14 @@ export class WebhookApplier {
         this.domainEvents.emit('display-name.decided', action); // the tracked change (number-settings)
       else await this.phoneNumbers.applyMetaChange(action.accountId, action.phoneNumberId, action.change);
     }
-    await this.events.record([...plans.flatMap((p) => p.events), ...templateEvents]);
-    const changed = new Map(plans.flatMap((p) => p.events).flatMap(({ accountId, event }) => (HEALTH_CHANGING_EVENTS.has(event.type) && event.wabaId ? [[event.wabaId, accountId] as const] : [])));
-    for (const [wabaId, accountId] of changed) this.domainEvents.emit('waba.meta-changed', { accountId, wabaId });
+    return templateEvents;
+  }
+
+  /** Runs `work` once every change started before it has ended (failed or not). */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.changesInOrder.then(work);
+    this.changesInOrder = turn.catch(() => undefined);
+    return turn;
   }
 
   /** Returns the ids nobody owns when the change could not be routed (empty when planned). */

@@ -7,6 +7,7 @@ import type { MetricsService } from '../metrics/metrics.service';
 import { aMessagesChange, anInboundMessage, aWebhookPayload } from '../testing/factories';
 import { FakeClock } from '../testing/fake-clock';
 import { strictMock } from '../testing/strict-mock';
+import type { IngestPressure } from './ingest-pressure';
 import type { WebhookApplication } from './webhook-application.service';
 import { WebhookIngestService } from './webhook-ingest.service';
 import type { WebhookJobs } from './webhook-jobs';
@@ -21,6 +22,7 @@ describe('WebhookIngestService', () => {
   let jobs: MockProxy<WebhookJobs>;
   let application: MockProxy<WebhookApplication>;
   let metrics: MockProxy<MetricsService>;
+  let pressure: MockProxy<IngestPressure>;
   let service: WebhookIngestService;
   let endpointBusy: () => boolean;
 
@@ -33,7 +35,8 @@ describe('WebhookIngestService', () => {
     application.yieldTo.mockImplementation((busy) => (endpointBusy = busy));
     metrics.webhookDelivery.mockReturnValue();
     metrics.webhookIngested.mockReturnValue();
-    service = new WebhookIngestService(repository, jobs, application, { META_APP_SECRET: SECRET, META_WEBHOOK_VERIFY_TOKEN: VERIFY_TOKEN } as ApiConfig, clock, metrics);
+    pressure = strictMock<IngestPressure>('pressure');
+    service = new WebhookIngestService(repository, jobs, application, { META_APP_SECRET: SECRET, META_WEBHOOK_VERIFY_TOKEN: VERIFY_TOKEN } as ApiConfig, clock, metrics, pressure);
   });
 
   const body = (payload: unknown) => Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
@@ -93,5 +96,25 @@ describe('WebhookIngestService', () => {
 
     expect(repository.archiveDeliveries).toHaveBeenCalledWith([expect.objectContaining({ bodySha256: sha256Hex(raw), status: 'rejected', appliedAt: null })]);
     expect(metrics.webhookDelivery).toHaveBeenCalledWith('rejected');
+  });
+
+  it('says it is saturated once deliveries keep queueing up to be stored, and not for a few', async () => {
+    let release: () => void = () => undefined;
+    const stored = new Promise<void>((resolve) => (release = resolve));
+    repository.insertInboxEntries.mockImplementation(async (entries) => {
+      await stored;
+      return entries.map(() => true);
+    });
+    jobs.enqueue.mockResolvedValue();
+    pressure.markSaturated.mockReturnValue();
+    const deliveries = Array.from({ length: 100 }, (_, i) => body(aWebhookPayload([aMessagesChange({ messages: [anInboundMessage({ id: `wamid.${i}` })] })])));
+
+    const first = deliveries.slice(0, 10).map((raw) => service.ingest(raw, signWebhookPayload(raw, SECRET)));
+    expect(pressure.markSaturated).not.toHaveBeenCalled();
+    const rest = deliveries.slice(10).map((raw) => service.ingest(raw, signWebhookPayload(raw, SECRET)));
+    expect(pressure.markSaturated).toHaveBeenCalled();
+
+    release();
+    await Promise.all([...first, ...rest]);
   });
 });

@@ -9,6 +9,7 @@ import { UnauthorizedError } from '../common/errors/domain-errors';
 import { ApiConfig } from '../config/api-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { parseWebhookBody } from '@waba/meta-graph';
+import { IngestPressure } from './ingest-pressure';
 import { archiveRecord, WebhookApplication } from './webhook-application.service';
 import { WebhookJobs } from './webhook-jobs';
 import { WebhooksRepository, type InboxRecord } from './webhooks.repository';
@@ -19,8 +20,17 @@ import { WebhooksRepository, type InboxRecord } from './webhooks.repository';
  * Deliveries arriving together share one insert and one enqueue (group commit); each request
  * waits until its own delivery is stored, never for Redis.
  */
+/**
+ * The endpoint counts as saturated when, over one window, deliveries found this many others on
+ * average waiting to be stored on arrival: about the connections Meta holds open when demand
+ * exceeds what we can store (at 300/s a handful wait, with short spikes that this average hides).
+ */
+const SATURATED_IN_FLIGHT = 25;
+const SATURATION_WINDOW_MS = 250;
+
 @Injectable()
 export class WebhookIngestService {
+  private readonly crowding = { since: 0, arrivals: 0, waiting: 0 };
   private readonly inbox = new GroupCommit<InboxRecord, boolean>((entries) => this.store(entries), { maxBatch: 50, maxConcurrentWrites: 2 });
 
   constructor(
@@ -30,6 +40,7 @@ export class WebhookIngestService {
     private readonly config: ApiConfig,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
+    private readonly pressure: IngestPressure,
   ) {
     // Answering Meta comes first: applying (when this process also runs jobs) waits while deliveries are being stored.
     application.yieldTo(() => this.inbox.inFlight > 0);
@@ -60,9 +71,24 @@ export class WebhookIngestService {
       await this.repository.archiveDeliveries([archiveRecord(entry, null, null)]);
       this.metrics.webhookDelivery('rejected');
     } else {
+      this.noteArrival();
       await this.inbox.add(entry);
     }
     this.metrics.webhookIngested((performance.now() - started) / 1000);
+  }
+
+  /** Tells workers to hold back applying while this endpoint stays saturated (ingest-pressure.ts). */
+  private noteArrival(): void {
+    const now = Date.now();
+    const window = this.crowding;
+    if (now - window.since >= SATURATION_WINDOW_MS) {
+      if (window.arrivals > 0 && window.waiting / window.arrivals >= SATURATED_IN_FLIGHT) this.pressure.markSaturated();
+      Object.assign(window, { since: now, arrivals: 0, waiting: 0 });
+    }
+    window.arrivals++;
+    window.waiting += this.inbox.inFlight;
+    // A window that is saturated already says so at once, not only when it ends.
+    if (window.arrivals >= SATURATED_IN_FLIGHT && window.waiting / window.arrivals >= SATURATED_IN_FLIGHT) this.pressure.markSaturated();
   }
 
   /** One insert for the deliveries that arrived together; the new ones are then queued (not awaited). */

@@ -7,7 +7,7 @@ import { ApiConfig } from '../config/api-config';
 import { WEBHOOK_UPKEEP_QUEUE, WEBHOOKS_QUEUE, WORKER_OPTIONS } from '../jobs/job-queues';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { RedisClient } from '../redis/redis.module';
-import { WebhookApplication } from './webhook-application.service';
+import { APPLY_CONCURRENCY, WebhookApplication } from './webhook-application.service';
 import { WebhooksRepository, type InboxRecord } from './webhooks.repository';
 
 const APPLY_JOB = 'apply';
@@ -72,8 +72,8 @@ export class WebhookJobs {
   }
 }
 
-/** The webhook worker (worker instances): applies deliveries, up to 50 at once in one batch. */
-@Processor(WEBHOOKS_QUEUE, { concurrency: 50, ...WORKER_OPTIONS })
+/** The webhook worker (worker instances): applies deliveries, many at once in a few batches. */
+@Processor(WEBHOOKS_QUEUE, { concurrency: APPLY_CONCURRENCY, ...WORKER_OPTIONS })
 export class WebhookDeliveriesProcessor extends WorkerHost {
   constructor(private readonly application: WebhookApplication) {
     super();

@@ -17,6 +17,7 @@ import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
 import { StoredDeliveriesService } from './stored-deliveries.service';
 import { TenantEvent, TenantEventSchema, WebhookDelivery, WebhookDeliverySchema, WebhookInboxEntry, WebhookInboxEntrySchema } from './webhook-records.schema';
+import { IngestPressure } from './ingest-pressure';
 import { WebhookApplication } from './webhook-application.service';
 import { WebhookApplier } from './webhook-applier.service';
 import { WebhookIngestService } from './webhook-ingest.service';
@@ -37,7 +38,7 @@ import { WebhooksRepository } from './webhooks.repository';
     TemplatesModule,
   ],
   controllers: [WebhooksController, EventsController],
-  providers: [WebhooksRepository, WebhookIngestService, WebhookJobs, WebhookApplication, WebhookApplier, EventsService, StoredDeliveriesService],
+  providers: [WebhooksRepository, IngestPressure, WebhookIngestService, WebhookJobs, WebhookApplication, WebhookApplier, EventsService, StoredDeliveriesService],
   exports: [StoredDeliveriesService, EventsService],
 })
 export class WebhooksModule implements OnModuleInit {

@@ -60,13 +60,17 @@ export class WebhooksRepository {
   }
 
   /**
-   * Deletes applied entries by id, in one statement. FerretDB 1.24 reads the whole collection for
-   * every delete, even one by `_id` (tools/bench/webhook-store-ops.ts measures it): one delete per
-   * batch reads the inbox once, not once per entry, so a backlog no longer slows its own draining.
+   * Deletes applied entries in one round trip, one `_id` equality each. FerretDB 1.24 turns an
+   * `_id` equality into an index look-up but reads and decodes the whole collection for `$in`, so
+   * one `deleteMany` with `$in` got slower as a backlog grew (seconds per batch with 50-status
+   * bodies); by `_id` each costs the same at any inbox size (tools/bench/webhook-store-ops.ts).
    */
   async deleteInboxEntries(ids: string[]): Promise<void> {
     if (!ids.length) return;
-    await this.inbox.deleteMany({ _id: { $in: ids } });
+    await this.inbox.bulkWrite(
+      ids.map((_id) => ({ deleteOne: { filter: { _id } } })),
+      { ordered: false },
+    );
   }
 
   /** Entries stored before `cutoff` and still waiting, oldest first (the reconciliation). */

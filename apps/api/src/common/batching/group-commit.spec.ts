@@ -27,6 +27,8 @@ describe('GroupCommit', () => {
     await expect(first).resolves.toBe('stored 1');
     await settle();
     expect(writer.batches).toEqual([[1], [2, 3, 4]]);
+    // Items being written count, not writes: three wait for this one.
+    expect(commit.inFlight).toBe(3);
     writer.finish(1);
     await expect(Promise.all(rest)).resolves.toEqual(['stored 2', 'stored 3', 'stored 4']);
     expect(commit.inFlight).toBe(0);

@@ -11,7 +11,9 @@ interface Waiting<T, R> {
  */
 export class GroupCommit<T, R> {
   private readonly queue: Array<Waiting<T, R>> = [];
+  /** Batches being written, and the items in them. */
   private writing = 0;
+  private itemsWriting = 0;
 
   constructor(
     /** Writes a batch; returns one result per item, in order. A throw fails the whole batch. */
@@ -21,7 +23,7 @@ export class GroupCommit<T, R> {
 
   /** Items written or waiting to be: while there are any, the database is busy with these writes. */
   get inFlight(): number {
-    return this.queue.length + this.writing;
+    return this.queue.length + this.itemsWriting;
   }
 
   add(item: T): Promise<R> {
@@ -35,6 +37,7 @@ export class GroupCommit<T, R> {
     while (this.writing < this.options.maxConcurrentWrites && this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.maxBatch);
       this.writing++;
+      this.itemsWriting += batch.length;
       this.write(batch.map((waiting) => waiting.item))
         .then(
           (results) => batch.forEach((waiting, i) => waiting.resolve(results[i] as R)),
@@ -42,6 +45,7 @@ export class GroupCommit<T, R> {
         )
         .finally(() => {
           this.writing--;
+          this.itemsWriting -= batch.length;
           this.pump();
         });
     }
