@@ -15,12 +15,6 @@ import { WebhookJobs } from './webhook-jobs';
 import { WebhooksRepository, type InboxRecord } from './webhooks.repository';
 
 /**
- * The hot path of `POST /api/webhooks/whatsapp`: check the signature over the raw bytes, store the
- * delivery in the inbox (MongoDB, before the 200), then queue it as a job for a worker to apply.
- * Deliveries arriving together share one insert and one enqueue (group commit); each request
- * waits until its own delivery is stored, never for Redis.
- */
-/**
  * The endpoint counts as saturated when, over one window, deliveries found this many others on
  * average waiting to be stored on arrival: about the connections Meta holds open when demand
  * exceeds what we can store (at 300/s a handful wait, with short spikes that this average hides).
@@ -28,6 +22,12 @@ import { WebhooksRepository, type InboxRecord } from './webhooks.repository';
 const SATURATED_IN_FLIGHT = 25;
 const SATURATION_WINDOW_MS = 250;
 
+/**
+ * The hot path of `POST /api/webhooks/whatsapp`: check the signature over the raw bytes, store the
+ * delivery in the inbox (MongoDB, before the 200), then queue it as a job for a worker to apply.
+ * Deliveries arriving together share one insert and one enqueue (group commit); each request
+ * waits until its own delivery is stored, never for Redis.
+ */
 @Injectable()
 export class WebhookIngestService {
   private readonly crowding = { since: 0, arrivals: 0, waiting: 0 };
@@ -81,13 +81,10 @@ export class WebhookIngestService {
   private noteArrival(): void {
     const now = Date.now();
     const window = this.crowding;
-    if (now - window.since >= SATURATION_WINDOW_MS) {
-      if (window.arrivals > 0 && window.waiting / window.arrivals >= SATURATED_IN_FLIGHT) this.pressure.markSaturated();
-      Object.assign(window, { since: now, arrivals: 0, waiting: 0 });
-    }
+    if (now - window.since >= SATURATION_WINDOW_MS) Object.assign(window, { since: now, arrivals: 0, waiting: 0 });
     window.arrivals++;
     window.waiting += this.inbox.inFlight;
-    // A window that is saturated already says so at once, not only when it ends.
+    // At least as many arrivals as the threshold: one slow write is not saturation.
     if (window.arrivals >= SATURATED_IN_FLIGHT && window.waiting / window.arrivals >= SATURATED_IN_FLIGHT) this.pressure.markSaturated();
   }
 
