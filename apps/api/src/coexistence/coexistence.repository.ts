@@ -7,10 +7,26 @@ import { CoexistenceSync, type SyncPart } from './coexistence-sync.schema';
 export type CoexistenceSyncRecord = CoexistenceSync & { _id: Types.ObjectId };
 export type SyncKind = 'contacts' | 'history';
 
-/** The only code that touches the coexistence_syncs collection. */
+/**
+ * The only code that touches the coexistence_syncs collection. Writes to one number's record take
+ * turns within the process: FerretDB applies an update by rewriting the whole document, so a
+ * history chunk applied while the sync job stored Meta's request id was lost. (MongoDB's field
+ * updates are atomic anyway.)
+ */
 @Injectable()
 export class CoexistenceRepository {
+  private readonly writes = new Map<string, Promise<unknown>>();
+
   constructor(@InjectModel(CoexistenceSync.name) private readonly syncs: Model<CoexistenceSync>) {}
+
+  /** Runs `write` once the number's writes started before it have ended (failed or not). */
+  private inTurn<T>(phoneNumberId: string, write: () => Promise<T>): Promise<T> {
+    const turn = (this.writes.get(phoneNumberId) ?? Promise.resolve()).then(write);
+    const settled = turn.catch(() => undefined);
+    this.writes.set(phoneNumberId, settled);
+    void settled.then(() => this.writes.get(phoneNumberId) === settled && this.writes.delete(phoneNumberId));
+    return turn;
+  }
 
   /**
    * The number's sync record, created on first connect. A later connect keeps what was requested,
@@ -57,33 +73,37 @@ export class CoexistenceRepository {
    * a request to Meta happen at most once, whatever runs the job twice.
    */
   async transition(phoneNumberId: string, kind: SyncKind, from: CoexistenceSyncState, to: Partial<SyncPart> & { state: CoexistenceSyncState }): Promise<CoexistenceSyncRecord | null> {
-    return this.syncs.findOneAndUpdate({ phoneNumberId, [`${kind}.state`]: from }, { $set: prefixed(kind, to) }, { new: true }).lean<CoexistenceSyncRecord>();
+    return this.inTurn(phoneNumberId, () => this.syncs.findOneAndUpdate({ phoneNumberId, [`${kind}.state`]: from }, { $set: prefixed(kind, to) }, { new: true }).lean<CoexistenceSyncRecord>());
   }
 
   /** Sets one kind whatever its state (webhooks: Meta's word is the latest). */
   setPart(accountId: string, phoneNumberId: string, kind: SyncKind, part: Partial<SyncPart>, extra: Record<string, unknown> = {}): Promise<CoexistenceSyncRecord | null> {
-    return this.syncs.findOneAndUpdate({ phoneNumberId, accountId: new Types.ObjectId(accountId) }, { $set: { ...prefixed(kind, part), ...extra } }, { new: true }).lean<CoexistenceSyncRecord>();
+    return this.inTurn(phoneNumberId, () =>
+      this.syncs.findOneAndUpdate({ phoneNumberId, accountId: new Types.ObjectId(accountId) }, { $set: { ...prefixed(kind, part), ...extra } }, { new: true }).lean<CoexistenceSyncRecord>(),
+    );
   }
 
   /** A history chunk: its message count under its key; progress and phase only move forward. */
   async recordHistoryChunk(accountId: string, phoneNumberId: string, chunk: { key: string; messages: number; progress: number | null; phase: number | null }): Promise<CoexistenceSyncRecord | null> {
     const filter = { phoneNumberId, accountId: new Types.ObjectId(accountId) };
-    await this.syncs.updateOne(filter, {
-      $set: { [`historyChunks.${chunk.key}`]: chunk.messages },
-      $max: { historyProgress: chunk.progress ?? 0, ...(chunk.phase !== null ? { historyPhase: chunk.phase } : {}) },
-    });
+    await this.inTurn(phoneNumberId, () =>
+      this.syncs.updateOne(filter, {
+        $set: { [`historyChunks.${chunk.key}`]: chunk.messages },
+        $max: { historyProgress: chunk.progress ?? 0, ...(chunk.phase !== null ? { historyPhase: chunk.phase } : {}) },
+      }),
+    );
     return this.syncs.findOne(filter).lean<CoexistenceSyncRecord>();
   }
 
   async changeContacts(accountId: string, phoneNumberId: string, added: string[], removed: string[]): Promise<void> {
     const filter = { phoneNumberId, accountId: new Types.ObjectId(accountId) };
-    if (added.length) await this.syncs.updateOne(filter, { $addToSet: { contactNumbers: { $each: added } } });
-    if (removed.length) await this.syncs.updateOne(filter, { $pull: { contactNumbers: { $in: removed } } });
+    if (added.length) await this.inTurn(phoneNumberId, () => this.syncs.updateOne(filter, { $addToSet: { contactNumbers: { $each: added } } }));
+    if (removed.length) await this.inTurn(phoneNumberId, () => this.syncs.updateOne(filter, { $pull: { contactNumbers: { $in: removed } } }));
   }
 
   async addEchoes(accountId: string, phoneNumberId: string, ids: string[]): Promise<CoexistenceSyncRecord | null> {
     const filter = { phoneNumberId, accountId: new Types.ObjectId(accountId) };
-    await this.syncs.updateOne(filter, { $addToSet: { echoIds: { $each: ids } } });
+    await this.inTurn(phoneNumberId, () => this.syncs.updateOne(filter, { $addToSet: { echoIds: { $each: ids } } }));
     return this.syncs.findOne(filter).lean<CoexistenceSyncRecord>();
   }
 }
