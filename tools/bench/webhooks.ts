@@ -15,7 +15,7 @@ import { resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { mongo } from 'mongoose';
-import { WEBHOOKS_QUEUE } from '../../apps/api/src/jobs/job-queues';
+import { pendingJobs, WEBHOOKS_QUEUE } from '../../apps/api/src/jobs/job-queues';
 import { signWebhookPayload } from '../../libs/meta-graph/src/lib/signatures';
 import { seedRoutableNumber } from '../../libs/testing/src/lib/database/webhook-fixtures';
 import { freePort, launchDatabase, withDatabaseName } from '../database/database-launcher';
@@ -142,9 +142,8 @@ async function countDocuments(uri: string, collection: string, filter: object): 
  */
 async function secondsUntilApplied(queue: Queue, uri: string): Promise<number> {
   const started = Date.now();
-  const pending = async () => Object.values(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).reduce((sum, n) => sum + n, 0);
   while (Date.now() - started < 600_000) {
-    if ((await pending()) === 0 && (await countDocuments(uri, 'webhook_inbox', {})) === 0) break;
+    if ((await pendingJobs(queue)) === 0 && (await countDocuments(uri, 'webhook_inbox', {})) === 0) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   return Number(((Date.now() - started) / 1000).toFixed(1));

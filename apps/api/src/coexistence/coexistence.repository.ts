@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { CoexistenceSyncState } from '@waba/contracts';
 import { Model, Types } from 'mongoose';
+import { Turns } from '../common/batching/turns';
 import { CoexistenceSync, type SyncPart } from './coexistence-sync.schema';
 
 export type CoexistenceSyncRecord = CoexistenceSync & { _id: Types.ObjectId };
@@ -15,18 +16,9 @@ export type SyncKind = 'contacts' | 'history';
  */
 @Injectable()
 export class CoexistenceRepository {
-  private readonly writes = new Map<string, Promise<unknown>>();
+  private readonly writes = new Turns();
 
   constructor(@InjectModel(CoexistenceSync.name) private readonly syncs: Model<CoexistenceSync>) {}
-
-  /** Runs `write` once the number's writes started before it have ended (failed or not). */
-  private inTurn<T>(phoneNumberId: string, write: () => Promise<T>): Promise<T> {
-    const turn = (this.writes.get(phoneNumberId) ?? Promise.resolve()).then(write);
-    const settled = turn.catch(() => undefined);
-    this.writes.set(phoneNumberId, settled);
-    void settled.then(() => this.writes.get(phoneNumberId) === settled && this.writes.delete(phoneNumberId));
-    return turn;
-  }
 
   /**
    * The number's sync record, created on first connect. A later connect keeps what was requested,
@@ -73,12 +65,12 @@ export class CoexistenceRepository {
    * a request to Meta happen at most once, whatever runs the job twice.
    */
   async transition(phoneNumberId: string, kind: SyncKind, from: CoexistenceSyncState, to: Partial<SyncPart> & { state: CoexistenceSyncState }): Promise<CoexistenceSyncRecord | null> {
-    return this.inTurn(phoneNumberId, () => this.syncs.findOneAndUpdate({ phoneNumberId, [`${kind}.state`]: from }, { $set: prefixed(kind, to) }, { new: true }).lean<CoexistenceSyncRecord>());
+    return this.writes.run(phoneNumberId, () => this.syncs.findOneAndUpdate({ phoneNumberId, [`${kind}.state`]: from }, { $set: prefixed(kind, to) }, { new: true }).lean<CoexistenceSyncRecord>());
   }
 
   /** Sets one kind whatever its state (webhooks: Meta's word is the latest). */
   setPart(accountId: string, phoneNumberId: string, kind: SyncKind, part: Partial<SyncPart>, extra: Record<string, unknown> = {}): Promise<CoexistenceSyncRecord | null> {
-    return this.inTurn(phoneNumberId, () =>
+    return this.writes.run(phoneNumberId, () =>
       this.syncs.findOneAndUpdate({ phoneNumberId, accountId: new Types.ObjectId(accountId) }, { $set: { ...prefixed(kind, part), ...extra } }, { new: true }).lean<CoexistenceSyncRecord>(),
     );
   }
@@ -86,7 +78,7 @@ export class CoexistenceRepository {
   /** A history chunk: its message count under its key; progress and phase only move forward. */
   async recordHistoryChunk(accountId: string, phoneNumberId: string, chunk: { key: string; messages: number; progress: number | null; phase: number | null }): Promise<CoexistenceSyncRecord | null> {
     const filter = { phoneNumberId, accountId: new Types.ObjectId(accountId) };
-    await this.inTurn(phoneNumberId, () =>
+    await this.writes.run(phoneNumberId, () =>
       this.syncs.updateOne(filter, {
         $set: { [`historyChunks.${chunk.key}`]: chunk.messages },
         $max: { historyProgress: chunk.progress ?? 0, ...(chunk.phase !== null ? { historyPhase: chunk.phase } : {}) },
@@ -97,13 +89,13 @@ export class CoexistenceRepository {
 
   async changeContacts(accountId: string, phoneNumberId: string, added: string[], removed: string[]): Promise<void> {
     const filter = { phoneNumberId, accountId: new Types.ObjectId(accountId) };
-    if (added.length) await this.inTurn(phoneNumberId, () => this.syncs.updateOne(filter, { $addToSet: { contactNumbers: { $each: added } } }));
-    if (removed.length) await this.inTurn(phoneNumberId, () => this.syncs.updateOne(filter, { $pull: { contactNumbers: { $in: removed } } }));
+    if (added.length) await this.writes.run(phoneNumberId, () => this.syncs.updateOne(filter, { $addToSet: { contactNumbers: { $each: added } } }));
+    if (removed.length) await this.writes.run(phoneNumberId, () => this.syncs.updateOne(filter, { $pull: { contactNumbers: { $in: removed } } }));
   }
 
   async addEchoes(accountId: string, phoneNumberId: string, ids: string[]): Promise<CoexistenceSyncRecord | null> {
     const filter = { phoneNumberId, accountId: new Types.ObjectId(accountId) };
-    await this.inTurn(phoneNumberId, () => this.syncs.updateOne(filter, { $addToSet: { echoIds: { $each: ids } } }));
+    await this.writes.run(phoneNumberId, () => this.syncs.updateOne(filter, { $addToSet: { echoIds: { $each: ids } } }));
     return this.syncs.findOne(filter).lean<CoexistenceSyncRecord>();
   }
 }

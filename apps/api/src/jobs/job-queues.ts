@@ -2,7 +2,7 @@
  * Every background queue, and how its jobs retry, back off and are kept: the one place BullMQ is
  * configured (see README, "Background jobs").
  */
-import type { DefaultJobOptions, WorkerOptions } from 'bullmq';
+import type { DefaultJobOptions, Queue, WorkerOptions } from 'bullmq';
 
 /** One job per stored webhook delivery, nothing else (its backlog is the number of deliveries waiting). */
 export const WEBHOOKS_QUEUE = 'webhooks';
@@ -51,3 +51,9 @@ export const WORKER_OPTIONS: Pick<WorkerOptions, 'lockDuration' | 'stalledInterv
   stalledInterval: 5_000,
   maxStalledCount: 3,
 };
+
+/** Jobs of the queue still to end: queued, running, or waiting for a retry or a delay. */
+export async function pendingJobs(queue: Queue): Promise<number> {
+  const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}

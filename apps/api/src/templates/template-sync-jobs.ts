@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { TEMPLATE_SYNC_QUEUE } from '../jobs/job-queues';
+import { pendingJobs, TEMPLATE_SYNC_QUEUE } from '../jobs/job-queues';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 
 const SYNC_JOB = 'sync-waba';
@@ -48,8 +48,7 @@ export class TemplateSyncJobs {
   }
 
   /** Reads queued, running or waiting for a retry (tests wait for 0). */
-  async pending(): Promise<number> {
-    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    return Object.values(counts).reduce((sum, n) => sum + n, 0);
+  pending(): Promise<number> {
+    return pendingJobs(this.queue);
   }
 }

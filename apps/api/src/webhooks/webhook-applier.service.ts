@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { describeAccountUpdate, describeMessagingLimit, describeNameRequestStatus, describeQualityEvent, describeRejection, type TenantEventType } from '@waba/contracts';
 import { readWebhookEntries, type ReceivedMessage, type ReceivedStatus, type ReceivedWebhook, type WebhookChangeContent } from '@waba/meta-graph';
+import { Turns } from '../common/batching/turns';
 import { Clock } from '../common/clock/clock';
 import { DomainEvents } from '../common/events/domain-events';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
@@ -62,7 +63,7 @@ export class RouteLookup {
  */
 @Injectable()
 export class WebhookApplier {
-  private changesInOrder: Promise<unknown> = Promise.resolve();
+  private readonly turns = new Turns();
 
   constructor(
     private readonly events: EventsService,
@@ -97,7 +98,7 @@ export class WebhookApplier {
   async execute(plans: DeliveryPlan[]): Promise<void> {
     const actions = plans.flatMap((p) => p.actions);
     // Template changes are applied only when newer than what is stored; their events come from that.
-    const templateEvents = actions.length ? await this.inTurn(() => this.applyActions(actions)) : [];
+    const templateEvents = actions.length ? await this.turns.run('changes', () => this.applyActions(actions)) : [];
     await this.events.record([...plans.flatMap((p) => p.events), ...templateEvents]);
     const changed = new Map(plans.flatMap((p) => p.events).flatMap(({ accountId, event }) => (HEALTH_CHANGING_EVENTS.has(event.type) && event.wabaId ? [[event.wabaId, accountId] as const] : [])));
     for (const [wabaId, accountId] of changed) this.domainEvents.emit('waba.meta-changed', { accountId, wabaId });
@@ -115,13 +116,6 @@ export class WebhookApplier {
       else await this.phoneNumbers.applyMetaChange(action.accountId, action.phoneNumberId, action.change);
     }
     return templateEvents;
-  }
-
-  /** Runs `work` once every change started before it has ended (failed or not). */
-  private inTurn<T>(work: () => Promise<T>): Promise<T> {
-    const turn = this.changesInOrder.then(work);
-    this.changesInOrder = turn.catch(() => undefined);
-    return turn;
   }
 
   /** Returns the ids nobody owns when the change could not be routed (empty when planned). */

@@ -4,7 +4,7 @@ import { DelayedError, type Job, type Queue } from 'bullmq';
 import { Clock } from '../common/clock/clock';
 import { isDatabaseUnavailable } from '../common/errors/all-exceptions.filter';
 import { ApiConfig } from '../config/api-config';
-import { WEBHOOK_UPKEEP_QUEUE, WEBHOOKS_QUEUE, WORKER_OPTIONS } from '../jobs/job-queues';
+import { pendingJobs, WEBHOOK_UPKEEP_QUEUE, WEBHOOKS_QUEUE, WORKER_OPTIONS } from '../jobs/job-queues';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { RedisClient } from '../redis/redis.module';
 import { APPLY_CONCURRENCY, WebhookApplication } from './webhook-application.service';
@@ -66,9 +66,8 @@ export class WebhookJobs {
   }
 
   /** Deliveries queued, being applied or waiting for a retry (tests wait for 0; operators see the backlog). */
-  async pending(): Promise<number> {
-    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    return Object.values(counts).reduce((sum, n) => sum + n, 0);
+  pending(): Promise<number> {
+    return pendingJobs(this.queue);
   }
 }
 
