@@ -124,12 +124,51 @@ describe('WebhookApplication', () => {
     repository.archiveDeliveries.mockImplementation(async (records) => records.map(() => true));
 
     const results = await Promise.allSettled([...firsts, good, bad].map((d) => application.apply(d)));
+    await application.onApplicationShutdown();
 
     expect(results.map((r) => r.status)).toEqual([...firsts.map(() => 'fulfilled'), 'fulfilled', 'rejected']);
     expect((results.at(-1) as PromiseRejectedResult).reason).toBe(broken);
     // Each first alone, then good+bad together (failed), then each on its own.
     expect(applier.routes).toHaveBeenCalledTimes(CONCURRENT_BATCHES + 3);
-    expect(repository.deleteInboxEntries.mock.calls).toEqual([...firsts.map((d) => [[d.entry._id]]), [[good.entry._id]]]);
+    // The bad one stays in the inbox for its retry.
+    expect(repository.deleteInboxEntries.mock.calls.flat(2).sort()).toEqual([...firsts, good].map((d) => d.entry._id).sort());
+  });
+
+  it('empties the inbox one statement at a time, each taking what was applied while the previous one ran, without holding the jobs', async () => {
+    const firsts = Array.from({ length: CONCURRENT_BATCHES }, (_, i) => delivery(aMessage(`first-${i}`)));
+    applier.plan.mockResolvedValue(APPLIED);
+    repository.archiveDeliveries.mockImplementation(async (records) => records.map(() => true));
+    let finishFirstDelete!: () => void;
+    let running = 0;
+    let mostAtOnce = 0;
+    repository.deleteInboxEntries.mockImplementation(async () => {
+      mostAtOnce = Math.max(mostAtOnce, ++running);
+      if (repository.deleteInboxEntries.mock.calls.length === 1) await new Promise<void>((resolve) => (finishFirstDelete = resolve));
+      running--;
+    });
+
+    // Every job is done while the first delete still runs.
+    await Promise.all(firsts.map((d) => application.apply(d)));
+    expect(repository.deleteInboxEntries).toHaveBeenCalledTimes(1);
+    finishFirstDelete();
+    await application.onApplicationShutdown();
+
+    expect(mostAtOnce).toBe(1);
+    expect(repository.deleteInboxEntries.mock.calls).toEqual([[[firsts[0].entry._id]], [firsts.slice(1).map((d) => d.entry._id)]]);
+  });
+
+  it('leaves an entry whose delete failed for the reconciliation, with one warning per statement', async () => {
+    const warned = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    applier.plan.mockResolvedValue(APPLIED);
+    repository.archiveDeliveries.mockImplementation(async (records) => records.map(() => true));
+    repository.deleteInboxEntries.mockRejectedValue(new Error('connection reset'));
+
+    await Promise.all([delivery(aMessage('m1')), delivery(aMessage('m2'))].map((d) => application.apply(d)));
+    await application.onApplicationShutdown();
+
+    expect(warned.mock.calls.map(([message]) => message)).toEqual(expect.arrayContaining(['Applied webhook deliveries stay in the inbox until the reconciliation: connection reset']));
+    expect(new Set(warned.mock.calls.map(([message]) => message)).size).toBe(warned.mock.calls.length);
+    warned.mockRestore();
   });
 
   it('fails the whole batch when the database is away, so every job is retried', async () => {

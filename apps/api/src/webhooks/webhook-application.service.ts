@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { GroupCommit } from '../common/batching/group-commit';
 import { Clock } from '../common/clock/clock';
@@ -9,7 +9,7 @@ import { WebhookApplier, type DeliveryPlan } from './webhook-applier.service';
 import { parseWebhookBody } from '@waba/meta-graph';
 import { WebhooksRepository, type ArchivedDelivery, type InboxRecord } from './webhooks.repository';
 
-/** Deliveries applied together (one archive insert, one events insert, one inbox delete). */
+/** Deliveries applied together (one archive insert, one events insert; inbox deletes are grouped further). */
 const BATCH_SIZE = 50;
 /**
  * Batches applied at the same time by one worker. A batch is a few round trips one after another
@@ -19,10 +19,17 @@ const BATCH_SIZE = 50;
 export const CONCURRENT_BATCHES = 4;
 /** Jobs a worker runs at once: enough to fill every concurrent batch (webhook-jobs.ts). */
 export const APPLY_CONCURRENCY = BATCH_SIZE * CONCURRENT_BATCHES;
+/**
+ * Applied entries leave the inbox in one statement per this many, one statement at a time: while
+ * one runs, what the batches applied meanwhile waits for the next. On FerretDB every delete reads
+ * the inbox (webhooks.repository.ts), so the fewer statements, the faster a backlog drains; jobs
+ * do not wait for it, or a statement could never take more than APPLY_CONCURRENCY ids.
+ */
+export const INBOX_DELETE_BATCH = 1000;
 /** How long applying waits for this process's endpoint to be idle before it goes ahead anyway. */
 const MAX_YIELD_MS = 100;
 /** How long a batch waits while an endpoint on any instance is saturated (ingest-pressure.ts). */
-const MAX_SATURATED_YIELD_MS = 2_000;
+const MAX_SATURATED_YIELD_MS = 10_000;
 
 /**
  * Applies stored deliveries. Each delivery is a BullMQ job (webhook-jobs.ts); the jobs a worker
@@ -31,10 +38,15 @@ const MAX_SATURATED_YIELD_MS = 2_000;
  * (same acceptance, e.g. after a crash) from a true duplicate (same bytes accepted again).
  */
 @Injectable()
-export class WebhookApplication {
+export class WebhookApplication implements OnApplicationShutdown {
   private readonly logger = new Logger(WebhookApplication.name);
   private readonly batches = new GroupCommit<AppliedDelivery, Error | null>((deliveries) => this.applyBatch(deliveries), { maxBatch: BATCH_SIZE, maxConcurrentWrites: CONCURRENT_BATCHES });
+  private readonly inboxDeletes = new GroupCommit<string, void>((ids) => this.repository.deleteInboxEntries(ids).then(() => ids.map(() => undefined)), {
+    maxBatch: INBOX_DELETE_BATCH,
+    maxConcurrentWrites: 1,
+  });
   private endpointBusy: () => boolean = () => false;
+  private lastDeleteFailure: Error | null = null;
 
   constructor(
     private readonly repository: WebhooksRepository,
@@ -116,10 +128,25 @@ export class WebhookApplication {
       if (record.status === 'applied' || record.status === 'unroutable') outcomes.push({ entry, outcome: record.status });
     }
     await this.applier.execute(toApply);
-    await this.repository.deleteInboxEntries(deliveries.map((d) => d.entry._id));
+    // Applied means archived with its events written. Leaving the inbox is upkeep: an entry whose
+    // delete fails, or is still waiting when the process dies, is queued again by the
+    // reconciliation (webhook-jobs.ts), and applying it again finds it archived and changes nothing.
+    for (const { entry } of deliveries) void this.inboxDeletes.add(entry._id).catch((error: Error) => this.deleteFailed(error));
     // Counted once the batch is through: a batch that fails is retried and counted then.
     const appliedAt = this.clock.now().getTime();
     for (const { entry, outcome } of outcomes) this.metrics.webhookApplied(outcome, (appliedAt - entry.receivedAt.getTime()) / 1000);
+  }
+
+  /** Deletes still waiting are written before the process stops (best effort, see applyTogether). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.inboxDeletes.settled();
+  }
+
+  /** One warning per failed statement (each of its entries reports the same error). */
+  private deleteFailed(error: Error): void {
+    if (error === this.lastDeleteFailure) return;
+    this.lastDeleteFailure = error;
+    this.logger.warn(`Applied webhook deliveries stay in the inbox until the reconciliation: ${error.message}`);
   }
 
   /** Waits while deliveries are being stored (answering Meta comes first), but not forever. */

@@ -66,4 +66,21 @@ describe('GroupCommit', () => {
     writer.finish(2);
     await expect(fourth).resolves.toBe('stored 4');
   });
+
+  it('says when everything added has been written, failed writes included', async () => {
+    const writer = controlledWriter();
+    const commit = new GroupCommit(writer.write, { maxBatch: 10, maxConcurrentWrites: 1 });
+    await expect(commit.settled()).resolves.toBeUndefined();
+    const first = commit.add(1);
+    const second = commit.add(2).catch((error: Error) => error.message);
+    let settled = false;
+    const waiting = commit.settled().then(() => (settled = true));
+    writer.finish(0);
+    await first;
+    await settle();
+    expect(settled).toBe(false);
+    writer.finish(1, new Error('database unavailable'));
+    await waiting;
+    await expect(second).resolves.toBe('database unavailable');
+  });
 });

@@ -14,6 +14,7 @@ export class GroupCommit<T, R> {
   /** Batches being written, and the items in them. */
   private writing = 0;
   private itemsWriting = 0;
+  private readonly whenSettled: Array<() => void> = [];
 
   constructor(
     /** Writes a batch; returns one result per item, in order. A throw fails the whole batch. */
@@ -24,6 +25,12 @@ export class GroupCommit<T, R> {
   /** Items written or waiting to be: while there are any, the database is busy with these writes. */
   get inFlight(): number {
     return this.queue.length + this.itemsWriting;
+  }
+
+  /** Resolves once nothing is waiting or being written (at once when idle). */
+  settled(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.whenSettled.push(resolve));
   }
 
   add(item: T): Promise<R> {
@@ -47,6 +54,7 @@ export class GroupCommit<T, R> {
           this.writing--;
           this.itemsWriting -= batch.length;
           this.pump();
+          if (this.inFlight === 0) this.whenSettled.splice(0).forEach((resolve) => resolve());
         });
     }
   }
