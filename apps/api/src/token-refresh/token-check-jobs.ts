@@ -7,12 +7,13 @@ import { Clock } from '../common/clock/clock';
 import { isDatabaseUnavailable } from '../common/errors/all-exceptions.filter';
 import { ApiConfig } from '../config/api-config';
 import { TOKEN_CHECKS_QUEUE, WORKER_OPTIONS } from '../jobs/job-queues';
+import { RedisClient } from '../redis/redis.module';
 import { nextCheckAfterFailure } from '../credentials/check-schedule';
 import { TokenCheckService, type CheckOutcome } from './token-check.service';
 import { CredentialChecksService, type CheckedConnection, type SweepScope } from '../credentials/credential-checks.service';
 import { TokenCheckRunsRepository } from './token-check-runs.repository';
 import { WabaBackoff } from './waba-backoff';
-import { CheckJobWatch, type CheckJobResult, type Deferral } from './check-job-watch';
+import { CheckJobWatch, storedJobStates, type CheckJobResult, type Deferral } from './check-job-watch';
 
 /** Names this process in run records and in what its check jobs return. */
 export const INSTANCE_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -52,6 +53,7 @@ export class TokenCheckJobs {
     private readonly repository: CredentialChecksService,
     private readonly runs: TokenCheckRunsRepository,
     private readonly clock: Clock,
+    private readonly redis: RedisClient,
   ) {}
 
   /** Queues a check job for every credential due at `now`; returns their job ids. */
@@ -80,7 +82,7 @@ export class TokenCheckJobs {
    * time is ignored: the failure is written here, which moves the credential to a new due time.
    */
   private async recordUnrecordedFailures(due: CheckedConnection[], ids: string[], now: Date): Promise<void> {
-    const states = await Promise.all(ids.map((id) => this.queue.getJobState(id)));
+    const states = await storedJobStates(this.queue, this.redis.connection, ids);
     for (const [i, state] of states.entries()) {
       if (state !== 'failed') continue;
       const reason = (await Job.fromId(this.queue, ids[i]))?.failedReason ?? 'the check job failed';
@@ -110,7 +112,7 @@ export class TokenCheckJobs {
   async watch(): Promise<CheckJobWatch> {
     const events = new QueueEvents(TOKEN_CHECKS_QUEUE, { connection: this.queue.opts.connection, prefix: this.queue.opts.prefix });
     await events.waitUntilReady();
-    return new CheckJobWatch(this.queue, events);
+    return new CheckJobWatch(this.queue, events, this.redis.connection);
   }
 }
 
