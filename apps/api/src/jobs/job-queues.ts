@@ -3,6 +3,7 @@
  * configured (see README, "Background jobs").
  */
 import type { DefaultJobOptions, Queue, WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 
 /** One job per stored webhook delivery, nothing else (its backlog is the number of deliveries waiting). */
 export const WEBHOOKS_QUEUE = 'webhooks';
@@ -56,4 +57,29 @@ export const WORKER_OPTIONS: Pick<WorkerOptions, 'lockDuration' | 'stalledInterv
 export async function pendingJobs(queue: Queue): Promise<number> {
   const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
   return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}
+
+/** Where a job is, as far as a run waiting for it cares: `pending` is waiting, active or prioritized. */
+export type StoredJobState = 'completed' | 'failed' | 'delayed' | 'pending' | 'unknown';
+
+/**
+ * The states of many jobs in one round trip. BullMQ's getJobState looks a job up in the wait
+ * list with LPOS, a walk of the whole list: for every job of a token sweep that queued 10 000,
+ * that was 6 s of Redis CPU. Sets and the job's own key are looked up in constant time.
+ */
+export async function storedJobStates(queue: Queue, redis: Redis, ids: string[]): Promise<StoredJobState[]> {
+  if (!ids.length) return [];
+  const pipeline = redis.pipeline();
+  for (const id of ids) pipeline.zscore(queue.keys.completed, id).zscore(queue.keys.failed, id).zscore(queue.keys.delayed, id).exists(queue.toKey(id));
+  const replies = ((await pipeline.exec()) ?? []).map(([error, value]: [Error | null, unknown]) => {
+    if (error) throw error;
+    return value;
+  });
+  return ids.map((_, i) => {
+    const [completed, failed, delayed, exists] = replies.slice(i * 4, i * 4 + 4);
+    if (completed !== null) return 'completed';
+    if (failed !== null) return 'failed';
+    if (delayed !== null) return 'delayed';
+    return exists ? 'pending' : 'unknown';
+  });
 }

@@ -1,5 +1,6 @@
 import { Job, type QueueEvents, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { storedJobStates } from '../jobs/job-queues';
 
 /** What a check job returns; `not_due` when the credential was checked for that time already or left the check. */
 export interface CheckJobResult {
@@ -17,31 +18,6 @@ export interface Deferral {
 
 /** Stored job states are read this many at a time. */
 const READ_CHUNK = 500;
-
-/** Where a job is, as far as a run waiting for it cares: `pending` is waiting, active or prioritized. */
-export type StoredJobState = 'completed' | 'failed' | 'delayed' | 'pending' | 'unknown';
-
-/**
- * The states of many jobs in one round trip. BullMQ's getJobState looks a job up in the wait
- * list with LPOS, a walk of the whole list: per due credential of a sweep that queued 10 000,
- * that was 6 s of Redis CPU. Sets and the job's own key are looked up in constant time.
- */
-export async function storedJobStates(queue: Queue, redis: Redis, ids: string[]): Promise<StoredJobState[]> {
-  if (!ids.length) return [];
-  const pipeline = redis.pipeline();
-  for (const id of ids) pipeline.zscore(queue.keys.completed, id).zscore(queue.keys.failed, id).zscore(queue.keys.delayed, id).exists(queue.toKey(id));
-  const replies = ((await pipeline.exec()) ?? []).map(([error, value]: [Error | null, unknown]) => {
-    if (error) throw error;
-    return value;
-  });
-  return ids.map((_, i) => {
-    const [completed, failed, delayed, exists] = replies.slice(i * 4, i * 4 + 4);
-    if (completed !== null) return 'completed';
-    if (failed !== null) return 'failed';
-    if (delayed !== null) return 'delayed';
-    return exists ? 'pending' : 'unknown';
-  });
-}
 
 /**
  * Waits for check jobs to end — completed, failed for good, or deferred by a rate limit — whoever

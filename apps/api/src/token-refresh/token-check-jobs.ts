@@ -6,14 +6,14 @@ import { hostname } from 'node:os';
 import { Clock } from '../common/clock/clock';
 import { isDatabaseUnavailable } from '../common/errors/all-exceptions.filter';
 import { ApiConfig } from '../config/api-config';
-import { TOKEN_CHECKS_QUEUE, WORKER_OPTIONS } from '../jobs/job-queues';
+import { storedJobStates, TOKEN_CHECKS_QUEUE, WORKER_OPTIONS } from '../jobs/job-queues';
 import { RedisClient } from '../redis/redis.module';
 import { nextCheckAfterFailure } from '../credentials/check-schedule';
 import { TokenCheckService, type CheckOutcome } from './token-check.service';
 import { CredentialChecksService, type CheckedConnection, type SweepScope } from '../credentials/credential-checks.service';
 import { TokenCheckRunsRepository } from './token-check-runs.repository';
 import { WabaBackoff } from './waba-backoff';
-import { CheckJobWatch, storedJobStates, type CheckJobResult, type Deferral } from './check-job-watch';
+import { CheckJobWatch, type CheckJobResult, type Deferral } from './check-job-watch';
 
 /** Names this process in run records and in what its check jobs return. */
 export const INSTANCE_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
