@@ -10,32 +10,10 @@
 import { mongo } from 'mongoose';
 import { launchDatabase, withDatabaseName } from '../database/database-launcher';
 import { cpuSeconds, postgresCpuSeconds } from './process-cpu';
+import { payload } from './webhook-payloads';
 
 const BATCH = 50;
-const BODY = JSON.stringify({
-  object: 'whatsapp_business_account',
-  entry: [
-    {
-      id: '1',
-      changes: [
-        {
-          field: 'messages',
-          value: {
-            messaging_product: 'whatsapp',
-            metadata: { display_phone_number: '15550100901', phone_number_id: '2' },
-            statuses: Array.from({ length: 50 }, (_, i) => ({
-              id: `wamid.HBgLMTU1NTAxMDA5MDEVAgARGBI${1000 + i}`,
-              status: 'delivered',
-              timestamp: '1767225700',
-              recipient_id: '447700900123',
-              pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category: 'utility' },
-            })),
-          },
-        },
-      ],
-    },
-  ],
-});
+const BODY = payload('statuses50', '1', '2');
 
 function cpuMs(pid: number | undefined): number {
   return pid ? cpuSeconds(pid) * 1000 : NaN;
