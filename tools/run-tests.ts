@@ -6,7 +6,7 @@
  * anything failed. Installs redis-server and chromium first when they are missing and we are root.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { CHROMIUM, ensureMachinePackage, REDIS_SERVER } from './launcher/prerequisites';
@@ -66,6 +66,10 @@ function run(command: string, args: string[], env: Record<string, string> = {}, 
     }),
   );
 }
+
+/** Without the terminal's colour codes. */
+// eslint-disable-next-line no-control-regex
+const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 function readJson<T>(path: string): T | undefined {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
@@ -147,8 +151,8 @@ async function vitestSuites(): Promise<SuiteResult> {
     output
       .split('\n')
       .reverse()
-      .find((line) => /^\s*Tests\s+\d+/.test(line.replace(/\x1b\[[0-9;]*m/g, '')))
-      ?.replace(/\x1b\[[0-9;]*m/g, '') ?? '';
+      .map(plain)
+      .find((line) => /^\s*Tests\s+\d+/.test(line)) ?? '';
   const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(summary)?.[1] ?? 0);
   return settle('vitest', status, count('passed'), count('failed'), seconds);
 }
@@ -168,6 +172,49 @@ async function playwrightSuites(): Promise<SuiteResult> {
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** At most this many lines of each failure in the digest: enough for the assertion and where it failed. */
+const DIGEST_LINES = 12;
+const firstLines = (text: string) =>
+  plain(text)
+    .trim()
+    .split('\n')
+    .slice(0, DIGEST_LINES)
+    .map((line) => `    ${line}`);
+
+/**
+ * What failed, and why, from the runners' JSON reports, printed just above the summary: a CI log
+ * that keeps only its end still says which test failed and at which assertion.
+ */
+function failureDigest(): string[] {
+  const lines: string[] = [];
+  for (const file of readdirSync(results).filter((name) => name.startsWith('jest') && name.endsWith('.json'))) {
+    type JestReport = { testResults: Array<{ name: string; message: string; assertionResults: Array<{ status: string; fullName: string; failureMessages: string[] }> }> };
+    for (const suite of readJson<JestReport>(join(results, file))?.testResults ?? []) {
+      const failed = suite.assertionResults.filter((test) => test.status === 'failed');
+      for (const test of failed) lines.push(`${file}: ${test.fullName}`, ...firstLines(test.failureMessages[0] ?? ''));
+      // A suite that failed outside any test (it did not compile, a hook threw).
+      if (failed.length === 0 && suite.message) lines.push(`${file}: ${suite.name.replace(`${root}/`, '')}`, ...firstLines(suite.message));
+    }
+  }
+  type PlaywrightSuite = {
+    title: string;
+    suites?: PlaywrightSuite[];
+    specs?: Array<{ title: string; ok: boolean; tests: Array<{ results: Array<{ errors: Array<{ message?: string; location?: { file: string; line: number } }> }> }> }>;
+  };
+  const walk = (suite: PlaywrightSuite, path: string[]) => {
+    for (const spec of suite.specs ?? []) {
+      if (spec.ok) continue;
+      const errors = spec.tests.flatMap((test) => test.results.flatMap((result) => result.errors));
+      const location = errors[0]?.location;
+      lines.push(`playwright: ${[...path, spec.title].join(' › ')}`, ...firstLines(errors[0]?.message ?? ''));
+      if (location) lines.push(`    at ${location.file.replace(`${root}/`, '')}:${location.line}`);
+    }
+    for (const child of suite.suites ?? []) walk(child, [...path, child.title]);
+  };
+  for (const suite of readJson<{ suites: PlaywrightSuite[] }>(join(results, 'playwright.json'))?.suites ?? []) walk(suite, [suite.title]);
+  return lines;
 }
 
 function log(line: string): void {
@@ -192,6 +239,8 @@ async function main(): Promise<void> {
 
   const passed = suites.reduce((sum, s) => sum + s.passed, 0);
   const failed = suites.reduce((sum, s) => sum + s.failed, 0);
+  const digest = failed > 0 ? failureDigest() : [];
+  if (digest.length > 0) console.log(`\nWhat failed:\n${digest.join('\n')}`);
   console.log('\nSuite          passed  failed  seconds');
   for (const s of suites) console.log(`${s.name.padEnd(14)} ${String(s.passed).padStart(6)}  ${String(s.failed).padStart(6)}  ${s.seconds.toFixed(0).padStart(7)}`);
   const line = `${passed} passed, ${failed} failed`;
