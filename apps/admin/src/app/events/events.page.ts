@@ -7,6 +7,7 @@ import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { TenantEventType, TenantEventView, WebhookDeliveryView } from '@waba/contracts';
 import { ApiError, messageOf } from '../core/http/api-error';
+import { NewestAnswer } from '../core/newest-answer';
 import { RealtimeService } from '../core/realtime/realtime.service';
 import { deriveNumberStatus, type DerivedStatus } from '@waba/contracts/status';
 import { CLOCK } from '../core/clock';
@@ -40,6 +41,7 @@ export class EventsPage implements OnInit {
   protected readonly total = signal(0);
   protected readonly loading = signal(false);
   protected readonly error = signal<string | null>(null);
+  private readonly loads = new NewestAnswer();
   /** Events that arrived while another page was shown; they wait on page 1. */
   protected readonly newSinceLoad = signal(0);
   protected readonly deliveries = signal<WebhookDeliveryView[] | null>(null);
@@ -97,21 +99,24 @@ export class EventsPage implements OnInit {
     void this.load();
   }
 
+  /** A filter or page chosen while the previous one still loads: only the last choice's answer shows. */
   protected async load(): Promise<void> {
     this.loading.set(true);
     this.error.set(null);
-    try {
-      const view = await this.api.list({ types: this.filter(), page: this.page(), pageSize: this.pageSize() });
-      this.items.set(view.items);
-      this.total.set(view.total);
-      if (this.page() === 1) {
-        this.newSinceLoad.set(0);
-      }
-    } catch (error) {
-      this.error.set(messageOf(error));
-    } finally {
-      this.loading.set(false);
-    }
+    const query = { types: this.filter(), page: this.page(), pageSize: this.pageSize() };
+    await this.loads.run(
+      () => this.api.list(query),
+      (view) => {
+        this.items.set(view.items);
+        this.total.set(view.total);
+        if (query.page === 1) this.newSinceLoad.set(0);
+        this.loading.set(false);
+      },
+      (error) => {
+        this.error.set(messageOf(error));
+        this.loading.set(false);
+      },
+    );
   }
 
   /** A live event: on page 1 it goes on top; on later pages the page stays put and a note offers it. */

@@ -8,6 +8,7 @@ import { MatInputModule } from '@angular/material/input';
 import { Router } from '@angular/router';
 import type { CreatedSignupLinkView, SignupLinkExpiry, SignupLinkState, SignupLinkStep, SignupLinkView } from '@waba/contracts';
 import { messageOf } from '../core/http/api-error';
+import { NewestAnswer } from '../core/newest-answer';
 import { RealtimeService } from '../core/realtime/realtime.service';
 import { FormErrorComponent } from '../shared/ui/form-error.component';
 import { SignupLinksService } from './signup-links.service';
@@ -56,6 +57,7 @@ export class SignupLinksSectionComponent implements OnInit {
 
   protected readonly links = signal<SignupLinkView[]>([]);
   protected readonly error = signal<string | null>(null);
+  private readonly loads = new NewestAnswer();
   protected readonly creating = signal(false);
   protected readonly created = signal<CreatedSignupLinkView | null>(null);
   protected readonly copied = signal(false);
@@ -146,12 +148,12 @@ export class SignupLinksSectionComponent implements OnInit {
     return link.note ? `Link for ${link.note}` : 'Signup link';
   }
 
-  private async load(): Promise<void> {
-    try {
-      this.links.set(await this.api.list());
-    } catch (error) {
-      this.error.set(messageOf(error));
-    }
+  private load(): Promise<void> {
+    return this.loads.run(
+      () => this.api.list(),
+      (links) => this.links.set(links),
+      (error) => this.error.set(messageOf(error)),
+    );
   }
 
   private upsert(link: SignupLinkView): void {

@@ -7,6 +7,7 @@ import { RouterLink } from '@angular/router';
 import type { BusinessProfileView, DisplayNameView, NumberSettingsView } from '@waba/contracts';
 import { filter } from 'rxjs';
 import { messageOf } from '../../core/http/api-error';
+import { NewestAnswer } from '../../core/newest-answer';
 import { RealtimeService } from '../../core/realtime/realtime.service';
 import { SessionService } from '../../core/session/session.service';
 import { BusinessProfileFormComponent } from './business-profile-form.component';
@@ -91,6 +92,8 @@ export class NumberDetailsPage implements OnInit {
 
   protected readonly settings = signal<NumberSettingsView | null>(null);
   protected readonly error = signal<string | null>(null);
+  /** Live events can start a load while one is under way (core/newest-answer.ts). */
+  private readonly loads = new NewestAnswer();
 
   ngOnInit(): void {
     void this.reload();
@@ -107,13 +110,15 @@ export class NumberDetailsPage implements OnInit {
       .subscribe(() => void this.reload());
   }
 
-  protected async reload(): Promise<void> {
-    try {
-      this.settings.set(await this.api.settings(this.phoneNumberId()));
-      this.error.set(null);
-    } catch (error) {
-      this.error.set(messageOf(error));
-    }
+  protected reload(): Promise<void> {
+    return this.loads.run(
+      () => this.api.settings(this.phoneNumberId()),
+      (view) => {
+        this.settings.set(view);
+        this.error.set(null);
+      },
+      (error) => this.error.set(messageOf(error)),
+    );
   }
 
   protected profileChanged(profile: BusinessProfileView): void {
