@@ -26,6 +26,13 @@ export const APPLY_CONCURRENCY = BATCH_SIZE * CONCURRENT_BATCHES;
  * do not wait for it, or a statement could never take more than APPLY_CONCURRENCY ids.
  */
 export const INBOX_DELETE_BATCH = 1000;
+/**
+ * A short delete statement starts at least this long after the previous one: each reads the whole
+ * inbox on FerretDB, so at 300/s fewer, larger ones leave more to the endpoint (50-status batches,
+ * tools/bench/webhooks.ts: p99 106-108 ms against 137-177 ms with none). Applying is not delayed,
+ * only the clean-up after it.
+ */
+const INBOX_DELETE_SPACING_MS = 500;
 /** How long applying waits for this process's endpoint to be idle before it goes ahead anyway. */
 const MAX_YIELD_MS = 100;
 /** How long a batch waits while an endpoint on any instance is saturated (ingest-pressure.ts). */
@@ -44,6 +51,7 @@ export class WebhookApplication implements OnApplicationShutdown {
   private readonly inboxDeletes = new GroupCommit<string, void>((ids) => this.repository.deleteInboxEntries(ids).then(() => ids.map(() => undefined)), {
     maxBatch: INBOX_DELETE_BATCH,
     maxConcurrentWrites: 1,
+    spacingMs: INBOX_DELETE_SPACING_MS,
   });
   private endpointBusy: () => boolean = () => false;
   private lastDeleteFailure: Error | null = null;

@@ -83,4 +83,59 @@ describe('GroupCommit', () => {
     await waiting;
     await expect(second).resolves.toBe('database unavailable');
   });
+
+  describe('with spacingMs', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('writes an item at once when idle, then starts a short batch only once spacingMs has passed', async () => {
+      const writer = controlledWriter();
+      const commit = new GroupCommit(writer.write, { maxBatch: 10, maxConcurrentWrites: 2, spacingMs: 200 });
+      void commit.add(1);
+      expect(writer.batches).toEqual([[1]]);
+      // A second write could start, but the previous one started just now: the items gather.
+      [2, 3].forEach((n) => void commit.add(n));
+      await jest.advanceTimersByTimeAsync(150);
+      void commit.add(4);
+      expect(writer.batches).toEqual([[1]]);
+      await jest.advanceTimersByTimeAsync(50);
+      expect(writer.batches).toEqual([[1], [2, 3, 4]]);
+      // Long after the last write, an item is written at once again.
+      writer.finish(0);
+      writer.finish(1);
+      await jest.advanceTimersByTimeAsync(1000);
+      void commit.add(5);
+      expect(writer.batches).toEqual([[1], [2, 3, 4], [5]]);
+    });
+
+    it('starts a full batch without waiting', async () => {
+      const writer = controlledWriter();
+      const commit = new GroupCommit(writer.write, { maxBatch: 3, maxConcurrentWrites: 2, spacingMs: 200 });
+      [1, 2, 3, 4, 5, 6].forEach((n) => void commit.add(n));
+      // 1 alone (idle), then 2–4 as soon as they fill a batch, although 200 ms have not passed.
+      expect(writer.batches).toEqual([[1], [2, 3, 4]]);
+      writer.finish(0);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(writer.batches).toEqual([[1], [2, 3, 4]]);
+      await jest.advanceTimersByTimeAsync(200);
+      expect(writer.batches).toEqual([[1], [2, 3, 4], [5, 6]]);
+    });
+
+    it('says it is settled only once the spaced batch is written', async () => {
+      const writer = controlledWriter();
+      const commit = new GroupCommit(writer.write, { maxBatch: 10, maxConcurrentWrites: 1, spacingMs: 200 });
+      void commit.add(1);
+      writer.finish(0);
+      void commit.add(2);
+      let settled = false;
+      void commit.settled().then(() => (settled = true));
+      await jest.advanceTimersByTimeAsync(100);
+      expect(settled).toBe(false);
+      await jest.advanceTimersByTimeAsync(100);
+      writer.finish(1);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(settled).toBe(true);
+      expect(writer.batches).toEqual([[1], [2]]);
+    });
+  });
 });

@@ -15,11 +15,23 @@ export class GroupCommit<T, R> {
   private writing = 0;
   private itemsWriting = 0;
   private readonly whenSettled: Array<() => void> = [];
+  private lastWriteAt = Number.NEGATIVE_INFINITY;
+  /** Set while a short batch waits for `spacingMs` to pass. */
+  private spacing: NodeJS.Timeout | null = null;
 
   constructor(
     /** Writes a batch; returns one result per item, in order. A throw fails the whole batch. */
     private readonly write: (items: T[]) => Promise<R[]>,
-    private readonly options: { maxBatch: number; maxConcurrentWrites: number },
+    private readonly options: {
+      maxBatch: number;
+      maxConcurrentWrites: number;
+      /**
+       * A batch short of maxBatch starts no sooner than this after the previous write started:
+       * for writes whose cost hardly depends on how many items they hold, a steady stream then
+       * makes fewer, fuller writes, while an item arriving when idle is still written at once.
+       */
+      spacingMs?: number;
+    },
   ) {}
 
   /** Items written or waiting to be: while there are any, the database is busy with these writes. */
@@ -42,6 +54,15 @@ export class GroupCommit<T, R> {
 
   private pump(): void {
     while (this.writing < this.options.maxConcurrentWrites && this.queue.length > 0) {
+      const wait = this.lastWriteAt + (this.options.spacingMs ?? 0) - Date.now();
+      if (this.queue.length < this.options.maxBatch && wait > 0) {
+        this.spacing ??= setTimeout(() => {
+          this.spacing = null;
+          this.pump();
+        }, wait);
+        return;
+      }
+      this.lastWriteAt = Date.now();
       const batch = this.queue.splice(0, this.options.maxBatch);
       this.writing++;
       this.itemsWriting += batch.length;
