@@ -1,5 +1,8 @@
 import type { AuditEntryView, DisplayNameView, EventsPageView, NumberSettingsView, PinChangedView, RegistrationBudgetView } from '@waba/contracts';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
 import request from 'supertest';
+import { StoredDeliveriesService } from '@waba/api/webhooks/stored-deliveries.service';
 import { addInvitedUser } from '../support/people';
 import { connectNumbers, phoneIdOf, type Sandbox } from '../support/meta-sandbox';
 import { urlOf } from '../support/sockets';
@@ -147,6 +150,19 @@ describe('number settings: business profile, photo, display name, two-step PIN, 
       expect(approved.reregister).toMatchObject({ needed: true, pinStored: true });
       expect(approved.reregister.budget).toMatchObject({ limit: 10, usedByUs: 1, remaining: 9 }); // the registration at connect
       expect(approved.latest?.statusWords).toContain('registered again');
+
+      // The same webhook applied again (a retried batch, an operator's replay) leaves the name as it is.
+      const database = api.app.get<Connection>(getConnectionToken());
+      const storedName = async () => (await database.collection('phone_numbers').findOne({ phoneNumberId: id }))?.['verifiedName'];
+      const decisions = await database
+        .collection('webhook_deliveries')
+        .find({ rawBody: { $regex: 'phone_number_name_update' } })
+        .toArray();
+      const decision = decisions.find((delivery) => String(delivery['rawBody']).includes('Acme Bread Help'));
+      expect(decision).toBeDefined();
+      await api.app.get(StoredDeliveriesService).replay(String(decision?._id));
+      await waitUntil(async () => (await storedName()) === 'Acme Bakery Deliveries', 5_000, 'the name put back after the replay');
+      expect((await nameOf(tenant, id)).latest).toMatchObject({ requestedName: 'Acme Bread Help', status: 'approved' });
 
       const applied = await tenant.browser.post(`/api/phone-numbers/${id}/display-name/reregister`);
       expect(applied.status).toBe(200);

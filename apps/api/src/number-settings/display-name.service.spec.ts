@@ -104,6 +104,14 @@ describe('DisplayNameService', () => {
     expect(phoneNumbers.applyMetaChange).toHaveBeenCalledWith(ACCOUNT_ID, PHONE_NUMBER_ID, { verifiedName: 'Acme Support', nameStatus: 'APPROVED' });
   });
 
+  it('puts the name back again when the same decision is applied again (a retried batch, a replay), without a second audit entry', async () => {
+    stored = [aRequest({ status: 'approved', decidedAt: clock.now() })];
+    await service.applyDecision({ accountId: ACCOUNT_ID, phoneNumberId: PHONE_NUMBER_ID, decision: 'APPROVED', requestedName: 'Acme Help', rejectionReason: null, at: clock.now() });
+    expect(phoneNumbers.applyMetaChange).toHaveBeenCalledWith(ACCOUNT_ID, PHONE_NUMBER_ID, { verifiedName: 'Acme Support', nameStatus: 'APPROVED' });
+    expect(repository.updateNameRequest).not.toHaveBeenCalled();
+    expect(audit.record).not.toHaveBeenCalled();
+  });
+
   it('ignores a decision on a name it did not ask for (a new number’s first review)', async () => {
     await service.applyDecision({ accountId: ACCOUNT_ID, phoneNumberId: PHONE_NUMBER_ID, decision: 'APPROVED', requestedName: 'Acme', rejectionReason: null, at: clock.now() });
     expect(repository.updateNameRequest).not.toHaveBeenCalled();

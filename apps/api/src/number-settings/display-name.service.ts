@@ -109,19 +109,27 @@ export class DisplayNameService {
     return this.view(number);
   }
 
-  /** The `phone_number_name_update` webhook: the newest open request for that name takes the decision. */
+  /**
+   * The `phone_number_name_update` webhook: the newest open request for that name takes the
+   * decision. Applying the same webhook again (a retried batch, a replay) finds the request
+   * decided already, and only puts the number's name back once more.
+   */
   async applyDecision(decided: DomainEventMap['display-name.decided']): Promise<void> {
     const status = DECISIONS[decided.decision];
     if (!status) return;
-    const open = await this.repository.latestNameRequestIn(decided.accountId, decided.phoneNumberId, ['in_review', 'deferred'], decided.requestedName ?? undefined);
-    if (!open) return; // a review of a number's first name, or one asked for outside WABA Connect
-    await this.repository.updateNameRequest(decided.accountId, open._id, { status, decidedAt: decided.at, rejectionReason: status === 'rejected' ? (decided.rejectionReason ?? null) : null });
+    const requestedName = decided.requestedName ?? undefined;
+    const open = await this.repository.latestNameRequestIn(decided.accountId, decided.phoneNumberId, ['in_review', 'deferred'], requestedName);
+    if (open)
+      await this.repository.updateNameRequest(decided.accountId, open._id, { status, decidedAt: decided.at, rejectionReason: status === 'rejected' ? (decided.rejectionReason ?? null) : null });
+    const request = open ?? (await this.repository.latestNameRequestIn(decided.accountId, decided.phoneNumberId, [status], requestedName));
+    if (!request) return; // a review of a number's first name, or one asked for outside WABA Connect
     // The webhook applier wrote the decision on the number as if it were about its current name; a
     // change applies only when the number registers again, so until then the number keeps its name
     // and that name's status.
-    if ((status === 'approved' || status === 'rejected') && open.previousName) {
-      await this.phoneNumbers.applyMetaChange(decided.accountId, decided.phoneNumberId, { verifiedName: open.previousName, nameStatus: open.previousNameStatus ?? 'APPROVED' });
+    if ((status === 'approved' || status === 'rejected') && request.previousName) {
+      await this.phoneNumbers.applyMetaChange(decided.accountId, decided.phoneNumberId, { verifiedName: request.previousName, nameStatus: request.previousNameStatus ?? 'APPROVED' });
     }
+    if (!open) return;
     const words = status === 'rejected' ? describeRejection(decided.rejectionReason) : describeNameRequestStatus(status);
     await this.audit.record(systemActor(decided.accountId, SYSTEM_ACTORS.metaWebhook), `phone_number.display_name_${status}`, `Number ${decided.phoneNumberId}`, `"${open.requestedName}": ${words}`);
   }
