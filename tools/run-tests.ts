@@ -8,7 +8,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { CHROMIUM, ensureMachinePackage, REDIS_SERVER } from './launcher/prerequisites';
 import { ensureMaintainedNode, MAINTAINED_NODE_MAJOR } from './maintained-node';
 
@@ -195,7 +195,7 @@ function failureDigest(): string[] {
       const failed = suite.assertionResults.filter((test) => test.status === 'failed');
       for (const test of failed) lines.push(`${file}: ${test.fullName}`, ...firstLines(test.failureMessages[0] ?? ''));
       // A suite that failed outside any test (it did not compile, a hook threw).
-      if (failed.length === 0 && suite.message) lines.push(`${file}: ${suite.name.replace(`${root}/`, '')}`, ...firstLines(suite.message));
+      if (failed.length === 0 && suite.message) lines.push(`${file}: ${relative(root, suite.name)}`, ...firstLines(suite.message));
     }
   }
   type PlaywrightSuite = {
@@ -209,7 +209,7 @@ function failureDigest(): string[] {
       const errors = spec.tests.flatMap((test) => test.results.flatMap((result) => result.errors));
       const location = errors[0]?.location;
       lines.push(`playwright: ${[...path, spec.title].join(' › ')}`, ...firstLines(errors[0]?.message ?? ''));
-      if (location) lines.push(`    at ${location.file.replace(`${root}/`, '')}:${location.line}`);
+      if (location) lines.push(`    at ${relative(root, location.file)}:${location.line}`);
     }
     for (const child of suite.suites ?? []) walk(child, [...path, child.title]);
   };

@@ -214,7 +214,7 @@ describe('number settings: business profile, photo, display name, two-step PIN, 
       await tenant.browser.post(`/api/phone-numbers/${id}/display-name`, { name: 'Acme Bread' });
       await decide(id, 'APPROVED');
       await nameEventSaying(tenant, 'approved');
-      const connection = api.app.get<import('mongoose').Connection>(require('@nestjs/mongoose').getConnectionToken());
+      const connection = api.app.get<Connection>(getConnectionToken());
       const account = (await connection.collection('phone_numbers').findOne({ phoneNumberId: id }))?.accountId;
       await connection
         .collection('registration_attempts')
@@ -234,7 +234,7 @@ describe('number settings: business profile, photo, display name, two-step PIN, 
       expect(changed.body as PinChangedView).toEqual({ phoneNumberId: id, changedAt: expect.any(String) });
       expect(JSON.stringify(changed.body)).not.toContain('246810');
       expect(sandbox.world.phoneNumbers.get(id)?.twoStepPin).toBe('246810');
-      const stored = await api.app.get<import('mongoose').Connection>(require('@nestjs/mongoose').getConnectionToken()).collection('phone_numbers').findOne({ phoneNumberId: id });
+      const stored = await api.app.get<Connection>(getConnectionToken()).collection('phone_numbers').findOne({ phoneNumberId: id });
       expect(String(stored?.encryptedPin)).not.toContain('246810');
 
       const revealed = await tenant.browser.post(`/api/phone-numbers/${id}/pin/reveal`, { password: tenant.password });
