@@ -68,7 +68,6 @@ function run(command: string, args: string[], env: Record<string, string> = {}, 
 }
 
 /** Without the terminal's colour codes. */
-// eslint-disable-next-line no-control-regex
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 function readJson<T>(path: string): T | undefined {

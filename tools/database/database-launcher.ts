@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync, mkdirSync, cpSync, chmodSync, writeFil
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setEqualityIndexes } from './postgresql-equality-indexes';
 
 export type DatabaseKind = 'external' | 'mongodb-memory-server' | 'ferretdb-sqlite' | 'ferretdb-postgresql';
 
@@ -98,6 +99,11 @@ export async function startFerretDb(env: NodeJS.ProcessEnv, log: (line: string) 
   const port = options.port ?? (await freePort());
   const postgresUrl = env['FERRETDB_POSTGRESQL_URL'];
   const handlerArgs = postgresUrl ? ['--handler=postgresql', `--postgresql-url=${postgresUrl}`] : ['--handler=sqlite', `--sqlite-url=file:${dataDir}/`];
+  let backend = 'SQLite backend';
+  if (postgresUrl) {
+    const equalityIndexes = await setEqualityIndexes(postgresUrl, env['FERRETDB_EQUALITY_INDEXES'] !== '0');
+    backend = `PostgreSQL backend, ${equalityIndexes}`;
+  }
   const child = spawn(FERRETDB_BIN, [...handlerArgs, `--state-dir=${dataDir}`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -119,7 +125,7 @@ export async function startFerretDb(env: NodeJS.ProcessEnv, log: (line: string) 
     port,
     dataDir,
     pid: child.pid,
-    description: `FerretDB ${FERRETDB_VERSION} (${postgresUrl ? 'PostgreSQL' : 'SQLite'} backend) at ${uri}`,
+    description: `FerretDB ${FERRETDB_VERSION} (${backend}) at ${uri}`,
     stop: () => {
       stopping = true;
       return stopProcess(child).then(() => (options.keepData ? undefined : rmSync(dataDir, { recursive: true, force: true })));
