@@ -8,7 +8,7 @@
  * total concurrency, without our jobs and database writes.
  *
  *   npx nx run-many -t build -p api meta-sandbox
- *   npx tsx tools/bench/token-sweep.ts [--count 10000] [--latency-ms 50] [--concurrency 20] [--sqlite]
+ *   npx tsx tools/bench/token-sweep.ts [--count 10000] [--latency-ms 50] [--concurrency 20] [--processes 1,2] [--sqlite]
  *
  * BENCH_NODE_FLAGS are given to each swept process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
  *
@@ -134,6 +134,7 @@ async function main(): Promise<void> {
   const count = Number(option('count', '10000'));
   const latencyMs = Number(option('latency-ms', '50'));
   const concurrencies = option('concurrency', '20').split(',').map(Number);
+  const processCounts = option('processes', '1,2').split(',').map(Number);
   for (const file of [API_CLI, SANDBOX_MAIN]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run "npx nx run-many -t build -p api meta-sandbox" first`);
   }
@@ -200,7 +201,7 @@ async function main(): Promise<void> {
       return baselines.get(inFlight) as number;
     };
     for (const concurrency of concurrencies) {
-      for (const processes of [1, 2]) {
+      for (const processes of processCounts) {
         await connections.updateMany({}, { $set: { nextCheckAt: new Date() } });
         const callsBefore = (await control<{ total: number }>(sandbox.url, 'GET', '/tokens/debug-calls')).total;
         // A fresh queue for each sweep; the processes of one sweep share it.
