@@ -63,10 +63,11 @@ type ConnectionDoc = MetaConnection & { _id: Types.ObjectId };
  *
  * Filters stay simple on purpose: FerretDB v1 reads every document itself for `$in`, `$or` and
  * any filter but an equality (measured: 60-80 ms per write at 1 000 credentials, and 1.1 s of
- * FerretDB CPU for an `updateMany` by 20 ids at 10 000). An `_id` equality is pushed down, on
- * PostgreSQL as a sequential scan (about 7 ms of PostgreSQL CPU per write at 10 000, what bounds a
- * sweep there: tools/bench/token-sweep.ts). So the due list is read once per sweep, and every
- * write goes by `_id`.
+ * FerretDB CPU for an `updateMany` by 20 ids at 10 000). An `_id` equality is pushed down: an
+ * index look-up on SQLite, and on PostgreSQL once the launcher's equality indexes are there
+ * (tools/database/postgresql-equality-indexes.ts; without them a sequential scan, about 7 ms of
+ * PostgreSQL CPU per write at 10 000). So the due list is read once per sweep, and every write
+ * goes by `_id`.
  */
 @Injectable()
 export class CredentialChecksRepository {

@@ -32,7 +32,8 @@ interface CheckJobData {
   dueAt: number;
   /**
    * The credential as the sweep read it (the token encrypted, as stored), so that the first run
-   * reads nothing: on FerretDB v1 even a read by `_id` grows with the collection (≈7 ms at 10 000).
+   * reads nothing: a read is a round trip, and on FerretDB v1 on PostgreSQL without the launcher's
+   * equality indexes even a read by `_id` grows with the collection (≈7 ms at 10 000).
    * Later runs (retry, after a deferral or a crash) read it afresh.
    */
   credential: StoredCredential;
