@@ -101,8 +101,7 @@ export class CredentialChecksRepository {
   }
 
   async recordCheck(id: string, result: CheckResult): Promise<void> {
-    const fields = Object.fromEntries(Object.entries(result).filter(([, value]) => value !== undefined));
-    await this.writeById(id, { $set: fields });
+    await this.writeById(id, { $set: result });
   }
 
   /** A check that failed for good: one more failure in a row, retried at `nextCheckAt`; status and token untouched. */
@@ -114,11 +113,11 @@ export class CredentialChecksRepository {
    * The driver directly, as `findCheckable` reads: a sweep writes once per credential, and
    * mongoose's query building and casting was a tenth of a sweeping process's CPU
    * (tools/bench/token-sweep.ts). The values are already the stored types; `updatedAt` is what
-   * the schema's timestamps would set.
+   * the schema's timestamps would set; fields left undefined are left out, as mongoose did.
    */
   private async writeById(id: string, update: { $set: Record<string, unknown>; $inc?: Record<string, number> }): Promise<void> {
     // Meta was asked already: a write the database refuses for now is tried again, not the whole check.
-    await withWriteRetries(() => this.connections.collection.updateOne({ _id: new Types.ObjectId(id) }, { ...update, $set: { ...update.$set, updatedAt: new Date() } }));
+    await withWriteRetries(() => this.connections.collection.updateOne({ _id: new Types.ObjectId(id) }, { ...update, $set: { ...update.$set, updatedAt: new Date() } }, { ignoreUndefined: true }));
   }
 
   /** Credentials saved before the check existed have no `nextCheckAt` field at all: due now. */
