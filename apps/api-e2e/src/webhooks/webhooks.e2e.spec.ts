@@ -1,10 +1,11 @@
 import { getConnectionToken } from '@nestjs/mongoose';
 import { deriveWabaStatus, type EventsPageView, type OnboardingSessionView, type WhatsAppStatusView } from '@waba/contracts';
-import type { Connection } from 'mongoose';
+import { Types, type Connection, type mongo } from 'mongoose';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { webhooksSettled } from '../support/jobs';
 import { WebhooksRepository } from '@waba/api/webhooks/webhooks.repository';
+import { unpackBody } from '@waba/api/webhooks/stored-body';
 import type { TestApp } from '../support/test-app';
 import { createTenant, type SignedInTenant } from '../support/tenants';
 import { accountUpdate, inboundMessage, nameUpdate, qualityUpdate, reactionMessage, signed, statuses, TestBrowser } from '@waba/testing';
@@ -120,6 +121,17 @@ describe('Meta webhooks: verified, durable, deduplicated, routed', () => {
     expect((await events(tenant)).items.filter((e) => e.type === 'message.received')).toHaveLength(1);
   });
 
+  it('keeps the bytes Meta signed, deflated, in the archive', async () => {
+    await connectedTenant();
+    const payload = JSON.stringify(inboundMessage(wabaIdOf(sandbox, 'Acme Bakery'), phoneIdOf(sandbox, '+1 555-010-0199'), { id: 'wamid.KEPT', text: 'Grüße 👋 '.repeat(40) }));
+    expect((await deliver(payload)).status).toBe(200);
+    const stored = await db().collection<{ body: mongo.Binary; rawBody?: string; status: string }>('webhook_deliveries').findOne({});
+    expect(stored?.status).toBe('applied');
+    expect(stored?.rawBody).toBeUndefined();
+    expect(stored?.body.length()).toBeLessThan(Buffer.byteLength(payload) / 2);
+    expect(unpackBody({ body: stored?.body })).toBe(payload);
+  });
+
   it('handles a batch of 50 statuses and keeps each message’s status monotonic', async () => {
     const tenant = await connectedTenant();
     const wabaId = wabaIdOf(sandbox, 'Acme Bakery');
@@ -141,6 +153,14 @@ describe('Meta webhooks: verified, durable, deduplicated, routed', () => {
     expect(await repository.messageStatus(accountId, 'wamid.B7')).toBe('delivered');
     expect(await repository.messageStatus(accountId, 'wamid.ORDER')).toBe('read');
     expect(await repository.messageStatus(accountId, 'wamid.FORWARD')).toBe('delivered');
+
+    // Stored as two lists of strings, not 50 subdocuments; events stored the earlier way still count.
+    const stored = await db().collection('tenant_events').findOne({ title: '50 delivery updates: 50 delivered' });
+    expect({ ids: stored?.['messageIds']?.length, statuses: stored?.['messageStatuses']?.length, subdocuments: stored?.['statuses'] }).toEqual({ ids: 50, statuses: 50, subdocuments: undefined });
+    await db()
+      .collection('tenant_events')
+      .insertOne({ ...stored, _id: new Types.ObjectId(), key: 'older', messageIds: undefined, messageStatuses: undefined, statuses: [{ messageId: 'wamid.B8', status: 'read', rank: 30 }] });
+    expect(await repository.messageStatus(accountId, 'wamid.B8')).toBe('read');
   });
 
   it('routes messages by phone_number_id, and by the WABA when the number is unknown', async () => {

@@ -167,7 +167,7 @@ describe('WebhookApplier', () => {
       expect(eventsOf(planned)[0].title).toBe('Message from +447700900999');
     });
 
-    it("gathers a change's statuses into one keyed event with each status's rank, ignoring unknown ones", async () => {
+    it("gathers a change's statuses into one keyed event, ignoring unknown ones", async () => {
       givenOwners();
       const statuses = [aMessageStatus({ id: 'a', status: 'delivered' }), aMessageStatus({ id: 'b', status: 'read' }), { ...aMessageStatus({ id: 'c' }), status: 'deleted' }];
       const planned = await plan(aWebhookPayload([aMessagesChange({ statuses: statuses as never })]));
@@ -179,8 +179,8 @@ describe('WebhookApplier', () => {
           title: '2 delivery updates: 1 delivered, 1 read',
           detail: null,
           statuses: [
-            { messageId: 'a', status: 'delivered', rank: 20 },
-            { messageId: 'b', status: 'read', rank: 30 },
+            { messageId: 'a', status: 'delivered' },
+            { messageId: 'b', status: 'read' },
           ],
         }),
       ]);

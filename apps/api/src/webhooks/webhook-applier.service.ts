@@ -4,6 +4,7 @@ import { readWebhookEntries, type ReceivedMessage, type ReceivedStatus, type Rec
 import { Turns } from '../common/batching/turns';
 import { Clock } from '../common/clock/clock';
 import { DomainEvents } from '../common/events/domain-events';
+import { MESSAGE_STATUS_RANK } from '../common/events/tenant-events';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service';
 import { CoexistenceService } from '../coexistence/coexistence.service';
 import { applyCoexistence, planCoexistence, type CoexistenceChange } from './coexistence-changes';
@@ -11,8 +12,6 @@ import { TemplatesService, type TemplateWebhook } from '../templates/templates.s
 import { EventsService } from './events.service';
 import type { NewTenantEvent } from './webhooks.repository';
 
-/** Status order for one message; a status never moves back (a late `delivered` after `read`). */
-const STATUS_RANK: Record<string, number> = { sent: 10, delivered: 20, read: 30, played: 40, failed: 50 };
 /** Events that may change whether a number can send: its WABA's number health is read again. */
 const HEALTH_CHANGING_EVENTS = new Set<TenantEventType>(['account.update', 'phone_number.quality', 'phone_number.name']);
 /** The business took our access away: the WABA and its credential are revoked. */
@@ -170,7 +169,7 @@ export class WebhookApplier {
         }),
       });
     }
-    const statuses = value.statuses.filter((status) => STATUS_RANK[status.status]);
+    const statuses = value.statuses.filter((status) => MESSAGE_STATUS_RANK[status.status]);
     if (statuses.length) {
       const failed = statuses.filter((status) => status.status === 'failed');
       const error = failed[0]?.errors[0];
@@ -185,7 +184,7 @@ export class WebhookApplier {
           wabaId,
           occurredAt: fromUnix(statuses[statuses.length - 1].timestamp, now),
           receivedAt: now,
-          statuses: statuses.map((status) => ({ messageId: status.messageId, status: status.status, rank: STATUS_RANK[status.status] })),
+          statuses: statuses.map((status) => ({ messageId: status.messageId, status: status.status })),
         }),
       });
     }

@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { TenantEventType, TenantEventView, WebhookDeliveryStatus, WebhookDeliveryView } from '@waba/contracts';
 import { Model, mongo, Types } from 'mongoose';
-import type { MessageStatusRecord, NewTenantEvent } from '../common/events/tenant-events';
+import { MESSAGE_STATUS_RANK, type MessageStatusRecord, type NewTenantEvent } from '../common/events/tenant-events';
+import { packBody, unpackBody } from './stored-body';
 import { TenantEvent, WebhookDelivery, WebhookInboxEntry } from './webhook-records.schema';
 
-export type InboxRecord = WebhookInboxEntry;
-export type ArchivedDelivery = Omit<WebhookDelivery, 'appliedAt'> & { appliedAt: Date | null };
+/** Entries and deliveries as the rest of the module sees them: the body as text (it is stored deflated). */
+export type InboxRecord = Omit<WebhookInboxEntry, 'body'> & { rawBody: string };
+export type ArchivedDelivery = Omit<WebhookDelivery, 'appliedAt' | 'body'> & { appliedAt: Date | null; rawBody: string };
 export type { NewTenantEvent } from '../common/events/tenant-events';
 
 /**
@@ -24,14 +26,17 @@ export class WebhooksRepository {
 
   /** Inserts inbox entries in one round trip; per entry, false when the same bytes are already waiting. */
   insertInboxEntries(entries: InboxRecord[]): Promise<boolean[]> {
-    return insertUnordered(this.inbox.collection, entries);
+    return insertUnordered(
+      this.inbox.collection,
+      entries.map(({ rawBody, ...entry }) => ({ ...entry, body: packBody(rawBody) })),
+    );
   }
 
   /** Archives deliveries in one round trip; per delivery, false when those bytes were archived before. */
   archiveDeliveries(deliveries: ArchivedDelivery[]): Promise<boolean[]> {
     return insertUnordered(
       this.deliveries.collection,
-      deliveries.map((d) => ({ ...d, _id: new Types.ObjectId() })),
+      deliveries.map(({ rawBody, ...d }) => ({ ...d, body: packBody(rawBody), _id: new Types.ObjectId() })),
     );
   }
 
@@ -44,13 +49,13 @@ export class WebhooksRepository {
   async findArchivedDelivery(id: string): Promise<(ArchivedDelivery & { id: string }) | null> {
     if (!/^[a-f0-9]{24}$/i.test(id)) return null;
     const found = await this.deliveries.findById(id).lean();
-    return found ? { ...found, id: String(found._id) } : null;
+    return found ? withBody(found) : null;
   }
 
   /** Deliveries kept as unroutable, newest first, with their bodies (the operator command reads the ids they name). */
   async listUnroutableDeliveries(limit: number): Promise<Array<ArchivedDelivery & { id: string }>> {
     const found = await this.deliveries.find({ status: 'unroutable' }).sort({ receivedAt: -1 }).limit(limit).lean();
-    return found.map((d) => ({ ...d, id: String(d._id) }));
+    return found.map(withBody);
   }
 
   /** Records a resumed delivery's new outcome (an unroutable one that could now be applied). Rare. */
@@ -72,12 +77,13 @@ export class WebhooksRepository {
   }
 
   /** Entries stored before `cutoff` and still waiting, oldest first (the reconciliation). */
-  inboxEntriesReceivedBefore(cutoff: Date, limit: number): Promise<InboxRecord[]> {
-    return this.inbox
+  async inboxEntriesReceivedBefore(cutoff: Date, limit: number): Promise<InboxRecord[]> {
+    const found = await this.inbox
       .find({ receivedAt: { $lt: cutoff } })
       .sort({ receivedAt: 1 })
       .limit(limit)
-      .lean<InboxRecord[]>();
+      .lean();
+    return found.map(({ body, ...entry }) => ({ ...entry, rawBody: unpackBody({ ...entry, body }) }));
   }
 
   /**
@@ -86,8 +92,8 @@ export class WebhooksRepository {
    */
   async requeueUnroutable(ids: string[], now: Date): Promise<InboxRecord[]> {
     const found = await this.deliveries.find({ status: 'unroutable', unroutableIds: { $in: ids } }).lean();
-    const entries: InboxRecord[] = found.map((d) => ({ _id: d.bodySha256, rawBody: d.rawBody, sizeBytes: d.sizeBytes, receivedAt: now, acceptId: d.acceptId }));
-    const inserted = await insertUnordered(this.inbox.collection, entries);
+    const entries: InboxRecord[] = found.map((d) => ({ _id: d.bodySha256, rawBody: unpackBody(d), sizeBytes: d.sizeBytes, receivedAt: now, acceptId: d.acceptId }));
+    const inserted = await this.insertInboxEntries(entries);
     return entries.filter((_, i) => inserted[i]);
   }
 
@@ -99,7 +105,7 @@ export class WebhooksRepository {
 
   async listDeliveries(statuses: WebhookDeliveryStatus[], limit: number): Promise<WebhookDeliveryView[]> {
     const found = await this.deliveries
-      .find({ status: { $in: statuses } }, { rawBody: 0 })
+      .find({ status: { $in: statuses } }, { body: 0, rawBody: 0 })
       .sort({ receivedAt: -1 })
       .limit(limit)
       .lean();
@@ -118,16 +124,31 @@ export class WebhooksRepository {
 
   /** Inserts tenant events in one round trip; returns the ones that are new (keys seen before are skipped). */
   async insertEvents(events: Array<{ accountId: string; event: NewTenantEvent }>): Promise<Array<{ accountId: string; view: TenantEventView }>> {
-    const docs = events.map(({ accountId, event }) => ({ ...event, _id: new Types.ObjectId(), accountId: new Types.ObjectId(accountId), __v: 0 }));
+    const docs = events.map(({ accountId, event: { statuses, ...event } }) => ({
+      ...event,
+      ...(statuses && { messageIds: statuses.map((s) => s.messageId), messageStatuses: statuses.map((s) => s.status) }),
+      _id: new Types.ObjectId(),
+      accountId: new Types.ObjectId(accountId),
+      __v: 0,
+    }));
     const inserted = await insertUnordered(this.events.collection, docs);
     return docs.flatMap((doc, i) => (inserted[i] ? [{ accountId: events[i].accountId, view: toEventView(doc) }] : []));
   }
 
   /** A message's status: the furthest one it reached over all the status events that name it. */
   async messageStatus(accountId: string, messageId: string): Promise<string | null> {
-    const found = await this.events.find({ accountId: new Types.ObjectId(accountId), type: 'message.status', 'statuses.messageId': messageId }, { statuses: 1 }).lean();
-    const reached = found.flatMap((event) => (event.statuses ?? []).filter((s) => s.messageId === messageId));
-    return reached.reduce<MessageStatusRecord | null>((best, s) => (!best || s.rank > best.rank ? s : best), null)?.status ?? null;
+    // Events stored before the two lists (webhook-records.schema.ts) hold `statuses` subdocuments.
+    const found = await this.events
+      .find(
+        { accountId: new Types.ObjectId(accountId), type: 'message.status', $or: [{ messageIds: messageId }, { 'statuses.messageId': messageId }] },
+        { messageIds: 1, messageStatuses: 1, statuses: 1 },
+      )
+      .lean<Array<Pick<TenantEvent, 'messageIds' | 'messageStatuses'> & { statuses?: MessageStatusRecord[] }>>();
+    const reached = found.flatMap((event) => [
+      ...(event.messageIds ?? []).flatMap((id, i) => (id === messageId ? [event.messageStatuses?.[i] ?? ''] : [])),
+      ...(event.statuses ?? []).filter((s) => s.messageId === messageId).map((s) => s.status),
+    ]);
+    return reached.reduce<string | null>((best, status) => (!best || (MESSAGE_STATUS_RANK[status] ?? 0) > (MESSAGE_STATUS_RANK[best] ?? 0) ? status : best), null);
   }
 
   /** When the latest event Meta's webhooks brought for a WABA was received (number health's "last webhook"); null when none. */
@@ -172,6 +193,11 @@ async function insertUnordered(collection: mongo.Collection<mongo.Document>, doc
     const duplicates = new Set(writeErrors.map((w) => w.index));
     return docs.map((_, i) => !duplicates.has(i));
   }
+}
+
+/** An archived delivery with its body as text and the id operators see. */
+function withBody({ body, ...delivery }: Omit<WebhookDelivery, 'body'> & { _id: Types.ObjectId; body: mongo.Binary }): ArchivedDelivery & { id: string } {
+  return { ...delivery, rawBody: unpackBody({ ...delivery, body }), id: String(delivery._id) };
 }
 
 function toEventView(doc: Omit<TenantEvent, 'accountId'> & { _id: Types.ObjectId }): TenantEventView {

@@ -1,10 +1,12 @@
 import type { TenantEventType } from '@waba/contracts';
 
-/** One status of one message, sent 10 … failed 50. */
+/** How far a message got: a status never goes back to a lower rank (a late `delivered` after `read`). */
+export const MESSAGE_STATUS_RANK: Readonly<Record<string, number>> = { sent: 10, delivered: 20, read: 30, played: 40, failed: 50 };
+
+/** One status of one message (`sent` … `failed`, see MESSAGE_STATUS_RANK). */
 export interface MessageStatusRecord {
   messageId: string;
   status: string;
-  rank: number;
 }
 
 /**
