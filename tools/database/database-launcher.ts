@@ -101,8 +101,9 @@ export async function startFerretDb(env: NodeJS.ProcessEnv, log: (line: string) 
   const handlerArgs = postgresUrl ? ['--handler=postgresql', `--postgresql-url=${postgresUrl}`] : ['--handler=sqlite', `--sqlite-url=file:${dataDir}/`];
   let backend = 'SQLite backend';
   if (postgresUrl) {
-    const equalityIndexes = await setEqualityIndexes(postgresUrl, env['FERRETDB_EQUALITY_INDEXES'] !== '0');
-    backend = `PostgreSQL backend, ${equalityIndexes}`;
+    const enabled = env['FERRETDB_EQUALITY_INDEXES'] !== '0';
+    const failure = await setEqualityIndexes(postgresUrl, enabled);
+    backend = `PostgreSQL backend, ${failure ? `without equality indexes (${firstLine(failure)})` : enabled ? 'with equality indexes' : 'equality indexes turned off'}`;
   }
   const child = spawn(FERRETDB_BIN, [...handlerArgs, `--state-dir=${dataDir}`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error'], {
     stdio: ['ignore', 'ignore', 'pipe'],

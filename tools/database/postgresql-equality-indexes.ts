@@ -52,17 +52,17 @@ SELECT waba_equality_index_for(i.indexrelid) FROM pg_index i JOIN pg_attribute a
 
 /**
  * Installs the trigger (idempotent), or with `enabled` false drops it (FERRETDB_EQUALITY_INDEXES=0,
- * to measure without; indexes made before stay). Returns what now holds, for the launcher's line.
+ * to measure without; indexes made before stay). Returns null when done, else why it could not.
  */
-export async function setEqualityIndexes(postgresUrl: string, enabled: boolean): Promise<string> {
+export async function setEqualityIndexes(postgresUrl: string, enabled: boolean): Promise<string | null> {
   const client = new Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();
     // One transaction: two launchers installing at once see the trigger whole or not at all.
     await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext('waba_equality_indexes')); ${enabled ? INSTALL_SQL : DROP_TRIGGER_SQL} COMMIT;`);
-    return enabled ? 'with equality indexes' : 'equality indexes turned off';
+    return null;
   } catch (error) {
-    return `without equality indexes (${(error as Error).message.split('\n')[0]})`;
+    return (error as Error).message;
   } finally {
     await client.end().catch(() => undefined);
   }

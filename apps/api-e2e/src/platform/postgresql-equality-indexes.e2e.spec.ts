@@ -29,6 +29,17 @@ describeWithPostgres('FerretDB on PostgreSQL: equality filters served by an inde
     await admin.end();
   });
 
+  /** What a test opened, closed after it whatever happened. */
+  let opened: { db: LaunchedDatabase; connection: Connection; pg: Client } | null = null;
+  afterEach(async () => {
+    if (!opened) return;
+    const { db, connection, pg } = opened;
+    opened = null;
+    await connection.close();
+    await pg.end();
+    await db.stop();
+  });
+
   /** FerretDB on a PostgreSQL database of its own, and a mongoose connection to it. */
   async function ferretDbOnNewDatabase(equalityIndexes: '1' | '0'): Promise<{ db: LaunchedDatabase; connection: Connection; pg: Client }> {
     const name = `waba_eq_${randomBytes(4).toString('hex')}`;
@@ -40,7 +51,8 @@ describeWithPostgres('FerretDB on PostgreSQL: equality filters served by an inde
     const connection = await mongoose.createConnection(`${db.uri}/${MONGO_DB}`).asPromise();
     const pg = new Client({ connectionString: url.toString() });
     await pg.connect();
-    return { db, connection, pg };
+    opened = { db, connection, pg };
+    return opened;
   }
 
   const thingSchema = new Schema({ accountId: String, status: String, dueAt: Date, body: String });
@@ -74,57 +86,45 @@ describeWithPostgres('FerretDB on PostgreSQL: equality filters served by an inde
 
   it('adds a GIN index for every field FerretDB indexes first, and lookups and updates by _id or an indexed field use it', async () => {
     const { db, connection, pg } = await ferretDbOnNewDatabase('1');
-    try {
-      expect(db.description).toContain('PostgreSQL backend, with equality indexes');
-      const things = connection.model('Thing', thingSchema, 'things');
-      await things.init();
-      const docs = Array.from({ length: 2_000 }, (_, i) => ({ _id: new Types.ObjectId(), accountId: `a${i}`, status: i % 2 ? 'active' : 'expiring', dueAt: new Date(i), body: 'x'.repeat(500) }));
-      await things.insertMany(docs);
+    expect(db.description).toContain('PostgreSQL backend, with equality indexes');
+    const things = connection.model('Thing', thingSchema, 'things');
+    await things.init();
+    const docs = Array.from({ length: 2_000 }, (_, i) => ({ _id: new Types.ObjectId(), accountId: `a${i}`, status: i % 2 ? 'active' : 'expiring', dueAt: new Date(i), body: 'x'.repeat(500) }));
+    await things.insertMany(docs);
 
-      const definitions = await indexesOf(pg);
-      const gin = definitions.filter((d) => d.includes('USING gin'));
-      expect(gin.map((d) => d.match(/_jsonb -> '(\w+)'/)?.[1]).sort()).toEqual(['_id', 'accountId', 'status']);
-      expect(gin.every((d) => d.includes('jsonb_path_ops'))).toBe(true);
-      // FerretDB's own indexes are untouched, and it still lists only those.
-      expect(definitions.filter((d) => d.includes('USING btree'))).toHaveLength(3);
-      expect((await things.collection.indexes()).map((i) => i.name).sort()).toEqual(['_id_', 'accountId_1', 'status_1_dueAt_1']);
+    const definitions = await indexesOf(pg);
+    const gin = definitions.filter((d) => d.includes('USING gin'));
+    expect(gin.map((d) => d.match(/_jsonb -> '(\w+)'/)?.[1]).sort()).toEqual(['_id', 'accountId', 'status']);
+    expect(gin.every((d) => d.includes('jsonb_path_ops'))).toBe(true);
+    // FerretDB's own indexes are untouched, and it still lists only those.
+    expect(definitions.filter((d) => d.includes('USING btree'))).toHaveLength(3);
+    expect((await things.collection.indexes()).map((i) => i.name).sort()).toEqual(['_id_', 'accountId_1', 'status_1_dueAt_1']);
 
-      const before = await scans(pg);
-      for (const doc of docs.slice(0, 20)) {
-        await things.updateOne({ _id: doc._id }, { $set: { body: 'checked' } });
-        expect((await things.findOne({ accountId: doc.accountId }).lean())?.body).toBe('checked');
-      }
-      const delta = await scansSince(pg, before, (d) => d.index >= 40);
-      expect(delta.index).toBeGreaterThanOrEqual(40);
-      // Without the index each of the 40 would be a sequential scan (next test); the few counted are
-      // earlier statements of the set-up whose counts came in late.
-      expect(delta.sequential).toBeLessThan(20);
-
-      // The unique index is still FerretDB's btree: a duplicate is refused as before.
-      await expect(things.create({ accountId: 'a1' })).rejects.toThrow(/E11000/);
-    } finally {
-      await connection.close();
-      await pg.end();
-      await db.stop();
+    const before = await scans(pg);
+    for (const doc of docs.slice(0, 20)) {
+      await things.updateOne({ _id: doc._id }, { $set: { body: 'checked' } });
+      expect((await things.findOne({ accountId: doc.accountId }).lean())?.body).toBe('checked');
     }
+    const delta = await scansSince(pg, before, (d) => d.index >= 40);
+    expect(delta.index).toBeGreaterThanOrEqual(40);
+    // Without the index each of the 40 would be a sequential scan (next test); the few counted are
+    // earlier statements of the set-up whose counts came in late.
+    expect(delta.sequential).toBeLessThan(20);
+
+    // The unique index is still FerretDB's btree: a duplicate is refused as before.
+    await expect(things.create({ accountId: 'a1' })).rejects.toThrow(/E11000/);
   });
 
   it('FERRETDB_EQUALITY_INDEXES=0 leaves FerretDB as it is: the same lookups scan the table', async () => {
     const { db, connection, pg } = await ferretDbOnNewDatabase('0');
-    try {
-      expect(db.description).toContain('equality indexes turned off');
-      const things = connection.model('Thing', thingSchema, 'things');
-      await things.init();
-      const docs = Array.from({ length: 200 }, (_, i) => ({ _id: new Types.ObjectId(), accountId: `a${i}`, status: 'active', dueAt: new Date(i) }));
-      await things.insertMany(docs);
-      expect((await indexesOf(pg)).filter((d) => d.includes('USING gin'))).toEqual([]);
-      const before = await scans(pg);
-      for (const doc of docs.slice(0, 10)) await things.updateOne({ _id: doc._id }, { $set: { body: 'checked' } });
-      expect((await scansSince(pg, before, (d) => d.sequential >= 10)).sequential).toBeGreaterThanOrEqual(10);
-    } finally {
-      await connection.close();
-      await pg.end();
-      await db.stop();
-    }
+    expect(db.description).toContain('equality indexes turned off');
+    const things = connection.model('Thing', thingSchema, 'things');
+    await things.init();
+    const docs = Array.from({ length: 200 }, (_, i) => ({ _id: new Types.ObjectId(), accountId: `a${i}`, status: 'active', dueAt: new Date(i) }));
+    await things.insertMany(docs);
+    expect((await indexesOf(pg)).filter((d) => d.includes('USING gin'))).toEqual([]);
+    const before = await scans(pg);
+    for (const doc of docs.slice(0, 10)) await things.updateOne({ _id: doc._id }, { $set: { body: 'checked' } });
+    expect((await scansSince(pg, before, (d) => d.sequential >= 10)).sequential).toBeGreaterThanOrEqual(10);
   });
 });

@@ -5,8 +5,8 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
  * A webhook body as the inbox and the archive store it: deflated. Meta's JSON (wamids, repeated
  * keys) shrinks 3-4x at the fastest level for about 0.1 ms per 10 KB body, while each stored byte
  * costs the database far more: FerretDB turns every document into JSON for PostgreSQL and back, and
- * each delete statement on the inbox reads it whole (webhooks.repository.ts). Measured figures:
- * README, "Benchmarks".
+ * each delete statement on the inbox reads it whole (webhooks.repository.ts). Figures: README,
+ * `bench:store-ops`.
  */
 export function packBody(rawBody: string): mongo.Binary {
   return new mongo.Binary(deflateRawSync(rawBody, { level: 1 }));

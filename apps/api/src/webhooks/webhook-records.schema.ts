@@ -64,9 +64,9 @@ export class TenantEvent {
    * For `message.status`: every status one webhook change reported (Meta batches up to hundreds),
    * as one event, so a batch costs one insert. Events are never updated: a message's status is the
    * highest rank over all its events, so a late `delivered` after `read` changes nothing. Stored
-   * as two lists of strings, the message ids and, at the same places, their statuses: FerretDB on
-   * PostgreSQL spent 1.8 ms of database CPU inserting 50 statuses as subdocuments, 0.75 ms as these
-   * (README, "Benchmarks"). Events written before hold `statuses` as subdocuments.
+   * as two lists of strings, the message ids and, at the same places, their statuses: on FerretDB
+   * with PostgreSQL, 50 statuses as subdocuments cost about twice the database CPU (`npm run
+   * bench:store-ops`). Events written before hold `statuses` as subdocuments.
    */
   @Prop({ type: [String], default: undefined }) messageIds?: string[];
   @Prop({ type: [String], default: undefined }) messageStatuses?: string[];
