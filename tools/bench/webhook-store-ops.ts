@@ -107,6 +107,7 @@ async function main(): Promise<void> {
     console.table(rows);
     console.log('(the delete rows include re-inserting as many entries: compare them with the baseline row)');
   } finally {
+    await client.db().dropDatabase();
     await client.close();
     await database.stop();
   }

@@ -6,7 +6,8 @@
  * one `http` process and BENCH_WORKERS `worker` processes (default "1,2": both set-ups in turn),
  * with a private Redis; it also prints the time from the 200 to the delivery being applied and
  * how long the backlog takes to drain once the load stops, and the CPU time applying costs per
- * delivery in the workers and in the database server (CPU time holds up on a busy machine).
+ * delivery in the workers and in the database server, FerretDB and, on its PostgreSQL backend,
+ * PostgreSQL (CPU time holds up on a busy machine).
  */
 import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -20,7 +21,7 @@ import { signWebhookPayload } from '../../libs/meta-graph/src/lib/signatures';
 import { seedRoutableNumber } from '../../libs/testing/src/lib/database/webhook-fixtures';
 import { freePort, launchDatabase, withDatabaseName } from '../database/database-launcher';
 import { launchRedis } from '../redis/redis-launcher';
-import { cpuSeconds } from './process-cpu';
+import { cpuSeconds, postgresCpuSeconds } from './process-cpu';
 import { payload, type PayloadKind } from './webhook-payloads';
 
 const ROOT = resolve(__dirname, '../..');
@@ -96,6 +97,16 @@ async function waitForHttp(url: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${url} did not answer`);
+}
+
+/** The benchmark's databases go once measured: left on a shared PostgreSQL, each run's 200 MB slowed the next runs down. */
+async function dropDatabase(uri: string): Promise<void> {
+  const client = await mongo.MongoClient.connect(uri);
+  try {
+    await client.db().dropDatabase();
+  } finally {
+    await client.close();
+  }
 }
 
 async function countDocuments(uri: string, collection: string, filter: object): Promise<number> {
@@ -191,6 +202,7 @@ async function main(): Promise<void> {
           const cpuBefore = cpuSeconds(answering);
           const workerCpuBefore = isOurs ? processes.slice(1).reduce((sum, p) => sum + cpuSeconds(p.pid), 0) : 0;
           const databaseCpuBefore = cpuSeconds(database.pid);
+          const postgresCpuBefore = postgresCpuSeconds();
           const saturated = await run(url, kind, ids, { connections: 50 });
           const cpuMs = ((cpuSeconds(answering) - cpuBefore) * 1000) / Math.max(1, saturated.requests.total);
           // Ours applies after the 200: how long the backlog takes to drain once the load stops
@@ -204,6 +216,8 @@ async function main(): Promise<void> {
           const deliveries = Math.max(1, saturated.requests.total + fixed.requests.total);
           const workerCpuMs = isOurs ? ((processes.slice(1).reduce((sum, p) => sum + cpuSeconds(p.pid), 0) - workerCpuBefore) * 1000) / deliveries : null;
           const databaseCpuMs = database.pid ? ((cpuSeconds(database.pid) - databaseCpuBefore) * 1000) / deliveries : null;
+          // FerretDB's PostgreSQL backend does its share in PostgreSQL's own processes.
+          const postgresCpuMs = database.kind === 'ferretdb-postgresql' ? ((postgresCpuSeconds() - postgresCpuBefore) * 1000) / deliveries : null;
           figures[name] = { rps: saturated.requests.average, p50: fixed.latency.p50, p99: fixed.latency.p99, errors: fixed.non2xx + fixed.errors + saturated.non2xx + saturated.errors, cpuMs };
           rows.push({
             payload: kind,
@@ -219,6 +233,7 @@ async function main(): Promise<void> {
             'drained after @300/s (s)': drainedAfterFixed ?? '',
             'worker CPU ms/delivery': workerCpuMs === null ? '' : Number(workerCpuMs.toFixed(2)),
             'database server CPU ms/delivery': databaseCpuMs === null ? '' : Number(databaseCpuMs.toFixed(2)),
+            'PostgreSQL CPU ms/delivery': postgresCpuMs === null ? '' : Number(postgresCpuMs.toFixed(2)),
           });
         }
         const a = figures[ours];
@@ -238,7 +253,9 @@ async function main(): Promise<void> {
       await webhookQueue.close();
       queueConnection.disconnect();
       await Promise.all(processes.map(stopProcess));
+      await dropDatabase(apiUri);
     }
+    await dropDatabase(baselineUri);
     console.log(`\nWebhook ingest, ${SECONDS} s per measurement, database ${database.kind}, Redis ${redis.kind}`);
     console.table(rows);
   } finally {

@@ -94,4 +94,14 @@ describe('CredentialChecksService', () => {
     expect(await service.makeDue({ accountId: String(accountId) }, NOW)).toBe(1);
     expect(await due()).toEqual([id]);
   });
+
+  it('writes checks finishing together each with its own result, and leaves out what a result does not name', async () => {
+    const ids = await Promise.all(Array.from({ length: 30 }, () => stored({ nextCheckAt: NOW, lastError: 'from before' })));
+    const nextCheckAt = (i: number) => new Date(LATER.getTime() + i * 60_000);
+
+    await Promise.all(ids.map((id, i) => service.recordCheck(id, { status: i % 2 ? 'expiring' : 'active', lastCheckedAt: NOW, nextCheckAt: nextCheckAt(i), checkFailures: 0, lastError: undefined })));
+
+    const written = await connections.find({ _id: { $in: ids } }).lean();
+    expect(written.map((doc) => [String(doc._id), doc.status, doc.nextCheckAt?.getTime(), doc.lastError]).sort()).toEqual(ids.map((id, i) => [id, i % 2 ? 'expiring' : 'active', nextCheckAt(i).getTime(), 'from before']).sort());
+  });
 });
