@@ -102,6 +102,8 @@ describe('CredentialChecksService', () => {
     await Promise.all(ids.map((id, i) => service.recordCheck(id, { status: i % 2 ? 'expiring' : 'active', lastCheckedAt: NOW, nextCheckAt: nextCheckAt(i), checkFailures: 0, lastError: undefined })));
 
     const written = await connections.find({ _id: { $in: ids } }).lean();
-    expect(written.map((doc) => [String(doc._id), doc.status, doc.nextCheckAt?.getTime(), doc.lastError]).sort()).toEqual(ids.map((id, i) => [id, i % 2 ? 'expiring' : 'active', nextCheckAt(i).getTime(), 'from before']).sort());
+    expect(written.map((doc) => [String(doc._id), doc.status, doc.nextCheckAt?.getTime(), doc.lastError]).sort()).toEqual(
+      ids.map((id, i) => [id, i % 2 ? 'expiring' : 'active', nextCheckAt(i).getTime(), 'from before']).sort(),
+    );
   });
 });
