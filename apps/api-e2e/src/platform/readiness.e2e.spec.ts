@@ -167,13 +167,15 @@ describe('SIGTERM drains a built worker process', () => {
     await insertDueCredentials(api, sandbox, 1);
     // The check's Graph call is slow: the job is still running at the scrape and when SIGTERM
     // arrives, even on a loaded machine where reading the metrics takes seconds.
-    await sandbox.control('POST', '/faults', { endpoint: 'GET /debug_token', count: 1, latencyMs: 10_000 });
+    await sandbox.control('POST', '/faults', { endpoint: 'GET /debug_token', count: 1, latencyMs: 15_000 });
     const metricsPort = await freePort();
     const metricsUrl = `http://127.0.0.1:${metricsPort}`;
-    worker = await startWorkerInstance(api, sandbox, { TOKEN_CHECK_INTERVAL_SECONDS: '1', METRICS_PORT: String(metricsPort) });
+    // A scrape's collectors give up after DATABASE_TIMEOUT_MS and leave a gauge unset; on a loaded
+    // machine the first reads of the queues can take that long, so the test allows more and scrapes again.
+    worker = await startWorkerInstance(api, sandbox, { TOKEN_CHECK_INTERVAL_SECONDS: '1', METRICS_PORT: String(metricsPort), DATABASE_TIMEOUT_MS: '4000' });
     await waitFor(async () => (await tokenChecks(api).getJobs(['active'])).some((job) => job.name === 'check'), 20_000, 'the check job to start');
-    const scrape = await (await fetch(`${metricsUrl}/metrics`)).text();
-    expect(scrape).toMatch(/^waba_queue_jobs\{[^}]*queue="token-checks"[^}]*state="active"[^}]*\} 1$/m);
+    const activeCheck = /^waba_queue_jobs\{[^}]*queue="token-checks"[^}]*state="active"[^}]*\} 1$/m;
+    await waitFor(async () => activeCheck.test(await (await fetch(`${metricsUrl}/metrics`)).text()), 8_000, 'the scrape to show the running check');
     expect((await probe(metricsUrl, 'ready')).status).toBe(200);
 
     worker.child.kill('SIGTERM');
