@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app/app.module';
 import { createApiApp } from './app/create-api-app';
 import { InvalidConfigError, loadApiConfig, type ApiConfig } from './config/api-config';
+import { lowerCpuPriority } from './app/worker-priority';
 
 /** `http` and `all` serve HTTP (and Socket.IO); a `worker` only runs background jobs (and METRICS_PORT, when set). */
 async function bootstrap(): Promise<void> {
@@ -21,10 +22,13 @@ async function serveHttp(config: ApiConfig): Promise<void> {
 }
 
 async function runWorker(config: ApiConfig): Promise<void> {
+  // Sharing a host with http instances, applying must not delay answering Meta (bench:webhooks' p99).
+  const notLowered = lowerCpuPriority(config.WORKER_NICE);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   exitCleanlyOnSignals(app);
   await app.init();
+  if (notLowered) app.get(Logger).warn(`WORKER_NICE ${config.WORKER_NICE} could not be applied: ${notLowered}`);
   console.log(`WABA Connect worker running (pid ${process.pid})${metricsNote(config)}`);
 }
 

@@ -1,5 +1,5 @@
 import type { ProbeView } from '@waba/contracts';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import request from 'supertest';
 import { freePort, startFerretDb, type LaunchedDatabase } from '@waba/tools/database/database-launcher';
@@ -109,6 +109,8 @@ describe('SIGTERM drains a built API process', () => {
     const child = instance.child;
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     expect((await probe(metricsUrl, 'ready')).status).toBe(200);
+    // Only a worker lowers its priority (WORKER_NICE).
+    expect(threadNiceValues(child.pid as number)).toEqual(new Set([0]));
 
     // A webhook whose body is still on its way: the server has read its headers (100 Continue)
     // and waits for the rest, which the test sends only after SIGTERM.
@@ -177,6 +179,8 @@ describe('SIGTERM drains a built worker process', () => {
     const activeCheck = /^waba_queue_jobs\{[^}]*queue="token-checks"[^}]*state="active"[^}]*\} 1$/m;
     await waitFor(async () => activeCheck.test(await (await fetch(`${metricsUrl}/metrics`)).text()), 8_000, 'the scrape to show the running check');
     expect((await probe(metricsUrl, 'ready')).status).toBe(200);
+    // WORKER_NICE (10 by default) on every thread: applying gives way to http instances on a shared host.
+    expect(threadNiceValues(worker.child.pid as number)).toEqual(new Set([10]));
 
     worker.child.kill('SIGTERM');
     await waitUntil(async () => (await probe(metricsUrl, 'ready').catch(() => null))?.status === 503, 10_000, 'readiness to report draining');
@@ -195,3 +199,8 @@ describe('SIGTERM drains a built worker process', () => {
     ).toBe(1);
   }, 60_000);
 });
+
+/** The nice value of each of a process's threads (Linux: field 19 of /proc/<pid>/task/<tid>/stat). */
+function threadNiceValues(pid: number): Set<number> {
+  return new Set(readdirSync(`/proc/${pid}/task`).map((tid) => Number(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16])));
+}

@@ -23,6 +23,12 @@ describe('loadApiConfig', () => {
     }
   });
 
+  it('lowers a worker by nice 10 unless told, and takes only a nice value 0-19', () => {
+    expect(loadApiConfig(REQUIRED).WORKER_NICE).toBe(10);
+    expect(loadApiConfig({ ...REQUIRED, WORKER_NICE: '0' }).WORKER_NICE).toBe(0);
+    for (const wrong of ['20', '-1', 'low']) expect(() => loadApiConfig({ ...REQUIRED, WORKER_NICE: wrong })).toThrow(/WORKER_NICE must be an integer from 0 to 19/);
+  });
+
   it('uses secure cookies behind an https public URL', () => {
     const config = loadApiConfig({ ...REQUIRED, PUBLIC_URL: 'https://app.example.com/' });
     expect(config.publicUrl).toBe('https://app.example.com');

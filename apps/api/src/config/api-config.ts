@@ -68,6 +68,16 @@ export class ApiConfig {
   INSTANCE_ROLE: 'http' | 'worker' | 'all' = 'all';
 
   /**
+   * How much a `worker` process lowers its CPU priority (Unix nice, 0-19) at start, so that on a
+   * host it shares with `http` instances answering Meta comes first; idle CPU is still all its own.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'WORKER_NICE must be an integer from 0 to 19' })
+  @Min(0, { message: 'WORKER_NICE must be an integer from 0 to 19' })
+  @Max(19, { message: 'WORKER_NICE must be an integer from 0 to 19' })
+  WORKER_NICE = 10;
+
+  /**
    * Express's `trust proxy` setting, for client addresses behind a load balancer: a hop count
    * (`1`), `true`, or a list of addresses/subnets. Unset: the socket's address is the client's.
    */
