@@ -68,7 +68,7 @@ export class ApiConfig {
   INSTANCE_ROLE: 'http' | 'worker' | 'all' = 'all';
 
   /**
-   * How much a `worker` process lowers its CPU priority (Unix nice, 0-19) at start, so that on a
+   * The CPU priority (Unix nice, 0-19) a `worker` process lowers itself to at start, so that on a
    * host it shares with `http` instances answering Meta comes first; idle CPU is still all its own.
    */
   @Transform(toInt)
