@@ -1,11 +1,12 @@
 /**
  * Benchmark of the token sweep (not a test): N credentials in the Meta sandbox with latency added
  * to every Graph call, swept by the real command (`dist/apps/api/cli.js tokens check`, which queues
- * one BullMQ job per credential and runs its own worker): once by one process, once by two at the
- * same time sharing the queue (so two workers split the jobs). Prints time per sweep, calls per
- * second, peak memory of each process (its VmHWM, read from /proc while it runs), and a baseline
- * measured in the same run: the sandbox's raw `debug_token` throughput at the same latency and
- * total concurrency, without our jobs and database writes.
+ * one BullMQ job per credential and runs its own worker): once alone, once with worker instances
+ * (`main.js`, INSTANCE_ROLE=worker) sharing the queue, as a deployment with several workers runs
+ * a sweep: one process queues, all of them check. Prints time per sweep, calls per second, peak
+ * memory of each process (its VmHWM, read from /proc while it runs), CPU per check of each part,
+ * and a baseline measured in the same run: the sandbox's raw `debug_token` throughput at the same
+ * latency and total concurrency, without our jobs and database writes.
  *
  *   npx nx run-many -t build -p api meta-sandbox
  *   npx tsx tools/bench/token-sweep.ts [--count 10000] [--latency-ms 50] [--concurrency 20] [--processes 1,2] [--sqlite]
@@ -27,9 +28,11 @@ import { TokenCipher, tokenBinding } from '../../apps/api/src/common/crypto/toke
 import type { ApiConfig } from '../../apps/api/src/config/api-config';
 import { launchDatabase, withDatabaseName } from '../database/database-launcher';
 import { launchRedis } from '../redis/redis-launcher';
+import { cpuSeconds, postgresCpuSeconds } from './process-cpu';
 
 const ROOT = resolve(__dirname, '../..');
 const API_CLI = resolve(ROOT, 'dist/apps/api/cli.js');
+const API_MAIN = resolve(ROOT, 'dist/apps/api/main.js');
 const SANDBOX_MAIN = resolve(ROOT, 'dist/apps/meta-sandbox/main.js');
 const APP_ID = '100000000000001';
 const APP_SECRET = 'bench-app-secret';
@@ -87,6 +90,7 @@ async function control<T>(sandboxUrl: string, method: string, path: string, body
 interface SweepRun {
   durationMs: number;
   peakRssBytes: number;
+  cpuSeconds: number;
   counts: Record<string, number>;
 }
 
@@ -100,21 +104,70 @@ function peakRssOf(pid: number): number {
   }
 }
 
+/** Peak memory and CPU of a child process, sampled from /proc until `stop` (the last reading before it exits). */
+function watchUsage(child: ChildProcess): { stop(): { peakRssBytes: number; cpuSeconds: number } } {
+  let peakRssBytes = 0;
+  let usedCpuSeconds = 0;
+  const sample = () => {
+    peakRssBytes = Math.max(peakRssBytes, peakRssOf(child.pid ?? 0));
+    usedCpuSeconds = Math.max(usedCpuSeconds, cpuSeconds(child.pid));
+  };
+  const sampler = setInterval(sample, 50);
+  return {
+    stop: () => {
+      clearInterval(sampler);
+      sample();
+      return { peakRssBytes, cpuSeconds: usedCpuSeconds };
+    },
+  };
+}
+
+function nodeArgs(file: string, args: string[] = []): string[] {
+  return [...(process.env['BENCH_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []), file, ...args];
+}
+
+/** The sweep: `tokens check` queues every due credential, checks with its own worker and waits for all of them. */
 async function runSweep(env: NodeJS.ProcessEnv, concurrency: number): Promise<SweepRun> {
-  const child = spawn(process.execPath, [...(process.env['BENCH_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []), API_CLI, 'tokens', 'check', '--json', '--concurrency', String(concurrency)], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(process.execPath, nodeArgs(API_CLI, ['tokens', 'check', '--json', '--concurrency', String(concurrency)]), { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  // Sampled from outside, so the command itself carries no benchmark code; the mark only grows, the last reading is the peak.
-  let peakRssBytes = 0;
-  const sampler = setInterval(() => (peakRssBytes = Math.max(peakRssBytes, peakRssOf(child.pid ?? 0))), 50);
+  // Sampled from outside, so the command itself carries no benchmark code.
+  const usage = watchUsage(child);
   const code = await new Promise<number | null>((resolveExit) => child.on('exit', resolveExit));
-  clearInterval(sampler);
+  const { peakRssBytes, cpuSeconds: used } = usage.stop();
   const line = stdout.split('\n').find((l) => l.startsWith('{'));
   if (!line) throw new Error(`tokens check exited with ${code} and no summary: ${stdout}`);
-  return { ...(JSON.parse(line) as Omit<SweepRun, 'peakRssBytes'>), peakRssBytes };
+  return { ...(JSON.parse(line) as Pick<SweepRun, 'durationMs' | 'counts'>), peakRssBytes, cpuSeconds: used };
+}
+
+/** A worker instance on the same queue (its own schedule off); resolves once it runs. */
+async function startWorkerInstance(
+  env: NodeJS.ProcessEnv,
+  concurrency: number,
+): Promise<{ child: ChildProcess; cpuAtStart: () => number; stop(): Promise<{ peakRssBytes: number; cpuSeconds: number }> }> {
+  const child = spawn(process.execPath, nodeArgs(API_MAIN), {
+    env: { ...env, INSTANCE_ROLE: 'worker', TOKEN_CHECK_ENABLED: 'false', TOKEN_CHECK_CONCURRENCY: String(concurrency) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolveStart, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('worker running') && resolveStart());
+    child.on('exit', (code) => reject(new Error(`worker instance exited with ${code}`)));
+  });
+  const usage = watchUsage(child);
+  let atStart = 0;
+  return {
+    child,
+    // Its start-up is not the sweep's: CPU counts from the sweep's start.
+    cpuAtStart: () => (atStart = cpuSeconds(child.pid)),
+    stop: async () => {
+      const used = usage.stop();
+      child.removeAllListeners('exit');
+      const exited = new Promise((resolveExit) => child.on('exit', resolveExit));
+      child.kill('SIGTERM');
+      await exited;
+      return { peakRssBytes: used.peakRssBytes, cpuSeconds: used.cpuSeconds - atStart };
+    },
+  };
 }
 
 /** The same debug_token calls straight from a Graph client, `concurrency` at a time: the ceiling. */
@@ -135,7 +188,7 @@ async function main(): Promise<void> {
   const latencyMs = Number(option('latency-ms', '50'));
   const concurrencies = option('concurrency', '20').split(',').map(Number);
   const processCounts = option('processes', '1,2').split(',').map(Number);
-  for (const file of [API_CLI, SANDBOX_MAIN]) {
+  for (const file of [API_CLI, API_MAIN, SANDBOX_MAIN]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run "npx nx run-many -t build -p api meta-sandbox" first`);
   }
   const env = { ...process.env };
@@ -206,25 +259,38 @@ async function main(): Promise<void> {
         const callsBefore = (await control<{ total: number }>(sandbox.url, 'GET', '/tokens/debug-calls')).total;
         // A fresh queue for each sweep; the processes of one sweep share it.
         const prefix = `bench_${randomBytes(4).toString('hex')}`;
+        const workers = await Promise.all(Array.from({ length: processes - 1 }, () => startWorkerInstance({ ...cliEnv, REDIS_KEY_PREFIX: prefix }, concurrency)));
+        // CPU of everything a sweep keeps busy, to see where a check's cost goes (the machine is shared).
+        const servicesCpu = () => ({ database: cpuSeconds(database.pid) + postgresCpuSeconds(), redis: cpuSeconds(redis.pid), sandbox: cpuSeconds(sandbox.child.pid) });
+        const cpuBefore = servicesCpu();
+        workers.forEach((worker) => worker.cpuAtStart());
         const started = Date.now();
-        const sweeps = await Promise.all(Array.from({ length: processes }, () => runSweep({ ...cliEnv, REDIS_KEY_PREFIX: prefix }, concurrency)));
+        const sweep = await runSweep({ ...cliEnv, REDIS_KEY_PREFIX: prefix }, concurrency);
         const wallMs = Date.now() - started;
-        // From queueing the jobs to the last job's end (the slower process), without Node and Nest start-up.
-        const sweepMs = Math.max(...sweeps.map((r) => r.durationMs));
+        const cpuAfter = servicesCpu();
+        const instances = [sweep, ...(await Promise.all(workers.map((worker) => worker.stop())))];
+        const perCheckMs = (seconds: number) => +((seconds * 1000) / count).toFixed(2);
+        // From queueing the jobs to the last job's end, without Node and Nest start-up.
+        const sweepMs = sweep.durationMs;
         const calls = (await control<{ total: number }>(sandbox.url, 'GET', '/tokens/debug-calls')).total - callsBefore;
         const base = await baselineMs(concurrency * processes);
-        const label = `${processes} worker${processes > 1 ? 's' : ''} × ${concurrency}`;
+        const label = processes > 1 ? `sweep + ${processes - 1} worker${processes > 2 ? 's' : ''} × ${concurrency}` : `sweep alone × ${concurrency}`;
         rows[label] = {
           'sweep s': +(sweepMs / 1000).toFixed(1),
           'calls/s': Math.round((calls / sweepMs) * 1000),
           'debug_token calls': calls,
-          checked: Math.max(...sweeps.map((r) => r.counts['checked'])),
-          failed: Math.max(...sweeps.map((r) => r.counts['failed'])),
-          'peak RSS MB': sweeps.map((r) => Math.round(r.peakRssBytes / 1024 / 1024)).join(' / '),
+          checked: sweep.counts['checked'],
+          failed: sweep.counts['failed'],
+          'peak RSS MB': instances.map((r) => Math.round(r.peakRssBytes / 1024 / 1024)).join(' / '),
           'process wall s': +(wallMs / 1000).toFixed(1),
           'baseline s': +(base / 1000).toFixed(1),
           'baseline calls/s': Math.round((count / base) * 1000),
           'time vs baseline': `${(sweepMs / base).toFixed(2)}×`,
+          // Per credential; the sweeping command's start-up is included. "database" is FerretDB and, on its PostgreSQL backend, PostgreSQL.
+          'CPU ms/check: ours': instances.map((r) => perCheckMs(r.cpuSeconds)).join(' / '),
+          database: perCheckMs(cpuAfter.database - cpuBefore.database),
+          redis: perCheckMs(cpuAfter.redis - cpuBefore.redis),
+          sandbox: perCheckMs(cpuAfter.sandbox - cpuBefore.sandbox),
         };
         console.log(`${label}: ${JSON.stringify(rows[label])}`);
       }
