@@ -141,10 +141,7 @@ async function runSweep(env: NodeJS.ProcessEnv, concurrency: number): Promise<Sw
 }
 
 /** A worker instance on the same queue (its own schedule off); resolves once it runs. */
-async function startWorkerInstance(
-  env: NodeJS.ProcessEnv,
-  concurrency: number,
-): Promise<{ child: ChildProcess; cpuAtStart: () => number; stop(): Promise<{ peakRssBytes: number; cpuSeconds: number }> }> {
+async function startWorkerInstance(env: NodeJS.ProcessEnv, concurrency: number): Promise<{ markSweepStart(): void; stop(): Promise<{ peakRssBytes: number; cpuSeconds: number }> }> {
   const child = spawn(process.execPath, nodeArgs(API_MAIN), {
     env: { ...env, INSTANCE_ROLE: 'worker', TOKEN_CHECK_ENABLED: 'false', TOKEN_CHECK_CONCURRENCY: String(concurrency) },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -156,9 +153,10 @@ async function startWorkerInstance(
   const usage = watchUsage(child);
   let atStart = 0;
   return {
-    child,
     // Its start-up is not the sweep's: CPU counts from the sweep's start.
-    cpuAtStart: () => (atStart = cpuSeconds(child.pid)),
+    markSweepStart: () => {
+      atStart = cpuSeconds(child.pid);
+    },
     stop: async () => {
       const used = usage.stop();
       child.removeAllListeners('exit');
@@ -263,7 +261,7 @@ async function main(): Promise<void> {
         // CPU of everything a sweep keeps busy, to see where a check's cost goes (the machine is shared).
         const servicesCpu = () => ({ database: cpuSeconds(database.pid) + postgresCpuSeconds(), redis: cpuSeconds(redis.pid), sandbox: cpuSeconds(sandbox.child.pid) });
         const cpuBefore = servicesCpu();
-        workers.forEach((worker) => worker.cpuAtStart());
+        workers.forEach((worker) => worker.markSweepStart());
         const started = Date.now();
         const sweep = await runSweep({ ...cliEnv, REDIS_KEY_PREFIX: prefix }, concurrency);
         const wallMs = Date.now() - started;
