@@ -64,16 +64,23 @@ const portAnswers = (port: number) =>
     socket.on('timeout', () => (socket.destroy(), resolveProbe(false)));
   });
 
+/** Resolves once the child prints `marker`; rejects if it exits before. */
+async function readyLine(child: ChildProcess, marker: string, name: string): Promise<void> {
+  let onExit!: (code: number | null) => void;
+  await new Promise<void>((resolveStart, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes(marker) && resolveStart());
+    onExit = (code) => reject(new Error(`${name} exited with ${code}`));
+    child.on('exit', onExit);
+  }).finally(() => child.off('exit', onExit));
+}
+
 async function startSandbox(): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, [SANDBOX_MAIN], {
     env: { ...process.env, SANDBOX_PORT: String(port), META_APP_ID: APP_ID, META_APP_SECRET: APP_SECRET },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((resolveStart, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('Meta sandbox running') && resolveStart());
-    child.on('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
+  await readyLine(child, 'Meta sandbox running', 'sandbox');
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
@@ -87,10 +94,13 @@ async function control<T>(sandboxUrl: string, method: string, path: string, body
   return (await response.json()) as T;
 }
 
-interface SweepRun {
-  durationMs: number;
+interface ProcessUsage {
   peakRssBytes: number;
   cpuSeconds: number;
+}
+
+interface SweepRun extends ProcessUsage {
+  durationMs: number;
   counts: Record<string, number>;
 }
 
@@ -105,7 +115,7 @@ function peakRssOf(pid: number): number {
 }
 
 /** Peak memory and CPU of a child process, sampled from /proc until `stop` (the last reading before it exits). */
-function watchUsage(child: ChildProcess): { stop(): { peakRssBytes: number; cpuSeconds: number } } {
+function watchUsage(child: ChildProcess): { stop(): ProcessUsage } {
   let peakRssBytes = 0;
   let usedCpuSeconds = 0;
   const sample = () => {
@@ -141,15 +151,12 @@ async function runSweep(env: NodeJS.ProcessEnv, concurrency: number): Promise<Sw
 }
 
 /** A worker instance on the same queue (its own schedule off); resolves once it runs. */
-async function startWorkerInstance(env: NodeJS.ProcessEnv, concurrency: number): Promise<{ markSweepStart(): void; stop(): Promise<{ peakRssBytes: number; cpuSeconds: number }> }> {
+async function startWorkerInstance(env: NodeJS.ProcessEnv, concurrency: number): Promise<{ markSweepStart(): void; stop(): Promise<ProcessUsage> }> {
   const child = spawn(process.execPath, nodeArgs(API_MAIN), {
     env: { ...env, INSTANCE_ROLE: 'worker', TOKEN_CHECK_ENABLED: 'false', TOKEN_CHECK_CONCURRENCY: String(concurrency) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((resolveStart, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('worker running') && resolveStart());
-    child.on('exit', (code) => reject(new Error(`worker instance exited with ${code}`)));
-  });
+  await readyLine(child, 'worker running', 'worker instance');
   const usage = watchUsage(child);
   let atStart = 0;
   return {
@@ -159,7 +166,6 @@ async function startWorkerInstance(env: NodeJS.ProcessEnv, concurrency: number):
     },
     stop: async () => {
       const used = usage.stop();
-      child.removeAllListeners('exit');
       const exited = new Promise((resolveExit) => child.on('exit', resolveExit));
       child.kill('SIGTERM');
       await exited;
@@ -251,6 +257,8 @@ async function main(): Promise<void> {
       if (!baselines.has(inFlight)) baselines.set(inFlight, await baseline(sandbox.url, tokens, inFlight));
       return baselines.get(inFlight) as number;
     };
+    // CPU of everything a sweep keeps busy, to see where a check's cost goes (the machine is shared).
+    const servicesCpu = () => ({ database: cpuSeconds(database.pid) + postgresCpuSeconds(), redis: cpuSeconds(redis.pid), sandbox: cpuSeconds(sandbox.child.pid) });
     for (const concurrency of concurrencies) {
       for (const processes of processCounts) {
         await connections.updateMany({}, { $set: { nextCheckAt: new Date() } });
@@ -258,15 +266,22 @@ async function main(): Promise<void> {
         // A fresh queue for each sweep; the processes of one sweep share it.
         const prefix = `bench_${randomBytes(4).toString('hex')}`;
         const workers = await Promise.all(Array.from({ length: processes - 1 }, () => startWorkerInstance({ ...cliEnv, REDIS_KEY_PREFIX: prefix }, concurrency)));
-        // CPU of everything a sweep keeps busy, to see where a check's cost goes (the machine is shared).
-        const servicesCpu = () => ({ database: cpuSeconds(database.pid) + postgresCpuSeconds(), redis: cpuSeconds(redis.pid), sandbox: cpuSeconds(sandbox.child.pid) });
         const cpuBefore = servicesCpu();
         workers.forEach((worker) => worker.markSweepStart());
         const started = Date.now();
-        const sweep = await runSweep({ ...cliEnv, REDIS_KEY_PREFIX: prefix }, concurrency);
-        const wallMs = Date.now() - started;
-        const cpuAfter = servicesCpu();
-        const instances = [sweep, ...(await Promise.all(workers.map((worker) => worker.stop())))];
+        let sweep: SweepRun;
+        let wallMs: number;
+        let cpuAfter: ReturnType<typeof servicesCpu>;
+        let workerUsage: ProcessUsage[];
+        try {
+          sweep = await runSweep({ ...cliEnv, REDIS_KEY_PREFIX: prefix }, concurrency);
+          wallMs = Date.now() - started;
+          cpuAfter = servicesCpu();
+        } finally {
+          // Also when the sweep fails: no worker instance outlives the benchmark.
+          workerUsage = await Promise.all(workers.map((worker) => worker.stop()));
+        }
+        const instances = [sweep, ...workerUsage];
         const perCheckMs = (seconds: number) => +((seconds * 1000) / count).toFixed(2);
         // From queueing the jobs to the last job's end, without Node and Nest start-up.
         const sweepMs = sweep.durationMs;
