@@ -39,6 +39,10 @@ export default defineConfig({
     baseURL: externalBaseUrl ?? `http://localhost:${apiPort}`,
     browserName: 'chromium',
     viewport: { width: 1280, height: 800 },
+    // Angular Material then skips its animations (it honours prefers-reduced-motion): on a fast
+    // machine a click landed on a select panel still closing, and axe measured a dialog's
+    // contrast half faded in. The tests check what settles, not the motion.
+    reducedMotion: 'reduce',
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {
