@@ -238,7 +238,7 @@ async function main(): Promise<void> {
         }
         // The fixed rate in ROUNDS rounds, ours and the baseline taking turns, so that both meet
         // the machine in the same states; the median round stands for each (one 10 s p99 is the
-        // 30th slowest request, and two runs of the same server differed up to 3×).
+        // 30th slowest request, and rounds of the same server differed more than 4×).
         const fixedStarted = new Date();
         const rounds = new Map(targets.map((target) => [target.name, [] as Array<{ p50: number; p99: number; sent: number; errors: number; drained: number | null }>]));
         for (let round = 0; round < ROUNDS; round++) {
