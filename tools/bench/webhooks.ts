@@ -198,90 +198,90 @@ async function main(): Promise<void> {
       const ours = `ours, 1 http + ${workers} worker${workers > 1 ? 's' : ''}`;
 
       for (const kind of kinds) {
-        const targets = [
-          { name: ours, url: ourUrl, isOurs: true, answering: processes[0].pid },
-          { name: 'node:http baseline', url: baselineUrl, isOurs: false, answering: baseline.pid },
-        ];
         const cpuNow = () => ({
           workers: processes.slice(1).reduce((sum, p) => sum + cpuSeconds(p.pid), 0),
           database: cpuSeconds(database.pid),
           postgres: postgresCpuSeconds(),
         });
-        const usage = new Map(targets.map((target) => [target.name, { workers: 0, database: 0, postgres: 0, deliveries: 0 }]));
-        // CPU time, not wall time, of each part while `load` runs for one target (with ours, until its backlog is applied).
-        const measured = async <T extends { requests: { total: number } }>(target: (typeof targets)[number], load: () => Promise<T>): Promise<T> => {
+        interface Round {
+          p50: number;
+          p99: number;
+          sent: number;
+          errors: number;
+          drained: number | null;
+        }
+        const newTarget = (name: string, url: string, isOurs: boolean, answering: number | undefined) => ({
+          name,
+          url,
+          isOurs,
+          answering,
+          /** CPU seconds of each part over this target's own runs, and the deliveries they took. */
+          usage: { workers: 0, database: 0, postgres: 0, deliveries: 0 },
+          saturation: { rps: 0, errors: 0, cpuMs: 0, drained: null as number | null },
+          rounds: [] as Round[],
+        });
+        const targets = [newTarget(ours, ourUrl, true, processes[0].pid), newTarget('node:http baseline', baselineUrl, false, baseline.pid)];
+        type Target = (typeof targets)[number];
+        // One load for one target, with its CPU time (not wall time) counted; ours' runs last until
+        // its backlog is applied, and say how long that took after the load stopped.
+        const measured = async (server: Target, load: () => ReturnType<typeof run>) => {
           const before = cpuNow();
           const result = await load();
+          const drained = server.isOurs ? await secondsUntilApplied(webhookQueue, apiUri) : null;
           const after = cpuNow();
-          const totals = usage.get(target.name)!;
-          for (const part of ['workers', 'database', 'postgres'] as const) totals[part] += after[part] - before[part];
-          totals.deliveries += result.requests.total;
-          return result;
+          for (const part of ['workers', 'database', 'postgres'] as const) server.usage[part] += after[part] - before[part];
+          server.usage.deliveries += result.requests.total;
+          return { result, drained };
         };
-        const saturation = new Map<string, { rps: number; errors: number; cpuMs: number; drained: number | null }>();
-        for (const target of targets) {
-          await run(target.url, kind, ids, { connections: 10, rate: 100 }); // warm-up
-          if (target.isOurs) await secondsUntilApplied(webhookQueue, apiUri);
-          const answeringBefore = cpuSeconds(target.answering);
-          let drained: number | null = null;
-          const saturated = await measured(target, async () => {
-            const result = await run(target.url, kind, ids, { connections: 50 });
-            // Ours applies after the 200: how long the backlog takes to drain once the load stops
-            // (the fixed-rate runs then start from an empty inbox, as after any burst).
-            if (target.isOurs) drained = await secondsUntilApplied(webhookQueue, apiUri);
-            return result;
-          });
+        for (const server of targets) {
+          await run(server.url, kind, ids, { connections: 10, rate: 100 }); // warm-up
+          if (server.isOurs) await secondsUntilApplied(webhookQueue, apiUri);
+          const answeringBefore = cpuSeconds(server.answering);
+          // Ours applies after the 200: how long the backlog takes to drain once the load stops
+          // (the fixed-rate runs then start from an empty inbox, as after any burst).
+          const { result: saturated, drained } = await measured(server, () => run(server.url, kind, ids, { connections: 50 }));
           // CPU per request of the process answering (the http instance, or the baseline): what
           // saturation throughput follows on a machine this busy, and what noise moves least.
-          const cpuMs = ((cpuSeconds(target.answering) - answeringBefore) * 1000) / Math.max(1, saturated.requests.total);
-          saturation.set(target.name, { rps: saturated.requests.average, errors: saturated.non2xx + saturated.errors, cpuMs, drained });
+          const cpuMs = ((cpuSeconds(server.answering) - answeringBefore) * 1000) / Math.max(1, saturated.requests.total);
+          server.saturation = { rps: saturated.requests.average, errors: saturated.non2xx + saturated.errors, cpuMs, drained };
         }
         // The fixed rate in ROUNDS rounds, ours and the baseline taking turns, so that both meet
         // the machine in the same states; the median round stands for each (one 10 s p99 is the
         // 30th slowest request, and rounds of the same server differed more than 4×).
         const fixedStarted = new Date();
-        const rounds = new Map(targets.map((target) => [target.name, [] as Array<{ p50: number; p99: number; sent: number; errors: number; drained: number | null }>]));
         for (let round = 0; round < ROUNDS; round++) {
-          for (const target of targets) {
-            let drained: number | null = null;
-            const fixed = await measured(target, async () => {
-              const result = await run(target.url, kind, ids, { connections: 30, rate: 300 });
-              if (target.isOurs) drained = await secondsUntilApplied(webhookQueue, apiUri);
-              return result;
-            });
-            rounds.get(target.name)!.push({ p50: fixed.latency.p50, p99: fixed.latency.p99, sent: fixed.requests.total, errors: fixed.non2xx + fixed.errors, drained });
+          for (const server of targets) {
+            const { result: fixed, drained } = await measured(server, () => run(server.url, kind, ids, { connections: 30, rate: 300 }));
+            server.rounds.push({ p50: fixed.latency.p50, p99: fixed.latency.p99, sent: fixed.requests.total, errors: fixed.non2xx + fixed.errors, drained });
           }
         }
         const delays = await applyDelays(apiUri, fixedStarted);
-        const figures = new Map<string, { rps: number; p50: number; p99: number; cpuMs: number }>();
-        for (const target of targets) {
-          const sat = saturation.get(target.name)!;
-          const fixed = rounds.get(target.name)!;
-          const totals = usage.get(target.name)!;
-          const perDelivery = (seconds: number) => Number(((seconds * 1000) / Math.max(1, totals.deliveries)).toFixed(2));
-          const figure = { rps: sat.rps, p50: median(fixed.map((r) => r.p50)), p99: median(fixed.map((r) => r.p99)), cpuMs: sat.cpuMs };
-          figures.set(target.name, figure);
+        // What the ratio row compares: saturation, and the median round at the fixed rate.
+        const figureOf = ({ saturation, rounds }: Target) => ({ rps: saturation.rps, cpuMs: saturation.cpuMs, p50: median(rounds.map((r) => r.p50)), p99: median(rounds.map((r) => r.p99)) });
+        for (const server of targets) {
+          const { name, isOurs, usage, saturation: sat, rounds } = server;
+          const perDelivery = (seconds: number) => Number(((seconds * 1000) / Math.max(1, usage.deliveries)).toFixed(2));
+          const figure = figureOf(server);
           rows.push({
             payload: kind,
-            target: target.name,
+            target: name,
             'req/s at saturation': Math.round(sat.rps),
             'CPU ms/req (answering process)': Number(sat.cpuMs.toFixed(3)),
             'p50 ms @300/s': figure.p50,
             'p99 ms @300/s': figure.p99,
-            'p99 ms per round': fixed.map((r) => r.p99).join(' / '),
-            'sent @300/s': fixed.reduce((sum, r) => sum + r.sent, 0),
-            'non-2xx/errors': sat.errors + fixed.reduce((sum, r) => sum + r.errors, 0),
-            '200→applied p50/p99 ms @300/s': target.isOurs ? `${delays.p50} / ${delays.p99}` : '',
+            'p99 ms per round': rounds.map((r) => r.p99).join(' / '),
+            'sent @300/s': rounds.reduce((sum, r) => sum + r.sent, 0),
+            'non-2xx/errors': sat.errors + rounds.reduce((sum, r) => sum + r.errors, 0),
+            '200→applied p50/p99 ms @300/s': isOurs ? `${delays.p50} / ${delays.p99}` : '',
             'drained after saturation (s)': sat.drained ?? '',
-            'drained after @300/s (s)': target.isOurs ? Math.max(...fixed.map((r) => r.drained ?? 0)) : '',
-            'worker CPU ms/delivery': target.isOurs ? perDelivery(totals.workers) : '',
-            'database server CPU ms/delivery': database.pid ? perDelivery(totals.database) : '',
+            'drained after @300/s (s)': isOurs ? Math.max(...rounds.map((r) => r.drained ?? 0)) : '',
+            'worker CPU ms/delivery': isOurs ? perDelivery(usage.workers) : '',
+            'database server CPU ms/delivery': database.pid ? perDelivery(usage.database) : '',
             // FerretDB's PostgreSQL backend does its share in PostgreSQL's own processes.
-            'PostgreSQL CPU ms/delivery': database.kind === 'ferretdb-postgresql' ? perDelivery(totals.postgres) : '',
+            'PostgreSQL CPU ms/delivery': database.kind === 'ferretdb-postgresql' ? perDelivery(usage.postgres) : '',
           });
         }
-        const a = figures.get(ours)!;
-        const b = figures.get('node:http baseline')!;
+        const [a, b] = targets.map(figureOf);
         rows.push({
           payload: kind,
           target: `ratio (${workers}w)/baseline`,
