@@ -1,15 +1,16 @@
 /**
  * `npm run bench:webhooks`: our POST /api/webhooks/whatsapp against a bare node:http baseline doing
  * the same signature check and the same single insert into the same database server, measured in
- * one run: saturation throughput (50 connections) and latency at a fixed 300 requests/s, for a
+ * one run: saturation throughput (50 connections, autocannon) and latency at a steady 300
+ * requests/s (steady-load.ts: evenly spaced, latency from when each request was due), for a
  * single inbound message and for a batch of 50 statuses. Prints both, and the ratio. The fixed
  * rate runs BENCH_ROUNDS times (default 3) per target, ours and the baseline taking turns, and the
- * median round is what is compared. Ours runs as
- * one `http` process and BENCH_WORKERS `worker` processes (default "1,2": both set-ups in turn),
- * with a private Redis; it also prints the time from the 200 to the delivery being applied and
- * how long the backlog takes to drain once the load stops, and the CPU time applying costs per
- * delivery in the workers and in the database server, FerretDB and, on its PostgreSQL backend,
- * PostgreSQL (CPU time holds up on a busy machine).
+ * median round is what is compared. Ours runs as one `http` process and BENCH_WORKERS `worker`
+ * processes (default "1,2": both set-ups in turn), with a private Redis; it also prints the time
+ * from the 200 to the delivery being applied, how long the backlog takes to drain once the load
+ * stops, and at the fixed rate the CPU time each part spends per delivery: the answering process,
+ * the workers, Redis, the database server and, on FerretDB's PostgreSQL backend, PostgreSQL (CPU
+ * time holds up on a busy machine; it is what the p99 competes with on a shared one).
  */
 import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -24,6 +25,7 @@ import { seedRoutableNumber } from '../../libs/testing/src/lib/database/webhook-
 import { freePort, launchDatabase, withDatabaseName } from '../database/database-launcher';
 import { launchRedis } from '../redis/redis-launcher';
 import { cpuSeconds, postgresCpuSeconds } from './process-cpu';
+import { steadyLoad } from './steady-load';
 import { payload, type PayloadKind } from './webhook-payloads';
 
 const ROOT = resolve(__dirname, '../..');
@@ -31,8 +33,10 @@ const SECRET = 'bench-app-secret';
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 /** Fixed-rate runs per target and payload (BENCH_ROUNDS): the median stands for them. */
 const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3));
+const FIXED_RATE = 300;
 const children: ChildProcess[] = [];
 
+/** Saturation: as many requests as `connections` connections get answered, one after another on each. */
 function run(url: string, kind: PayloadKind, ids: { wabaId: string; phoneNumberId: string }, options: { connections: number; rate?: number }) {
   return autocannon({
     url: `${url}/api/webhooks/whatsapp`,
@@ -48,6 +52,20 @@ function run(url: string, kind: PayloadKind, ids: { wabaId: string; phoneNumberI
         },
       },
     ],
+  });
+}
+
+/** The fixed rate: 300 requests per second, spread evenly over each second (steady-load.ts), on 30 connections. */
+function steadyRate(url: string, kind: PayloadKind, ids: { wabaId: string; phoneNumberId: string }) {
+  return steadyLoad({
+    url: `${url}/api/webhooks/whatsapp`,
+    rate: FIXED_RATE,
+    seconds: SECONDS,
+    connections: 30,
+    next: () => {
+      const body = payload(kind, ids.wabaId, ids.phoneNumberId);
+      return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookPayload(body, SECRET) } };
+    },
   });
 }
 
@@ -187,8 +205,8 @@ async function main(): Promise<void> {
         TOKEN_CHECK_ENABLED: 'false',
       };
       const processes = [
-        startProcess(process.execPath, ['dist/apps/api/main.js'], { ...settings, INSTANCE_ROLE: 'http', API_PORT: String(apiPort) }),
-        // BENCH_PROFILE_DIR: the workers write V8 CPU profiles there when they stop (open in Chrome DevTools).
+        // BENCH_PROFILE_DIR: our processes write V8 CPU profiles there when they stop (open in Chrome DevTools).
+        startProcess(process.execPath, [...profileArgs(), 'dist/apps/api/main.js'], { ...settings, INSTANCE_ROLE: 'http', API_PORT: String(apiPort) }),
         ...Array.from({ length: workers }, () => startProcess(process.execPath, [...profileArgs(), 'dist/apps/api/main.js'], { ...settings, INSTANCE_ROLE: 'worker' })),
       ];
       const ourUrl = `http://127.0.0.1:${apiPort}`;
@@ -198,8 +216,11 @@ async function main(): Promise<void> {
       const ours = `ours, 1 http + ${workers} worker${workers > 1 ? 's' : ''}`;
 
       for (const kind of kinds) {
-        const cpuNow = () => ({
-          workers: processes.slice(1).reduce((sum, p) => sum + cpuSeconds(p.pid), 0),
+        const parts = ['answering', 'workers', 'redis', 'database', 'postgres'] as const;
+        const cpuNow = (server: Target) => ({
+          answering: cpuSeconds(server.answering),
+          workers: server.isOurs ? processes.slice(1).reduce((sum, p) => sum + cpuSeconds(p.pid), 0) : 0,
+          redis: server.isOurs ? cpuSeconds(redis.pid) : 0,
           database: cpuSeconds(database.pid),
           postgres: postgresCpuSeconds(),
         });
@@ -215,23 +236,21 @@ async function main(): Promise<void> {
           url,
           isOurs,
           answering,
-          /** CPU seconds of each part over this target's own runs, and the deliveries they took. */
-          usage: { workers: 0, database: 0, postgres: 0, deliveries: 0 },
+          /** CPU seconds of each part over this target's fixed-rate runs (what its p99 met), and the deliveries they took. */
+          usage: { answering: 0, workers: 0, redis: 0, database: 0, postgres: 0, deliveries: 0 },
           saturation: { rps: 0, errors: 0, cpuMs: 0, drained: null as number | null },
           rounds: [] as Round[],
         });
         const targets = [newTarget(ours, ourUrl, true, processes[0].pid), newTarget('node:http baseline', baselineUrl, false, baseline.pid)];
         type Target = (typeof targets)[number];
-        // One load for one target, with its CPU time (not wall time) counted; ours' runs last until
-        // its backlog is applied, and say how long that took after the load stopped.
-        const measured = async (server: Target, load: () => ReturnType<typeof run>) => {
-          const before = cpuNow();
+        // One load for one target, with the CPU time (not wall time) of each part; ours' runs last
+        // until its backlog is applied, and say how long that took after the load stopped.
+        const measured = async <T>(server: Target, load: () => PromiseLike<T>) => {
+          const before = cpuNow(server);
           const result = await load();
           const drained = server.isOurs ? await secondsUntilApplied(webhookQueue, apiUri) : null;
-          const after = cpuNow();
-          for (const part of ['workers', 'database', 'postgres'] as const) server.usage[part] += after[part] - before[part];
-          server.usage.deliveries += result.requests.total;
-          return { result, drained };
+          const after = cpuNow(server);
+          return { result, drained, cpu: Object.fromEntries(parts.map((part) => [part, after[part] - before[part]])) as Record<(typeof parts)[number], number> };
         };
         for (const server of targets) {
           await run(server.url, kind, ids, { connections: 10, rate: 100 }); // warm-up
@@ -251,8 +270,10 @@ async function main(): Promise<void> {
         const fixedStarted = new Date();
         for (let round = 0; round < ROUNDS; round++) {
           for (const server of targets) {
-            const { result: fixed, drained } = await measured(server, () => run(server.url, kind, ids, { connections: 30, rate: 300 }));
-            server.rounds.push({ p50: fixed.latency.p50, p99: fixed.latency.p99, sent: fixed.requests.total, errors: fixed.non2xx + fixed.errors, drained });
+            const { result: fixed, drained, cpu } = await measured(server, () => steadyRate(server.url, kind, ids));
+            server.rounds.push({ p50: fixed.latency.p50, p99: fixed.latency.p99, sent: fixed.sent, errors: fixed.non2xx + fixed.errors, drained });
+            for (const part of parts) server.usage[part] += cpu[part];
+            server.usage.deliveries += fixed.ok;
           }
         }
         const delays = await applyDelays(apiUri, fixedStarted);
@@ -275,10 +296,9 @@ async function main(): Promise<void> {
             '200→applied p50/p99 ms @300/s': isOurs ? `${delays.p50} / ${delays.p99}` : '',
             'drained after saturation (s)': sat.drained ?? '',
             'drained after @300/s (s)': isOurs ? Math.max(...rounds.map((r) => r.drained ?? 0)) : '',
-            'worker CPU ms/delivery': isOurs ? perDelivery(usage.workers) : '',
-            'database server CPU ms/delivery': database.pid ? perDelivery(usage.database) : '',
-            // FerretDB's PostgreSQL backend does its share in PostgreSQL's own processes.
-            'PostgreSQL CPU ms/delivery': database.kind === 'ferretdb-postgresql' ? perDelivery(usage.postgres) : '',
+            // What the p99 competes with: the CPU every part spends per delivery at the fixed rate (FerretDB's
+            // PostgreSQL backend does its share in PostgreSQL's own processes; 0 for parts a target lacks).
+            'CPU ms/delivery @300/s: answering / workers / Redis / database / PostgreSQL = total': `${parts.map((part) => perDelivery(usage[part])).join(' / ')} = ${perDelivery(parts.reduce((sum, part) => sum + usage[part], 0))}`,
           });
         }
         const [a, b] = targets.map(figureOf);
