@@ -36,7 +36,7 @@ const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3));
 const FIXED_RATE = 300;
 const children: ChildProcess[] = [];
 
-/** Saturation: as many requests as `connections` connections get answered, one after another on each. */
+/** autocannon, closed loop: each connection sends its next request once answered (saturation); with `rate`, the warm-up. */
 function run(url: string, kind: PayloadKind, ids: { wabaId: string; phoneNumberId: string }, options: { connections: number; rate?: number }) {
   return autocannon({
     url: `${url}/api/webhooks/whatsapp`,
