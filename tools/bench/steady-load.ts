@@ -73,6 +73,11 @@ export async function steadyLoad(options: {
   });
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => (latencies.length ? Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(1)) : 0);
+  const at = (q: number) => Number(quantile(latencies, q).toFixed(1));
   return { sent: total, ok: latencies.length, non2xx, errors, latency: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1) } };
+}
+
+/** The value at quantile q (0-1) of ascending values: the ⌊q·n⌋-th, the largest for q = 1; 0 when there are none. */
+export function quantile(sorted: number[], q: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : 0;
 }

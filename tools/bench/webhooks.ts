@@ -25,7 +25,7 @@ import { seedRoutableNumber } from '../../libs/testing/src/lib/database/webhook-
 import { freePort, launchDatabase, withDatabaseName } from '../database/database-launcher';
 import { launchRedis } from '../redis/redis-launcher';
 import { cpuSeconds, postgresCpuSeconds } from './process-cpu';
-import { steadyLoad } from './steady-load';
+import { quantile, steadyLoad } from './steady-load';
 import { payload, type PayloadKind } from './webhook-payloads';
 
 const ROOT = resolve(__dirname, '../..');
@@ -100,8 +100,7 @@ async function applyDelays(uri: string, since: Date): Promise<{ p50: number; p99
       .find({ receivedAt: { $gte: since }, status: 'applied' }, { projection: { receivedAt: 1, appliedAt: 1 } })
       .toArray();
     const delays = docs.map((d) => (d['appliedAt'] as Date).getTime() - (d['receivedAt'] as Date).getTime()).sort((a, b) => a - b);
-    const at = (q: number) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))] ?? 0;
-    return { p50: at(0.5), p99: at(0.99), count: delays.length };
+    return { p50: quantile(delays, 0.5), p99: quantile(delays, 0.99), count: delays.length };
   } finally {
     await client.close();
   }
@@ -255,13 +254,12 @@ async function main(): Promise<void> {
         for (const server of targets) {
           await run(server.url, kind, ids, { connections: 10, rate: 100 }); // warm-up
           if (server.isOurs) await secondsUntilApplied(webhookQueue, apiUri);
-          const answeringBefore = cpuSeconds(server.answering);
           // Ours applies after the 200: how long the backlog takes to drain once the load stops
           // (the fixed-rate runs then start from an empty inbox, as after any burst).
-          const { result: saturated, drained } = await measured(server, () => run(server.url, kind, ids, { connections: 50 }));
+          const { result: saturated, drained, cpu } = await measured(server, () => run(server.url, kind, ids, { connections: 50 }));
           // CPU per request of the process answering (the http instance, or the baseline): what
           // saturation throughput follows on a machine this busy, and what noise moves least.
-          const cpuMs = ((cpuSeconds(server.answering) - answeringBefore) * 1000) / Math.max(1, saturated.requests.total);
+          const cpuMs = (cpu.answering * 1000) / Math.max(1, saturated.requests.total);
           server.saturation = { rps: saturated.requests.average, errors: saturated.non2xx + saturated.errors, cpuMs, drained };
         }
         // The fixed rate in ROUNDS rounds, ours and the baseline taking turns, so that both meet
